@@ -1,0 +1,47 @@
+"""Section headings as written -> canonical SectionName, and title cleaning shared by all parsers."""
+from __future__ import annotations
+
+import re
+
+from embeddings.models import SectionName
+
+_HEADINGS: dict[str, SectionName] = {
+    "anledning": SectionName.ANLEDNING,
+    "baggrund": SectionName.ANLEDNING,
+    "resume": SectionName.RESUME,
+    "resumé": SectionName.RESUME,
+    "sagsfremstilling": SectionName.SAGSFREMSTILLING,
+    "fremstilling": SectionName.SAGSFREMSTILLING,
+    "sagsbeskrivelse": SectionName.SAGSFREMSTILLING,
+    "saksfremstilling": SectionName.SAGSFREMSTILLING,  # Norwegian
+    "indstilling": SectionName.INDSTILLING,
+    "innstilling": SectionName.INDSTILLING,  # Norwegian
+    "forslag til vedtak": SectionName.INDSTILLING,  # Norwegian
+    "beslutning": SectionName.BESLUTNING,
+    "vedtak": SectionName.BESLUTNING,  # Norwegian
+    "historik": SectionName.HISTORIK,
+    "sagens forløb": SectionName.HISTORIK,
+    "bilag": SectionName.BILAG,
+    "vedlegg": SectionName.BILAG,  # Norwegian
+}
+
+
+def canonical_section(heading: str) -> SectionName | None:
+    """The canonical name of a known heading ("Vedlegg" -> Bilag), or None if not a known one."""
+    return _HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
+
+
+_PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-–—]\s*")  # "CF - ", "CF– ", "CF- "
+_SLOT = re.compile(r"\s*\((\d{1,2}[.:]\d{2})\s*[-–.]\s*(\d{1,2}[.:]\d{2})\)\s*$")  # "(9.00-9.15)", "(9.15.10.45)"
+
+
+def clean_title(raw: str) -> tuple[str, str | None]:
+    """("CF - Velkommen (9.00-9.15)") -> ("Velkommen", "9.00-9.15"). The slot is normalised to H.MM-H.MM."""
+    title = " ".join(raw.split())
+    slot = None
+    m = _SLOT.search(title)
+    if m:
+        slot = f"{m.group(1).replace(':', '.')}-{m.group(2).replace(':', '.')}"
+        title = title[: m.start()]
+    title = _PREFIX.sub("", title, count=1).strip()
+    return title or " ".join(raw.split()), slot
