@@ -11,6 +11,8 @@ TEXT: dict[str, str] = {
     "file_binary": "filen er ikke tekst, Markdown, PDF eller FirstAgenda-JSON (binært indhold)",
     "file_unknown_format": "ukendt format: ikke tekst, Markdown, PDF eller FirstAgenda-JSON",
     "file_unreadable": "filen kan ikke læses: {reason}",
+    "file_encoding": "filen er hverken UTF-8 eller Windows-1252 (byte {position})",
+    "file_cp1252": "advarsel: filen er ikke UTF-8; læst som Windows-1252",
     "no_header": "ingen overskrift 'REFERAT <udvalg> d. DD-MM-ÅÅÅÅ' fundet",
     "bad_date": "ugyldig mødedato {text!r}",
     "no_punkter": "ingen punkter fundet (forventede overskrifter som 'Punkt 1:' eller 'Sak 1:')",
@@ -34,6 +36,9 @@ TEXT: dict[str, str] = {
     "no_meetings": "ingen møder i databasen endnu: kør 'beslut ingest <mappe>'",
 }
 
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
 # Danish section labels and words shown next to stored text.
 CLOSED_PUNKT = "Lukket punkt"
 NO_DECISION = "Ingen beslutning registreret"
@@ -42,6 +47,22 @@ NO_DECISION = "Ingen beslutning registreret"
 def render(code: str, **params: object) -> str:
     """The Danish message for ``code``; an unknown code is a programming error."""
     return TEXT[code].format(**params)
+
+
+def danish_date(d) -> str:
+    """date(2024, 9, 11) -> '11. september 2024'."""
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def meeting_line(committee: str, date, location: str | None, items: int, decisions: int) -> str:
+    place = f", {location}" if location else ""
+    return f"{committee} · {danish_date(date)}{place} · {items} punkter, {decisions} med beslutning"
+
+
+def citation(committee: str, date, number: int, case_number: str | None) -> str:
+    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'."""
+    sag = f" · sag {case_number}" if case_number else ""
+    return f"{committee} · {danish_date(date)} · punkt {number}{sag}"
 
 
 def where(path: str, line: int | None = None, punkt: int | None = None) -> str:

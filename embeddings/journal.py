@@ -14,6 +14,7 @@ _KLE_START = re.compile(r"\d{2}\.\d{2}(\.|$)")
 _OTHER = re.compile(r"(?=.*\d)[A-ZÆØÅa-zæøå0-9]{1,12}(?:[-./][A-ZÆØÅa-zæøå0-9]{1,12}){1,5}")
 _KLE_PREFIX = re.compile(r"\d{2}(?:\.\d{2}){0,2}(?:-[A-ZÆØÅ]\d{2})?")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+_DATE_OR_YEARS = re.compile(r"\d{1,4}(?:[-./]\d{1,4})+")
 MAX_LEN = 64
 
 
@@ -92,6 +93,8 @@ def find_journal_numbers(text: str) -> list[JournalNumber]:
     out: list[JournalNumber] = []
     for tok in re.findall(r"[A-ZÆØÅa-zæøå0-9][A-ZÆØÅa-zæøå0-9.\-\u2010-\u2014/]*[A-ZÆØÅa-zæøå0-9]", normalise(text)):
         if not any(c.isdigit() for c in tok) or ("-" not in tok and "." not in tok and "/" not in tok):
+            continue
+        if _DATE_OR_YEARS.fullmatch(tok):  # "2022-2024", "11-09-2024": dates and year ranges, not cases
             continue
         j = JournalNumber.try_parse(tok)
         if j is not None and (j.is_kle or re.search(r"\d{4,}", tok)):

@@ -1,0 +1,30 @@
+# The two README commands: `make` (set up + answer a sample question on the bundled minutes)
+# and `make test`. Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+QUESTION ?= hvad besluttede vi om telefontider?
+
+.PHONY: demo test test-fast bench clean
+demo: $(VENV)/.installed
+	$(BIN)/beslut ingest
+	$(BIN)/beslut meetings
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run
+
+# torch first and pinned: 2.13.0 is a CPU wheel on these machines; anything else pulls CUDA.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) data/beslut.db* data/index data/models

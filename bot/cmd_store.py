@@ -1,0 +1,104 @@
+"""`beslut ingest`, `beslut meetings`, `beslut show`: the punkt store from the command line."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from bot import render_text
+from bot.errors import BeslutError
+from bot.messages import render
+from bot.settings import Settings
+from embeddings.ingest import Status, ingest_paths
+from embeddings.store import Store
+
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})#(\d+)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, PDF, FirstAgenda-JSON) ind")
+    p.add_argument("paths", nargs="*", type=Path, help="filer eller mapper (standard: de medfølgende referater)")
+    p.set_defaults(run=run_ingest)
+    p = sub.add_parser("meetings", help="vis møderne i databasen")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_meetings)
+    p = sub.add_parser("show", help="vis ét punkt: beslut show [udvalg] ÅÅÅÅ-MM-DD#N")
+    p.add_argument("ref", nargs="+", help="[udvalg] ÅÅÅÅ-MM-DD#N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_show)
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.store_path)
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    paths = args.paths or [settings.minutes_dir]
+    store = open_store(settings)
+    report = ingest_paths(store, paths, progress=lambda files: tqdm(
+        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr))
+    if not report.outcomes:
+        raise BeslutError("ingest_nothing", paths=", ".join(map(str, paths)))
+    for o in report.outcomes:
+        for w in o.warnings:
+            print(w, file=sys.stderr)
+        if o.error:
+            print(o.error, file=sys.stderr)
+    print(render("ingest_summary", files=len(report.outcomes), new=report.count(Status.NEW),
+                 changed=report.count(Status.CHANGED), unchanged=report.count(Status.UNCHANGED),
+                 failed=report.count(Status.FAILED), punkter=report.punkter, meetings=report.meetings))
+    after_ingest(settings, store, report)
+    return 1 if report.failed else 0
+
+
+def after_ingest(settings: Settings, store: Store, report) -> None:
+    """Hook for keeping derived data (the search index) up to date; extended by the index command."""
+
+
+def run_meetings(args: argparse.Namespace, settings: Settings) -> int:
+    meetings = open_store(settings).meetings()
+    if args.json:
+        print(json.dumps([{"committee": m.committee, "meeting_date": m.date.isoformat(), "location": m.location,
+                           "items": m.punkter, "decisions": m.decisions, "source": m.source_path}
+                          for m in meetings], ensure_ascii=False, indent=2))
+        return 0
+    if not meetings:
+        print(render("no_meetings"))
+        return 0
+    for m in meetings:
+        print(render_text.meeting_line(m))
+    return 0
+
+
+def parse_ref(words: list[str]) -> tuple[str | None, dt.date, int]:
+    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, 4); committee names may have spaces."""
+    m = _REF.fullmatch(words[-1]) if words else None
+    if not m:
+        raise BeslutError("punkt_ref_invalid", ref=" ".join(words))
+    try:
+        date = dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        raise BeslutError("punkt_ref_invalid", ref=words[-1]) from None
+    return (" ".join(words[:-1]) or None), date, int(m.group(2))
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    committee, date, number = parse_ref(args.ref)
+    found = open_store(settings).get_punkt(date, number, committee)
+    ref = " ".join(args.ref)
+    if not found:
+        raise BeslutError("punkt_unknown", ref=ref)
+    if len(found) > 1:
+        names = [p.meeting.committee for p in found]
+        raise BeslutError("committee_ambiguous", ref=args.ref[-1], committees=", ".join(names), example=names[0])
+    p = found[0]
+    if args.json:
+        print(json.dumps(render_text.punkt_json(p), ensure_ascii=False, indent=2))
+    else:
+        print(render_text.punkt_text(p))
+    return 0

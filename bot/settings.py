@@ -1,0 +1,110 @@
+"""One frozen Settings object, built once from the environment at the composition root.
+
+Tests build Settings directly (``Settings(home=tmp_path)``); nothing else reads os.environ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BUNDLED_MINUTES = PROJECT_DIR / "data" / "referater"
+
+_TRUE = {"1", "true", "yes", "on", "ja"}
+_FALSE = {"0", "false", "no", "off", "nej", ""}
+
+
+def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
+    """The one place booleans are parsed from the environment."""
+    if value is None:
+        return default
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise ValueError(f"{name} must be true/false, got {value!r}")
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. See README "Configuration" for the environment variables."""
+
+    home: Path = PROJECT_DIR / "data"  # BESLUT_HOME: store, index and model cache live here
+    minutes_dir: Path = BUNDLED_MINUTES  # BESLUT_MINUTES: default folder for `beslut ingest`
+    model: str | None = None  # BESLUT_MODEL: sentence-transformers name or path; None = bundled e5-small
+    model_cache: Path | None = None  # BESLUT_MODEL_CACHE: where the bundled model is converted to
+    source_url_template: str | None = None  # BESLUT_SOURCE_URL: e.g. https://.../{committee}/{date}#punkt{number}
+    today: dt.date | None = None  # BESLUT_TODAY: fixed "today" for relative dates (tests, demos)
+    # Slack
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    slack_command: str = "/sag"
+    slack_allowed_channels: tuple[str, ...] = ()
+    # Digest
+    digest_channel: str | None = None
+    digest_teams_conversations: tuple[str, ...] = ()
+    digest_post_empty: bool = False
+    digest_cron: str = "mon 08:00"
+    timezone: str = "Europe/Copenhagen"
+    # Teams
+    teams_app_id: str | None = None
+    teams_app_password: str | None = None
+    teams_tenant_id: str | None = None
+    teams_allow_anonymous: bool = False
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "beslut.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.model_cache or self.home / "models"
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        e = dict(os.environ if env is None else env)
+        get = lambda k: (e.get(k) or "").strip() or None  # noqa: E731
+        home = Path(get("BESLUT_HOME") or PROJECT_DIR / "data").expanduser()
+        today = get("BESLUT_TODAY")
+        return cls(
+            home=home,
+            minutes_dir=Path(get("BESLUT_MINUTES") or BUNDLED_MINUTES).expanduser(),
+            model=get("BESLUT_MODEL"),
+            model_cache=Path(get("BESLUT_MODEL_CACHE")).expanduser() if get("BESLUT_MODEL_CACHE") else None,
+            source_url_template=get("BESLUT_SOURCE_URL"),
+            today=dt.date.fromisoformat(today) if today else None,
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=get("SLACK_API_URL"),
+            slack_command=get("BESLUT_SLACK_COMMAND") or "/sag",
+            slack_allowed_channels=_csv(get("BESLUT_SLACK_CHANNELS")),
+            digest_channel=get("BESLUT_DIGEST_CHANNEL"),
+            digest_teams_conversations=_csv(get("BESLUT_DIGEST_TEAMS")),
+            digest_post_empty=parse_bool("BESLUT_DIGEST_POST_EMPTY", get("BESLUT_DIGEST_POST_EMPTY")),
+            digest_cron=get("BESLUT_DIGEST_CRON") or "mon 08:00",
+            timezone=get("BESLUT_TZ") or "Europe/Copenhagen",
+            teams_app_id=get("MICROSOFT_APP_ID"),
+            teams_app_password=get("MICROSOFT_APP_PASSWORD"),
+            teams_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
+            teams_allow_anonymous=parse_bool("BESLUT_TEAMS_ALLOW_ANONYMOUS", get("BESLUT_TEAMS_ALLOW_ANONYMOUS")),
+        )
+
+    def today_date(self) -> dt.date:
+        return self.today or dt.date.today()

@@ -1,0 +1,113 @@
+"""The SQLite punkt store: round trip, replacement, migrations, look-ups (real SQLite files)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from bot.errors import BeslutError
+from embeddings.journal import JournalNumber
+from embeddings.models import EXAMPLE_MEETING, EXAMPLE_PUNKT, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.store import MIGRATIONS, Store
+
+
+def minutes(date=dt.date(2024, 9, 11), committee="Chefforum", titles=("Telefontider", "Tidsregistrering"),
+            decision="Godkendt.") -> Minutes:
+    m = Meeting(committee, date, dt.time(9), "915", ("A (chef)",), "x.txt", "")
+    return Minutes(m, tuple(
+        Punkt(m, i + 1, f"CF - {t}", t, JournalNumber.parse(f"83.02.00-A00-{i + 1}-23"),
+              (Section(SectionName.INDSTILLING, "at det godkendes"), Section(SectionName.BESLUTNING, decision)))
+        for i, t in enumerate(titles)))
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "s.db")
+
+
+def test_round_trip_returns_equal_dataclasses(store):
+    mins = minutes()
+    assert store.replace_minutes(mins, "/src/a.txt", "sha-a") is False
+    got = store.punkter()
+    expected = [dataclasses.replace(p, meeting=dataclasses.replace(p.meeting, source_path="/src/a.txt",
+                                                                   source_sha256="sha-a")) for p in mins.punkter]
+    assert got == expected
+    assert got[0].journal.is_kle and got[0].journal.year == 2023
+
+
+def test_example_punkt_round_trips(store):
+    store.replace_minutes(Minutes(EXAMPLE_MEETING, (EXAMPLE_PUNKT,)), "e.txt", "e")
+    (p,) = store.get_punkt(dt.date(2024, 9, 11), 4)
+    assert p.decision == EXAMPLE_PUNKT.decision and p.journal == EXAMPLE_PUNKT.journal
+
+
+def test_changed_file_replaces_meeting_and_keeps_first_seen(store):
+    store.replace_minutes(minutes(), "/src/a.txt", "v1")
+    seen1 = dict(store.connect().execute("SELECT number, first_seen FROM punkter"))
+    assert store.replace_minutes(minutes(titles=("Telefontider", "Tidsregistrering", "Nyt punkt"),
+                                         decision="Ændret."), "/src/a.txt", "v2") is True
+    rows = dict(store.connect().execute("SELECT number, first_seen FROM punkter"))
+    assert rows[1] == seen1[1] and rows[2] == seen1[2] and rows[3] > seen1[2]
+    assert [p.decision for p in store.punkter()] == ["Ændret."] * 3
+    assert store.counts() == (1, 3)
+    assert store.source_known("v2") and not store.source_known("v1")
+
+
+def test_same_meeting_from_another_file_replaces_it(store):
+    store.replace_minutes(minutes(), "/src/a.txt", "a")
+    store.replace_minutes(minutes(decision="Fra PDF."), "/src/a.pdf", "b")
+    assert store.counts() == (1, 2)
+    assert {p.decision for p in store.punkter()} == {"Fra PDF."}
+    assert store.integrity_problems() == []
+
+
+def test_failed_write_leaves_store_unchanged(store):
+    store.replace_minutes(minutes(), "/src/a.txt", "a")
+    before = store.punkter()
+    bad = minutes(decision="Ny")
+    # An insert failing half-way (here: a NOT NULL violation on the last punkt) rolls everything back.
+    broken = dataclasses.replace(bad, punkter=bad.punkter)
+    object.__setattr__(broken.punkter[-1], "raw_title", None)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.replace_minutes(broken, "/src/a.txt", "a2")
+    assert store.punkter() == before
+    assert store.source_known("a") and not store.source_known("a2")
+
+
+def test_lookups(store):
+    store.replace_minutes(minutes(), "a", "a")
+    store.replace_minutes(minutes(dt.date(2021, 3, 17), titles=("Gammel",)), "b", "b")
+    assert [p.id for p in store.by_journal("83.02.00-A00-1-23")] == ["2021-03-17#1", "2024-09-11#1"]
+    assert len(store.by_kle_prefix("83.02")) == 3
+    assert store.by_kle_prefix("83.0_") == []  # LIKE wildcards are literal
+    assert store.get_punkt(dt.date(2024, 9, 11), 2, "chefforum")[0].title == "Tidsregistrering"
+    assert store.get_punkt(dt.date(2024, 9, 11), 2, "Byråd") == []
+    assert [m.punkter for m in store.meetings()] == [1, 2]
+    assert store.committees() == ["Chefforum"]
+
+
+def test_fingerprint_follows_content(store):
+    empty = store.fingerprint()
+    store.replace_minutes(minutes(), "a", "a")
+    one = store.fingerprint()
+    store.replace_minutes(minutes(), "a", "a-again")  # same content, new file hash
+    assert store.fingerprint() == one != empty
+    store.replace_minutes(minutes(decision="Andet"), "a", "a3")
+    assert store.fingerprint() != one
+
+
+def test_migrations_apply_in_order_and_newer_store_is_refused(tmp_path):
+    path = tmp_path / "m.db"
+    Store(path, migrations=MIGRATIONS[:1])
+    s = Store(path, migrations=MIGRATIONS + ["CREATE TABLE extra (x INTEGER)"])
+    assert s.schema_version == len(MIGRATIONS) + 1
+    s.close()
+    with pytest.raises(BeslutError) as e:
+        Store(path)
+    assert e.value.code == "store_newer" and str(path) in e.value.user_message
+
+
+def test_wal_mode(store):
+    assert store.connect().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
