@@ -11,7 +11,7 @@ import sys
 from bot.errors import BeslutError
 from bot.settings import Settings
 
-COMMAND_MODULES = ("bot.cmd_store",)
+COMMAND_MODULES = ("bot.cmd_store", "bot.cmd_answers")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,6 +33,28 @@ TEXT: dict[str, str] = {
     "punkt_ref_invalid": "ugyldig punkt-reference {ref!r}: brug ÅÅÅÅ-MM-DD#N, fx 2024-09-11#4",
     "committee_ambiguous": "{ref} findes i flere udvalg ({committees}): angiv udvalget, fx "
                            "'beslut show {example} {ref}'",
+    # --- search index ---
+    "index_model_mismatch": "søgeindekset i {path} er bygget med modellen {found}, men beslut bruger nu {model}: "
+                            "kør 'beslut index --rebuild'",
+    "index_format": "søgeindekset i {path} har et ældre format: kør 'beslut index --rebuild'",
+    "index_corrupt": "søgeindekset i {path} er beskadiget: kør 'beslut index --rebuild'",
+    "index_stale": "søgeindekset passer ikke til databasen (der er læst nye referater ind): kør 'beslut index'",
+    "index_building": "bygger søgeindeks for {punkter} punkter (første gang; det tager lidt tid) ...",
+    "index_summary": "søgeindeks: {embedded} punkter indekseret, {reused} genbrugt, {removed} fjernet; "
+                     "{chunks} tekststykker i alt",
+    # --- questions and cases ---
+    "question_empty": "skriv et spørgsmål, fx 'hvad besluttede vi om telefontider?'",
+    "question_too_long": "spørgsmålet er for langt ({length} tegn; højst {limit}): skriv det kortere",
+    "sag_usage": "skriv et journalnummer eller et KLE-præfiks, fx 'sag 83.02.00-A00-1-23' eller 'sag 83.02'",
+    "journal_malformed": "{text!r} er ikke et gyldigt journalnummer: brug fx 83.02.00-A00-1-23, 22-000015 "
+                         "eller et KLE-præfiks som 83.02",
+    "case_unknown": "ingen sager med journalnummer {query}",
+    "abstained": "Ingen beslutning fundet om: {question}",
+    "filters_used": "Afgrænset til: {filters}",
+    "case_header": "Sag {query}: {count} punkter, ældste først",
+    "answer_intro": "Det fandt jeg ({count} punkter, citeret ordret fra referaterne):",
+    "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count} punkter",
+    "digest_empty": "Ingen nye beslutninger i uge {week}.",
     "no_meetings": "ingen møder i databasen endnu: kør 'beslut ingest <mappe>'",
 }
 
@@ -42,6 +64,13 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
 # Danish section labels and words shown next to stored text.
 CLOSED_PUNKT = "Lukket punkt"
 NO_DECISION = "Ingen beslutning registreret"
+DECISION_LABEL = "Beslutning"
+INDSTILLING_LABEL = "Indstilling (ikke en beslutning)"
+MATCHED_LABEL = "Relevante sætninger"
+HISTORY_LABEL = "Sagsforløb"
+UNCERTAIN_LABEL = "Nærmeste punkter (usikre)"
+UNCERTAIN_NOTE = "Punkterne ovenfor ligner spørgsmålet, men ingen af dem ser ud til at besvare det."
+LATE_NOTE = "Referatet er kommet sent (mødet var før denne uge)."
 
 
 def render(code: str, **params: object) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot import messages
+from bot.answers import Answer, CaseTimeline, Hit
 from embeddings.models import Punkt
 from embeddings.store import MeetingSummary
 
@@ -35,4 +36,81 @@ def punkt_text(p: Punkt) -> str:
         lines += ["", f"== {s.heading} ==", s.text]
     if not p.closed and p.decision is None:
         lines += ["", messages.NO_DECISION]
+    return "\n".join(lines)
+
+
+def hit_json(h: Hit) -> dict:
+    """The documented JSON of one hit (README "JSON output"); fields are only ever added."""
+    return {
+        "committee": h.committee,
+        "meeting_date": h.meeting_date.isoformat(),
+        "item_number": h.item_number,
+        "title": h.title,
+        "case_number": h.case_number,
+        "score": h.score,
+        "decision": h.decision,
+        "quote_verified": h.quote_verified,
+        "indstilling": h.indstilling,
+        "matched_sentences": list(h.matched),
+        "history": [{"committee": e.committee, "meeting_date": e.meeting_date.isoformat(),
+                     "item_number": e.item_number, "title": e.title} for e in h.history],
+        "source_url": h.source_url,
+    }
+
+
+def answer_json(a: Answer) -> dict:
+    return {"question": a.question, "abstained": a.abstained, "filters": list(a.filters),
+            "hits": [hit_json(h) for h in a.hits], "uncertain": [hit_json(h) for h in a.uncertain]}
+
+
+def timeline_json(t: CaseTimeline) -> dict:
+    return {"query": t.query, "prefix": t.is_prefix, "items": [hit_json(h) for h in t.items]}
+
+
+def hit_text(h: Hit, with_history: bool = True) -> list[str]:
+    lines = [f"{h.title}", f"  {messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)}"]
+    if h.decision:
+        lines.append(f"  {messages.DECISION_LABEL}:")
+        lines += [f"    {x}" for x in h.decision.splitlines() if x.strip()]
+        if h.matched:
+            lines.append(f"  {messages.MATCHED_LABEL}:")
+            lines += [f"    » {x}" for x in h.matched]
+    elif h.indstilling:
+        lines.append(f"  {messages.NO_DECISION}. {messages.INDSTILLING_LABEL}:")
+        lines += [f"    {x}" for x in h.indstilling.splitlines() if x.strip()]
+    else:
+        lines.append(f"  {messages.NO_DECISION}.")
+    if h.source_url:
+        lines.append(f"  {h.source_url}")
+    if with_history and h.history:
+        lines.append(f"  {messages.HISTORY_LABEL}:")
+        lines += [f"    - {messages.danish_date(e.meeting_date)}, punkt {e.item_number}: {e.title}" for e in h.history]
+    return lines
+
+
+def answer_text(a: Answer) -> str:
+    lines: list[str] = []
+    if a.abstained:
+        lines.append(messages.render("abstained", question=a.question))
+        if a.uncertain:
+            lines.append(messages.UNCERTAIN_LABEL + ":")
+            for h in a.uncertain:
+                lines.append(f"  - {h.title} ({messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)})")
+        return "\n".join(lines)
+    if a.filters:
+        lines.append(messages.render("filters_used", filters=", ".join(a.filters)))
+    for i, h in enumerate(a.hits):
+        if i:
+            lines.append("")
+        lines += hit_text(h)
+    return "\n".join(lines)
+
+
+def timeline_text(t: CaseTimeline) -> str:
+    if not t.items:
+        return messages.render("case_unknown", query=t.query)
+    lines = [messages.render("case_header", query=t.query, count=len(t.items))]
+    for h in t.items:
+        lines.append("")
+        lines += hit_text(h, with_history=False)
     return "\n".join(lines)

@@ -68,6 +68,29 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX sources_sha ON sources(sha256);
     """,
+    # 2: chat state. The digest ledger claims (week, channel) before posting so restarts and two
+    # workers post once; seen_events de-duplicates Slack retries; Teams conversation references are
+    # stored when the bot is added, for the proactive digest.
+    """
+    CREATE TABLE digest_ledger (
+        week TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        finished_at TEXT,
+        items INTEGER,
+        PRIMARY KEY (week, channel)
+    );
+    CREATE TABLE seen_events (
+        event_id TEXT PRIMARY KEY,
+        seen_at TEXT NOT NULL
+    );
+    CREATE TABLE teams_conversations (
+        conversation_id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

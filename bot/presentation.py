@@ -1,0 +1,104 @@
+"""The rendering model shared by every chat platform: Answer / CaseTimeline / Digest -> Reply.
+
+A Reply is plain Danish text pieces (never escaped: each adapter escapes for its own markup). Slack maps a
+Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in the same order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import messages
+from bot.answers import Answer, CaseTimeline, Digest, Hit
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cited punkt: heading, a labelled verbatim quote, the citation line, optional link and notes."""
+
+    title: str
+    quote_label: str  # "Beslutning", "Indstilling (ikke en beslutning)" or "" when there is nothing to quote
+    quote: str  # verbatim from the minutes ("" when none)
+    citation: str  # "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
+    url: str | None = None  # http(s) only, built by the core from the operator's template
+    notes: tuple[str, ...] = ()  # matched sentences, sagsforløb lines, "Ingen beslutning registreret"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a user sees: an intro line, items, and a closing line; ``fallback`` is the plain-text version."""
+
+    intro: str
+    items: tuple[Item, ...] = ()
+    outro: str = ""
+
+    @property
+    def fallback(self) -> str:
+        parts = [self.intro]
+        for it in self.items:
+            parts.append(f"{it.title}\n{it.quote_label}: {it.quote}\n{it.citation}" if it.quote
+                         else f"{it.title}\n{it.citation}")
+        if self.outro:
+            parts.append(self.outro)
+        return "\n\n".join(p for p in parts if p)
+
+
+def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
+    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
+    notes: list[str] = []
+    if h.decision:
+        label, quote = messages.DECISION_LABEL, h.decision
+        if h.matched:
+            notes.append(f"{messages.MATCHED_LABEL}: " + " … ".join(h.matched))
+    elif h.indstilling:
+        label, quote = messages.INDSTILLING_LABEL, h.indstilling
+        notes.append(messages.NO_DECISION)
+    else:
+        label, quote = "", ""
+        notes.append(messages.NO_DECISION)
+    if short and quote:
+        quote = first_line(quote)
+    if history and h.history:
+        notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
+            f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
+    return Item(h.title, label, quote, citation, h.source_url, tuple(notes))
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """The first paragraph line of a decision, cut at a word boundary with '…' when long."""
+    line = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def answer_reply(a: Answer) -> Reply:
+    if a.abstained:
+        items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
+        return Reply(messages.render("abstained", question=a.question),
+                     items, messages.UNCERTAIN_NOTE if items else "")
+    intro = messages.render("answer_intro", count=len(a.hits))
+    if a.filters:
+        intro += " " + messages.render("filters_used", filters=", ".join(a.filters))
+    return Reply(intro, tuple(hit_item(h) for h in a.hits))
+
+
+def timeline_reply(t: CaseTimeline) -> Reply:
+    if not t.items:
+        return Reply(messages.render("case_unknown", query=t.query))
+    return Reply(messages.render("case_header", query=t.query, count=len(t.items)),
+                 tuple(hit_item(h, history=False) for h in t.items))
+
+
+def digest_reply(d: Digest) -> Reply:
+    if d.empty:
+        return Reply(messages.render("digest_empty", week=d.week))
+    items = []
+    for m in d.meetings:
+        for h in m.items:
+            it = hit_item(h, history=False, short=True)
+            if m.late:
+                it = Item(it.title, it.quote_label, it.quote, it.citation, it.url, it.notes + (messages.LATE_NOTE,))
+            items.append(it)
+    n = sum(len(m.items) for m in d.meetings)
+    return Reply(messages.render("digest_intro", week=d.week, start=messages.danish_date(d.start),
+                                 end=messages.danish_date(d.end), count=n), tuple(items))

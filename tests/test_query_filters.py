@@ -1,0 +1,51 @@
+"""Danish date and committee filters read from questions."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from embeddings.query_filters import parse_filters
+
+TODAY = dt.date(2026, 11, 23)
+D = dt.date
+
+
+@pytest.mark.parametrize("question, start, end, rest", [
+    ("hvad besluttede vi om budget i 2021?", D(2021, 1, 1), D(2021, 12, 31), "hvad besluttede vi om budget?"),
+    ("corona i marts 2021", D(2021, 3, 1), D(2021, 3, 31), "corona"),
+    ("lederudvikling fra 2022 til 2024", D(2022, 1, 1), D(2024, 12, 31), "lederudvikling"),
+    ("ukraine mellem 2024 og 2022", D(2022, 1, 1), D(2024, 12, 31), "ukraine"),
+    ("hvad besluttede vi sidste år om telefoner", D(2025, 1, 1), D(2025, 12, 31), "hvad besluttede vi om telefoner"),
+    ("telefoner i år", D(2026, 1, 1), D(2026, 12, 31), "telefoner"),
+    ("referater fra sidste måned", D(2026, 10, 1), D(2026, 10, 31), "referater fra"),
+    ("budget i februar 2024", D(2024, 2, 1), D(2024, 2, 29), "budget"),
+    ("budget i december 2024", D(2024, 12, 1), D(2024, 12, 31), "budget"),
+    ("budget siden 2023", D(2023, 1, 1), None, "budget"),
+    ("budget før 2023", None, D(2022, 12, 31), "budget"),
+])
+def test_dates(question, start, end, rest):
+    f, left = parse_filters(question, TODAY)
+    assert (f.date_from, f.date_to, left) == (start, end, rest)
+    assert f.active and f.descriptions
+
+
+@pytest.mark.parametrize("question", ["Status på budgetaftalen 2020 og 2021", "Digitaliseringsstrategien 2021 - 2025",
+                                      "Sygefravær 4. kv. 2020", "hvad besluttede vi om telefontider?"])
+def test_years_inside_titles_are_not_filters(question):
+    f, left = parse_filters(question, TODAY)
+    assert not f.active and left == question
+
+
+def test_relative_dates_follow_today():
+    assert parse_filters("sidste år", dt.date(2022, 1, 1))[0].date_from == D(2021, 1, 1)
+    assert parse_filters("sidste måned", dt.date(2025, 1, 15))[0].date_from == D(2024, 12, 1)
+
+
+def test_committees_only_those_in_the_store():
+    f, left = parse_filters("hvad besluttede Økonomiudvalget om budget i 2024", TODAY, ["Økonomiudvalget", "Byråd"])
+    assert f.committees == ("Økonomiudvalget",) and left == "hvad besluttede om budget"
+    assert f.accepts("Økonomiudvalget", D(2024, 5, 1)) and not f.accepts("Byråd", D(2024, 5, 1))
+    assert not f.accepts("Økonomiudvalget", D(2023, 5, 1))
+    f, _ = parse_filters("hvad besluttede Chefforum", TODAY, ["Byråd"])
+    assert not f.active
