@@ -1,0 +1,166 @@
+"""The text/Markdown parser on the five bundled minutes (golden) and on crafted bad or unusual input."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.errors import InputError
+from embeddings.models import SectionName
+from embeddings.parse_text import parse_text
+
+from conftest import BUNDLED, PROJECT
+
+GOLDEN = PROJECT / "tests" / "data" / "golden_seed_punkter.json"
+
+
+def parse_file(name: str):
+    path = BUNDLED / name
+    return parse_text(path.read_text(encoding="utf-8"), str(path), "sha")
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return {f.name: parse_file(f.name) for f in sorted(BUNDLED.iterdir())}
+
+
+def summary(minutes) -> list[dict]:
+    out = []
+    for p in minutes.punkter:
+        secs = []
+        for s in p.sections:
+            w = s.text.split()
+            secs.append([s.name.value, " ".join(w[:3]), " ".join(w[-3:])])
+        out.append({"id": p.id, "title": p.title, "time_slot": p.time_slot,
+                    "journal": p.journal.raw if p.journal else None, "sections": secs})
+    return out
+
+
+def test_five_meetings_36_punkter_match_the_golden_file(seeds):
+    """Number, clean title, journal number and first/last words of every section, for all 36 punkter.
+
+    The golden file was written from the parser's output and checked by hand against the minutes.
+    """
+    got = [row for m in seeds.values() for row in summary(m)]
+    assert len(seeds) == 5 and len(got) == 36
+    assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_committee_and_date_come_from_the_header(seeds):
+    dates = sorted(m.meeting.date for m in seeds.values())
+    assert dates == [dt.date(2021, 1, 21), dt.date(2021, 3, 17), dt.date(2021, 9, 2), dt.date(2022, 11, 9),
+                     dt.date(2024, 9, 11)]
+    assert {m.meeting.committee for m in seeds.values()} == {"Chefforum"}
+    text = (BUNDLED / "chefforum-2022-11-09.txt").read_text(encoding="utf-8").replace(
+        "REFERAT Chefforum d. 09-11-2022", "REFERAT Økonomiudvalget d. 01-02-2023")
+    m = parse_text(text, "x.txt").meeting
+    assert (m.committee, m.date) == ("Økonomiudvalget", dt.date(2023, 2, 1))
+
+
+def test_meeting_details_and_participants(seeds):
+    m = seeds["chefforum-2024-09-11.txt"].meeting
+    assert (m.start_time, m.location) == (dt.time(9, 0), "915")
+    assert len(m.participants) == 10
+    assert m.participants[0] == "Henrik Harder (Kommunaldirektør)"  # "Forperson" is a role label, dropped
+    assert m.participants[1] == "René Birkemark Olesen (Afdelingschef Kultur, Fritid & Erhverv)"
+    md = seeds["chefforum-2021-01-21.md"].meeting
+    assert (md.start_time, md.location, md.participants) == (dt.time(9, 0), "Teams", ())
+    assert seeds["chefforum-2021-09-02.txt"].meeting.start_time == dt.time(8, 30)
+
+
+def test_markdown_headings_and_bold_are_removed(seeds):
+    p = seeds["chefforum-2021-01-21.md"].punkter[0]
+    assert p.raw_title == "CF - Godkendelse af dagsorden og referat"
+    assert [s.name for s in p.sections] == [SectionName.ANLEDNING, SectionName.INDSTILLING, SectionName.BESLUTNING]
+    assert not any("**" in s.text or s.text.startswith("#") for q in seeds["chefforum-2021-01-21.md"].punkter
+                   for s in q.sections)
+
+
+def test_norwegian_labels(seeds):
+    m = seeds["chefforum-2022-11-09.txt"]
+    assert [p.number for p in m.punkter] == list(range(1, 8))
+    p2 = m.punkter[1]
+    bilag = p2.section(SectionName.BILAG)
+    assert bilag.heading == "Vedlegg" and bilag.text == "Albertslund Arbejdsseminar 1 011222 program v3.docx"
+
+
+def test_titles_are_cleaned(seeds):
+    p = seeds["chefforum-2021-03-17.txt"].punkter[2]
+    assert (p.raw_title, p.title, p.time_slot) == (
+        "CF - Borgersamlingens anbefalinger (9.15.10.45)", "Borgersamlingens anbefalinger", "9.15-10.45")
+    p = seeds["chefforum-2024-09-11.txt"].punkter[0]
+    assert p.raw_title.startswith("CF – ") and p.title == "Godkendelse af dagsorden og referat"
+    p = seeds["chefforum-2021-09-02.txt"].punkter[7]
+    assert p.raw_title.startswith("CF- ") and p.title == "Fælles journaliseringspraksis i Albertslund Kommune"
+
+
+def test_page_breaks_are_joined(seeds):
+    p3 = seeds["chefforum-2021-03-17.txt"].punkter[2].section(SectionName.SAGSFREMSTILLING).text
+    assert "vi gør i forvejen som understøttes i borgersamlingens anbefalinger" in p3
+    p6 = seeds["chefforum-2024-09-11.txt"].punkter[5].decision
+    assert "hvor der er behov for borgerinddragelse i organisationen\n\n2. Elementer" in p6
+    # ... while real paragraphs stay apart.
+    p4 = seeds["chefforum-2024-09-11.txt"].punkter[3].decision
+    assert p4.count("\n\n") == 1 and p4.endswith("For gruppe 2-3 kan der være andre telefontider, der er gældende.")
+
+
+def test_tables_and_lists_keep_their_lines(seeds):
+    agenda = seeds["chefforum-2024-09-11.txt"].punkter[0].section(SectionName.SAGSFREMSTILLING).text
+    assert "Beslutning\tOpfølgning på implementering af telefontider\tDorthe\t09.40 - 09.55" in agenda.split("\n")
+    indstilling = seeds["chefforum-2024-09-11.txt"].punkter[0].section(SectionName.INDSTILLING).text
+    assert indstilling == ("Kommunaldirektøren indstiller,\n\n1. at dagsorden til dette møde godkendes\n"
+                           "2. at referat fra mødet den 28. august 2024 godkendes")
+
+
+def test_a_dot_is_no_decision(seeds):
+    evt = seeds["chefforum-2021-01-21.md"].punkter[4]
+    assert evt.title == "Evt." and evt.decision is None
+    assert evt.section(SectionName.BESLUTNING).text == ""
+
+
+def test_table_of_contents_is_not_punkter(seeds):
+    for m in seeds.values():
+        assert not any("..." in p.raw_title or "\t" in p.raw_title for p in m.punkter)
+        assert [p.number for p in m.punkter] == sorted(p.number for p in m.punkter)
+
+
+HEAD = "REFERAT Byrådet d. 05-03-2025\n\nMødedato Onsdag d. 5. marts 2025 kl. 17:00\n\n"
+
+
+def test_closed_punkt_keeps_only_title_date_and_journal():
+    text = HEAD + ("Punkt 1: Åbent punkt\n\n22-000015\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Lukket punkt: Personalesag\n\n22-000016\n\nSagsfremstilling\n\nFortroligt navn.\n\n"
+                   "Beslutning\n\nFortroligt.\n\n"
+                   "Punkt 3: Køb af grund\n\nEMN-2025-000517\n\nLukket punkt\n\nBeslutning\n\nHemmeligt.\n")
+    m = parse_text(text, "b.txt")
+    open_, personal, grund = m.punkter
+    assert not open_.closed and open_.decision == "Godkendt." and open_.journal.raw == "22-000015"
+    assert personal.closed and personal.sections == () and personal.journal.raw == "22-000016"
+    assert grund.closed and grund.sections == () and grund.journal.raw == "EMN-2025-000517"
+    assert not grund.journal.is_kle
+
+
+def test_text_before_the_first_heading_is_kept():
+    m = parse_text(HEAD + "Punkt 1: Orientering\n\nBorgmesteren orienterede.\n\nBeslutning\n\nTaget til efterretning.\n",
+                   "o.txt")
+    (p,) = m.punkter
+    assert p.journal is None
+    assert [(s.name, s.text) for s in p.sections] == [(SectionName.OTHER, "Borgmesteren orienterede."),
+                                                     (SectionName.BESLUTNING, "Taget til efterretning.")]
+
+
+@pytest.mark.parametrize("text, code, where", [
+    ("Et brev til borgerne.\n\nPunkt 1: Noget\n", "no_header", "brev.txt: "),
+    ("REFERAT Chefforum d. 31-02-2023\n\nPunkt 1: A\n", "bad_date", "brev.txt, linje 1: "),
+    ("REFERAT Chefforum d. 01-02-2023\n\nIngen punkter her.\n", "no_punkter", "brev.txt: "),
+    ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 1: A\n\nBeslutning\n\nOK.\n\nPunkt 1: B\n", "duplicate_punkt",
+     "brev.txt, linje 9, punkt 1: "),
+    ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 4: A\n\n83.02.00-A0-1-23\n\nBeslutning\n\nOK.\n", "bad_journal",
+     "brev.txt, linje 5, punkt 4: "),
+])
+def test_bad_input_names_file_line_and_punkt(text, code, where):
+    with pytest.raises(InputError) as e:
+        parse_text(text, "brev.txt")
+    assert e.value.code == code
+    assert e.value.user_message.startswith(where)
