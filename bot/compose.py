@@ -9,7 +9,7 @@ from bot.core import Beslut, CoreOptions
 from bot.errors import BeslutError
 from bot.messages import render
 from bot.settings import Settings
-from embeddings.search import Retriever
+from embeddings.search import Retriever, calibration_for
 from embeddings.store import Store
 from embeddings.vector_index import UpdateStats, VectorIndex, build_or_update
 
@@ -49,5 +49,5 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None) -> 
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
-    retriever = Retriever(store.punkter(), index, embedder)
+    retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id))
     return Beslut(store, retriever, CoreOptions(settings.source_url_template, settings.today))

@@ -37,6 +37,16 @@ class Calibration:
     dense_candidates: int = 400  # chunks fetched from FAISS before aggregating per punkt
 
 
+# Cosine scales differ between models, so thresholds are tuned per model (docs/benchmarks.md). A model
+# nobody tuned abstains on the lexical leg alone: only when no word of the question is in the minutes.
+TUNED: dict[str, Calibration] = {}
+UNTUNED = Calibration(min_cosine=float("inf"), min_lexical=1.0)
+
+
+def calibration_for(model_id: str) -> Calibration:
+    return TUNED.get(model_id, UNTUNED)
+
+
 @dataclass(frozen=True)
 class Scored:
     punkt: Punkt

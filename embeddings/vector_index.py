@@ -56,17 +56,22 @@ class UpdateStats:
 class VectorIndex:
     """Chunk vectors + their rows, searchable by cosine."""
 
-    def __init__(self, model_id: str, dimension: int, rows: list[ChunkRow], vectors: np.ndarray,
-                 store_fingerprint: str) -> None:
-        if len(rows) != len(vectors):
+    def __init__(self, model_id: str, rows: list[ChunkRow], index: "faiss.Index", store_fingerprint: str) -> None:
+        if len(rows) != index.ntotal:
             raise ValueError("rows and vectors differ in length")
         self.model_id = model_id
-        self.dimension = dimension
+        self.dimension = index.d
         self.rows = rows
         self.store_fingerprint = store_fingerprint
-        self.faiss = faiss.IndexFlatIP(dimension)
+        self.faiss = index
+
+    @classmethod
+    def from_vectors(cls, model_id: str, dimension: int, rows: list[ChunkRow], vectors: np.ndarray,
+                     store_fingerprint: str) -> "VectorIndex":
+        index = faiss.IndexFlatIP(dimension)
         if len(vectors):
-            self.faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(model_id, rows, index, store_fingerprint)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -130,9 +135,7 @@ class VectorIndex:
             raise BeslutError("index_corrupt", path=str(directory)) from None
         if index.ntotal != len(rows) or index.d != manifest["dimension"]:
             raise BeslutError("index_corrupt", path=str(directory))
-        out = cls(model_id, index.d, rows, np.zeros((0, index.d), np.float32), manifest["store_fingerprint"])
-        out.faiss = index
-        return out
+        return cls(model_id, rows, index, manifest["store_fingerprint"])
 
 
 def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_fingerprint: str,
@@ -161,5 +164,5 @@ def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_finger
     rows = keep_rows + new_rows
     parts = ([np.stack(keep_vecs)] if keep_vecs else []) + new_vecs
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
-    index = VectorIndex(embedder.model_id, embedder.dimension, rows, vectors, store_fingerprint)
+    index = VectorIndex.from_vectors(embedder.model_id, embedder.dimension, rows, vectors, store_fingerprint)
     return index, UpdateStats(len({r.punkt_key for r in new_rows}), len(reused), removed, len(rows))

@@ -1,0 +1,134 @@
+"""The core (Beslut.ask / Beslut.sag) on a real store and index, with the deterministic HashingEmbedder."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.compose import open_core
+from bot.errors import BeslutError
+from bot.settings import Settings
+from embeddings.ingest import ingest_paths
+from embeddings.search import Mode
+from embeddings.store import Store
+
+from conftest import BUNDLED
+from fakes import HashingEmbedder
+
+EXTRA = """REFERAT Chefforum d. 06-11-2024
+
+Punkt 1: CF - Telefontider, status på implementering
+
+83.02.00-A00-1-23
+
+Sagsfremstilling
+
+Status på telefontiderne efter beslutningen i september.
+
+Indstilling
+
+Direktøren indstiller, at telefontiderne for rådhuset evalueres i 2025.
+
+Punkt 2: CF - Lukket punkt: Personalesag om telefontider
+
+83.02.00-A00-9-24
+
+Beslutning
+
+Fortrolig beslutning om telefontider og en navngiven medarbejder.
+"""
+
+
+@pytest.fixture(scope="module")
+def core(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    (home / "extra.txt").write_text(EXTRA, encoding="utf-8")
+    settings = Settings(home=home, source_url_template="https://dagsordener.kommune.dk/{committee}/{date}#punkt{number}",
+                        today=dt.date(2026, 11, 26))
+    store = Store(settings.store_path)
+    report = ingest_paths(store, [BUNDLED, home / "extra.txt"])
+    assert not report.failed and report.punkter == 38
+    return open_core(settings, embedder=HashingEmbedder(), store=store)
+
+
+def test_telefontider_is_answered_with_a_verbatim_quote_and_citation(core):
+    a = core.ask("hvad besluttede vi om telefontider?")
+    assert not a.abstained
+    top = a.hits[0]
+    assert (top.committee, top.meeting_date, top.item_number, top.case_number) == (
+        "Chefforum", dt.date(2024, 9, 11), 4, "83.02.00-A00-1-23")
+    assert top.quote_verified and "implementeret den 1. november 2024" in top.decision
+    stored = core.store.get_punkt(dt.date(2024, 9, 11), 4)[0]
+    assert top.decision == stored.decision
+    assert top.source_url == "https://dagsordener.kommune.dk/Chefforum/2024-09-11#punkt4"
+
+
+def test_case_history_lists_other_punkter_oldest_first(core):
+    top = core.ask("hvad besluttede vi om telefontider?").hits[0]
+    assert [(e.meeting_date, e.item_number) for e in top.history] == [(dt.date(2024, 11, 6), 1)]
+
+
+def test_a_punkt_without_decision_shows_its_indstilling_labelled(core):
+    a = core.ask("status på telefontiderne efter beslutningen i september", k=5)
+    hit = next(h for h in a.hits if h.meeting_date == dt.date(2024, 11, 6))
+    assert hit.decision is None and hit.quote_verified
+    assert hit.indstilling == "Direktøren indstiller, at telefontiderne for rådhuset evalueres i 2025."
+
+
+def test_closed_punkter_are_never_quoted(core):
+    for mode in Mode:
+        a = core.ask("fortrolig beslutning om en navngiven medarbejder", k=10, mode=mode)
+        assert a.hits + a.uncertain
+        assert all(h.ref != "2024-11-06#2" and "Fortrolig" not in (h.decision or "") for h in a.hits + a.uncertain)
+    assert [h.item_number for h in core.sag("83.02.00-A00-9-24").items] == []
+    stored = core.store.get_punkt(dt.date(2024, 11, 6), 2)[0]
+    assert stored.closed and stored.sections == ()
+
+
+def test_journal_number_in_the_question_comes_first(core):
+    a = core.ask("hvad skete der i sag 81.10.00-A26-1-24?")
+    assert a.hits[0].case_number == "81.10.00-A26-1-24" and not a.abstained
+
+
+def test_date_filter_from_the_question(core):
+    a = core.ask("Hvad besluttede vi om covid-19 i 2021?", k=5)
+    assert a.filters == ("2021",)
+    assert all(h.meeting_date.year == 2021 for h in a.hits)
+    assert a.hits and {h.ref for h in a.hits} & {"2021-01-21#4", "2021-03-17#6"}
+
+
+def test_nothing_matching_abstains_with_uncertain_neighbours(core):
+    a = core.ask("Hvad besluttede vi om vinterbadning?")
+    assert a.abstained and not a.hits
+
+
+def test_long_decisions_show_the_matched_sentences(core):
+    a = core.ask("Hvem sidder i styregruppen for Ukraine-indsatsen?")
+    top = a.hits[0]
+    assert top.ref == "2024-09-11#3" and len(top.decision) > 500
+    assert top.matched and all(s in top.decision for s in top.matched)
+
+
+def test_sag_exact_prefix_unknown_and_malformed(core):
+    t = core.sag("00.00.00-A00-2-21")
+    assert [h.ref for h in t.items] == ["2021-01-21#1", "2021-01-21#5", "2021-03-17#1", "2021-03-17#7",
+                                         "2021-09-02#2", "2021-09-02#7", "2021-09-02#9"]
+    assert not t.is_prefix
+    p = core.sag("83.02")
+    assert p.is_prefix and [h.ref for h in p.items] == ["2024-09-11#4", "2024-11-06#1"]
+    assert core.sag("12.34.56-A00-9-99").items == ()
+    assert [h.ref for h in core.sag("83.02.00-A00").items] == ["2024-09-11#4", "2024-11-06#1"]
+    with pytest.raises(BeslutError) as e:
+        core.sag("83.02.00-A0-1-23")
+    assert e.value.code == "journal_malformed" and "83.02.00-A0-1-23" in e.value.user_message
+    with pytest.raises(BeslutError):
+        core.sag("   ")
+
+
+@pytest.mark.parametrize("question, code", [
+    ("", "question_empty"), ("?!... ,,", "question_empty"), ("telefon " * 1300, "question_too_long"),
+])
+def test_bad_questions_get_danish_messages(core, question, code):
+    with pytest.raises(BeslutError) as e:
+        core.ask(question)
+    assert e.value.code == code and e.value.user_message
