@@ -65,10 +65,10 @@ class Beslut:
 
     # --- building hits -----------------------------------------------------------------------
     def _hit(self, s: Scored, question: str) -> Hit | None:
-        fresh = self.store.get_punkt(s.punkt.meeting.date, s.punkt.number, s.punkt.meeting.committee)
-        if not fresh or fresh[0].closed:
+        fresh = self.store.get_by_key(s.punkt.key)
+        if fresh is None or fresh.closed:
             return None  # gone or closed since the index was loaded: never shown
-        hit = self._plain_hit(fresh[0], stored=s.punkt)
+        hit = self._plain_hit(fresh, stored=s.punkt)
         matched = ()
         if hit.decision and len(hit.decision) > LONG_DECISION_CHARS:
             matched = self._matched_sentences(hit.decision, question)

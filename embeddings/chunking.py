@@ -15,13 +15,14 @@ OVERLAP_WORDS = 30
 
 @dataclass(frozen=True)
 class Chunk:
-    punkt_key: str  # "committee|YYYY-MM-DD|N"
+    punkt_key: str  # "committee|YYYY-MM-DD|HH:MM|N" (time empty when unknown)
     position: int
     text: str
 
 
 def punkt_key(p: Punkt) -> str:
-    return f"{p.meeting.committee}|{p.meeting.date.isoformat()}|{p.number}"
+    start = p.meeting.start_time.strftime("%H:%M") if p.meeting.start_time else ""
+    return f"{p.meeting.committee}|{p.meeting.date.isoformat()}|{start}|{p.number}"
 
 
 def punkt_words(p: Punkt) -> list[str]:

@@ -96,8 +96,9 @@ class Punkt:
         return f"{self.meeting.date.isoformat()}#{self.number}"
 
     @property
-    def key(self) -> tuple[str, dt.date, int]:
-        return (self.meeting.committee, self.meeting.date, self.number)
+    def key(self) -> tuple[str, dt.date, dt.time | None, int]:
+        """Unique in the store: a committee can meet twice a day (Greve's Byråd, 8 September 2025)."""
+        return (self.meeting.committee, self.meeting.date, self.meeting.start_time, self.number)
 
     def section(self, name: SectionName) -> Section | None:
         for s in self.sections:

@@ -91,6 +91,26 @@ MIGRATIONS: list[str] = [
         added_at TEXT NOT NULL
     );
     """,
+    # 3: a committee can meet twice on one day (an extraordinary meeting before the ordinary one): a
+    # meeting is committee + date + start time. SQLite cannot drop a UNIQUE constraint, so the table is
+    # rebuilt (foreign keys are off while migrations run; see _migrate).
+    """
+    CREATE TABLE meetings_v3 (
+        id INTEGER PRIMARY KEY,
+        committee TEXT NOT NULL,
+        date TEXT NOT NULL,
+        start_time TEXT,
+        location TEXT,
+        participants TEXT NOT NULL DEFAULT '[]',
+        source_path TEXT NOT NULL,
+        source_sha256 TEXT NOT NULL
+    );
+    INSERT INTO meetings_v3 SELECT id, committee, date, start_time, location, participants, source_path,
+        source_sha256 FROM meetings;
+    DROP TABLE meetings;
+    ALTER TABLE meetings_v3 RENAME TO meetings;
+    CREATE UNIQUE INDEX meetings_key ON meetings(committee, date, COALESCE(start_time, ''));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -149,14 +169,24 @@ class Store:
             self._local.conn = None
 
     def _migrate(self) -> None:
-        with self.transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(self._migrations):
-                raise BeslutError("store_newer", path=str(self.path), found=version, known=len(self._migrations))
-            for i in range(version, len(self._migrations)):  # executescript would COMMIT: split
-                for stmt in _statements(self._migrations[i]):
-                    conn.execute(stmt)
-                conn.execute(f"PRAGMA user_version = {i + 1}")
+        # Foreign keys are off while tables are rebuilt (SQLite's documented procedure; the pragma has no
+        # effect inside a transaction), and checked before the migration commits.
+        conn = self.connect()
+        conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(self._migrations):
+                    raise BeslutError("store_newer", path=str(self.path), found=version,
+                                      known=len(self._migrations))
+                for i in range(version, len(self._migrations)):  # executescript would COMMIT: split
+                    for stmt in _statements(self._migrations[i]):
+                        conn.execute(stmt)
+                    conn.execute(f"PRAGMA user_version = {i + 1}")
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise RuntimeError(f"migrating {self.path} broke a foreign key")
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
 
     @property
     def schema_version(self) -> int:
@@ -178,8 +208,10 @@ class Store:
         with self.transaction() as conn:
             old_ids = {r[0] for r in conn.execute(
                 "SELECT meeting_id FROM sources WHERE path = ? AND meeting_id IS NOT NULL", (source_path,))}
-            same = conn.execute("SELECT id FROM meetings WHERE committee = ? AND date = ?",
-                                (m.committee, m.date.isoformat())).fetchone()
+            start = m.start_time.isoformat() if m.start_time else None
+            same = conn.execute("SELECT id FROM meetings WHERE committee = ? AND date = ?"
+                                " AND COALESCE(start_time, '') = COALESCE(?, '')",
+                                (m.committee, m.date.isoformat(), start)).fetchone()
             first_seen: dict[int, str] = {}
             if same:
                 old_ids.add(same[0])
@@ -189,7 +221,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO meetings (committee, date, start_time, location, participants, source_path,"
                 " source_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (m.committee, m.date.isoformat(), m.start_time.isoformat() if m.start_time else None, m.location,
+                (m.committee, m.date.isoformat(), start, m.location,
                  json.dumps(list(m.participants), ensure_ascii=False), source_path, sha256))
             meeting_id = cur.lastrowid
             now = _now()
@@ -265,12 +297,24 @@ class Store:
                              time_slot=r["time_slot"], closed=bool(r["closed"])))
         return out
 
-    def get_punkt(self, date: dt.date, number: int, committee: str | None = None) -> list[Punkt]:
-        """The punkt(er) numbered ``number`` on ``date``; several when committees share a date."""
+    def get_punkt(self, date: dt.date, number: int, committee: str | None = None,
+                  start_time: dt.time | None = None) -> list[Punkt]:
+        """The punkt(er) numbered ``number`` on ``date``; several when meetings share a date."""
+        where, params = "m.date = ? AND p.number = ?", [date.isoformat(), number]
         if committee:
-            return self.punkter("m.date = ? AND p.number = ? AND lower(m.committee) = lower(?)",
-                                (date.isoformat(), number, committee))
-        return self.punkter("m.date = ? AND p.number = ?", (date.isoformat(), number))
+            where += " AND lower(m.committee) = lower(?)"
+            params.append(committee)
+        if start_time:
+            where += " AND m.start_time = ?"
+            params.append(start_time.isoformat())
+        return self.punkter(where, tuple(params))
+
+    def get_by_key(self, key: tuple[str, dt.date, dt.time | None, int]) -> Punkt | None:
+        """The punkt with ``Punkt.key`` ``key`` as stored now, or None."""
+        committee, date, start, number = key
+        found = self.punkter("m.committee = ? AND m.date = ? AND COALESCE(m.start_time, '') = ? AND p.number = ?",
+                             (committee, date.isoformat(), start.isoformat() if start else "", number))
+        return found[0] if found else None
 
     def by_journal(self, journal: str) -> list[Punkt]:
         return self.punkter("p.journal = ?", (journal,))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from embeddings.encoder import Embedder
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: punkt keys carry the meeting's start time
 faiss.omp_set_num_threads(1)  # the query path runs on one thread (2 threads on 2 busy cores: 30x slower)
 
 

@@ -111,3 +111,30 @@ def test_migrations_apply_in_order_and_newer_store_is_refused(tmp_path):
 
 def test_wal_mode(store):
     assert store.connect().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_two_meetings_of_one_committee_on_one_day_are_kept_apart(store):
+    early, late = minutes(titles=("Ekstraordinært",)), minutes(titles=("Ordinært", "Andet"))
+    early = Minutes(dataclasses.replace(early.meeting, start_time=dt.time(17, 15)),
+                    tuple(dataclasses.replace(p, meeting=dataclasses.replace(p.meeting, start_time=dt.time(17, 15)))
+                          for p in early.punkter))
+    store.replace_minutes(early, "/src/ekstra.json", "e")
+    store.replace_minutes(late, "/src/ordinaer.json", "o")
+    assert store.counts() == (2, 3)
+    assert sorted(p.title for p in store.get_punkt(dt.date(2024, 9, 11), 1)) == ["Ekstraordinært", "Ordinært"]
+    (p,) = store.get_punkt(dt.date(2024, 9, 11), 1, start_time=dt.time(17, 15))
+    assert store.get_by_key(p.key) == p and p.title == "Ekstraordinært"
+    store.replace_minutes(late, "/src/ordinaer.txt", "o2")  # the same meeting from another file replaces it
+    assert store.counts() == (2, 3)
+
+
+def test_migrating_a_version_2_store_keeps_its_meetings(tmp_path):
+    path = tmp_path / "v2.db"
+    old = Store(path, migrations=MIGRATIONS[:2])
+    old.replace_minutes(minutes(), "/src/a.txt", "a")
+    before = old.punkter()
+    old.close()
+    new = Store(path)
+    assert new.schema_version == len(MIGRATIONS) >= 3
+    assert new.punkter() == before and new.integrity_problems() == []
+    assert new.source_known("a")
