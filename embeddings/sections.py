@@ -5,7 +5,7 @@ import re
 
 from embeddings.models import SectionName
 
-_HEADINGS: dict[str, SectionName] = {
+HEADINGS: dict[str, SectionName] = {
     "anledning": SectionName.ANLEDNING,
     "baggrund": SectionName.ANLEDNING,
     "resume": SectionName.RESUME,
@@ -14,7 +14,11 @@ _HEADINGS: dict[str, SectionName] = {
     "fremstilling": SectionName.SAGSFREMSTILLING,
     "sagsbeskrivelse": SectionName.SAGSFREMSTILLING,
     "saksfremstilling": SectionName.SAGSFREMSTILLING,  # Norwegian
+    "supplerende sagsfremstilling": SectionName.SAGSFREMSTILLING,  # added to a case after the first agenda
+    "ny supplerende sagsfremstilling": SectionName.SAGSFREMSTILLING,
+    "supplerende sagsbeskrivelse": SectionName.SAGSFREMSTILLING,
     "indstilling": SectionName.INDSTILLING,
+    "supplerende indstilling": SectionName.INDSTILLING,
     "innstilling": SectionName.INDSTILLING,  # Norwegian
     "forslag til vedtak": SectionName.INDSTILLING,  # Norwegian
     "beslutning": SectionName.BESLUTNING,
@@ -28,20 +32,35 @@ _HEADINGS: dict[str, SectionName] = {
 
 def canonical_section(heading: str) -> SectionName | None:
     """The canonical name of a known heading ("Vedlegg" -> Bilag), or None if not a known one."""
-    return _HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
+    return HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
 
 
 _PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-–—]\s*")  # "CF - ", "CF– ", "CF- "
 _SLOT = re.compile(r"\s*\((\d{1,2}[.:]\d{2})\s*[-–.]\s*(\d{1,2}[.:]\d{2})\)\s*$")  # "(9.00-9.15)", "(9.15.10.45)"
 
 
+_CLOSED = re.compile(r"^\(?lukket\)?\s*[:\-–]|\blukket\s+(?:punkt|sag|dagsordenpunkt)\b|\(lukket\)", re.I)
+
+
 def clean_title(raw: str) -> tuple[str, str | None]:
-    """("CF - Velkommen (9.00-9.15)") -> ("Velkommen", "9.00-9.15"). The slot is normalised to H.MM-H.MM."""
+    """("CF - Velkommen (9.00-9.15)") -> ("Velkommen", "9.00-9.15"). The slot is normalised to H.MM-H.MM.
+
+    A "Lukket: " marker is dropped too (the punkt is flagged closed instead, see ``is_closed_title``).
+    "APV- og Trivselsundersøgelsen" keeps its "APV-": a prefix is only a prefix before a capital letter.
+    """
     title = " ".join(raw.split())
     slot = None
     m = _SLOT.search(title)
     if m:
         slot = f"{m.group(1).replace(':', '.')}-{m.group(2).replace(':', '.')}"
         title = title[: m.start()]
-    title = _PREFIX.sub("", title, count=1).strip()
-    return title or " ".join(raw.split()), slot
+    title = re.sub(r"^\(?lukket\)?\s*:\s*", "", title, count=1, flags=re.I)
+    stripped = _PREFIX.sub("", title, count=1).strip()
+    if not stripped[:1].islower():
+        title = stripped
+    return title.strip() or " ".join(raw.split()), slot
+
+
+def is_closed_title(raw: str) -> bool:
+    """A closed item (lukket punkt): "Lukket: Personalesag", "Lukket punkt - Køb af grund", "Salg (lukket)"."""
+    return bool(_CLOSED.search(" ".join(raw.split())))
