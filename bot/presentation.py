@@ -72,14 +72,12 @@ def first_line(text: str, limit: int = 300) -> str:
 
 
 def answer_reply(a: Answer) -> Reply:
+    filters = " " + messages.render("filters_used", filters=", ".join(a.filters)) if a.filters else ""
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
-        return Reply(messages.render("abstained", question=a.question),
+        return Reply(messages.render("abstained", question=a.question) + filters,
                      items, messages.UNCERTAIN_NOTE if items else "")
-    intro = messages.render("answer_intro", count=len(a.hits))
-    if a.filters:
-        intro += " " + messages.render("filters_used", filters=", ".join(a.filters))
-    return Reply(intro, tuple(hit_item(h) for h in a.hits))
+    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
 
 
 def timeline_reply(t: CaseTimeline) -> Reply:

@@ -92,6 +92,8 @@ def answer_text(a: Answer) -> str:
     lines: list[str] = []
     if a.abstained:
         lines.append(messages.render("abstained", question=a.question))
+        if a.filters:
+            lines.append(messages.render("filters_used", filters=", ".join(a.filters)))
         if a.uncertain:
             lines.append(messages.UNCERTAIN_LABEL + ":")
             for h in a.uncertain:

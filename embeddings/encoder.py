@@ -97,8 +97,13 @@ def load_embedder(model: str | None, cache_dir: Path, *, threads: int | None = 1
         import torch
 
         torch.set_num_threads(threads)
-    from sentence_transformers import SentenceTransformer
+    from huggingface_hub.utils import disable_progress_bars
 
+    disable_progress_bars()  # no "Loading weights" bars in operators' terminals and logs
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     if model is None:
         embedder = _load_default(SentenceTransformer, Path(cache_dir), batch_size)
     else:

@@ -5,6 +5,7 @@ at 10k documents, docs/benchmarks.md) and keeps the Snowball stemming in Python 
 """
 from __future__ import annotations
 
+import math
 import re
 
 import bm25s
@@ -39,6 +40,26 @@ class Bm25Index:
     def tokens(self, text: str) -> list[str]:
         words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop]
         return self._stemmer.stemWords(words)
+
+    def coverage(self, query: str, doc: int) -> float:
+        """The IDF-weighted share of the query's stems that occur in document ``doc`` (0..1).
+
+        A stem no document has weighs as much as the rarest possible one, so a question about something
+        the minutes never mention ("vinterbadning") covers nothing, whatever else matches.
+        """
+        terms = set(self.tokens(query))
+        if not terms or not self.size:
+            return 0.0
+        scores, vocab = self._bm25.scores, self._bm25.vocab_dict
+        total = found = 0.0
+        for t in terms:
+            i = vocab.get(t)
+            postings = scores["indices"][scores["indptr"][i]:scores["indptr"][i + 1]] if i is not None else ()
+            weight = math.log((self.size - len(postings) + 0.5) / (len(postings) + 0.5) + 1)
+            total += weight
+            if doc in postings:
+                found += weight
+        return found / total
 
     def scores(self, query: str) -> np.ndarray:
         toks = self.tokens(query)

@@ -12,7 +12,8 @@ _MONTH = "|".join(MONTHS)
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\b(?:fra|mellem|i\s+årene)\s+{_Y}\s*(?:til|og|[-–])\s*{_Y}\b", re.I)),
-    ("month", re.compile(rf"\b(?:i\s+)?({_MONTH})\s+{_Y}\b", re.I)),
+    # "i marts 2021", but not a date ("pr. 30. september 2022" names a day, not a period to search)
+    ("month", re.compile(rf"(?<!\d\.\s)(?<!\d\.)\b(?:i\s+)?({_MONTH})\s+{_Y}\b", re.I)),
     ("since", re.compile(rf"\b(?:siden|efter|fra)\s+{_Y}\b", re.I)),
     ("before", re.compile(rf"\b(?:før|inden)\s+{_Y}\b", re.I)),
     ("last_year", re.compile(r"\b(?:sidste\s+år|i\s+fjor|sidste\s+kalenderår)\b", re.I)),

@@ -1,5 +1,10 @@
 """Hybrid retrieval: journal numbers exactly first, then a weighted blend of dense (e5 chunks, best chunk
-per punkt) and lexical (BM25, Danish stems) scores, with Danish date/committee filters and abstention."""
+per punkt) and lexical (BM25, Danish stems) scores, with Danish date/committee filters and abstention.
+
+A search runs in two steps so the legs can be measured and tuned separately (bench/tune.py):
+``legs(question)`` computes each leg's score for every punkt once; ``rank(legs)`` blends, filters and
+decides whether to abstain.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from embeddings.chunking import punkt_key
+from embeddings.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
 from embeddings.journal import find_journal_numbers
 from embeddings.lexical import Bm25Index, punkt_text
 from embeddings.models import Punkt
@@ -29,18 +35,24 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Calibration:
-    """Tuned on the dev set with `python -m bench.tune` (docs/benchmarks.md); see there before changing."""
+    """How the legs are blended and when to abstain. Tuned with `python -m bench.tune` (docs/benchmarks.md).
 
-    dense_weight: float = 0.7  # blend = w * dense + (1 - w) * lexical, each min-max normalised per query
-    min_cosine: float = 0.80  # abstain when the best chunk's cosine is below this ...
-    min_lexical: float = 4.0  # ... and the best BM25 score is below this (both weak: nothing decided)
+    Abstain when the best punkt is weak on both legs: its best chunk's cosine is below ``min_cosine``
+    and the question's words it contains (IDF-weighted share of the question's stems) are below
+    ``min_coverage``. Coverage is a share, so it means the same on 36 punkter as on 50,000.
+    """
+
+    dense_weight: float = 0.8  # blend = w * dense + (1 - w) * lexical, each min-max normalised per query
+    min_cosine: float = 0.86
+    min_coverage: float = 0.5
+    min_relative: float = 0.7  # answer with further punkter only when their score is >= this share of the best
     dense_candidates: int = 400  # chunks fetched from FAISS before aggregating per punkt
 
 
-# Cosine scales differ between models, so thresholds are tuned per model (docs/benchmarks.md). A model
-# nobody tuned abstains on the lexical leg alone: only when no word of the question is in the minutes.
-TUNED: dict[str, Calibration] = {}
-UNTUNED = Calibration(min_cosine=float("inf"), min_lexical=1.0)
+# Cosine scales differ between models, so the cosine threshold is tuned per model id. A model nobody tuned
+# abstains on the lexical leg alone.
+TUNED: dict[str, Calibration] = {DEFAULT_MODEL_ID: Calibration()}
+UNTUNED = Calibration(min_cosine=float("inf"), min_coverage=0.5)
 
 
 def calibration_for(model_id: str) -> Calibration:
@@ -58,34 +70,53 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Legs:
+    """Each leg's score for every punkt of the retriever, for one question."""
+
+    query: str  # the question without its filter words
+    filter: QueryFilter
+    mask: np.ndarray  # punkter the filter accepts
+    exact: np.ndarray  # punkter whose journal number the question names
+    dense: np.ndarray
+    lexical: np.ndarray
+    chunks: dict[int, str]
+
+
+@dataclass(frozen=True)
 class SearchResult:
-    hits: tuple[Scored, ...]
+    hits: tuple[Scored, ...]  # best first; when abstaining, the nearest punkter (uncertain)
     filter: QueryFilter
     abstain: bool
     top_cosine: float
-    top_lexical: float
+    top_coverage: float
+    filter_empty: bool = False  # the filter left no punkter: hits are the nearest ones without it
 
 
 class Retriever:
     """Search over the open punkter of a store snapshot. Build once per process; queries are read-only."""
 
     def __init__(self, punkter: Sequence[Punkt], index: VectorIndex | None, embedder: "Embedder | None",
-                 calibration: Calibration = Calibration()) -> None:
+                 calibration: Calibration = UNTUNED) -> None:
         self.punkter = [p for p in punkter if not p.closed]
         self.index = index
         self.embedder = embedder
         self.cal = calibration
         self._pos = {punkt_key(p): i for i, p in enumerate(self.punkter)}
         self._bm25 = Bm25Index([punkt_text(p) for p in self.punkter])
-        self.committees = sorted({p.meeting.committee for p in self.punkter})
+        self._committee = [p.meeting.committee for p in self.punkter]
+        self._dates = [p.meeting.date for p in self.punkter]
+        self.committees = sorted(set(self._committee))
 
     def search(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID,
                today: dt.date | None = None) -> SearchResult:
+        return self.rank(self.legs(question, mode, today), k, mode)
+
+    def legs(self, question: str, mode: Mode = Mode.HYBRID, today: dt.date | None = None) -> Legs:
         qfilter, rest = parse_filters(question, today or dt.date.today(), self.committees)
         n = len(self.punkter)
-        mask = np.array([qfilter.accepts(p.meeting.committee, p.meeting.date) for p in self.punkter], bool)
+        mask = np.fromiter((qfilter.accepts(c, d) for c, d in zip(self._committee, self._dates)), bool, n)
         cases = {j.raw for j in find_journal_numbers(question)}
-        exact = np.array([bool(p.journal and p.journal.raw in cases) for p in self.punkter], bool)
+        exact = np.fromiter((bool(cases and p.journal and p.journal.raw in cases) for p in self.punkter), bool, n)
         dense = np.zeros(n, np.float32)
         chunks: dict[int, str] = {}
         if mode is not Mode.BM25 and self.index is not None and self.embedder is not None and n:
@@ -95,37 +126,47 @@ class Retriever:
                 if i is not None and cos > dense[i]:
                     dense[i], chunks[i] = cos, row.text
         lexical = self._bm25.scores(rest) if mode is not Mode.DENSE else np.zeros(n, np.float32)
-        blend = self._blend(dense, lexical, mask, mode)
-        blend = np.where(mask, blend, -np.inf) + exact * 10.0
-        order = [int(i) for i in np.argsort(-blend, kind="stable") if np.isfinite(blend[i])]
-        top_cos = float(dense[mask].max()) if mask.any() else 0.0
-        top_lex = float(lexical[mask].max()) if mask.any() else 0.0
-        abstain = not exact.any() and self._abstain(top_cos, top_lex, mode, bool(mask.any()))
-        hits = tuple(Scored(self.punkter[i], float(blend[i]), float(dense[i]), float(lexical[i]), chunks.get(i),
-                            bool(exact[i])) for i in order[:k])
-        return SearchResult(hits, qfilter, abstain, top_cos, top_lex)
+        return Legs(rest, qfilter, mask, exact, dense, lexical, chunks)
 
-    def _blend(self, dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, mode: Mode) -> np.ndarray:
-        def norm(x: np.ndarray) -> np.ndarray:
-            if not mask.any():
-                return x
-            lo, hi = float(x[mask].min()), float(x[mask].max())
-            return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+    def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
+             calibration: Calibration | None = None) -> SearchResult:
+        cal = calibration or self.cal
+        mask = legs.mask
+        filter_empty = not mask.any() and len(mask) > 0
+        if filter_empty:  # nothing in that period or committee: abstain, nearest punkter without the filter
+            mask = np.ones_like(mask)
+        blend = _blend(legs.dense, legs.lexical, mask, mode, cal.dense_weight)
+        blend = np.where(mask, blend, -np.inf) + legs.exact * 10.0
+        order = [int(i) for i in np.argsort(-blend, kind="stable")[:k] if np.isfinite(blend[i])]
+        top_cos = float(legs.dense[order[0]]) if order else 0.0
+        top_cov = self._bm25.coverage(legs.query, order[0]) if order and mode is not Mode.DENSE else 0.0
+        abstain = filter_empty or not order or (not legs.exact.any() and _weak(top_cos, top_cov, mode, cal))
+        if not abstain:  # the nearest punkter are all shown when abstaining (as uncertain), else only close ones
+            order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
+        hits = tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
+                            legs.chunks.get(i), bool(legs.exact[i])) for i in order)
+        return SearchResult(hits, legs.filter, abstain, top_cos, top_cov, filter_empty)
 
-        if mode is Mode.BM25:
-            return lexical.astype(np.float64)
-        if mode is Mode.DENSE:
-            return dense.astype(np.float64)
-        w = self.cal.dense_weight
-        return w * norm(dense.astype(np.float64)) + (1 - w) * norm(lexical.astype(np.float64))
 
-    def _abstain(self, top_cos: float, top_lex: float, mode: Mode, any_candidate: bool) -> bool:
-        if not any_candidate:
-            return True
-        dense_weak = top_cos < self.cal.min_cosine
-        lex_weak = top_lex < self.cal.min_lexical
-        if mode is Mode.BM25:
-            return lex_weak
-        if mode is Mode.DENSE:
-            return dense_weak
-        return dense_weak and lex_weak
+def _blend(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, mode: Mode, w: float) -> np.ndarray:
+    if mode is Mode.BM25:
+        return lexical.astype(np.float64)
+    if mode is Mode.DENSE:
+        return dense.astype(np.float64)
+
+    def norm(x: np.ndarray) -> np.ndarray:
+        lo, hi = float(x[mask].min()), float(x[mask].max())
+        return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+
+    return w * norm(dense.astype(np.float64)) + (1 - w) * norm(lexical.astype(np.float64))
+
+
+def _weak(top_cos: float, top_cov: float, mode: Mode, cal: Calibration) -> bool:
+    dense_weak = top_cos < cal.min_cosine
+    lex_weak = top_cov < cal.min_coverage
+    if mode is Mode.BM25:
+        return lex_weak
+    if mode is Mode.DENSE:
+        return dense_weak
+    return dense_weak and lex_weak
+
