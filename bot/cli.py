@@ -11,7 +11,7 @@ import sys
 from bot.errors import BeslutError
 from bot.settings import Settings
 
-COMMAND_MODULES = ("bot.cmd_store", "bot.cmd_answers")
+COMMAND_MODULES = ("bot.cmd_store", "bot.cmd_answers", "bot.cmd_chat")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not args.verbose:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
     try:
         settings = Settings.from_env()
         return int(args.run(args, settings) or 0)

@@ -42,7 +42,7 @@ class Beslut:
     def ask(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID) -> Answer:
         q = validate_question(question)
         result = self.retriever.search(q, k=k, mode=mode, today=self.options.today or dt.date.today())
-        hits = tuple(h for h in (self._hit(s, q) for s in result.hits) if h is not None)
+        hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
             return Answer(q, True, (), hits, result.filter.descriptions)
         return Answer(q, False, hits, (), result.filter.descriptions)
@@ -60,22 +60,26 @@ class Beslut:
             except ValueError as e:
                 raise BeslutError("journal_malformed", text=q[:64], reason=getattr(e, "reason", "")) from None
             punkter, prefix = self.store.by_journal(raw), False
-        items = tuple(self._plain_hit(p) for p in punkter if not p.closed)
+        items = tuple(self.hit(p) for p in punkter if not p.closed)
         return CaseTimeline(q, items, prefix)
 
     # --- building hits -----------------------------------------------------------------------
-    def _hit(self, s: Scored, question: str) -> Hit | None:
+    def _scored_hit(self, s: Scored, question: str) -> Hit | None:
         fresh = self.store.get_by_key(s.punkt.key)
         if fresh is None or fresh.closed:
             return None  # gone or closed since the index was loaded: never shown
-        hit = self._plain_hit(fresh, stored=s.punkt)
+        hit = self.hit(fresh, stored=s.punkt)
         matched = ()
         if hit.decision and len(hit.decision) > LONG_DECISION_CHARS:
             matched = self._matched_sentences(hit.decision, question)
         return Hit(**{**hit.__dict__, "score": round(s.score, 4), "matched": matched, "why": s.chunk})
 
-    def _plain_hit(self, p: Punkt, stored: Punkt | None = None) -> Hit:
-        """A hit for ``p`` as stored now; ``stored`` (the retriever's copy) must quote the same text."""
+    def hit(self, p: Punkt, stored: Punkt | None = None) -> Hit:
+        """``p`` as cited everywhere (answers, case timelines, digests), with its case history.
+
+        The quote is verified against ``p`` as stored now; ``stored`` (the retriever's copy) supplies the
+        text to quote, so an answer never shows text the store no longer holds.
+        """
         shown = stored or p
         decision = shown.decision
         indstilling = None

@@ -32,6 +32,16 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in (value or "").split(",") if x.strip())
 
 
+def _port(value: str | None) -> int:
+    if value is None:
+        return 3000
+    if not value.isdigit() or int(value) > 65535:
+        from bot.messages import render
+
+        raise ValueError(render("port_invalid", text=value))
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. See README "Configuration" for the environment variables."""
@@ -55,11 +65,21 @@ class Settings:
     digest_post_empty: bool = False
     digest_cron: str = "mon 08:00"
     timezone: str = "Europe/Copenhagen"
+    # Web process (`beslut serve`)
+    port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on
     # Teams
     teams_app_id: str | None = None
     teams_app_password: str | None = None
     teams_tenant_id: str | None = None
     teams_allow_anonymous: bool = False
+    teams_cert_pfx_file: Path | None = None  # MICROSOFT_APP_CERT_PFX_FILE: instead of the password
+    teams_cert_send_x5c: bool = False  # MICROSOFT_APP_CERT_SEND_X5C: subject name + issuer certificate auth
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Any Teams setting given: the web process then serves Teams or explains what is missing."""
+        return bool(self.teams_app_id or self.teams_app_password or self.teams_cert_pfx_file
+                    or self.teams_allow_anonymous)
 
     @property
     def store_path(self) -> Path:
@@ -100,10 +120,14 @@ class Settings:
             digest_post_empty=parse_bool("BESLUT_DIGEST_POST_EMPTY", get("BESLUT_DIGEST_POST_EMPTY")),
             digest_cron=get("BESLUT_DIGEST_CRON") or "mon 08:00",
             timezone=get("BESLUT_TZ") or "Europe/Copenhagen",
+            port=_port(get("PORT")),
             teams_app_id=get("MICROSOFT_APP_ID"),
             teams_app_password=get("MICROSOFT_APP_PASSWORD"),
             teams_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             teams_allow_anonymous=parse_bool("BESLUT_TEAMS_ALLOW_ANONYMOUS", get("BESLUT_TEAMS_ALLOW_ANONYMOUS")),
+            teams_cert_pfx_file=Path(get("MICROSOFT_APP_CERT_PFX_FILE")).expanduser()
+            if get("MICROSOFT_APP_CERT_PFX_FILE") else None,
+            teams_cert_send_x5c=parse_bool("MICROSOFT_APP_CERT_SEND_X5C", get("MICROSOFT_APP_CERT_SEND_X5C")),
         )
 
     def today_date(self) -> dt.date:

@@ -1,0 +1,289 @@
+"""Slack end to end over HTTP: signed requests to the real app under uvicorn, a fake Web API on port 0.
+
+The app runs on the bundled minutes (plus one crafted file) with the HashingEmbedder; assertions are on
+the request bodies the fake Slack received, i.e. on what users would see.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from bot import messages
+from bot.compose import open_core
+from bot.settings import Settings
+from bot.web import create_app
+from embeddings.ingest import ingest_paths
+from embeddings.store import Store
+from conftest import BUNDLED
+from fakes import HashingEmbedder
+from slack_fakes import (EVIL_MINUTES, SECRET, TOKEN, FakeSlack, LiveServer, all_text, dm, event_body, mention,
+                         post_signed, slash_body, text_objects, write_minutes)
+
+JSON, FORM = "application/json", "application/x-www-form-urlencoded"
+TELEFON = "hvad besluttede vi om telefontider?"
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):
+    """A home with the bundled minutes, one crafted file and a HashingEmbedder index, built once."""
+    home = tmp_path_factory.mktemp("seeded")
+    extra = write_minutes(home.parent / "extra", "chefforum-2024-10-02.txt", EVIL_MINUTES)
+    settings = Settings(home=home)
+    store = Store(settings.store_path)
+    report = ingest_paths(store, [BUNDLED, extra])
+    assert not report.failed and report.meetings == 6
+    open_core(settings, embedder=HashingEmbedder(), store=store)
+    store.close()
+    return home
+
+
+@pytest.fixture
+def home(seeded, tmp_path):
+    return shutil.copytree(seeded, tmp_path / "home")
+
+
+@pytest.fixture
+def fake():
+    f = FakeSlack()
+    yield f
+    f.close()
+
+
+class SlowCore:
+    """A Core that takes its time (a cold model, a big index): the ack must not wait for it."""
+
+    def __init__(self, inner, delay: float) -> None:
+        self.inner, self.delay = inner, delay
+
+    def ask(self, question: str, k: int = 3):
+        time.sleep(self.delay)
+        return self.inner.ask(question, k)
+
+    def sag(self, query: str):
+        time.sleep(self.delay)
+        return self.inner.sag(query)
+
+
+class BrokenCore:
+    def ask(self, question: str, k: int = 3):
+        raise RuntimeError("hemmelig intern fejl i /srv/beslut")
+
+    def sag(self, query: str):
+        raise RuntimeError("hemmelig intern fejl i /srv/beslut")
+
+
+@contextmanager
+def serving(home, fake, wrap=None, **changes):
+    """The web app on 127.0.0.1:0; yields the /slack/events URL. ``wrap`` turns the real core into another."""
+    settings = Settings(home=home, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
+                        slack_api_url=fake.url).with_(**changes)
+    store = Store(settings.store_path)
+    core = open_core(settings, embedder=HashingEmbedder(), store=store)
+    with LiveServer(create_app(settings, wrap(core) if wrap else core, store)) as server:
+        yield server.url + "/slack/events"
+
+
+def quiet(fake, path="/chat.postMessage", n=0, settle=0.4):
+    time.sleep(settle)
+    assert fake.count(path) == n
+
+
+# --- answers ---------------------------------------------------------------------------------------
+def test_mention_is_answered_in_the_thread_with_the_decision_and_its_citation(home, fake):
+    with serving(home, fake) as url:
+        status, _, elapsed = post_signed(url, event_body(mention(TELEFON, ts="1726000000.000777")), JSON)
+        assert status == 200 and elapsed < 1.0
+        (msg,) = fake.wait_for("/chat.postMessage")
+    assert msg["channel"] == "C1" and msg["thread_ts"] == "1726000000.000777"
+    assert msg["_auth"] == f"Bearer {TOKEN}"
+    blocks = json.dumps(msg["blocks"], ensure_ascii=False)
+    assert "83.02.00-A00-1-23" in blocks and "1. november 2024" in blocks
+    assert "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23" in blocks
+    assert "83.02.00-A00-1-23" in msg["text"]  # the plain-text fallback
+    assert all(t["verbatim"] is True for t in text_objects(msg["blocks"]))
+    assert msg["unfurl_links"] is False and "link_names" not in msg and "parse" not in msg
+
+
+def test_source_link_is_shown_when_the_operator_sets_a_url_template(home, fake):
+    template = "https://dagsorden.kommune.dk/{committee}/{date}#punkt{number}"
+    with serving(home, fake, source_url_template=template) as url:
+        post_signed(url, event_body(mention(TELEFON)), JSON)
+        (msg,) = fake.wait_for("/chat.postMessage")
+    assert "<https://dagsorden.kommune.dk/Chefforum/2024-09-11#punkt4|" in all_text(msg)
+
+
+def test_direct_message_is_answered_in_the_dm(home, fake):
+    with serving(home, fake) as url:
+        post_signed(url, event_body(dm(TELEFON, channel="D42")), JSON)
+        (msg,) = fake.wait_for("/chat.postMessage")
+    assert msg["channel"] == "D42" and "thread_ts" not in msg
+    assert "83.02.00-A00-1-23" in all_text(msg)
+
+
+def test_abstention_is_answered_as_such_and_the_echoed_question_is_escaped_once(home, fake):
+    with serving(home, fake) as url:  # Slack sends &, <, > in user text as entities
+        post_signed(url, event_body(mention("zyxwv &amp; qqqq <!here> &lt;b&gt; wwwx?")), JSON)
+        (msg,) = fake.wait_for("/chat.postMessage")
+    text = all_text(msg)
+    assert "Ingen beslutning fundet om: zyxwv &amp; qqqq &lt;!here&gt; &lt;b&gt; wwwx?" in text
+    assert "<!here>" not in text and "&amp;amp;" not in text
+
+
+def test_bot_messages_edits_and_own_posts_are_ignored(home, fake):
+    ignored = [dm("svar", bot_id="B9"), dm("svar", subtype="bot_message"), dm("ny tekst", subtype="message_changed"),
+               mention(TELEFON, bot_id="B9"), dm("mit eget svar", user="UBOT", bot_id="BBOT")]
+    with serving(home, fake) as url:
+        for n, ev in enumerate(ignored):
+            assert post_signed(url, event_body(ev, event_id=f"EvBot{n}"), JSON)[0] == 200
+        post_signed(url, event_body(dm(TELEFON), event_id="EvHuman"), JSON)
+        fake.wait_for("/chat.postMessage")
+        quiet(fake, n=1)
+
+
+def test_empty_mention_shows_the_danish_user_message(home, fake):
+    with serving(home, fake) as url:
+        post_signed(url, event_body({**mention(""), "text": "<@UBOT>"}), JSON)
+        (msg,) = fake.wait_for("/chat.postMessage")
+    assert messages.render("question_empty") in msg["text"]
+
+
+def test_an_exception_in_the_core_gives_a_short_danish_apology_and_a_logged_traceback(home, fake, caplog):
+    caplog.set_level(logging.INFO)
+    with serving(home, fake, wrap=lambda real: BrokenCore()) as url:
+        post_signed(url, event_body(mention(TELEFON)), JSON)
+        (msg,) = fake.wait_for("/chat.postMessage")
+        post_signed(url, slash_body(fake.url, "83.02.00-A00-1-23"), FORM)
+        (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+    for shown in (all_text(msg), all_text(hook)):
+        assert messages.render("slack_apology") in shown
+        assert "hemmelig" not in shown and "RuntimeError" not in shown and "Traceback" not in shown
+    assert "Traceback" in caplog.text and "RuntimeError: hemmelig" in caplog.text
+    assert "telefontider" not in caplog.text and TOKEN not in caplog.text
+
+
+def test_logs_carry_ids_never_tokens_or_message_text(home, fake, caplog):
+    caplog.set_level(logging.INFO)
+    with serving(home, fake) as url:
+        post_signed(url, event_body(mention(TELEFON), event_id="EvLog1"), JSON)
+        post_signed(url, slash_body(fake.url, "81.10.00-A26-1-24"), FORM)
+        fake.wait_for("/chat.postMessage")
+        fake.wait_for("/hooks/commands/T1/1/abc")
+    assert "EvLog1" in caplog.text
+    for secret in (TOKEN, SECRET, "telefontider", "81.10.00-A26-1-24", "tidsregistrering"):
+        assert secret not in caplog.text
+
+
+# --- the slash command -----------------------------------------------------------------------------
+def test_sag_acks_at_once_with_a_slow_core_then_answers_ephemerally_at_the_response_url(home, fake):
+    with serving(home, fake, wrap=lambda real: SlowCore(real, 2.0)) as url:
+        status, body, elapsed = post_signed(url, slash_body(fake.url, "81.10.00-A26-1-24"), FORM)
+        assert status == 200 and elapsed < 1.0, elapsed
+        assert json.loads(body) == {"text": "Slår sag 81.10.00-A26-1-24 op …", "response_type": "ephemeral"}
+        assert fake.count("/hooks/commands/T1/1/abc") == 0
+        (hook,) = fake.wait_for("/hooks/commands/T1/1/abc", timeout=10)
+    assert hook["response_type"] == "ephemeral" and hook["replace_original"] is False
+    text = all_text(hook)
+    assert "Sag 81.10.00-A26-1-24: 1 punkter, ældste først" in text
+    assert "Implementering af lov om tidsregistrering" in text and "11. september 2024 · punkt 5" in text
+    assert fake.count("/chat.postMessage") == 0  # ephemeral: nothing in the channel
+
+
+def test_sag_with_a_prefix_lists_the_cases_oldest_first(home, fake):
+    with serving(home, fake) as url:
+        post_signed(url, slash_body(fake.url, "83.02"), FORM)
+        (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+    assert "83.02.00-A00-1-23" in all_text(hook)
+
+
+@pytest.mark.parametrize("text", ["", "hjælp", "  Hjælp "])
+def test_sag_alone_or_hjaelp_explains_usage(home, fake, text):
+    with serving(home, fake) as url:
+        status, body, _ = post_signed(url, slash_body(fake.url, text), FORM)
+    assert status == 200
+    usage = json.loads(body)
+    assert usage["response_type"] == "ephemeral" and "Sådan bruger du /sag" in usage["text"]
+    quiet(fake, "/hooks/commands/T1/1/abc")
+
+
+def test_sag_with_words_is_answered_as_a_question(home, fake):
+    with serving(home, fake) as url:
+        status, body, _ = post_signed(url, slash_body(fake.url, TELEFON), FORM)
+        assert json.loads(body)["text"] == messages.render("slack_searching")
+        (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+    assert "83.02.00-A00-1-23" in all_text(hook) and "1. november 2024" in all_text(hook)
+
+
+def test_command_name_is_configurable(home, fake):
+    with serving(home, fake, slack_command="/beslutning") as url:
+        _, body, _ = post_signed(url, slash_body(fake.url, "", command="/beslutning"), FORM)
+    assert "Sådan bruger du /beslutning" in json.loads(body)["text"]
+
+
+def test_channel_allow_list(home, fake):
+    with serving(home, fake, slack_allowed_channels=("COK",)) as url:
+        post_signed(url, event_body(mention(TELEFON, channel="CNO"), event_id="Ev1"), JSON)
+        _, body, _ = post_signed(url, slash_body(fake.url, "83.02", channel="CNO"), FORM)
+        assert json.loads(body)["text"] == messages.render("slack_channel_not_allowed")
+        quiet(fake)
+        post_signed(url, event_body(mention(TELEFON, channel="COK"), event_id="Ev2"), JSON)
+        post_signed(url, event_body(dm(TELEFON), event_id="Ev3"), JSON)  # DMs are always allowed
+        msgs = fake.wait_for("/chat.postMessage", n=2)
+    assert {m["channel"] for m in msgs} == {"COK", "D1"}
+    quiet(fake, "/hooks/commands/T1/1/abc")
+
+
+# --- safety ----------------------------------------------------------------------------------------
+def test_bad_and_stale_signatures_get_401_and_nothing_is_posted(home, fake):
+    body = event_body(mention(TELEFON))
+    with serving(home, fake) as url:
+        assert post_signed(url, body, JSON, secret="wrong-secret")[0] == 401
+        assert post_signed(url, body, JSON, timestamp=int(time.time()) - 600)[0] == 401
+        assert post_signed(url, slash_body(fake.url, "83.02"), FORM, secret="wrong-secret")[0] == 401
+        assert post_signed(url, slash_body(fake.url, "83.02"), FORM, timestamp=int(time.time()) - 600)[0] == 401
+        quiet(fake)
+        quiet(fake, "/hooks/commands/T1/1/abc")
+
+
+def test_url_verification_and_health(home, fake):
+    with serving(home, fake) as url:
+        status, body, _ = post_signed(url, json.dumps({"type": "url_verification", "challenge": "c-123"}), JSON)
+        assert status == 200 and "c-123" in body
+        import urllib.request
+
+        with urllib.request.urlopen(url.replace("/slack/events", "/healthz")) as r:
+            assert json.loads(r.read()) == {"ok": True}
+
+
+def test_retries_are_answered_once_also_after_a_restart_on_the_same_store(home, fake):
+    body = event_body(mention(TELEFON), event_id="EvRetry")
+    with serving(home, fake) as url:
+        assert post_signed(url, body, JSON)[0] == 200
+        fake.wait_for("/chat.postMessage")
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert post_signed(url, body, JSON, headers=retry)[0] == 200
+        quiet(fake, n=1)
+    with serving(home, fake) as url:  # a new process on the same store
+        assert post_signed(url, body, JSON, headers={"X-Slack-Retry-Num": "2"})[0] == 200
+        post_signed(url, event_body(dm(TELEFON), event_id="EvOther"), JSON)
+        fake.wait_for("/chat.postMessage", n=2)
+        quiet(fake, n=2)
+
+
+def test_minutes_text_with_slack_markup_arrives_inert(home, fake):
+    with serving(home, fake) as url:
+        post_signed(url, event_body(mention("hvad besluttede vi om kanalnotifikationer?")), JSON)
+        post_signed(url, slash_body(fake.url, "00.01.00-A00-99-24"), FORM)
+        (msg,) = fake.wait_for("/chat.postMessage")
+        (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+    for shown in (msg, hook):
+        texts = [shown["text"]] + [t["text"] for t in text_objects(shown["blocks"])]
+        joined = "\n".join(texts)
+        assert "Advarsel om kanalnotifikationer" in joined
+        assert "<!channel>" not in joined and "<https://evil" not in joined
+        assert "&lt;!channel&gt; og &lt;https://evil|kommune.dk&gt; &amp; *fed*" in joined
+        assert "&lt;!channel&gt;" in shown["text"]  # the fallback too

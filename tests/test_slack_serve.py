@@ -1,0 +1,187 @@
+"""`beslut serve` as a real process: clear Danish refusals at start-up, and the HTTP server answering Slack
+with SLACK_API_URL pointing at a local fake Web API."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from bot import messages
+from bot.settings import Settings
+from embeddings.ingest import ingest_paths
+from embeddings.store import Store
+from conftest import BUNDLED, PROJECT
+from slack_fakes import SECRET, TOKEN, FakeSlack, event_body, mention, post_signed
+
+# serve_http with the test embedder: the same uvicorn process `beslut serve` runs, without the model load.
+SERVE_WITH_TEST_EMBEDDER = """
+import sys
+sys.path.insert(0, "tests")
+from bot.cmd_chat import serve_http
+from bot.compose import open_core
+from bot.settings import Settings
+from embeddings.store import Store
+from fakes import HashingEmbedder
+settings = Settings.from_env()
+store = Store(settings.store_path)
+serve_http(settings, open_core(settings, embedder=HashingEmbedder(), store=store), store, "127.0.0.1", int(sys.argv[1]))
+"""
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BESLUT_", "MICROSOFT_", "PORT"))}
+    return {**env, "HF_HUB_OFFLINE": "1", **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def beslut(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=PROJECT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture
+def fake():
+    f = FakeSlack()
+    yield f
+    f.close()
+
+
+@pytest.mark.parametrize("env, missing", [
+    ({}, "SLACK_BOT_TOKEN og SLACK_SIGNING_SECRET"),
+    ({"SLACK_BOT_TOKEN": TOKEN}, "SLACK_SIGNING_SECRET"),
+    ({"SLACK_SIGNING_SECRET": SECRET}, "SLACK_BOT_TOKEN"),
+])
+def test_serve_refuses_to_start_without_slack_secrets(tmp_path, env, missing):
+    t0 = time.monotonic()
+    r = beslut("serve", "--port", str(free_port()), env=clean_env(BESLUT_HOME=str(tmp_path), **env))
+    assert r.returncode != 0 and time.monotonic() - t0 < 30  # before the model would load
+    assert r.stderr.strip() == "beslut: " + messages.render("slack_missing_config", names=missing)
+    assert TOKEN not in r.stderr and SECRET not in r.stderr
+
+
+def test_socket_mode_refuses_clearly_without_an_app_token(tmp_path):
+    r = beslut("serve", "--socket-mode", env=clean_env(BESLUT_HOME=str(tmp_path), SLACK_BOT_TOKEN=TOKEN))
+    assert r.returncode != 0
+    assert r.stderr.strip() == "beslut: " + messages.render("slack_socket_needs_app_token")
+
+
+def test_bad_port_setting_is_a_danish_error(tmp_path):
+    r = beslut("serve", env=clean_env(BESLUT_HOME=str(tmp_path), PORT="http"))
+    assert r.returncode != 0 and "ugyldig PORT 'http'" in r.stderr and "Traceback" not in r.stderr
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.communicate()[1][-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
+                if json.loads(r.read()) == {"ok": True}:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("server did not become healthy")
+
+
+def _mention_round_trip(base: str, fake: FakeSlack) -> dict:
+    status, _, elapsed = post_signed(base + "/slack/events", event_body(mention("hvad besluttede vi om telefontider?")),
+                                     "application/json")
+    assert status == 200 and elapsed < 1.0
+    assert post_signed(base + "/slack/events", event_body(mention("x")), "application/json", secret="bad")[0] == 401
+    return fake.wait_for("/chat.postMessage", timeout=30)[0]
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    """SIGTERM, as a platform stops a dyno; returns stderr. uvicorn shuts down gracefully, then re-raises
+    the signal, so the exit status is -SIGTERM."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=15)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[1]
+
+
+def test_the_web_process_answers_slack_over_http(tmp_path, fake):
+    home = tmp_path / "home"
+    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+    port = free_port()
+    env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
+    proc = subprocess.Popen([sys.executable, "-c", SERVE_WITH_TEST_EMBEDDER, str(port)], cwd=PROJECT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, proc, 60)
+        msg = _mention_round_trip(base, fake)
+    finally:
+        log = _stop(proc)
+    assert msg["channel"] == "C1" and "83.02.00-A00-1-23" in json.dumps(msg["blocks"], ensure_ascii=False)
+    assert "Finished server process" in log and proc.returncode == -signal.SIGTERM
+    assert TOKEN not in log and SECRET not in log and "telefontider" not in log
+    assert [p for p, _ in fake.calls][:2] == ["/auth.test", "/chat.postMessage"]  # auth.test at the fake only
+
+
+@pytest.mark.slow
+def test_beslut_serve_with_the_real_model(tmp_path, fake):
+    """The Procfile command itself: `beslut serve --port N`, loading the bundled model once."""
+    home = tmp_path / "home"
+    models = tmp_path / "models"
+    env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(models), SLACK_BOT_TOKEN=TOKEN,
+                    SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
+    assert beslut("ingest", env=env, timeout=900).returncode == 0
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=PROJECT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, proc, 300)
+        msg = _mention_round_trip(base, fake)
+    finally:
+        _stop(proc)
+        shutil.rmtree(models, ignore_errors=True)
+    blocks = json.dumps(msg["blocks"], ensure_ascii=False)
+    assert "83.02.00-A00-1-23" in blocks and "1. november 2024" in blocks
+
+
+def test_manifest_creates_the_app_the_code_expects():
+    yaml = pytest.importorskip("yaml")
+    m = yaml.safe_load((PROJECT / "slack-app-manifest.yml").read_text(encoding="utf-8"))
+    assert m["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
+    assert m["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
+    (command,) = m["features"]["slash_commands"]
+    assert command["command"] == Settings().slack_command and command["url"].endswith("/slack/events")
+    assert set(m["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "chat:write", "commands", "im:history"}
+    assert m["features"]["bot_user"]["display_name"] == "beslut"
+    assert m["features"]["app_home"]["messages_tab_enabled"] is True  # users can DM the app
+    assert m["settings"]["socket_mode_enabled"] is False
+
+
+def test_one_app_serves_slack_and_teams_without_app_wide_auth(tmp_path):
+    """Teams mounts its own route (JWT on that route only); Slack's signed requests still get through."""
+    from bot.cmd_chat import web_mounts
+    from bot.web import create_app
+    from slack_fakes import LiveServer
+
+    settings = Settings(home=tmp_path, slack_bot_token=TOKEN, slack_signing_secret=SECRET, teams_allow_anonymous=True)
+    store = Store(settings.store_path)
+    app = create_app(settings, None, store, mounts=web_mounts(settings, None, store))
+    assert {"/slack/events", "/api/messages", "/healthz"} <= {r.path for r in app.routes}
+    with LiveServer(app) as server:
+        body = json.dumps({"type": "url_verification", "challenge": "c-9"})
+        status, answer, _ = post_signed(server.url + "/slack/events", body, "application/json")
+        assert status == 200 and json.loads(answer) == {"challenge": "c-9"}
+        assert post_signed(server.url + "/slack/events", body, "application/json", secret="bad")[0] == 401
