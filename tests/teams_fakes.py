@@ -1,0 +1,171 @@
+"""Test doubles for Teams: a fake Bot Connector on 127.0.0.1:0, a token provider that talks to its token
+endpoint, a uvicorn runner for real HTTP, and Teams activity JSON as Teams sends it.
+
+None of this patches the SDK: the fake connector is reached because activities name it as their
+``serviceUrl``; the token provider is plugged in through the SDK's connection manager
+(``token_provider_factory``), the same seam production uses for MSAL.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import uvicorn
+from microsoft_agents.hosting.core import AgentAuthConfiguration
+
+BOT_ID = "28:beslut-bot"
+BOT_NAME = "beslut"
+TENANT = "11111111-2222-3333-4444-555555555555"
+APP_ID = "00000000-0000-0000-0000-0000000000b1"
+
+
+class FakeBotConnector:
+    """Records every POST (path, Authorization header, JSON body); answers like the Bot Connector.
+
+    Also a client-credentials token endpoint at /oauth2/v2.0/token for FakeTokenProvider.
+    Set ``fail_with`` to an HTTP status to make activity posts fail.
+    """
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.token_requests: list[dict] = []
+        self.fail_with: int | None = None
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/oauth2/v2.0/token"):
+                    form = dict(urllib.parse.parse_qsl(raw.decode()))
+                    fake.token_requests.append(form)
+                    n = len(fake.token_requests)
+                    return self._json(200, {"token_type": "Bearer", "expires_in": 3600,
+                                            "access_token": f"fake-token-{n}"})
+                fake.received.append({"path": urllib.parse.unquote(self.path),
+                                      "auth": self.headers.get("Authorization"),
+                                      "body": json.loads(raw or b"{}")})
+                if fake.fail_with:
+                    return self._json(fake.fail_with, {"error": {"code": "ServiceError", "message": "nej"}})
+                return self._json(200, {"id": f"r{len(fake.received)}"})
+
+            def _json(self, status: int, data: dict) -> None:
+                out = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self.token_url = self.url + "oauth2/v2.0/token"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def messages(self) -> list[dict]:
+        """Recorded posts of message activities (typing indicators and the like left out)."""
+        return [r for r in self.received if r["body"].get("type") == "message"]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class FakeTokenProvider:
+    """An SDK AccessTokenProviderBase doing OAuth client credentials against the fake's token endpoint."""
+
+    def __init__(self, configuration: AgentAuthConfiguration, token_url: str) -> None:
+        self._configuration = configuration
+        self.token_url = token_url
+
+    @property
+    def configuration(self) -> AgentAuthConfiguration:
+        return self._configuration
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": self._configuration.CLIENT_ID,
+                                       "client_secret": self._configuration.CLIENT_SECRET or "",
+                                       "scope": " ".join(scopes or [])}).encode()
+
+        def fetch() -> str:
+            with urllib.request.urlopen(self.token_url, data=form, timeout=5) as r:
+                return json.loads(r.read())["access_token"]
+
+        return await asyncio.to_thread(fetch)
+
+    def get_token_credential(self):
+        raise NotImplementedError
+
+    async def acquire_token_on_behalf_of(self, scopes, user_assertion):
+        raise NotImplementedError
+
+
+def token_provider_factory(connector: FakeBotConnector):
+    return lambda cfg: FakeTokenProvider(cfg, connector.token_url)
+
+
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """Run ``app`` under uvicorn on 127.0.0.1:<free port> in a thread; yields the base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+# --- activities as Teams sends them -------------------------------------------------------------
+def _base(service_url: str, conversation_id: str, conversation_type: str) -> dict:
+    conv = {"id": conversation_id, "conversationType": conversation_type, "tenantId": TENANT}
+    data = {"channelId": "msteams", "serviceUrl": service_url, "id": "1700000000001",
+            "from": {"id": "29:anne", "name": "Anne Andersen", "aadObjectId": "aad-anne"},
+            "recipient": {"id": BOT_ID, "name": BOT_NAME}, "conversation": conv, "locale": "da-DK",
+            "channelData": {"tenant": {"id": TENANT}}}
+    if conversation_type == "channel":
+        data["channelData"].update(team={"id": "19:team@thread.tacv2"}, channel={"id": conversation_id})
+    return data
+
+
+def message(text: str, service_url: str, *, conversation_type: str = "personal", mention: bool = False,
+            conversation_id: str | None = None) -> dict:
+    """A message; with ``mention`` the bot is @mentioned first, as Teams does in channels."""
+    cid = conversation_id or ("a:1personal" if conversation_type == "personal" else "19:kanal@thread.tacv2")
+    act = _base(service_url, cid, conversation_type)
+    act.update(type="message", text=text, textFormat="plain")
+    if mention:
+        tag = f"<at>{BOT_NAME}</at>"
+        act["text"] = f"{tag} {text}"
+        act["entities"] = [{"type": "mention", "text": tag, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}]
+    return act
+
+
+def conversation_update(service_url: str, *, added: bool = True, conversation_type: str = "channel",
+                        conversation_id: str = "19:general@thread.tacv2") -> dict:
+    """The bot added to (or removed from) a team: Teams' conversationUpdate."""
+    act = _base(service_url, conversation_id, conversation_type)
+    act["type"] = "conversationUpdate"
+    act["membersAdded" if added else "membersRemoved"] = [{"id": BOT_ID}]
+    act["channelData"]["eventType"] = "teamMemberAdded" if added else "teamMemberRemoved"
+    return act

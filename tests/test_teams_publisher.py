@@ -1,0 +1,171 @@
+"""The proactive digest in Teams: conversationUpdate stores the reference, TeamsPublisher posts to it."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+
+import aiohttp
+import httpx
+import pytest
+from fastapi import FastAPI
+from microsoft_agents.activity import Activity
+
+from bot import messages, teams_conversations
+from bot.answers import Digest, DigestMeeting, Hit
+from bot.ledger import NotDelivered
+from bot.ports import Publisher
+from bot.presentation import digest_reply
+from bot.settings import Settings
+from bot.teams_adapter import add_teams_routes
+from bot.teams_publisher import TeamsPublisher, teams_digest_targets
+from embeddings.store import Store
+from teams_fakes import (APP_ID, TENANT, FakeBotConnector, FakeTokenProvider, conversation_update, serve,
+                         token_provider_factory)
+
+ANON = Settings(teams_allow_anonymous=True)
+PRODUCTION = Settings(teams_app_id=APP_ID, teams_app_password="hemmeligt", teams_tenant_id=TENANT)
+GENERAL = "19:general@thread.tacv2"
+
+
+class NoCore:
+    def ask(self, question, k=3):
+        raise AssertionError("not asked")
+
+    def sag(self, query):
+        raise AssertionError("not asked")
+
+
+def digest():
+    h = Hit("Chefforum", dt.date(2024, 9, 11), 4, "Opfølgning på implementering af ens telefontider",
+            "83.02.00-A00-1-23", "Telefontiderne skal være implementeret den 1. november 2024.", True,
+            source_url="https://dagsorden.example.dk/cf/2024-09-11#punkt4")
+    return digest_reply(Digest("2024-W37", dt.date(2024, 9, 9), dt.date(2024, 9, 15),
+                               (DigestMeeting("Chefforum", dt.date(2024, 9, 11), (h,)),)))
+
+
+@pytest.fixture
+def connector():
+    c = FakeBotConnector()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "beslut.db")
+
+
+def post_activity(store, activity, settings=ANON):
+    app = FastAPI()
+    add_teams_routes(app, NoCore(), store, settings)
+    with serve(app) as url:
+        r = httpx.post(f"{url}/api/messages", json=activity, timeout=10)
+    assert r.status_code in (200, 202), r.text
+
+
+def card_runs(body: dict) -> list[str]:
+    out = []
+
+    def walk(n):
+        if isinstance(n, dict):
+            if n.get("type") == "TextRun":
+                out.append(n["text"])
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+    walk(body["attachments"][0]["content"]["body"])
+    return out
+
+
+def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector):
+    post_activity(store, conversation_update(connector.url))
+    assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
+    welcome = connector.messages()[-1]
+    assert card_runs(welcome["body"])[0] == messages.TEAMS_HELP[0]
+
+    publisher: Publisher = TeamsPublisher.from_settings(ANON, store)  # the digest's port
+    assert publisher.platform == "teams"
+    publisher.publish(GENERAL, digest())
+
+    post = connector.messages()[-1]
+    assert post["path"] == f"/v3/conversations/{GENERAL}/activities"  # a new post, not a reply
+    runs = card_runs(post["body"])
+    assert runs[0] == "Ugens beslutninger, uge 2024-W37 (9. september 2024 – 15. september 2024): 1 punkter"
+    assert "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23" in runs
+    assert post["body"]["from"]["id"] == "28:beslut-bot" and post["auth"] is None
+
+
+def test_removed_from_a_team_forgets_the_conversation(store, connector):
+    post_activity(store, conversation_update(connector.url))
+    post_activity(store, conversation_update(connector.url, added=False))
+    assert teams_conversations.conversations(store) == []
+    with pytest.raises(NotDelivered) as e:  # certainly not posted: the ledger may retry
+        TeamsPublisher.from_settings(ANON, store).publish(GENERAL, digest())
+    assert str(e.value) == messages.render("teams_conversation_unknown", conversation_id=GENERAL)
+
+
+def stored_reference(store, connector_or_url):
+    url = getattr(connector_or_url, "url", connector_or_url)
+    act = Activity.model_validate(conversation_update(url))
+    teams_conversations.save(store, act.get_conversation_reference())
+
+
+def test_with_credentials_the_post_carries_a_token_from_the_configured_provider(store, connector):
+    stored_reference(store, connector)
+    TeamsPublisher.from_settings(PRODUCTION, store, token_provider_factory(connector)).publish(GENERAL, digest())
+    (post,) = connector.messages()
+    assert post["auth"].startswith("Bearer fake-token-")
+    assert connector.token_requests and all(
+        t["client_id"] == APP_ID and t["client_secret"] == "hemmeligt" for t in connector.token_requests)
+    assert {t["scope"] for t in connector.token_requests} >= {"https://api.botframework.com/.default"}
+
+
+def test_a_5xx_is_uncertain_and_nothing_else_is_posted(store, connector):
+    stored_reference(store, connector)
+    connector.fail_with = 503
+    with pytest.raises(aiohttp.ClientResponseError) as e:  # may have posted: not NotDelivered
+        TeamsPublisher.from_settings(ANON, store).publish(GENERAL, digest())
+    assert e.value.status == 503 and not isinstance(e.value, NotDelivered)
+    assert len(connector.received) == 1  # no error text posted into the channel afterwards
+
+
+def test_refused_unreachable_or_no_token_is_not_delivered(store, connector):
+    stored_reference(store, connector)
+    connector.fail_with = 403  # e.g. the bot was removed from the team
+    with pytest.raises(NotDelivered):
+        TeamsPublisher.from_settings(ANON, store).publish(GENERAL, digest())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    stored_reference(store, closed)  # the same conversation, now at a port nobody listens on
+    with pytest.raises(NotDelivered):
+        TeamsPublisher.from_settings(ANON, store).publish(GENERAL, digest())
+    stored_reference(store, connector)
+    connector.fail_with = None
+    no_token = lambda cfg: FakeTokenProvider(cfg, closed + "oauth2/v2.0/token")  # noqa: E731
+    with pytest.raises(NotDelivered):
+        TeamsPublisher.from_settings(PRODUCTION, store, no_token).publish(GENERAL, digest())
+    assert len(connector.received) == 1  # only the refused post reached the connector
+
+
+def test_publish_works_from_inside_an_event_loop(store, connector):
+    stored_reference(store, connector)
+    publisher = TeamsPublisher.from_settings(ANON, store)
+
+    async def scheduler_job():
+        publisher.publish(GENERAL, digest())
+
+    asyncio.run(scheduler_job())
+    assert len(connector.messages()) == 1
+
+
+def test_digest_targets_come_from_settings(store, connector):
+    assert teams_digest_targets(ANON, store) == []
+    stored_reference(store, connector)
+    ((publisher, target),) = teams_digest_targets(ANON.with_(digest_teams_conversations=(GENERAL,)), store)
+    assert (publisher.platform, target) == ("teams", GENERAL)
+    publisher.publish(target, digest())
+    assert connector.messages()[-1]["path"] == f"/v3/conversations/{GENERAL}/activities"
