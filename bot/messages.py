@@ -28,6 +28,7 @@ TEXT: dict[str, str] = {
                             "helt",
     "pdf_reason_structure": "filens opbygning kan ikke læses (PDFium-fejl {error})",
     "pdf_reason_page": "side {page} kan ikke læses",
+    "pdf_reason_stream": "en komprimeret del af filen (ved byte {offset}) er beskadiget",
     "pdf_encrypted": "PDF-filen er beskyttet med adgangskode: gem eller eksportér den uden adgangskode og "
                      "læs den ind igen",
     # --- FirstAgenda JSON ---
