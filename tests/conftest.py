@@ -1,7 +1,9 @@
-"""Shared fixtures: a clean environment, paths to bundled and shared data."""
+"""Shared fixtures: a clean environment, paths to bundled and shared data, a seeded home, the fake Slack and
+Bot Connector servers."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,51 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory) -> Path:
+    """A home with the bundled minutes, one crafted file (slack_fakes.EVIL_MINUTES) and a HashingEmbedder
+    index, built once per session. Tests use a copy: ``home``."""
+    from bot.compose import open_core
+    from bot.settings import Settings
+    from embeddings.ingest import ingest_paths
+    from embeddings.store import Store
+    from fakes import HashingEmbedder
+    from slack_fakes import EVIL_MINUTES, write_minutes
+
+    home = tmp_path_factory.mktemp("seeded")
+    extra = write_minutes(home.parent / "extra", "chefforum-2024-10-02.txt", EVIL_MINUTES)
+    settings = Settings(home=home)
+    store = Store(settings.store_path)
+    report = ingest_paths(store, [BUNDLED, extra])
+    assert not report.failed and report.meetings == 6
+    open_core(settings, embedder=HashingEmbedder(), store=store)
+    store.close()
+    return home
+
+
+@pytest.fixture
+def home(seeded_home, tmp_path) -> Path:
+    """A fresh copy of ``seeded_home`` for one test (its own store, ledger and seen events)."""
+    return shutil.copytree(seeded_home, tmp_path / "home")
+
+
+@pytest.fixture
+def fake():
+    """A fake Slack Web API on 127.0.0.1:0 (slack_fakes.FakeSlack)."""
+    from slack_fakes import FakeSlack
+
+    f = FakeSlack()
+    yield f
+    f.close()
+
+
+@pytest.fixture
+def connector():
+    """A fake Bot Connector on 127.0.0.1:0 (teams_fakes.FakeBotConnector)."""
+    from teams_fakes import FakeBotConnector
+
+    c = FakeBotConnector()
+    yield c
+    c.close()

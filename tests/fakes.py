@@ -4,6 +4,8 @@
 normalised bag of hashed, lower-cased word trigrams. Texts sharing words are close, others are not, so
 retrieval tests can reason about rankings in milliseconds. It is not a mock: the index, the fusion and
 the answers run for real on its vectors.
+
+``NoCore`` is a Core for routes that must never reach it: asking it fails the test.
 """
 from __future__ import annotations
 
@@ -41,3 +43,29 @@ class HashingEmbedder:
 
     def encode_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
+
+
+class NoCore:
+    """A Core for routes that must not ask it anything (installs, auth failures): fails the test if asked."""
+
+    def ask(self, question, k=3):
+        raise AssertionError("not asked")
+
+    def sag(self, query):
+        raise AssertionError("not asked")
+
+
+def tiny_sentence_transformer(prompts: dict[str, str] | None, texts: list[str], dimension: int = 16, seed: int = 7):
+    """A real SentenceTransformer in milliseconds: lower-cased words of ``texts`` -> mean of fixed random
+    vectors. ``model.save(path)`` gives a folder that BESLUT_MODEL can name."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    words = ["[UNK]", "query:", "passage:"] + sorted(set(" ".join(texts).lower().split()))
+    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    tok.normalizer = normalizers.Lowercase()
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    weights = np.random.default_rng(seed).normal(size=(len(words), dimension)).astype(np.float32)
+    return SentenceTransformer(modules=[StaticEmbedding(tok, embedding_weights=weights)], prompts=prompts,
+                               device="cpu")

@@ -1,5 +1,5 @@
 """Test doubles for Teams: a fake Bot Connector on 127.0.0.1:0, a token provider that talks to its token
-endpoint, a uvicorn runner for real HTTP, and Teams activity JSON as Teams sends it.
+endpoint, a uvicorn runner for real HTTP, Teams activity JSON as Teams sends it, and the text of a card.
 
 None of this patches the SDK: the fake connector is reached because activities name it as their
 ``serviceUrl``; the token provider is plugged in through the SDK's connection manager
@@ -25,16 +25,18 @@ BOT_ID = "28:beslut-bot"
 BOT_NAME = "beslut"
 TENANT = "11111111-2222-3333-4444-555555555555"
 APP_ID = "00000000-0000-0000-0000-0000000000b1"
+GENERAL = "19:general@thread.tacv2"  # a team's General channel: where conversation_update adds the bot
 
 
 class FakeBotConnector:
     """Records every POST (path, Authorization header, JSON body); answers like the Bot Connector.
 
     Also a client-credentials token endpoint at /oauth2/v2.0/token for FakeTokenProvider.
-    Set ``fail_with`` to an HTTP status to make activity posts fail.
+    Set ``fail_with`` to an HTTP status to make activity posts fail. ``port``: to come back at the address
+    of one that was closed (a connector that was down).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.received: list[dict] = []
         self.token_requests: list[dict] = []
         self.fail_with: int | None = None
@@ -67,7 +69,7 @@ class FakeBotConnector:
                 self.end_headers()
                 self.wfile.write(out)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/"
         self.token_url = self.url + "oauth2/v2.0/token"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -162,10 +164,40 @@ def message(text: str, service_url: str, *, conversation_type: str = "personal",
 
 
 def conversation_update(service_url: str, *, added: bool = True, conversation_type: str = "channel",
-                        conversation_id: str = "19:general@thread.tacv2") -> dict:
+                        conversation_id: str = GENERAL) -> dict:
     """The bot added to (or removed from) a team: Teams' conversationUpdate."""
     act = _base(service_url, conversation_id, conversation_type)
     act["type"] = "conversationUpdate"
     act["membersAdded" if added else "membersRemoved"] = [{"id": BOT_ID}]
     act["channelData"]["eventType"] = "teamMemberAdded" if added else "teamMemberRemoved"
     return act
+
+
+# --- what users see on a card -------------------------------------------------------------------
+def card_of(post: dict) -> dict:
+    """The Adaptive Card of a recorded post (exactly one attachment)."""
+    (att,) = post["body"]["attachments"]
+    assert att["contentType"] == "application/vnd.microsoft.card.adaptive"
+    return att["content"]
+
+
+def card_runs(card: dict) -> list[str]:
+    """All text the user sees on the card: every TextRun, in order."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextRun":
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(card["body"])
+    return out
+
+
+def card_text(card: dict) -> str:
+    """All text the user sees on the card, one TextRun per line."""
+    return "\n".join(card_runs(card))

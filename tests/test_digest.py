@@ -21,7 +21,7 @@ from bot.worker import run_digest
 from embeddings.ingest import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
-from slack_fakes import FakeSlack, all_text, write_minutes
+from slack_fakes import all_text, write_minutes
 
 CPH = ZoneInfo("Europe/Copenhagen")
 UTC = dt.timezone.utc
@@ -29,13 +29,6 @@ UTC = dt.timezone.utc
 
 def cph(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=CPH)
-
-
-@pytest.fixture
-def fake():
-    f = FakeSlack()
-    yield f
-    f.close()
 
 
 # --- ISO weeks -------------------------------------------------------------------------------------

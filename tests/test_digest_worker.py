@@ -26,7 +26,6 @@ from bot.worker import DigestWorker, due_week, parse_cron, run_digest
 from embeddings.ingest import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED, PROJECT
-from slack_fakes import FakeSlack
 
 CPH = ZoneInfo("Europe/Copenhagen")
 UTC = dt.timezone.utc
@@ -45,13 +44,6 @@ def seeded(tmp_path_factory):
     assert not ingest_paths(store, [BUNDLED]).failed
     store.close()
     return home
-
-
-@pytest.fixture
-def fake():
-    f = FakeSlack()
-    yield f
-    f.close()
 
 
 @pytest.fixture

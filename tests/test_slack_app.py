@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 from contextlib import contextmanager
 
@@ -17,41 +16,13 @@ from bot import messages
 from bot.compose import open_core
 from bot.settings import Settings
 from bot.web import create_app
-from embeddings.ingest import ingest_paths
 from embeddings.store import Store
-from conftest import BUNDLED
 from fakes import HashingEmbedder
-from slack_fakes import (EVIL_MINUTES, SECRET, TOKEN, FakeSlack, LiveServer, all_text, dm, event_body, mention,
-                         post_signed, slash_body, text_objects, write_minutes)
+from slack_fakes import (SECRET, TOKEN, LiveServer, all_text, dm, event_body, mention, post_signed, slash_body,
+                         text_objects)
 
 JSON, FORM = "application/json", "application/x-www-form-urlencoded"
 TELEFON = "hvad besluttede vi om telefontider?"
-
-
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory):
-    """A home with the bundled minutes, one crafted file and a HashingEmbedder index, built once."""
-    home = tmp_path_factory.mktemp("seeded")
-    extra = write_minutes(home.parent / "extra", "chefforum-2024-10-02.txt", EVIL_MINUTES)
-    settings = Settings(home=home)
-    store = Store(settings.store_path)
-    report = ingest_paths(store, [BUNDLED, extra])
-    assert not report.failed and report.meetings == 6
-    open_core(settings, embedder=HashingEmbedder(), store=store)
-    store.close()
-    return home
-
-
-@pytest.fixture
-def home(seeded, tmp_path):
-    return shutil.copytree(seeded, tmp_path / "home")
-
-
-@pytest.fixture
-def fake():
-    f = FakeSlack()
-    yield f
-    f.close()
 
 
 class SlowCore:

@@ -52,13 +52,6 @@ def beslut(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedPr
                           text=True, timeout=timeout)
 
 
-@pytest.fixture
-def fake():
-    f = FakeSlack()
-    yield f
-    f.close()
-
-
 @pytest.mark.parametrize("env, missing", [
     ({}, "SLACK_BOT_TOKEN og SLACK_SIGNING_SECRET"),
     ({"SLACK_BOT_TOKEN": TOKEN}, "SLACK_SIGNING_SECRET"),

@@ -17,7 +17,7 @@ from embeddings.ingest import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
-from teams_fakes import FakeBotConnector, message, serve
+from teams_fakes import FakeBotConnector, card_of, card_text, message, serve
 
 SOURCE_URL = "https://dagsorden.example.dk/{committee}/{date}#punkt{number}"
 ANON = Settings(teams_allow_anonymous=True)
@@ -35,13 +35,6 @@ def seeded(tmp_path_factory):
     return build_core(tmp_path_factory.mktemp("teams"), BUNDLED)
 
 
-@pytest.fixture
-def connector():
-    c = FakeBotConnector()
-    yield c
-    c.close()
-
-
 def teams_app(core, store, settings=ANON) -> FastAPI:
     app = FastAPI()
     add_teams_routes(app, core, store, settings)
@@ -51,29 +44,6 @@ def teams_app(core, store, settings=ANON) -> FastAPI:
 def ask(core, store, activity: dict, settings=ANON) -> httpx.Response:
     with serve(teams_app(core, store, settings)) as url:
         return httpx.post(f"{url}/api/messages", json=activity, timeout=30)
-
-
-def card_of(post: dict) -> dict:
-    (att,) = post["body"]["attachments"]
-    assert att["contentType"] == "application/vnd.microsoft.card.adaptive"
-    return att["content"]
-
-
-def card_text(card: dict) -> str:
-    """All text the user sees on the card, one TextRun per line."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "TextRun":
-                out.append(node["text"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(card["body"])
-    return "\n".join(out)
 
 
 def the_reply(connector: FakeBotConnector) -> dict:

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.teams_adapter import add_teams_routes, auth_configuration, mount_teams
 from bot.teams_publisher import TeamsPublisher
 from embeddings.store import Store
-from teams_fakes import APP_ID, TENANT, FakeBotConnector, message, serve
+from teams_fakes import APP_ID, TENANT, message, serve
 
 PRODUCTION = Settings(teams_app_id=APP_ID, teams_app_password="hemmeligt", teams_tenant_id=TENANT)
 
@@ -30,13 +30,6 @@ class RecordingCore:
     def sag(self, query):
         self.calls.append(query)
         return CaseTimeline(query)
-
-
-@pytest.fixture
-def connector():
-    c = FakeBotConnector()
-    yield c
-    c.close()
 
 
 def test_requests_without_a_valid_token_are_401_and_never_reach_the_core(tmp_path, connector):

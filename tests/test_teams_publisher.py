@@ -20,20 +20,12 @@ from bot.settings import Settings
 from bot.teams_adapter import add_teams_routes
 from bot.teams_publisher import TeamsPublisher, teams_digest_targets
 from embeddings.store import Store
-from teams_fakes import (APP_ID, TENANT, FakeBotConnector, FakeTokenProvider, conversation_update, serve,
-                         token_provider_factory)
+from fakes import NoCore
+from teams_fakes import (APP_ID, GENERAL, TENANT, FakeTokenProvider, card_of, card_runs, conversation_update,
+                         serve, token_provider_factory)
 
 ANON = Settings(teams_allow_anonymous=True)
 PRODUCTION = Settings(teams_app_id=APP_ID, teams_app_password="hemmeligt", teams_tenant_id=TENANT)
-GENERAL = "19:general@thread.tacv2"
-
-
-class NoCore:
-    def ask(self, question, k=3):
-        raise AssertionError("not asked")
-
-    def sag(self, query):
-        raise AssertionError("not asked")
 
 
 def digest():
@@ -42,13 +34,6 @@ def digest():
             source_url="https://dagsorden.example.dk/cf/2024-09-11#punkt4")
     return digest_reply(Digest("2024-W37", dt.date(2024, 9, 9), dt.date(2024, 9, 15),
                                (DigestMeeting("Chefforum", dt.date(2024, 9, 11), (h,)),)))
-
-
-@pytest.fixture
-def connector():
-    c = FakeBotConnector()
-    yield c
-    c.close()
 
 
 @pytest.fixture
@@ -64,27 +49,11 @@ def post_activity(store, activity, settings=ANON):
     assert r.status_code in (200, 202), r.text
 
 
-def card_runs(body: dict) -> list[str]:
-    out = []
-
-    def walk(n):
-        if isinstance(n, dict):
-            if n.get("type") == "TextRun":
-                out.append(n["text"])
-            for v in n.values():
-                walk(v)
-        elif isinstance(n, list):
-            for v in n:
-                walk(v)
-    walk(body["attachments"][0]["content"]["body"])
-    return out
-
-
 def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector):
     post_activity(store, conversation_update(connector.url))
     assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
     welcome = connector.messages()[-1]
-    assert card_runs(welcome["body"])[0] == messages.TEAMS_HELP[0]
+    assert card_runs(card_of(welcome))[0] == messages.TEAMS_HELP[0]
 
     publisher: Publisher = TeamsPublisher.from_settings(ANON, store)  # the digest's port
     assert publisher.platform == "teams"
@@ -92,7 +61,7 @@ def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector)
 
     post = connector.messages()[-1]
     assert post["path"] == f"/v3/conversations/{GENERAL}/activities"  # a new post, not a reply
-    runs = card_runs(post["body"])
+    runs = card_runs(card_of(post))
     assert runs[0] == "Ugens beslutninger, uge 2024-W37 (9. september 2024 – 15. september 2024): 1 punkter"
     assert "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23" in runs
     assert post["body"]["from"]["id"] == "28:beslut-bot" and post["auth"] is None

@@ -1,0 +1,162 @@
+"""The weekly digest to Teams, exactly once, through the real pieces: the bot is added to a channel over HTTP
+(conversationUpdate to the product's web app, which stores the conversation reference), then ``run_digest``
+for 2024-W37 on the bundled minutes with targets from the settings posts to the fake Bot Connector.
+Each run is a fresh "process" (its own Store connection, builder and publisher); clocks are frozen through
+run_digest's ``now``."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from bot import teams_conversations
+from bot.cmd_chat import digest_builder, digest_targets, web_mounts
+from bot.digest import IsoWeek
+from bot.ledger import DigestLedger, Status
+from bot.settings import Settings
+from bot.teams_publisher import teams_digest_targets
+from bot.web import create_app
+from bot.worker import run_digest
+from embeddings.store import Store
+from fakes import NoCore
+from slack_fakes import SECRET, TOKEN, all_text
+from teams_fakes import GENERAL, FakeBotConnector, card_of, card_runs, conversation_update, serve
+
+CPH = ZoneInfo("Europe/Copenhagen")
+W37 = IsoWeek(2024, 37)
+MONDAY_0800 = dt.datetime(2024, 9, 16, 8, 0, tzinfo=CPH)
+WEDNESDAY = dt.datetime(2024, 9, 18, 14, 30, tzinfo=CPH)  # later in the same week: a catch-up tick
+TEAMS_KEY = f"teams:{GENERAL}"
+INTRO = "Ugens beslutninger, uge 2024-W37 (9. september 2024 – 15. september 2024): 8 punkter"
+CITATION = "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
+
+
+@pytest.fixture
+def settings(home):
+    """The worker's and the web process's environment: anonymous Teams (development), one digest target."""
+    return Settings.from_env({"BESLUT_HOME": str(home), "BESLUT_TEAMS_ALLOW_ANONYMOUS": "true",
+                              "BESLUT_DIGEST_TEAMS": GENERAL})
+
+
+def add_bot(settings: Settings, service_url: str) -> None:
+    """Teams adds the bot to a team: conversationUpdate to POST /api/messages of the web app `beslut serve`
+    builds. The core is never asked."""
+    store = Store(settings.store_path)
+    app = create_app(settings, NoCore(), store, mounts=web_mounts(settings, NoCore(), store))
+    with serve(app) as url:
+        r = httpx.post(f"{url}/api/messages", json=conversation_update(service_url), timeout=30)
+    assert r.status_code in (200, 202), r.text
+    assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
+
+
+def run(settings: Settings, now: dt.datetime, targets=teams_digest_targets):
+    """One digest run as a freshly started process would do it."""
+    store = Store(settings.store_path)
+    return run_digest(store, digest_builder(settings, store, CPH), targets(settings, store), W37, now)
+
+
+def digest_posts(connector: FakeBotConnector) -> list[dict]:
+    """New posts to the channel (the welcome card is a reply to the install event, not one of these)."""
+    return [p for p in connector.messages() if p["path"] == f"/v3/conversations/{GENERAL}/activities"]
+
+
+def ledger(settings: Settings) -> list[tuple]:
+    return [(r.week, r.channel, r.status, r.items) for r in DigestLedger(Store(settings.store_path)).rows()]
+
+
+def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(settings, connector):
+    add_bot(settings, connector.url)
+    (welcome,) = connector.messages()
+    assert welcome["path"] == f"/v3/conversations/{GENERAL}/activities/1700000000001"
+
+    (o,) = run(settings, MONDAY_0800)
+    assert (o.channel, o.target, o.status, o.items, o.already) == (TEAMS_KEY, GENERAL, Status.POSTED, 8, False)
+    (post,) = digest_posts(connector)
+    runs = card_runs(card_of(post))
+    assert runs[0] == INTRO and CITATION in runs
+    assert post["body"]["conversation"]["id"] == GENERAL and post["body"]["from"]["id"] == "28:beslut-bot"
+
+    for now in (MONDAY_0800, WEDNESDAY):  # restarted worker, then a catch-up tick later that week
+        (again,) = run(settings, now)
+        assert (again.status, again.already) == (Status.POSTED, True)
+    assert len(digest_posts(connector)) == 1 and len(connector.received) == 2  # welcome + one digest
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+
+
+def test_two_runs_racing_post_once(settings, connector):
+    add_bot(settings, connector.url)
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def go() -> None:
+        barrier.wait()
+        results.append(run(settings, MONDAY_0800))
+
+    threads = [threading.Thread(target=go) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    outcomes = [o for r in results for o in r]
+    assert len(outcomes) == 2 and [o.status for o in outcomes if not o.already] == [Status.POSTED]
+    assert len(digest_posts(connector)) == 1
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+
+
+def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connector, fake):
+    both = settings.with_(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url,
+                          digest_channel="C9")
+    add_bot(both, connector.url)
+    outcomes = run(both, MONDAY_0800, targets=digest_targets)  # the worker's own target list
+    assert [(o.channel, o.status, o.items) for o in outcomes] == [("slack:C9", Status.POSTED, 8),
+                                                                  (TEAMS_KEY, Status.POSTED, 8)]
+    assert [o.already for o in run(both, WEDNESDAY, targets=digest_targets)] == [True, True]
+    (slack_msg,) = fake.bodies("/chat.postMessage")
+    assert slack_msg["channel"] == "C9" and "uge 2024-W37" in slack_msg["text"]
+    assert "83.02.00-A00-1-23" in all_text(slack_msg)
+    (teams_post,) = digest_posts(connector)
+    assert CITATION in card_runs(card_of(teams_post))
+    assert ledger(both) == [("2024-W37", "slack:C9", Status.POSTED, 8), ("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+
+
+def test_a_503_is_uncertain_and_not_posted_again(settings, connector):
+    add_bot(settings, connector.url)
+    connector.fail_with = 503  # the connector may have posted it: never repost automatically
+    (o,) = run(settings, MONDAY_0800)
+    assert o.status is Status.UNCERTAIN and len(digest_posts(connector)) == 1
+    connector.fail_with = None
+    (again,) = run(settings, WEDNESDAY)
+    assert (again.status, again.already) == (Status.UNCERTAIN, True)
+    assert len(digest_posts(connector)) == 1 and len(connector.received) == 2  # welcome + the one attempt
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.UNCERTAIN, None)]
+
+
+@pytest.mark.parametrize("failure", ["refused", "connection-refused"])
+def test_a_post_that_certainly_failed_is_retried_and_posted_once(settings, connector, failure):
+    add_bot(settings, connector.url)
+    if failure == "refused":
+        connector.fail_with = 403  # e.g. the bot has no access to the channel (yet)
+    else:
+        connector.close()  # the connector is down: the request never leaves
+    (o,) = run(settings, MONDAY_0800)
+    assert o.status is Status.FAILED
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.FAILED, None)]
+
+    if failure == "refused":
+        connector.fail_with = None
+        up = connector
+    else:  # back at the same address: the stored reference's serviceUrl
+        up = FakeBotConnector(port=int(connector.url.rsplit(":", 1)[1].strip("/")))
+    try:
+        for now in (WEDNESDAY, WEDNESDAY + dt.timedelta(minutes=15)):  # the later tick posts; the next has it
+            run(settings, now)
+        posted = digest_posts(up)
+        assert len(posted) == (2 if failure == "refused" else 1)  # (the refused attempt was recorded too)
+        assert CITATION in card_runs(card_of(posted[-1]))
+    finally:
+        if up is not connector:
+            up.close()
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
