@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fakes import tiny_sentence_transformer
+
 from bot.errors import BeslutError
 from embeddings import e5_convert
 from embeddings.e5_convert import FOLDER_NAME, MANIFEST, ensure_model, incomplete_reason
@@ -245,25 +247,10 @@ def test_a_process_killed_mid_conversion_is_recovered_from(tmp_path, source):
 
 # --- the Embedder over a tiny real SentenceTransformer -----------------------------------------------
 
-def tiny_sentence_transformer(prompts: dict[str, str] | None):
-    """A real SentenceTransformer: lower-cased words -> mean of fixed random vectors (dimension 16)."""
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
-
-    words = ["[UNK]", "query:", "passage:"] + sorted(set(" ".join(DANISH_TEXTS[:3]).lower().split()))
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
-    tok.normalizer = normalizers.Lowercase()
-    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    weights = np.random.default_rng(7).normal(size=(len(words), 16)).astype(np.float32)
-    return SentenceTransformer(modules=[StaticEmbedding(tok, embedding_weights=weights)], prompts=prompts,
-                               device="cpu")
-
-
 def test_embedder_shapes_dtype_and_norms():
     from embeddings.encoder import Embedder, SentenceTransformerEmbedder
 
-    e = SentenceTransformerEmbedder(tiny_sentence_transformer(None), "test/tiny", batch_size=2)
+    e = SentenceTransformerEmbedder(tiny_sentence_transformer(None, DANISH_TEXTS[:3]), "test/tiny", batch_size=2)
     assert isinstance(e, SentenceTransformerEmbedder) and e.dimension == 16 and e.model_id == "test/tiny"
     _: Embedder = e  # satisfies the port (checked by type checkers)
     for vectors in (e.encode_queries(DANISH_TEXTS), e.encode_documents(DANISH_TEXTS, batch_size=4)):
@@ -278,7 +265,7 @@ def test_embedder_shapes_dtype_and_norms():
 def test_embedder_applies_the_saved_prompts():
     from embeddings.encoder import SentenceTransformerEmbedder
 
-    model = tiny_sentence_transformer({"query": "query: ", "document": "passage: "})
+    model = tiny_sentence_transformer({"query": "query: ", "document": "passage: "}, DANISH_TEXTS[:3])
     e = SentenceTransformerEmbedder(model, "test/tiny-prompts")
     assert e.prompts == {"query": "query: ", "document": "passage: "}
     plain = model.encode([QUESTION], normalize_embeddings=True)
@@ -292,7 +279,7 @@ def test_embedder_applies_the_saved_prompts():
 def test_embedder_without_prompts_encodes_plainly():
     from embeddings.encoder import SentenceTransformerEmbedder
 
-    model = tiny_sentence_transformer(None)
+    model = tiny_sentence_transformer(None, DANISH_TEXTS[:3])
     e = SentenceTransformerEmbedder(model, "test/tiny")
     plain = model.encode([QUESTION], normalize_embeddings=True)
     assert e.prompts == {}

@@ -1,0 +1,140 @@
+"""`beslut` from the command line: bad input, the JSON contracts, index/model mismatches, the main job.
+
+Fast tests name a tiny real sentence-transformers model with BESLUT_MODEL; the tests marked slow run the
+bundled default model, as the README's first command does.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+from conftest import BUNDLED, PROJECT
+from fakes import tiny_sentence_transformer
+
+HIT_FIELDS = {"committee", "meeting_date", "item_number", "title", "case_number", "score", "decision",
+              "quote_verified"}
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def home() -> Path:
+    return Path(os.environ["BESLUT_HOME"])
+
+
+@pytest.fixture
+def tiny_model(tmp_path, monkeypatch):
+    """BESLUT_MODEL names a small real model saved on disk; returns a function saving another one."""
+    vocabulary = [f.read_text(encoding="utf-8") for f in BUNDLED.iterdir()]
+
+    def save(name: str, seed: int) -> str:
+        path = tmp_path / name
+        tiny_sentence_transformer(None, vocabulary, seed=seed).save(str(path))
+        return str(path)
+
+    monkeypatch.setenv("BESLUT_MODEL", save("tiny-a", 1))
+    return save
+
+
+@pytest.mark.parametrize("question, words", [
+    ("", "skriv et spørgsmål"), ("?!... ,,", "skriv et spørgsmål"), ("telefon " * 1250, "for langt"),
+])
+def test_bad_questions_fail_before_any_model_loads(capsys, question, words):
+    code, out, err = cli(capsys, "ask", question)
+    assert code == 1 and out == "" and words in err and err.startswith("beslut: ")
+    assert not (home() / "models").exists()
+
+
+def test_sag_needs_no_model_and_keeps_its_json_contract(capsys):
+    assert cli(capsys, "ingest", "--no-index")[0] == 0
+    code, out, _ = cli(capsys, "sag", "81.10.00-A26-1-24", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["query"] == "81.10.00-A26-1-24" and d["prefix"] is False
+    (item,) = d["items"]
+    assert HIT_FIELDS <= set(item) and item["meeting_date"] == "2024-09-11" and item["item_number"] == 5
+    assert item["quote_verified"] and "skriftlig aftale" in item["decision"]
+    code, out, _ = cli(capsys, "sag", "00.00.00-A00-2-21")
+    assert code == 0 and out.index("21. januar 2021") < out.index("17. marts 2021") < out.index("2. september 2021")
+    assert not (home() / "models").exists()
+
+
+@pytest.mark.parametrize("query, code, words", [
+    ("12.34.56-A00-9-99", 1, "ingen sager med journalnummer 12.34.56-A00-9-99"),
+    ("83.02.00-A0-1-23", 1, "ikke et gyldigt journalnummer"),
+    ("   ", 1, "skriv et journalnummer"),
+])
+def test_sag_unknown_or_malformed(capsys, query, code, words):
+    cli(capsys, "ingest", "--no-index", str(BUNDLED / "chefforum-2024-09-11.txt"))
+    got, out, err = cli(capsys, "sag", query)
+    assert got == code and words in out + err
+
+
+def test_index_from_another_model_is_refused_until_rebuilt(capsys, tiny_model, monkeypatch):
+    code, out, err = cli(capsys, "ingest")
+    assert code == 0 and "36 punkter indekseret" in out
+    manifest = json.loads((home() / "index" / "manifest.json").read_text())
+    assert manifest["model_id"] == os.environ["BESLUT_MODEL"] and manifest["punkter"] == 36
+    monkeypatch.setenv("BESLUT_MODEL", tiny_model("tiny-b", 2))
+    code, out, err = cli(capsys, "ask", "telefontider")
+    assert code == 1 and "beslut index --rebuild" in err and "tiny-a" in err
+    assert json.loads((home() / "index" / "manifest.json").read_text())["model_id"].endswith("tiny-a")  # untouched
+    code, out, _ = cli(capsys, "index", "--rebuild")
+    assert code == 0 and "36 punkter indekseret" in out
+    code, out, _ = cli(capsys, "ask", "hvad besluttede vi om telefontider?", "--json")
+    assert code == 0 and json.loads(out)["question"] == "hvad besluttede vi om telefontider?"
+
+
+def test_a_store_ingested_without_index_builds_it_on_first_question_and_says_so(capsys, tiny_model):
+    assert cli(capsys, "ingest", "--no-index")[0] == 0
+    assert not (home() / "index").exists()
+    code, out, err = cli(capsys, "ask", "telefontider", "--json")
+    assert code == 0 and "bygger søgeindeks for 36 punkter" in err
+    assert (home() / "index" / "manifest.json").exists()
+    # New minutes ingested without updating the index: a clear message, no silent rebuild.
+    extra = home().parent / "ny.txt"
+    extra.write_text("REFERAT Chefforum d. 06-11-2024\n\nPunkt 1: CF - Nyt\n\nBeslutning\n\nGodkendt.\n",
+                     encoding="utf-8")
+    assert cli(capsys, "ingest", "--no-index", str(extra))[0] == 0
+    code, out, err = cli(capsys, "ask", "telefontider")
+    assert code == 1 and "kør 'beslut index'" in err
+    assert cli(capsys, "index")[0] == 0
+    assert cli(capsys, "ask", "telefontider")[0] == 0
+
+
+@pytest.mark.slow
+def test_the_main_job_answers_the_sample_question_with_the_bundled_model(capsys):
+    code, out, err = cli(capsys, "ingest")
+    assert code == 0 and "5 nye" in out
+    code, out, _ = cli(capsys, "ask", "hvad besluttede vi om telefontider?", "--json")
+    d = json.loads(out)
+    assert code == 0 and not d["abstained"]
+    top = d["hits"][0]
+    assert HIT_FIELDS <= set(top)
+    assert (top["meeting_date"], top["item_number"], top["case_number"]) == ("2024-09-11", 4, "83.02.00-A00-1-23")
+    assert top["quote_verified"] and "1. november 2024" in top["decision"]
+    code, out, _ = cli(capsys, "ask", "Hvad besluttede vi om vinterbadning?", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["abstained"] and d["hits"] == [] and d["uncertain"]
+
+
+@pytest.mark.slow
+def test_dev_set_floors_with_the_bundled_model(capsys):
+    """Recall@3 >= 0.9 on ../shared/eval/dev.jsonl's copy; both "none" questions abstained; no answerable one."""
+    assert cli(capsys, "ingest")[0] == 0
+    results = {}
+    for mode in ("bm25", "dense", "hybrid"):
+        code, out, _ = cli(capsys, "eval", str(PROJECT / "tests/data/dev.jsonl"), "--mode", mode, "--json")
+        assert code == 0
+        results[mode] = json.loads(out)
+    hybrid = results["hybrid"]
+    assert hybrid["recall_at_3"] >= 0.9 and hybrid["none_abstained"] == "2/2" and hybrid["answerable_abstained"] == 0
+    for leg in ("bm25", "dense"):
+        assert hybrid["recall_at_3"] >= results[leg]["recall_at_3"] and hybrid["mrr"] >= results[leg]["mrr"]
