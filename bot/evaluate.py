@@ -7,7 +7,6 @@ punkter is found at k when any of them is in the top k.
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field

@@ -12,10 +12,10 @@ file is checked, since PDFium reads what it can of a damaged file without a word
    recurs at the same height on at least half of the pages (two at least), identical or differing only
    by a page count ("Side 3 af 18"); and a lone page number ("3", "3/18", "- 3 -") naming its page on
    the first or last line of a page;
-3. pieces -> paragraphs of rows of cells (``_group``): the next piece on the same baseline or higher up
+3. pieces -> paragraphs of rows of cells (``pdf_layout.group``): the next piece on the same baseline or higher up
    to the right is the next table cell; one further down is the next line, or a new paragraph when the
    gap is wider than the document's line pitch for that font size or the font size or weight changes;
-4. text (``_render``): a line that ended with room for the next line's first word was a hard break
+4. text (``pdf_layout.render_text``): a line that ended with room for the next line's first word was a hard break
    ("\\n"), otherwise the text wrapped (" "); cells are joined by tabs (a table's rows get their empty
    cells back from the columns of the whole table), table rows by "\\n", paragraphs by a blank line;
    a paragraph cut by a page break is joined back when its last line was full;
@@ -28,7 +28,6 @@ import math
 import re
 import zlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -37,54 +36,17 @@ from bot.errors import InputError
 from bot.messages import render
 from embeddings.models import Minutes
 from embeddings.parse_text import parse_text
+from embeddings.pdf_layout import Piece, group, render_text
 
 _COLUMN_GAP = 1.0  # ems: a wider gap on one baseline separates cells (a tab)
-_PARAGRAPH_GAP = 0.3  # ems beyond the line pitch: a wider gap between lines starts a new paragraph
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers or footers
 _PAGE_NUMBER = re.compile(  # "3", "Side 3 af 18", "3/18", "- 3 -"
     r"(?:(?:side|page|s\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:af|of|fra|/)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
 _STREAM = re.compile(rb"\bstream\r?\n")
 _FLATE_FIRST = re.compile(rb"/Filter\s*\[?\s*/FlateDecode\b")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _INVISIBLE = {0, 0xAD, 0xFEFF, 0xFFFE, 0xFFFF}  # soft hyphen, BOM, non-characters
 _LINE_END_HYPHEN = 0x02  # pdfium's code for a hyphen that ends a line
-_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[a-zæøå][.)]|[-–•·▪*])\s")
-_KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "samt", "til", "som", "and", "or"}  # "Børne- og Unge", not "Børne-og"
-
-
-@dataclass(eq=False)
-class _Piece:
-    """Text on one baseline, left to right: a line of a paragraph, or of one table cell."""
-
-    page: int
-    x0: float
-    x1: float
-    y: float  # baseline, PDF points from the bottom of the page
-    chars: list[str] = field(default_factory=list)
-    styles: Counter = field(default_factory=Counter)  # (size, bold) -> characters
-    first_word_x1: float | None = None
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chars).translate(_LIGATURES)
-
-    @property
-    def style(self) -> tuple[float, bool]:
-        return self.styles.most_common(1)[0][0]
-
-    @property
-    def size(self) -> float:
-        return self.style[0]
-
-    @property
-    def first_word_width(self) -> float:
-        return (self.first_word_x1 if self.first_word_x1 is not None else self.x1) - self.x0
-
-
-Cell = list[_Piece]
-Row = list[Cell]
-Paragraph = list[Row]
 
 
 def parse_pdf(data: bytes, path: str, sha256: str) -> Minutes:
@@ -102,12 +64,12 @@ def pdf_text(data: bytes, path: str) -> str:
     # The text column's right edge: the widest line, or as far from the right edge of the paper as the
     # text is from the left one (short documents). Too far right only turns a few wraps into "\n".
     right = max(max(p.x1 for p in pieces), width - min(p.x0 for p in pieces))
-    return _render(_group(pages), right)
+    return render_text(group(pages), right)
 
 
 # --- 1. characters -> pieces ---
 
-def _read_pieces(data: bytes, path: str) -> tuple[list[list[_Piece]], float]:
+def _read_pieces(data: bytes, path: str) -> tuple[list[list[Piece]], float]:
     """Each page's pieces, and the widest page's width."""
     if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-2048:]:  # the trailer comes last; without it
         # the file was cut short, and pdfium might rebuild what is left and return part of the minutes.
@@ -167,12 +129,12 @@ def _damaged_stream(data: bytes) -> int | None:
     return None
 
 
-def _page_pieces(page_no: int, textpage: pdfium.PdfTextPage) -> list[_Piece]:
+def _page_pieces(page_no: int, textpage: pdfium.PdfTextPage) -> list[Piece]:
     tp = textpage.raw
     box, ox, oy = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     styles: dict[int, tuple[float, bool] | None] = {}  # per text object: (size, bold), None if rotated
-    pieces: list[_Piece] = []
-    cur: _Piece | None = None
+    pieces: list[Piece] = []
+    cur: Piece | None = None
     last_size, last_obj, space = 0.0, 0, False
     for i in range(pdfium_c.FPDFText_CountChars(tp)):
         code = pdfium_c.FPDFText_GetUnicode(tp, i)
@@ -209,7 +171,7 @@ def _page_pieces(page_no: int, textpage: pdfium.PdfTextPage) -> list[_Piece]:
                 last_size, last_obj, space = size, obj, False
                 continue
             pieces.append(cur)
-        cur = _Piece(page_no, box.left, box.right, oy.value, [ch], Counter({(size, bold): 1}))
+        cur = Piece(page_no, box.left, box.right, oy.value, [ch], Counter({(size, bold): 1}))
         last_size, last_obj, space = size, obj, False
     if cur is not None:
         pieces.append(cur)
@@ -236,13 +198,13 @@ def _style(tp, i: int, handle) -> tuple[float, bool] | None:
 
 # --- 2. running headers, footers and page numbers ---
 
-def _drop_running_lines(pages: list[list[_Piece]]) -> list[list[_Piece]]:
-    def edge(pieces: list[_Piece]) -> list[_Piece]:
+def _drop_running_lines(pages: list[list[Piece]]) -> list[list[Piece]]:
+    def edge(pieces: list[Piece]) -> list[Piece]:
         levels = sorted({round(p.y) for p in pieces})
         near = set(levels[:_EDGE_LINES] + levels[-_EDGE_LINES:])
         return [p for p in pieces if round(p.y) in near]
 
-    def running(same: list[_Piece]) -> bool:
+    def running(same: list[Piece]) -> bool:
         """Repeated on enough pages, and identical or differing only by a number that counts pages
         ("Side 3 af 18"), not by other numbers (journal numbers under punkt headings at the page top)."""
         if len({q.page for q in same}) < need:
@@ -251,7 +213,7 @@ def _drop_running_lines(pages: list[list[_Piece]]) -> list[list[_Piece]]:
         return len({q.text for q in same}) == 1 or any(
             len({ns[k] - q.page for ns, q in zip(numbers, same)}) == 1 for k in range(len(numbers[0])))
 
-    groups: dict[str, list[_Piece]] = defaultdict(list)  # by text with digits ignored
+    groups: dict[str, list[Piece]] = defaultdict(list)  # by text with digits ignored
     for pieces in pages:
         for p in edge(pieces):
             groups[re.sub(r"\d+", "#", " ".join(p.text.split()).lower())].append(p)
@@ -271,155 +233,8 @@ def _drop_running_lines(pages: list[list[_Piece]]) -> list[list[_Piece]]:
     return kept
 
 
-def _is_page_number(p: _Piece) -> bool:
+def _is_page_number(p: Piece) -> bool:
     """"3", "Side 3 af 18", "3/18" or "- 3 -" on the page it names (a cover page may shift labels by 2)."""
     if not _PAGE_NUMBER.fullmatch(p.text.strip()):
         return False
     return p.page - 1 <= int(re.search(r"\d+", p.text).group()) <= p.page + 1
-
-
-# --- 3. pieces -> paragraphs, rows, cells ---
-
-def _line_pitch(pages: list[list[_Piece]]):
-    """Baseline-to-baseline distance of consecutive lines of one paragraph, per font size."""
-    by_size: dict[float, Counter] = defaultdict(Counter)
-    ratios: Counter = Counter()
-    for pieces in pages:
-        for a, b in zip(pieces, pieces[1:]):
-            dy = a.y - b.y
-            if a.style == b.style and abs(a.x0 - b.x0) < 2 and 0.8 * a.size < dy < 3 * a.size:
-                by_size[a.size][round(dy * 4) / 4] += 1
-                ratios[round(dy / a.size, 2)] += 1
-    ratio = ratios.most_common(1)[0][0] if ratios else 1.2
-
-    def pitch(size: float) -> float:
-        c = by_size.get(size)
-        return c.most_common(1)[0][0] if c and sum(c.values()) >= 3 else ratio * size
-
-    return pitch
-
-
-def _group(pages: list[list[_Piece]]) -> list[Paragraph]:
-    pitch = _line_pitch(pages)
-    paragraphs: list[Paragraph] = []
-    a: _Piece | None = None
-    for pieces in pages:
-        for b in pieces:
-            if a is None or a.page != b.page:
-                paragraphs.append([[[b]]])
-                a = b
-                continue
-            row = paragraphs[-1][-1]
-            cell = row[-1]
-            em = max(a.size, b.size)
-            dy = a.y - b.y
-            if dy < 0.4 * em and b.x0 >= max(p.x1 for p in cell) - 1:  # same line or higher, to the right
-                row.append([b])
-            elif dy < 0.4 * em or a.style != b.style or dy > pitch(a.size) + _PARAGRAPH_GAP * em:
-                paragraphs.append([[[b]]])
-            elif len(row) > 1 and abs(b.x0 - cell[0].x0) > 2:  # a table row ended
-                paragraphs[-1].append([[b]])
-            else:
-                cell.append(b)
-            a = b
-    return paragraphs
-
-
-# --- 4. text ---
-
-def _render(paragraphs: list[Paragraph], right: float) -> str:
-    def full(a: _Piece, b: _Piece) -> bool:
-        """True when b's first word would not have fitted after a: the line wrapped."""
-        return a.x1 + 0.3 * a.size + b.first_word_width > right - 1
-
-    def join(a: _Piece, b: _Piece, prose: bool) -> str:
-        t, u = a.text, b.text
-        if prose and (not full(a, b) or (t.endswith((".", ":", ";", "!", "?")) and _LIST_ITEM.match(u))):
-            return "\n"
-        if re.search(r"\w-$", t) and u[:1].isalnum() and u.split()[0].lower() not in _KEEP_SPACE_AFTER_HYPHEN:
-            return ""  # the line broke after a hyphen inside a word: "IT-" + "systemer"
-        return " "
-
-    def cell_text(cell: Cell, prose: bool) -> str:
-        out = [cell[0].text]
-        for a, b in zip(cell, cell[1:]):
-            out += [join(a, b, prose), b.text]
-        return "".join(out)
-
-    # A paragraph cut by a page break continues on the next page when its last line was full.
-    merged: list[Paragraph] = []
-    for para in paragraphs:
-        if merged:
-            prev = merged[-1]
-            a, b = prev[-1][-1][-1], para[0][0][0]
-            if (a.page != b.page and len(prev[-1]) == 1 and len(para[0]) == 1 and a.style == b.style
-                    and full(a, b) and not a.text.rstrip().endswith((".", "!", "?", ":"))):
-                prev[-1][-1].extend(para[0][0])
-                prev.extend(para[1:])
-                continue
-        merged.append(para)
-
-    out: list[str] = []
-    tables = _tables(merged)
-    for i, (para, columns) in enumerate(zip(merged, tables)):
-        if i:
-            out.append("\n" if columns is not None and columns is tables[i - 1] else "\n\n")
-        rows = []
-        for row in para:
-            if columns is None:
-                rows.append("\t".join(cell_text(c, prose=len(row) == 1) for c in row))
-                continue
-            cells = [""] * len(columns)
-            for c in row:
-                k = _column_of(c, columns)
-                cells[k] = " ".join(filter(None, (cells[k], cell_text(c, prose=False))))
-            rows.append("\t".join(cells))
-        out.append("\n".join(rows))
-    return "".join(out) + "\n"
-
-
-Columns = list[tuple[float, float]]
-
-
-def _extent(cell: Cell) -> tuple[float, float]:
-    return min(p.x0 for p in cell), max(p.x1 for p in cell)
-
-
-def _columns(extents: list[tuple[float, float]]) -> Columns:
-    """Table columns: the cells' horizontal extents, overlapping ones merged."""
-    cols: Columns = []
-    for x0, x1 in sorted(extents):
-        if cols and x0 <= cols[-1][1] + 1:
-            cols[-1] = (cols[-1][0], max(cols[-1][1], x1))
-        else:
-            cols.append((x0, x1))
-    return cols
-
-
-def _column_of(cell: Cell, columns: Columns) -> int:
-    x0 = _extent(cell)[0]
-    return max((k for k, (start, _) in enumerate(columns) if start <= x0 + 1), default=0)
-
-
-def _tables(paragraphs: list[Paragraph]) -> list[Columns | None]:
-    """Per paragraph, the columns of the table it belongs to (one list per table), or None for prose.
-
-    A table is a run of paragraphs with rows of several cells; a one-cell paragraph inside the run whose
-    text starts right of the first column is a row whose other cells are empty.
-    """
-    out: list[Columns | None] = [None] * len(paragraphs)
-    run: list[int] = []
-    extents: list[tuple[float, float]] = []
-    for i, para in enumerate(paragraphs + [[]]):  # a sentinel ends the last run
-        cells = [c for row in para if len(row) > 1 for c in row]
-        inside = (not cells and run and len(para) == 1 and len(para[0]) == 1
-                  and _extent(para[0][0])[0] > _columns(extents)[0][1])
-        if cells or inside:
-            run.append(i)
-            extents += [_extent(c) for c in cells]
-        elif run:
-            columns = _columns(extents)
-            for k in run:
-                out[k] = columns
-            run, extents = [], []
-    return out
