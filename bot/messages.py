@@ -81,9 +81,9 @@ TEXT: dict[str, str] = {
     "case_unknown": "ingen sager med journalnummer {query}",
     "abstained": "Ingen beslutning fundet om: {question}",
     "filters_used": "Afgrænset til: {filters}",
-    "case_header": "Sag {query}: {count} punkter, ældste først",
-    "answer_intro": "Det fandt jeg ({count} punkter, citeret ordret fra referaterne):",
-    "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count} punkter",
+    "case_header": "Sag {query}: {count_punkter}, ældste først",
+    "answer_intro": "Det fandt jeg ({count_punkter}, citeret ordret fra referaterne):",
+    "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count_punkter}",
     "digest_empty": "Ingen nye beslutninger i uge {week}.",
     "no_meetings": "ingen møder i databasen endnu: kør 'beslut ingest <mappe>'",
     # --- embedding model ---
@@ -119,7 +119,12 @@ LATE_NOTE = "Referatet er kommet sent (mødet var før denne uge)."
 
 
 def render(code: str, **params: object) -> str:
-    """The Danish message for ``code``; an unknown code is a programming error."""
+    """The Danish message for ``code``; an unknown code is a programming error.
+
+    ``count`` also gives ``{count_punkter}``: "1 punkt", "3 punkter".
+    """
+    if "count" in params:
+        params["count_punkter"] = f"{params['count']} punkt{'' if params['count'] == 1 else 'er'}"
     return TEXT[code].format(**params)
 
 
@@ -161,7 +166,7 @@ TEAMS_HELP = (
     "I en kanal eller gruppechat skal du nævne mig med @ først.",
 )
 TEXT.update({
-    "teams_more_items": "… og {count} punkter mere, som ikke er plads til her. Afgræns spørgsmålet eller "
+    "teams_more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller "
                         "søg på et længere journalnummer.",
     "teams_quote_shortened": "Citatet er forkortet her; se hele teksten i referatet.",
     "teams_conversation_unknown": "Teams-samtalen {conversation_id} er ukendt: botten er ikke tilføjet der "
@@ -197,7 +202,7 @@ TEXT.update({
     "slack_searching": "Søger i referaterne …",
     "slack_channel_not_allowed": "Jeg er ikke slået til i denne kanal. Skriv direkte til mig, eller bed en "
                                  "administrator om at tilføje kanalen.",
-    "slack_more_items": "… og {count} punkter mere, som ikke er plads til her. Afgræns spørgsmålet eller "
+    "slack_more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller "
                         "søg på et længere journalnummer.",
     "slack_missing_config": "Slack er ikke sat op: {names} mangler. Opret appen med slack-app-manifest.yml, "
                             "sæt miljøvariablerne og start igen.",

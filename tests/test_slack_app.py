@@ -159,7 +159,7 @@ def test_sag_acks_at_once_with_a_slow_core_then_answers_ephemerally_at_the_respo
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc", timeout=10)
     assert hook["response_type"] == "ephemeral" and hook["replace_original"] is False
     text = all_text(hook)
-    assert "Sag 81.10.00-A26-1-24: 1 punkter, ældste først" in text
+    assert "Sag 81.10.00-A26-1-24: 1 punkt, ældste først" in text
     assert "Implementering af lov om tidsregistrering" in text and "11. september 2024 · punkt 5" in text
     assert fake.count("/chat.postMessage") == 0  # ephemeral: nothing in the channel
 

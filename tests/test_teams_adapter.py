@@ -73,7 +73,7 @@ def test_channel_mention_sag_gives_the_case_timeline(seeded, connector):
     post = the_reply(connector)
     assert post["path"] == "/v3/conversations/19:kanal@thread.tacv2/activities/1700000000001"  # in the thread
     text = card_text(card_of(post))
-    assert text.startswith("Sag 81.10.00-A26-1-24: 1 punkter")
+    assert text.startswith("Sag 81.10.00-A26-1-24: 1 punkt")
     assert "Implementering af lov om tidsregistrering" in text
     assert "Chefforum · 11. september 2024 · punkt 5 · sag 81.10.00-A26-1-24" in text
 

@@ -62,7 +62,7 @@ def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector)
     post = connector.messages()[-1]
     assert post["path"] == f"/v3/conversations/{GENERAL}/activities"  # a new post, not a reply
     runs = card_runs(card_of(post))
-    assert runs[0] == "Ugens beslutninger, uge 2024-W37 (9. september 2024 – 15. september 2024): 1 punkter"
+    assert runs[0] == "Ugens beslutninger, uge 2024-W37 (9. september 2024 – 15. september 2024): 1 punkt"
     assert "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23" in runs
     assert post["body"]["from"]["id"] == "28:beslut-bot" and post["auth"] is None
 
