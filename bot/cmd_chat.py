@@ -61,10 +61,10 @@ def check_web_settings(settings: Settings, socket_mode: bool) -> None:
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_web_settings(settings, args.socket_mode)
-    from bot.compose import open_core
+    from bot.compose import open_live_core
 
     store = Store(settings.store_path)
-    core = open_core(settings, store=store)  # the model loads once, before the port opens
+    core = open_live_core(settings, store)  # the model loads once, before the port opens
     if args.socket_mode:
         serve_socket_mode(settings, core, store)
     else:

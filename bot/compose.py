@@ -25,12 +25,7 @@ def load_embedder(settings: Settings):
 def update_index(settings: Settings, store: Store, embedder, rebuild: bool = False,
                  note: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> tuple[VectorIndex, UpdateStats]:
     """Bring the index up to date with the store, embedding only new or changed punkter."""
-    previous = None
-    if not rebuild:
-        try:
-            previous = VectorIndex.load(settings.index_dir, embedder.model_id)
-        except BeslutError:
-            raise
+    previous = None if rebuild else VectorIndex.load(settings.index_dir, embedder.model_id)
     punkter = [p for p in store.punkter() if not p.closed]
     if previous is None:
         note(render("index_building", punkter=len(punkter)))
@@ -51,3 +46,11 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None) -> 
         raise BeslutError("index_stale")
     retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id))
     return Beslut(store, retriever, CoreOptions(settings.source_url_template, settings.today))
+
+
+def open_live_core(settings: Settings, store: Store, embedder=None, interval: float = 30.0) -> "LiveCore":
+    """The web process's core: loads the model once and follows `beslut ingest` runs of other processes."""
+    from bot.live_core import LiveCore
+
+    embedder = embedder or load_embedder(settings)
+    return LiveCore(lambda: open_core(settings, embedder=embedder, store=store), store, interval)

@@ -328,6 +328,11 @@ class Store:
     def first_seen_since(self, since: str) -> list[Punkt]:
         return self.punkter("p.first_seen > ?", (since,))
 
+    def change_token(self) -> tuple[int, str | None]:
+        """Cheap: changes whenever a source file is ingested or replaced (compare, don't interpret)."""
+        row = self.connect().execute("SELECT COUNT(*), MAX(ingested_at) FROM sources").fetchone()
+        return (row[0], row[1])
+
     def fingerprint(self) -> str:
         """A hash of every punkt's identity and content: changes whenever the index must change."""
         h = hashlib.sha256()
