@@ -201,3 +201,14 @@ def card_runs(card: dict) -> list[str]:
 def card_text(card: dict) -> str:
     """All text the user sees on the card, one TextRun per line."""
     return "\n".join(card_runs(card))
+
+
+def elements(node):
+    """Every dict in the card, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from elements(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from elements(v)

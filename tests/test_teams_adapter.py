@@ -17,7 +17,7 @@ from embeddings.ingest import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
-from teams_fakes import FakeBotConnector, card_of, card_text, message, serve
+from teams_fakes import FakeBotConnector, card_of, card_text, elements, message, serve
 
 SOURCE_URL = "https://dagsorden.example.dk/{committee}/{date}#punkt{number}"
 ANON = Settings(teams_allow_anonymous=True)
@@ -155,18 +155,7 @@ def test_markdown_and_mentions_in_minutes_arrive_inert(tmp_path, connector):
             "og **fed** tekst.") in text.splitlines()  # verbatim, in a TextRun: no Markdown, no mention
     dumped = json.dumps(body)
     assert '"TextBlock"' not in dumped and "entities" not in dumped
-    assert "evil" not in json.dumps([a for a in _actions(card)])
-
-
-def _actions(node):
-    if isinstance(node, dict):
-        if node.get("type", "").startswith("Action."):
-            yield node
-        for v in node.values():
-            yield from _actions(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _actions(v)
+    assert "evil" not in json.dumps([e for e in elements(card) if e.get("type", "").startswith("Action.")])
 
 
 def test_mounts_into_the_shared_web_app(seeded, connector):

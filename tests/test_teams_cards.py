@@ -12,6 +12,8 @@ from bot.presentation import Item, Reply, answer_reply
 from bot.teams_adapter import question_text, respond
 from bot.teams_cards import MAX_CARD_BYTES, reply_activity, reply_card
 
+from teams_fakes import elements
+
 NASTY = "<at>Alle</at> læs [klik](https://evil.example) og **fed** _kursiv_\n# Overskrift\n> citat\n- punkt\n1. ét"
 
 
@@ -20,17 +22,6 @@ def hit(decision="Chefforum godkendte.", url="https://dagsorden.example.dk/cf/20
                 case_number="83.02.00-A00-1-23", decision=decision, quote_verified=True, score=0.9,
                 source_url=url)
     return Hit(**{**base, **kw})
-
-
-def elements(node):
-    """Every dict in the card, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from elements(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from elements(v)
 
 
 def runs(card) -> list[str]:
