@@ -248,7 +248,8 @@ class Store:
     def meetings(self) -> list[MeetingSummary]:
         rows = self.connect().execute(
             "SELECT m.committee, m.date, m.location, m.source_path, COUNT(p.id) AS n,"
-            " COALESCE(SUM(EXISTS (SELECT 1 FROM sections s WHERE s.punkt_id = p.id AND s.name = 'Beslutning')), 0)"
+            " COALESCE(SUM(EXISTS (SELECT 1 FROM sections s WHERE s.punkt_id = p.id AND s.name = 'Beslutning'"
+            " AND trim(s.text) != '')), 0)"
             " AS d FROM meetings m LEFT JOIN punkter p ON p.meeting_id = m.id"
             " GROUP BY m.id ORDER BY m.date, m.committee").fetchall()
         return [MeetingSummary(r["committee"], dt.date.fromisoformat(r["date"]), r["location"], r["n"], r["d"],

@@ -97,6 +97,9 @@ def test_meetings_and_show(capsys):
     assert run_cli("meetings") == 0
     out = capsys.readouterr().out
     assert out.count("Chefforum") == 5 and "11. september 2024" in out
+    # "Evt." with a Beslutning of only "." has no decision (2021-01-21 punkt 5, 2021-03-17 punkt 7)
+    assert "21. januar 2021, Teams · 5 punkter, 4 med beslutning" in out
+    assert "17. marts 2021, Mødelokale 1 · 7 punkter, 6 med beslutning" in out
     assert run_cli("show", "2024-09-11#4") == 0
     out = capsys.readouterr().out
     assert "83.02.00-A00-1-23" in out and "telefontider" in out
