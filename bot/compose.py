@@ -29,7 +29,20 @@ def update_index(settings: Settings, store: Store, embedder, rebuild: bool = Fal
     punkter = [p for p in store.punkter() if not p.closed]
     if previous is None:
         note(render("index_building", punkter=len(punkter)))
-    index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous)
+    bar = None
+
+    def progress(done: int, total: int) -> None:  # a bar on a terminal when there is much to embed
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="indeks", unit="tekststykke", file=sys.stderr,
+                       disable=None if total > 200 else True)
+        bar.update(done - bar.n)
+
+    index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous, progress=progress)
+    if bar is not None:
+        bar.close()
     index.save(settings.index_dir)
     log.info("index updated: %s", stats)
     return index, stats

@@ -140,7 +140,8 @@ class VectorIndex:
 
 def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_fingerprint: str,
                     previous: VectorIndex | None = None, batch_size: int = 32,
-                    progress: Callable[[int], None] = lambda n: None) -> tuple[VectorIndex, UpdateStats]:
+                    progress: Callable[[int, int], None] = lambda done, total: None,
+                    ) -> tuple[VectorIndex, UpdateStats]:
     """An index over ``punkter``, reusing ``previous`` vectors for punkter whose content is unchanged."""
     keep_rows: list[ChunkRow] = []
     keep_vecs: list[np.ndarray] = []
@@ -160,7 +161,7 @@ def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_finger
     for i in range(0, len(new_rows), batch_size):
         batch = new_rows[i:i + batch_size]
         new_vecs.append(embedder.encode_documents([r.text for r in batch]))
-        progress(len(batch))
+        progress(i + len(batch), len(new_rows))
     rows = keep_rows + new_rows
     parts = ([np.stack(keep_vecs)] if keep_vecs else []) + new_vecs
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)

@@ -103,3 +103,11 @@ def test_update_embeds_only_new_or_changed_punkter(built, punkter):
     qv = HashingEmbedder().encode_queries(["sygefravær"])[0]
     assert sorted((round(s, 5), r.punkt_key) for s, r in new.search(qv, 8)) == \
         sorted((round(s, 5), r.punkt_key) for s, r in fresh.search(qv, 8))
+
+
+def test_progress_reports_embedded_chunks_up_to_the_total(punkter):
+    seen: list[tuple[int, int]] = []
+    _, stats = build_or_update(punkter, HashingEmbedder(), "fp", batch_size=50,
+                               progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (stats.chunks, stats.chunks) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) == -(-stats.chunks // 50)
