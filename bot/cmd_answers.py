@@ -86,5 +86,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
           f"abstention={m.abstention_accuracy:.3f} (none abstained {m.none_abstained}, "
           f"answerable abstained {m.answerable_abstained}) p50={m.p50_ms:.0f}ms p95={m.p95_ms:.0f}ms")
     for kind, d in m.by_kind.items():
-        print(f"  {kind:10} n={d['n']:.0f} R@1={d['recall_at_1']:.3f} R@3={d['recall_at_3']:.3f} MRR={d['mrr']:.3f}")
+        answerable = sum(1 for o in outcomes if o.question.kind == kind and o.question.expect)
+        scores = (f"R@1={d['recall_at_1']:.3f} R@3={d['recall_at_3']:.3f} MRR={d['mrr']:.3f}" if answerable
+                  else f"abstained {d['abstained']}/{d['n']}")
+        print(f"  {kind:10} n={d['n']:.0f} {scores}")
     return 0

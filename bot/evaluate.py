@@ -95,7 +95,8 @@ def metrics(outcomes: list[Outcome]) -> Metrics:
     for kind in sorted({o.question.kind for o in outcomes}):
         sub = [o for o in outcomes if o.question.kind == kind]
         k1, k3, kmrr = _scores(sub)
-        by_kind[kind] = {"n": len(sub), "recall_at_1": k1, "recall_at_3": k3, "mrr": kmrr}
+        by_kind[kind] = {"n": len(sub), "recall_at_1": k1, "recall_at_3": k3, "mrr": kmrr,
+                         "abstained": sum(o.abstained for o in sub)}
     ms = [o.seconds * 1000 for o in outcomes]
     return Metrics(
         n=len(outcomes), recall_at_1=r1, recall_at_3=r3, mrr=mrr,
