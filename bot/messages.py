@@ -81,6 +81,8 @@ TEXT: dict[str, str] = {
     "case_unknown": "ingen sager med journalnummer {query}",
     "abstained": "Ingen beslutning fundet om: {question}",
     "filters_used": "Afgrænset til: {filters}",
+    "more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller søg på et "
+                  "længere journalnummer.",
     "case_header": "Sag {query}: {count_punkter}, ældste først",
     "answer_intro": "Det fandt jeg ({count_punkter}, citeret ordret fra referaterne):",
     "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count_punkter}",
@@ -166,8 +168,6 @@ TEAMS_HELP = (
     "I en kanal eller gruppechat skal du nævne mig med @ først.",
 )
 TEXT.update({
-    "teams_more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller "
-                        "søg på et længere journalnummer.",
     "teams_quote_shortened": "Citatet er forkortet her; se hele teksten i referatet.",
     "teams_conversation_unknown": "Teams-samtalen {conversation_id} er ukendt: botten er ikke tilføjet der "
                                   "(eller er fjernet igen). Tilføj appen i teamet eller chatten først.",
@@ -202,8 +202,6 @@ TEXT.update({
     "slack_searching": "Søger i referaterne …",
     "slack_channel_not_allowed": "Jeg er ikke slået til i denne kanal. Skriv direkte til mig, eller bed en "
                                  "administrator om at tilføje kanalen.",
-    "slack_more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller "
-                        "søg på et længere journalnummer.",
     "slack_missing_config": "Slack er ikke sat op: {names} mangler. Opret appen med slack-app-manifest.yml, "
                             "sæt miljøvariablerne og start igen.",
     "slack_socket_needs_app_token": "--socket-mode kræver SLACK_APP_TOKEN: et app-niveau-token (xapp-…) med "

@@ -150,7 +150,7 @@ def to_messages(reply: Reply, max_blocks: int = MAX_BLOCKS, max_messages: int = 
             else:
                 left = sum(is_item for _, _, is_item in groups[n:])
                 if left:
-                    note = messages.render("slack_more_items", count=left)
+                    note = messages.render("more_items", count=left)
                     out[-1][0].append(_context(escape(note)))
                     out[-1][1].append(note)
                 return [_message(b, p) for b, p in out]

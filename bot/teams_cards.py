@@ -109,7 +109,7 @@ def _size(card: dict[str, Any]) -> int:
 
 
 def _card(reply: Reply, items: list[Item], dropped: int) -> dict[str, Any]:
-    more = messages.render("teams_more_items", count=dropped) if dropped else ""
+    more = messages.render("more_items", count=dropped) if dropped else ""
     body = paragraphs(reply.intro, bold=bool(items))
     body += [item_container(it) for it in items]
     if more:

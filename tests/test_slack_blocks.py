@@ -89,7 +89,7 @@ def test_beyond_max_messages_the_rest_is_counted_not_dropped_silently():
     assert len(msgs) == 2
     last = msgs[-1].blocks[-1]["elements"][0]["text"]
     shown = sum("*Titel " in t["text"] for m in msgs for t in text_objects(list(m.blocks)))
-    assert last == escape(messages.render("slack_more_items", count=60 - shown))
+    assert last == escape(messages.render("more_items", count=60 - shown))
 
 
 def test_text_message_escapes_our_own_texts_too():

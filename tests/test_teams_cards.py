@@ -92,7 +92,7 @@ def test_oversized_reply_drops_items_with_a_note():
     assert size <= MAX_CARD_BYTES
     shown = sum(1 for e in elements(card) if e.get("type") == "Container")
     assert 0 < shown < 40
-    assert messages.render("teams_more_items", count=40 - shown) in runs(card)
+    assert messages.render("more_items", count=40 - shown) in runs(card)
 
 
 def test_very_long_quote_is_cut_with_a_note():
