@@ -51,6 +51,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     uncertain: tuple[Hit, ...] = ()  # nearest punkter when abstaining, clearly labelled as uncertain
     filters: tuple[str, ...] = ()  # Danish descriptions of filters read from the question ("i 2021")
+    preferences: tuple[str, ...] = ()  # periods preferred, not required ("gebyret i 2025")
 
 
 @dataclass(frozen=True)

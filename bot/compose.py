@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core import Beslut, CoreOptions
 from bot.errors import BeslutError
@@ -12,6 +13,9 @@ from bot.settings import Settings
 from embeddings.search import Retriever, calibration_for
 from embeddings.store import Store
 from embeddings.vector_index import UpdateStats, VectorIndex, build_or_update
+
+if TYPE_CHECKING:
+    from bot.live_core import LiveCore
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None) -> 
     return Beslut(store, retriever, CoreOptions(settings.source_url_template, settings.today))
 
 
-def open_live_core(settings: Settings, store: Store, embedder=None, interval: float = 30.0) -> "LiveCore":
+def open_live_core(settings: Settings, store: Store, embedder=None, interval: float = 30.0) -> LiveCore:
     """The web process's core: loads the model once and follows `beslut ingest` runs of other processes."""
     from bot.live_core import LiveCore
 

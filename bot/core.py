@@ -44,8 +44,8 @@ class Beslut:
         result = self.retriever.search(q, k=k, mode=mode, today=self.options.today or dt.date.today())
         hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
-            return Answer(q, True, (), hits, result.filter.descriptions)
-        return Answer(q, False, hits, (), result.filter.descriptions)
+            return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences)
+        return Answer(q, False, hits, (), result.filter.descriptions, result.filter.preferences)
 
     def sag(self, query: str) -> CaseTimeline:
         """An exact journal number: the case across meetings; a KLE prefix: every case under it."""

@@ -81,6 +81,7 @@ TEXT: dict[str, str] = {
     "case_unknown": "ingen sager med journalnummer {query}",
     "abstained": "Ingen beslutning fundet om: {question}",
     "filters_used": "Afgrænset til: {filters}",
+    "preferences_used": "Møder fra {filters} vægtes højest.",
     "more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller søg på et "
                   "længere journalnummer.",
     "case_header": "Sag {query}: {count_punkter}, ældste først",

@@ -81,8 +81,16 @@ def first_line(text: str, limit: int = 300) -> str:
     return line[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def filter_lines(a: Answer) -> list[str]:
+    """What was read from the question: strict filters, then preferred periods (Danish)."""
+    lines = [messages.render("filters_used", filters=", ".join(a.filters))] if a.filters else []
+    if a.preferences:
+        lines.append(messages.render("preferences_used", filters=", ".join(a.preferences)))
+    return lines
+
+
 def answer_reply(a: Answer) -> Reply:
-    filters = " " + messages.render("filters_used", filters=", ".join(a.filters)) if a.filters else ""
+    filters = "".join(" " + line for line in filter_lines(a))
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
         return Reply(messages.render("abstained", question=a.question) + filters,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot import messages
 from bot.answers import Answer, CaseTimeline, Hit
+from bot.presentation import filter_lines
 from embeddings.models import Punkt
 from embeddings.store import MeetingSummary
 
@@ -60,6 +61,7 @@ def hit_json(h: Hit) -> dict:
 
 def answer_json(a: Answer) -> dict:
     return {"question": a.question, "abstained": a.abstained, "filters": list(a.filters),
+            "preferences": list(a.preferences),
             "hits": [hit_json(h) for h in a.hits], "uncertain": [hit_json(h) for h in a.uncertain]}
 
 
@@ -92,15 +94,13 @@ def answer_text(a: Answer) -> str:
     lines: list[str] = []
     if a.abstained:
         lines.append(messages.render("abstained", question=a.question))
-        if a.filters:
-            lines.append(messages.render("filters_used", filters=", ".join(a.filters)))
+        lines += filter_lines(a)
         if a.uncertain:
             lines.append(messages.UNCERTAIN_LABEL + ":")
             for h in a.uncertain:
                 lines.append(f"  - {h.title} ({messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)})")
         return "\n".join(lines)
-    if a.filters:
-        lines.append(messages.render("filters_used", filters=", ".join(a.filters)))
+    lines += filter_lines(a)
     for i, h in enumerate(a.hits):
         if i:
             lines.append("")

@@ -1,5 +1,12 @@
 """Danish date and committee filters read from a question ("i marts 2021", "fra 2022 til 2024",
-"sidste år", "i Chefforum"). The matched words are removed before ranking."""
+"sidste år", "i Chefforum").
+
+A committee name always restricts. A date restricts (strictly) when the question is about when something
+was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may
+belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in
+that period are only preferred and the year words stay in the query. Strict filter words are removed
+before ranking.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -31,14 +38,20 @@ class QueryFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     committees: tuple[str, ...] = ()
-    descriptions: tuple[str, ...] = ()  # for users: "2021", "marts 2021", "Chefforum"
+    descriptions: tuple[str, ...] = ()  # strict, for users: "2021", "marts 2021", "Chefforum"
+    strict_dates: bool = True  # False: meetings in the period are preferred, not required
+    preferences: tuple[str, ...] = ()  # soft, for users: "2025"
+
+    def in_period(self, date: dt.date) -> bool:
+        return not (self.date_from and date < self.date_from) and not (self.date_to and date > self.date_to)
 
     def accepts(self, committee: str, date: dt.date) -> bool:
-        if self.date_from and date < self.date_from:
-            return False
-        if self.date_to and date > self.date_to:
+        if self.strict_dates and not self.in_period(date):
             return False
         return not self.committees or committee in self.committees
+
+    def prefers(self, date: dt.date) -> bool:
+        return not self.strict_dates and self.in_period(date)
 
     @property
     def active(self) -> bool:
@@ -49,10 +62,17 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
 
 
+_RELATIVE = {"last_year", "this_year", "last_month"}
+# Words that make a date about the meeting: what was decided, discussed or treated then.
+_ABOUT_MEETINGS = re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|vedt[ao]g\w*|godkend\w*|behandle\w*|"
+                             r"drøftede|drøftet|møde\w*|referat\w*)\b", re.I)
+
+
 def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> tuple[QueryFilter, str]:
-    """(filter, question without the filter words). Only the first date expression is used."""
+    """(filter, question without the strict filter words). Only the first date expression is used."""
     date_from = date_to = None
     desc: list[str] = []
+    strict = True
     rest = question
     for kind, pattern in _PATTERNS:
         m = pattern.search(rest)
@@ -81,8 +101,12 @@ def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> 
             first = today.replace(day=1) - dt.timedelta(days=1)
             date_from, date_to = first.replace(day=1), first
             desc.append(f"{MONTHS[first.month - 1]} {first.year}")
-        rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+        strict = kind in _RELATIVE or bool(_ABOUT_MEETINGS.search(question))
+        if strict:
+            rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
         break
+    preferences = () if strict else tuple(desc)
+    desc = desc if strict else []
     found = []
     for name in sorted(committees, key=len, reverse=True):
         m = re.search(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", rest, re.I)
@@ -91,4 +115,4 @@ def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> 
             desc.append(name)
             rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
     rest = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip()
-    return QueryFilter(date_from, date_to, tuple(found), tuple(desc)), rest or question
+    return QueryFilter(date_from, date_to, tuple(found), tuple(desc), strict, preferences), rest or question

@@ -46,6 +46,7 @@ class Calibration:
     min_cosine: float = 0.86
     min_coverage: float = 0.5
     min_relative: float = 0.7  # answer with further punkter only when their score is >= this share of the best
+    date_bonus: float = 0.3  # added to the blend of punkter in a preferred (not strict) period
     dense_candidates: int = 400  # chunks fetched from FAISS before aggregating per punkt
 
 
@@ -76,6 +77,7 @@ class Legs:
     query: str  # the question without its filter words
     filter: QueryFilter
     mask: np.ndarray  # punkter the filter accepts
+    preferred: np.ndarray  # punkter in a preferred period ("gebyret i 2025": the year may be the topic's)
     exact: np.ndarray  # punkter whose journal number the question names
     dense: np.ndarray
     lexical: np.ndarray
@@ -115,6 +117,7 @@ class Retriever:
         qfilter, rest = parse_filters(question, today or dt.date.today(), self.committees)
         n = len(self.punkter)
         mask = np.fromiter((qfilter.accepts(c, d) for c, d in zip(self._committee, self._dates)), bool, n)
+        preferred = np.fromiter((qfilter.prefers(d) for d in self._dates), bool, n)
         cases = {j.raw for j in find_journal_numbers(question)}
         exact = np.fromiter((bool(cases and p.journal and p.journal.raw in cases) for p in self.punkter), bool, n)
         dense = np.zeros(n, np.float32)
@@ -126,26 +129,33 @@ class Retriever:
                 if i is not None and cos > dense[i]:
                     dense[i], chunks[i] = cos, row.text
         lexical = self._bm25.scores(rest) if mode is not Mode.DENSE else np.zeros(n, np.float32)
-        return Legs(rest, qfilter, mask, exact, dense, lexical, chunks)
+        return Legs(rest, qfilter, mask, preferred, exact, dense, lexical, chunks)
 
     def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
              calibration: Calibration | None = None) -> SearchResult:
         cal = calibration or self.cal
-        mask = legs.mask
-        filter_empty = not mask.any() and len(mask) > 0
-        if filter_empty:  # nothing in that period or committee: abstain, nearest punkter without the filter
-            mask = np.ones_like(mask)
-        blend = _blend(legs.dense, legs.lexical, mask, mode, cal.dense_weight)
-        blend = np.where(mask, blend, -np.inf) + legs.exact * 10.0
-        order = [int(i) for i in np.argsort(-blend, kind="stable")[:k] if np.isfinite(blend[i])]
+        filter_empty = not legs.mask.any() and len(legs.mask) > 0
+        blend, order = self._order(legs, legs.mask, k, mode, cal)
         top_cos = float(legs.dense[order[0]]) if order else 0.0
         top_cov = self._bm25.coverage(legs.query, order[0]) if order and mode is not Mode.DENSE else 0.0
         abstain = filter_empty or not order or (not legs.exact.any() and _weak(top_cos, top_cov, mode, cal))
-        if not abstain:  # the nearest punkter are all shown when abstaining (as uncertain), else only close ones
+        if abstain and not legs.mask.all():
+            # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
+            blend, order = self._order(legs, np.ones_like(legs.mask), k, mode, cal)
+        elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
             order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
         hits = tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
                             legs.chunks.get(i), bool(legs.exact[i])) for i in order)
         return SearchResult(hits, legs.filter, abstain, top_cos, top_cov, filter_empty)
+
+    def _order(self, legs: Legs, mask: np.ndarray, k: int, mode: Mode,
+               cal: Calibration) -> tuple[np.ndarray, list[int]]:
+        """The blended score of every punkt (-inf outside ``mask``) and the best ``k`` inside it."""
+        if not mask.any():
+            return np.full(len(mask), -np.inf), []
+        blend = _blend(legs.dense, legs.lexical, mask, mode, cal.dense_weight)
+        blend = np.where(mask, blend + cal.date_bonus * legs.preferred, -np.inf) + legs.exact * 10.0
+        return blend, [int(i) for i in np.argsort(-blend, kind="stable")[:k] if np.isfinite(blend[i])]
 
 
 def _blend(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, mode: Mode, w: float) -> np.ndarray:

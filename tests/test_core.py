@@ -132,3 +132,15 @@ def test_bad_questions_get_danish_messages(core, question, code):
     with pytest.raises(BeslutError) as e:
         core.ask(question)
     assert e.value.code == code and e.value.user_message
+
+
+def test_a_year_that_may_be_the_topics_is_preferred_not_required(core):
+    a = core.ask("Hvad skete der med sygefraværet i 2020?")  # reported at a meeting in January 2021
+    assert not a.abstained and a.preferences == ("2020",) and a.filters == ()
+    assert a.hits[0].ref == "2021-01-21#3"
+
+
+def test_a_period_with_no_meetings_abstains_and_offers_the_nearest_punkter(core):
+    a = core.ask("Hvad besluttede vi om telefontider i 2021?")
+    assert a.abstained and a.filters == ("2021",) and not a.hits
+    assert "2024-09-11#4" in [h.ref for h in a.uncertain]

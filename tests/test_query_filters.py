@@ -13,21 +13,34 @@ D = dt.date
 
 @pytest.mark.parametrize("question, start, end, rest", [
     ("hvad besluttede vi om budget i 2021?", D(2021, 1, 1), D(2021, 12, 31), "hvad besluttede vi om budget?"),
-    ("corona i marts 2021", D(2021, 3, 1), D(2021, 3, 31), "corona"),
-    ("lederudvikling fra 2022 til 2024", D(2022, 1, 1), D(2024, 12, 31), "lederudvikling"),
-    ("ukraine mellem 2024 og 2022", D(2022, 1, 1), D(2024, 12, 31), "ukraine"),
+    ("hvad besluttede vi om corona i marts 2021", D(2021, 3, 1), D(2021, 3, 31), "hvad besluttede vi om corona"),
+    ("lederudvikling drøftet fra 2022 til 2024", D(2022, 1, 1), D(2024, 12, 31), "lederudvikling drøftet"),
+    ("ukraine-beslutninger mellem 2024 og 2022", D(2022, 1, 1), D(2024, 12, 31), "ukraine-beslutninger"),
     ("hvad besluttede vi sidste år om telefoner", D(2025, 1, 1), D(2025, 12, 31), "hvad besluttede vi om telefoner"),
     ("telefoner i år", D(2026, 1, 1), D(2026, 12, 31), "telefoner"),
     ("referater fra sidste måned", D(2026, 10, 1), D(2026, 10, 31), "referater fra"),
-    ("budget i februar 2024", D(2024, 2, 1), D(2024, 2, 29), "budget"),
-    ("budget i december 2024", D(2024, 12, 1), D(2024, 12, 31), "budget"),
-    ("budget siden 2023", D(2023, 1, 1), None, "budget"),
-    ("budget før 2023", None, D(2022, 12, 31), "budget"),
+    ("møder om budget i februar 2024", D(2024, 2, 1), D(2024, 2, 29), "møder om budget"),
+    ("budget godkendt i december 2024", D(2024, 12, 1), D(2024, 12, 31), "budget godkendt"),
+    ("beslutninger om budget siden 2023", D(2023, 1, 1), None, "beslutninger om budget"),
+    ("budget vedtaget før 2023", None, D(2022, 12, 31), "budget vedtaget"),
 ])
-def test_dates(question, start, end, rest):
+def test_dates_about_meetings_restrict(question, start, end, rest):
     f, left = parse_filters(question, TODAY)
     assert (f.date_from, f.date_to, left) == (start, end, rest)
-    assert f.active and f.descriptions
+    assert f.active and f.strict_dates and f.descriptions and not f.preferences
+
+
+@pytest.mark.parametrize("question, start, end", [
+    ("Hvad bliver rottebekæmpelsesgebyret i 2025?", D(2025, 1, 1), D(2025, 12, 31)),
+    ("corona i marts 2021", D(2021, 3, 1), D(2021, 3, 31)),
+    ("takster fra 2022 til 2024", D(2022, 1, 1), D(2024, 12, 31)),
+    ("sygefraværet i 2020", D(2020, 1, 1), D(2020, 12, 31)),
+])
+def test_dates_that_may_be_the_topics_are_only_preferred(question, start, end):
+    f, left = parse_filters(question, TODAY)
+    assert (f.date_from, f.date_to, left) == (start, end, question)  # the year words stay in the query
+    assert not f.strict_dates and f.preferences and not f.descriptions
+    assert f.accepts("Chefforum", D(2019, 5, 1)) and f.prefers(start) and not f.prefers(D(2019, 5, 1))
 
 
 @pytest.mark.parametrize("question", ["Status på budgetaftalen 2020 og 2021", "Digitaliseringsstrategien 2021 - 2025",
