@@ -22,7 +22,7 @@ from embeddings.search import Mode
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = [PROJECT / "tests/data/dev.jsonl", PROJECT / "tests/data/extra.jsonl"]
 WEIGHTS = [round(x, 2) for x in np.arange(0.0, 1.01, 0.1)]
-COSINES = [round(x, 3) for x in np.arange(0.80, 0.901, 0.01)]
+MARGINS = [round(x, 3) for x in np.arange(0.0, 0.081, 0.01)]  # over the corpus's background cosine
 COVERAGES = [0.3, 0.4, 0.5, 0.6, 0.7]
 
 
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
 
     base = retriever.cal
     print("ranking (abstention off): weight -> R@1 / R@3 / MRR per set")
-    never = replace(base, min_cosine=-1.0, min_coverage=-1.0)
+    never = replace(base, cosine_margin=None, min_cosine=-1.0, min_coverage=-1.0)
     for mode in (Mode.BM25, Mode.DENSE):
         res = evaluate(never, mode)
         print(f"  {mode.value:>6}   " + "   ".join(f"{n}: {s[0]:.3f}/{s[1]:.3f}/{s[2]:.3f}"
@@ -62,14 +62,15 @@ def main(argv: list[str]) -> int:
         res = evaluate(replace(never, dense_weight=w))
         print(f"  w={w:.1f}    " + "   ".join(f"{n}: {s[0]:.3f}/{s[1]:.3f}/{s[2]:.3f}"
                                            for n, rows in res.items() for s in [scores(rows)]))
-    print(f"\nabstention at w={base.dense_weight}: min_cosine, min_coverage -> none abstained, answerable abstained")
-    for c in COSINES:
+    print(f"\nabstention at w={base.dense_weight}, background cosine {retriever.background:.3f}: "
+          "cosine margin, min_coverage -> none abstained, answerable abstained")
+    for c in MARGINS:
         cells = []
         for cov in COVERAGES:
-            res = evaluate(replace(base, min_cosine=c, min_coverage=cov))
+            res = evaluate(replace(base, cosine_margin=c, min_coverage=cov))
             tot = [sum(x) for x in zip(*(scores(rows)[3:] for rows in res.values()))]
             cells.append(f"cov {cov:.1f}: {tot[0]}/{tot[1]} none, {tot[2]} ans")
-        print(f"  cos {c:.3f}  " + " | ".join(cells))
+        print(f"  margin {c:.3f}  " + " | ".join(cells))
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embeddings.background import background_cosine
 from embeddings.chunking import punkt_key
 from embeddings.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
 from embeddings.journal import find_journal_numbers
@@ -37,13 +38,15 @@ class Mode(StrEnum):
 class Calibration:
     """How the legs are blended and when to abstain. Tuned with `python -m bench.tune` (docs/benchmarks.md).
 
-    Abstain when the best punkt is weak on both legs: its best chunk's cosine is below ``min_cosine``
-    and the question's words it contains (IDF-weighted share of the question's stems) are below
-    ``min_coverage``. Coverage is a share, so it means the same on 36 punkter as on 50,000.
+    Abstain when the best punkt is weak on both legs: its best chunk's cosine is below the corpus's
+    background (embeddings/background.py) plus ``cosine_margin`` (or below ``min_cosine`` when no margin is
+    set), and the question's words it contains (IDF-weighted share of the question's stems) are below
+    ``min_coverage``. Both mean the same on 36 punkter as on 50,000.
     """
 
     dense_weight: float = 0.8  # blend = w * dense + (1 - w) * lexical, each min-max normalised per query
-    min_cosine: float = 0.86
+    cosine_margin: float | None = 0.041  # midway: bundled answerable floor 0.048, Greve none ceiling 0.034
+    min_cosine: float = float("inf")
     min_coverage: float = 0.5
     min_relative: float = 0.7  # answer with further punkter only when their score is >= this share of the best
     date_bonus: float = 0.3  # added to the blend of punkter in a preferred (not strict) period
@@ -53,7 +56,7 @@ class Calibration:
 # Cosine scales differ between models, so the cosine threshold is tuned per model id. A model nobody tuned
 # abstains on the lexical leg alone.
 TUNED: dict[str, Calibration] = {DEFAULT_MODEL_ID: Calibration()}
-UNTUNED = Calibration(min_cosine=float("inf"), min_coverage=0.5)
+UNTUNED = Calibration(cosine_margin=None, min_cosine=float("inf"), min_coverage=0.5)
 
 
 def calibration_for(model_id: str) -> Calibration:
@@ -108,6 +111,14 @@ class Retriever:
         self._committee = [p.meeting.committee for p in self.punkter]
         self._dates = [p.meeting.date for p in self.punkter]
         self.committees = sorted(set(self._committee))
+        self.background = None  # the corpus's cosine for unrelated questions, when a margin needs it
+        if calibration.cosine_margin is not None and index is not None and embedder is not None:
+            self.background = background_cosine(index, embedder)
+
+    def min_cosine(self, cal: Calibration) -> float:
+        if cal.cosine_margin is None or self.background is None:
+            return cal.min_cosine
+        return self.background + cal.cosine_margin
 
     def search(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID,
                today: dt.date | None = None) -> SearchResult:
@@ -138,7 +149,7 @@ class Retriever:
         blend, order = self._order(legs, legs.mask, k, mode, cal)
         top_cos = float(legs.dense[order[0]]) if order else 0.0
         top_cov = self._bm25.coverage(legs.query, order[0]) if order and mode is not Mode.DENSE else 0.0
-        abstain = filter_empty or not order or (not legs.exact.any() and _weak(top_cos, top_cov, mode, cal))
+        abstain = filter_empty or not order or (not legs.exact.any() and _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal))
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             blend, order = self._order(legs, np.ones_like(legs.mask), k, mode, cal)
@@ -164,15 +175,20 @@ def _blend(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, mode: Mode,
     if mode is Mode.DENSE:
         return dense.astype(np.float64)
 
-    def norm(x: np.ndarray) -> np.ndarray:
-        lo, hi = float(x[mask].min()), float(x[mask].max())
-        return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+    def norm(x: np.ndarray, scored: np.ndarray) -> np.ndarray:
+        """Min-max over the punkter the leg scored, so the rest (0) cannot squash their differences."""
+        if not scored.any():
+            return np.zeros_like(x)
+        lo, hi = float(x[scored].min()), float(x[scored].max())
+        return np.clip((x - lo) / (hi - lo), 0.0, 1.0) if hi > lo else np.where(scored, 1.0, 0.0)
 
-    return w * norm(dense.astype(np.float64)) + (1 - w) * norm(lexical.astype(np.float64))
+    # The dense leg scores only the FAISS candidates (the best chunks); on a big corpus everything else is 0.
+    d, lex = dense.astype(np.float64), lexical.astype(np.float64)
+    return w * norm(d, mask & (d > 0)) + (1 - w) * norm(lex, mask)
 
 
-def _weak(top_cos: float, top_cov: float, mode: Mode, cal: Calibration) -> bool:
-    dense_weak = top_cos < cal.min_cosine
+def _weak(top_cos: float, top_cov: float, mode: Mode, min_cosine: float, cal: Calibration) -> bool:
+    dense_weak = top_cos < min_cosine
     lex_weak = top_cov < cal.min_coverage
     if mode is Mode.BM25:
         return lex_weak
