@@ -9,7 +9,6 @@ from pathlib import Path
 
 from bot import evaluate, render_text
 from bot.compose import load_embedder, open_core, update_index
-from bot.messages import render
 from bot.settings import Settings
 from embeddings.search import Mode
 from embeddings.store import Store
@@ -38,8 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_index(args: argparse.Namespace, settings: Settings) -> int:
     _, stats = update_index(settings, Store(settings.store_path), load_embedder(settings), rebuild=args.rebuild)
-    print(render("index_summary", embedded=stats.embedded_punkter, reused=stats.reused_punkter,
-                 removed=stats.removed_punkter, chunks=stats.chunks))
+    print(render_text.index_summary(stats))
     return 0
 
 

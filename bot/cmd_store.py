@@ -58,8 +58,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         from bot.compose import load_embedder, update_index
 
         _, stats = update_index(settings, store, load_embedder(settings))
-        print(render("index_summary", embedded=stats.embedded_punkter, reused=stats.reused_punkter,
-                     removed=stats.removed_punkter, chunks=stats.chunks))
+        print(render_text.index_summary(stats))
     return 1 if report.failed else 0
 
 

@@ -23,6 +23,12 @@ class Item:
     url: str | None = None  # http(s) only, built by the core from the operator's template
     notes: tuple[str, ...] = ()  # matched sentences, sagsforløb lines, "Ingen beslutning registreret"
 
+    @property
+    def plain(self) -> str:
+        """Title, labelled quote and citation as plain text (fallbacks, notifications)."""
+        quote = f"\n{self.quote_label}: {self.quote}" if self.quote else ""
+        return f"{self.title}{quote}\n{self.citation}"
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -35,12 +41,18 @@ class Reply:
     @property
     def fallback(self) -> str:
         parts = [self.intro]
-        for it in self.items:
-            parts.append(f"{it.title}\n{it.quote_label}: {it.quote}\n{it.citation}" if it.quote
-                         else f"{it.title}\n{it.citation}")
+        parts += [it.plain for it in self.items]
         if self.outro:
             parts.append(self.outro)
         return "\n\n".join(p for p in parts if p)
+
+
+_HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
+
+
+def wants_help(text: str) -> bool:
+    """A chat message or command asking how to use beslut: nothing, "hjælp", "/hjælp", "help!", "?"."""
+    return text.lower().strip(" .!/") in _HELP_WORDS
 
 
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:

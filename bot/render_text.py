@@ -6,6 +6,12 @@ from bot.answers import Answer, CaseTimeline, Hit
 from bot.presentation import filter_lines
 from embeddings.models import Punkt
 from embeddings.store import MeetingSummary
+from embeddings.vector_index import UpdateStats
+
+
+def index_summary(stats: UpdateStats) -> str:
+    return messages.render("index_summary", embedded=stats.embedded_punkter, reused=stats.reused_punkter,
+                           removed=stats.removed_punkter, chunks=stats.chunks)
 
 
 def meeting_line(m: MeetingSummary) -> str:

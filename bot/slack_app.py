@@ -23,7 +23,7 @@ from bot import messages
 from bot.answers import Core
 from bot.errors import BeslutError
 from bot.ledger import SeenEvents
-from bot.presentation import Reply, answer_reply, timeline_reply
+from bot.presentation import Reply, answer_reply, timeline_reply, wants_help
 from bot.settings import Settings
 from bot.slack_blocks import SlackMessage, escape, text_message, to_messages
 from embeddings.journal import looks_like_journal_number, normalise
@@ -31,7 +31,6 @@ from embeddings.journal import looks_like_journal_number, normalise
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
 LISTENER_THREADS = 8
 
 
@@ -118,12 +117,9 @@ def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: See
         replies = reply_for(lambda: answer(core, question_from(event.get("text", ""))), "dm")
         post(client, event["channel"], event.get("thread_ts"), replies)
 
-    def wants_usage(text: str) -> bool:
-        return text.lower() in HELP_WORDS
-
     def sag_ack(ack: Callable, command: dict) -> None:
         text = normalise(question_from(command.get("text") or ""))
-        if wants_usage(text):
+        if wants_help(text):
             ack(response_type="ephemeral", **text_message(messages.render("slack_usage", command=name)).payload())
         elif not channel_allowed(command.get("channel_id")):
             ack(response_type="ephemeral", **text_message(messages.render("slack_channel_not_allowed")).payload())
@@ -134,7 +130,7 @@ def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: See
 
     def sag_answer(command: dict, respond: Callable) -> None:
         text = normalise(question_from(command.get("text") or ""))
-        if wants_usage(text) or not channel_allowed(command.get("channel_id")):
+        if wants_help(text) or not channel_allowed(command.get("channel_id")):
             return  # answered in the ack
         log.info("slack command %s in %s", name, command.get("channel_id"))
         for m in reply_for(lambda: sag_or_question(core, text), "command"):

@@ -117,10 +117,6 @@ def item_blocks(it: Item) -> list[dict]:
     return blocks
 
 
-def _item_plain(it: Item) -> str:
-    return f"{it.title}\n{it.quote_label}: {it.quote}\n{it.citation}" if it.quote else f"{it.title}\n{it.citation}"
-
-
 def _text_blocks(text: str) -> list[dict]:
     return [_section(t) for t in _packed_sections("", [escape(line) for line in text.splitlines()])]
 
@@ -134,7 +130,7 @@ def to_messages(reply: Reply, max_blocks: int = MAX_BLOCKS, max_messages: int = 
     groups: list[tuple[list[dict], str, bool]] = []  # (blocks, plain text, is an item)
     if reply.intro:
         groups.append((_text_blocks(reply.intro), reply.intro, False))
-    groups += [(item_blocks(it), _item_plain(it), True) for it in reply.items]
+    groups += [(item_blocks(it), it.plain, True) for it in reply.items]
     if reply.outro:
         groups.append(([_context(escape(reply.outro))], reply.outro, False))
     capacity = max_blocks - 1  # room for the "… og N punkter mere" note

@@ -27,7 +27,7 @@ from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_dec
 from bot import messages, teams_conversations
 from bot.answers import Core
 from bot.errors import BeslutError
-from bot.presentation import Reply, answer_reply, timeline_reply
+from bot.presentation import Reply, answer_reply, timeline_reply, wants_help
 from bot.settings import Settings
 from bot.teams_cards import reply_activity
 from embeddings.store import Store
@@ -38,7 +38,6 @@ TokenProviderFactory = Callable[[AgentAuthConfiguration], AccessTokenProviderBas
 
 _AT_TAG = re.compile(r"</?at>", re.I)
 _SAG = re.compile(r"/?sag(?:\s+(?P<arg>.*))?", re.I | re.S)
-_HELP = {"", "hjælp", "hjaelp", "help", "?", "/hjælp", "/help"}
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -92,7 +91,7 @@ def addressed_to_bot(activity: Activity) -> bool:
 
 def respond(core: Core, text: str) -> Reply:
     """Text in, Reply out: "hjælp" (or nothing), "sag <journalnummer>", or a question. May raise BeslutError."""
-    if text.lower().strip(" .!") in _HELP:
+    if wants_help(text):
         return Reply("\n".join(messages.TEAMS_HELP))
     m = _SAG.fullmatch(text)
     if m:

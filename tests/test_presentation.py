@@ -32,3 +32,10 @@ def test_digest_lists_each_decision_with_its_citation_and_marks_late_minutes():
     assert first.citation == "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
     assert first.quote.startswith("Chefforum besluttede") and not any("sent" in n for n in first.notes)
     assert second.citation == "Byråd · 26. august 2024 · punkt 2" and any("sent" in n for n in second.notes)
+
+
+def test_help_is_recognised_the_same_way_on_every_platform():
+    from bot.presentation import wants_help
+
+    assert all(wants_help(t) for t in ["", "  ", "hjælp", "Hjælp!", "/hjælp", "help", "?", "hjaelp."])
+    assert not any(wants_help(t) for t in ["hjælp med telefontider", "83.02", "sag"])
