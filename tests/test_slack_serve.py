@@ -109,21 +109,28 @@ def _stop(proc: subprocess.Popen) -> str:
         return proc.communicate()[1]
 
 
-def test_the_web_process_answers_slack_over_http(tmp_path, fake):
-    home = tmp_path / "home"
-    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+def _serve_and_mention(args: list[str], env: dict, fake: FakeSlack, start_timeout: float) -> tuple[dict, str]:
+    """Start the web process on a free port, mention the bot once, stop it: (the posted message, stderr)."""
     port = free_port()
-    env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
-    proc = subprocess.Popen([sys.executable, "-c", SERVE_WITH_TEST_EMBEDDER, str(port)], cwd=PROJECT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, *args, str(port)], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, proc, 60)
+        _wait_healthy(base, proc, start_timeout)
         msg = _mention_round_trip(base, fake)
     finally:
         log = _stop(proc)
+    assert proc.returncode == -signal.SIGTERM, log
+    return msg, log
+
+
+def test_the_web_process_answers_slack_over_http(tmp_path, fake):
+    home = tmp_path / "home"
+    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+    env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
+    msg, log = _serve_and_mention(["-c", SERVE_WITH_TEST_EMBEDDER], env, fake, 60)
     assert msg["channel"] == "C1" and "83.02.00-A00-1-23" in json.dumps(msg["blocks"], ensure_ascii=False)
-    assert "Finished server process" in log and proc.returncode == -signal.SIGTERM
+    assert "Finished server process" in log
     assert TOKEN not in log and SECRET not in log and "telefontider" not in log
     assert [p for p, _ in fake.calls][:2] == ["/auth.test", "/chat.postMessage"]  # auth.test at the fake only
 
@@ -136,15 +143,9 @@ def test_beslut_serve_with_the_real_model(tmp_path, fake):
     env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(models), SLACK_BOT_TOKEN=TOKEN,
                     SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
     assert beslut("ingest", env=env, timeout=900).returncode == 0
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=PROJECT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, proc, 300)
-        msg = _mention_round_trip(base, fake)
+        msg, _ = _serve_and_mention(["-m", "bot.cli", "serve", "--port"], env, fake, 300)
     finally:
-        _stop(proc)
         shutil.rmtree(models, ignore_errors=True)
     blocks = json.dumps(msg["blocks"], ensure_ascii=False)
     assert "83.02.00-A00-1-23" in blocks and "1. november 2024" in blocks
