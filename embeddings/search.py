@@ -70,7 +70,6 @@ class Scored:
     dense: float  # best chunk cosine (0 when the punkt was not among the candidates)
     lexical: float  # raw BM25
     chunk: str | None = None  # the best chunk's text: why it matched
-    exact_case: bool = False  # the question named this punkt's journal number
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,6 @@ class SearchResult:
     hits: tuple[Scored, ...]  # best first; when abstaining, the nearest punkter (uncertain)
     filter: QueryFilter
     abstain: bool
-    top_cosine: float
-    top_coverage: float
-    filter_empty: bool = False  # the filter left no punkter: hits are the nearest ones without it
 
 
 class Retriever:
@@ -145,19 +141,20 @@ class Retriever:
     def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
              calibration: Calibration | None = None) -> SearchResult:
         cal = calibration or self.cal
-        filter_empty = not legs.mask.any() and len(legs.mask) > 0
-        blend, order = self._order(legs, legs.mask, k, mode, cal)
-        top_cos = float(legs.dense[order[0]]) if order else 0.0
-        top_cov = self._bm25.coverage(legs.query, order[0]) if order and mode is not Mode.DENSE else 0.0
-        abstain = filter_empty or not order or (not legs.exact.any() and _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal))
+        blend, order = self._order(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
+        abstain = not order
+        if order and not legs.exact.any():
+            top_cos = float(legs.dense[order[0]])
+            top_cov = self._bm25.coverage(legs.query, order[0]) if mode is not Mode.DENSE else 0.0
+            abstain = _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal)
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             blend, order = self._order(legs, np.ones_like(legs.mask), k, mode, cal)
         elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
             order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
         hits = tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
-                            legs.chunks.get(i), bool(legs.exact[i])) for i in order)
-        return SearchResult(hits, legs.filter, abstain, top_cos, top_cov, filter_empty)
+                            legs.chunks.get(i)) for i in order)
+        return SearchResult(hits, legs.filter, abstain)
 
     def _order(self, legs: Legs, mask: np.ndarray, k: int, mode: Mode,
                cal: Calibration) -> tuple[np.ndarray, list[int]]:

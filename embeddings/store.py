@@ -326,9 +326,6 @@ class Store:
         return self.punkter("p.kle_emne IS NOT NULL AND p.journal LIKE ? ESCAPE '\\'", (escaped + "%",),
                             order="p.journal, m.date, p.number")
 
-    def first_seen_since(self, since: str) -> list[Punkt]:
-        return self.punkter("p.first_seen > ?", (since,))
-
     def change_token(self) -> tuple[int, str | None]:
         """Cheap: changes whenever a source file is ingested or replaced (compare, don't interpret)."""
         row = self.connect().execute("SELECT COUNT(*), MAX(ingested_at) FROM sources").fetchone()
