@@ -115,12 +115,14 @@ class Punkt:
     @property
     def content_hash(self) -> str:
         """sha256 of everything that is embedded; unchanged punkter are not re-embedded."""
-        payload = json.dumps(
-            [self.title, self.journal.raw if self.journal else None, self.closed,
-             [(s.name.value, s.heading, s.text) for s in self.sections]],
-            ensure_ascii=False,
-        )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return content_hash(self.title, self.journal.raw if self.journal else None, self.closed,
+                            [(s.name.value, s.heading, s.text) for s in self.sections])
+
+
+def content_hash(title: str, journal: str | None, closed: bool, sections: list[tuple[str, str, str]]) -> str:
+    """``Punkt.content_hash`` from stored columns: (name, heading, text) per section, in order."""
+    payload = json.dumps([title, journal, closed, [list(s) for s in sections]], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,12 @@ Choices, from the Greve dump (373 meetings, 5,553 punkter):
   when the punkt has no Beslutning heading (FirstAgenda prints the decision first, from
   ``<p class="xsltFirstParagraph">``; in the dump: the 385 "Lukket: ..." punkter, which have no headings at
   all, and 8 others), otherwise an OTHER section.
-* ``IsOpen`` is false for every punkt in the dump, so it is ignored. The real marker is the title prefix
-  "Lukket:" (385 punkter). Those punkter carry a short published decision ("Orienteringen blev taget til
-  efterretning."), but a closed item's text is never stored: they keep title, date and journal number and
-  are flagged closed (``embeddings.sections.is_closed_title``, shared with the text parser).
+* Closed items follow the one rule in ``embeddings.closed`` (shared with the text parser): a marker in
+  ``Navn`` or ``Caption``, an explicit flag on the item, or a "Lukket punkt" first line of the body or a
+  section. ``IsOpen`` is false for every punkt in the dump, so it is not such a flag. In the dump the marker
+  is the title prefix "Lukket:" (385 punkter). Those punkter carry a short published decision
+  ("Orienteringen blev taget til efterretning."), but a closed item's text is never stored: they keep title,
+  date and journal number and are flagged closed.
 * Participants are the Moededeltagere who took part: ``ParticipationCancelled`` (afbud, matching the
   "Afbud:" lines) and ``Absent`` are left out.
 * A duplicate Punktnummer is an error ("json_duplicate_punkt"); the dump has none.
@@ -40,7 +42,8 @@ from bot.messages import render
 from embeddings.html_text import Block, clean_line, html_blocks
 from embeddings.journal import JournalNumber, MalformedJournalNumber
 from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName
-from embeddings.sections import HEADINGS, canonical_section, clean_title, is_closed_title
+from embeddings.closed import is_closed
+from embeddings.sections import HEADINGS, canonical_section, clean_title
 
 # Section headings of the FirstAgenda template with no canonical name: kept as OTHER sections.
 _TEMPLATE_HEADINGS = ("Sagsprocedure", "Lovgrundlag", "Lovhjemmel", "Økonomiske konsekvenser", "Øvrige konsekvenser",
@@ -240,10 +243,15 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         journal = JournalNumber.parse(case) if case else None
     except MalformedJournalNumber:
         raise InputError("bad_journal", shape.path, punkt=number, text=case) from None
-    if is_closed_title(raw_title):  # "Lukket: ...": title, date and journal number only, never its text
-        return Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
-                     time_slot=slot, closed=True)
-    sections = sections_from_blocks(_blocks(item, field, shape), raw_title)
+    caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
+    closed = Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
+                   time_slot=slot, closed=True)  # title, date and journal number only, never its text
+    if is_closed([raw_title, caption], item=item):
+        return closed
+    blocks = _blocks(item, field, shape)
+    sections = sections_from_blocks(blocks, raw_title)
+    if is_closed([], [b.text for b in blocks[:3]] + [s.text for s in sections]):
+        return closed
     bilag = _bilag(item, field, shape)
     return Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
                  sections=sections + ((bilag,) if bilag else ()), time_slot=slot)

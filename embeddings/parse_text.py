@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from bot.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName
-from embeddings.sections import canonical_section, clean_title, is_closed_title
+from embeddings.closed import is_closed
+from embeddings.sections import canonical_section, clean_title
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
 _PUNKT = re.compile(r"^\s*(?:Punkt|Sak)\s+(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)\s*$", re.I)
@@ -29,7 +30,6 @@ _TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-_CLOSED_BODY = re.compile(r"^\s*(?:lukket\s+(?:punkt|sag|dagsordenpunkt)|punktet\s+er\s+lukket)\.?\s*$", re.I)
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
@@ -143,8 +143,11 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
             raise InputError("bad_journal", path, line=n, punkt=raw.number, text=candidate.strip())
         if journal is not None:
             body = [(k, x) for k, x in body if k > n]
-    closed = is_closed_title(raw.title) or any(_CLOSED_BODY.match(x) for _, x in content[:3])
-    sections = () if closed else _sections([x for _, x in body])
+    sections = _sections([x for _, x in body])
+    # the body's first lines (the old rule looked at three) and every section's first line
+    closed = is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
+    if closed:
+        sections = ()  # a closed punkt's text is never kept
     return Punkt(meeting=meeting, number=raw.number, raw_title=raw.title, title=title, journal=journal,
                  sections=sections, time_slot=slot, closed=closed)
 

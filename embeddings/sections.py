@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from embeddings.closed import strip_marker
 from embeddings.models import SectionName
 
 HEADINGS: dict[str, SectionName] = {
@@ -35,17 +36,15 @@ def canonical_section(heading: str) -> SectionName | None:
     return HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
 
 
-_PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-–—]\s*")  # "CF - ", "CF– ", "CF- "
+_PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-\u2010-\u2015\u2212]\s*")  # "CF - ", "CF– ", "CF- "
 _SLOT = re.compile(r"\s*\((\d{1,2}[.:]\d{2})\s*[-–.]\s*(\d{1,2}[.:]\d{2})\)\s*$")  # "(9.00-9.15)", "(9.15.10.45)"
-
-
-_CLOSED = re.compile(r"^\(?lukket\)?\s*[:\-–]|\blukket\s+(?:punkt|sag|dagsordenpunkt)\b|\(lukket\)", re.I)
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
     """("CF - Velkommen (9.00-9.15)") -> ("Velkommen", "9.00-9.15"). The slot is normalised to H.MM-H.MM.
 
-    A "Lukket: " marker is dropped too (the punkt is flagged closed instead, see ``is_closed_title``).
+    A closed marker ("Lukket: ", "(Lukket)") is dropped too: the punkt is flagged closed instead
+    (``embeddings.closed``).
     "APV- og Trivselsundersøgelsen" keeps its "APV-": a prefix is only a prefix before a capital letter.
     """
     title = " ".join(raw.split())
@@ -54,13 +53,8 @@ def clean_title(raw: str) -> tuple[str, str | None]:
     if m:
         slot = f"{m.group(1).replace(':', '.')}-{m.group(2).replace(':', '.')}"
         title = title[: m.start()]
-    title = re.sub(r"^\(?lukket\)?\s*:\s*", "", title, count=1, flags=re.I)
     stripped = _PREFIX.sub("", title, count=1).strip()
     if not stripped[:1].islower():
         title = stripped
+    title = strip_marker(title)
     return title.strip() or " ".join(raw.split()), slot
-
-
-def is_closed_title(raw: str) -> bool:
-    """A closed item (lukket punkt): "Lukket: Personalesag", "Lukket punkt - Køb af grund", "Salg (lukket)"."""
-    return bool(_CLOSED.search(" ".join(raw.split())))

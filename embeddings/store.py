@@ -10,17 +10,38 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BeslutError
+from embeddings.closed import is_closed
 from embeddings.journal import JournalNumber
-from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName, content_hash
+from embeddings.sections import clean_title
 
-# Each entry migrates from version i to i+1. Never edit a released entry: append a new one.
-MIGRATIONS: list[str] = [
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def recheck_closed(conn: sqlite3.Connection) -> None:
+    """Apply the closed rule (embeddings/closed.py) to every stored open punkt: one that it closes loses its
+    text, its title loses the marker and its content hash changes (so the index drops it). Repairs a store
+    filled by an importer whose rule missed a marker, without re-ingesting. Re-run by a new migration
+    whenever the rule learns a marker."""
+    for pid, raw_title, journal in conn.execute("SELECT id, raw_title, journal FROM punkter WHERE closed = 0")\
+            .fetchall():
+        texts = [r[0] for r in conn.execute("SELECT text FROM sections WHERE punkt_id = ? ORDER BY position", (pid,))]
+        if is_closed([raw_title], texts):
+            title = clean_title(raw_title)[0]
+            conn.execute("DELETE FROM sections WHERE punkt_id = ?", (pid,))
+            conn.execute("UPDATE punkter SET closed = 1, title = ?, content_hash = ? WHERE id = ?",
+                         (title, content_hash(title, journal, True, []), pid))
+
+
+# Each entry migrates from version i to i+1: SQL, or a function run inside the migration's transaction.
+# Never edit a released entry: append a new one.
+MIGRATIONS: list[Migration] = [
     """
     CREATE TABLE meetings (
         id INTEGER PRIMARY KEY,
@@ -111,6 +132,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE meetings_v3 RENAME TO meetings;
     CREATE UNIQUE INDEX meetings_key ON meetings(committee, date, COALESCE(start_time, ''));
     """,
+    # 4: the closed rule learnt committee prefixes, every dash, "(Lukket)" and section first lines: punkter
+    # stored open by the old rule are closed now.
+    recheck_closed,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -132,7 +156,7 @@ def _now() -> str:
 class Store:
     """SQLite-backed punkt store. One connection per thread; safe for a threaded web process."""
 
-    def __init__(self, path: Path, migrations: list[str] | None = None) -> None:
+    def __init__(self, path: Path, migrations: list[Migration] | None = None) -> None:
         self.path = Path(path)
         self._migrations = MIGRATIONS if migrations is None else migrations
         self._local = threading.local()
@@ -180,8 +204,12 @@ class Store:
                     raise BeslutError("store_newer", path=str(self.path), found=version,
                                       known=len(self._migrations))
                 for i in range(version, len(self._migrations)):  # executescript would COMMIT: split
-                    for stmt in _statements(self._migrations[i]):
-                        conn.execute(stmt)
+                    step = self._migrations[i]
+                    if callable(step):
+                        step(conn)
+                    else:
+                        for stmt in _statements(step):
+                            conn.execute(stmt)
                     conn.execute(f"PRAGMA user_version = {i + 1}")
                 if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                     raise RuntimeError(f"migrating {self.path} broke a foreign key")

@@ -1,0 +1,125 @@
+"""The one rule for closed punkter (lukkede punkter), shared by every importer and by the store's repair.
+
+A closed punkt keeps only title, date and journal number; its text is never stored, indexed or shown.
+Markers are read from what a municipality writes, in any case, with any dash, after a committee prefix:
+
+* in the title: "Lukket: Personalesag", "CF - Lukket: Personalesag", "ØU – Lukket – Køb af ejendom",
+  "Lukket punkt - Salg af grund", "Salg af grund (Lukket)", "Salg af grund - lukket", "[Lukket] ...",
+  "Fortroligt: ...", Norwegian "Unntatt offentlighet";
+* as the first line of the body or of any section: "Lukket punkt", "Punktet er lukket", "Lukket sag.",
+  "Behandles for lukkede døre", ...;
+* for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, and an explicit
+  flag (``Lukket``, ``IsClosed``, ``IsConfidential``, ... true, or ``IsPublic`` / ``Offentlig`` false).
+  ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
+
+When in doubt a punkt is closed: "Lukket" as the first word of a title closes it, even without a colon.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+# Every dash and hyphen a minutes writer (or a PDF) produces.
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASHES = dict.fromkeys(map(ord, _DASH_CHARS[1:]), "-")
+_NOUN = r"(?:dagsordenpunkter|dagsordenpunkt|punkter|punkt|sager|sag|møder|møde|behandling)\b"
+_SOLO = rf"(?:lukkede\s+{_NOUN}|lukket(?:\s+{_NOUN})?|fortrolig[t]?)\b"  # a marker on its own
+_PREFIX = r"(?:[A-ZÆØÅ][A-ZÆØÅ.]{0,7}\s*-\s*)?"  # a committee abbreviation: "CF - ", "ØU– ", "B.U. - "
+_TITLE_MARKERS = (
+    # "Lukket ..." / "CF - Lukket ..." / "Fortroligt: ..." / "[Lukket] ..." as the title's first word(s)
+    # (matched before lower-casing: a prefix is an abbreviation in capitals, not any word before a dash)
+    re.compile(rf"^[\[(]?\s*{_PREFIX}[\[(]?\s*(?i:{_SOLO})"),
+    # a segment of its own anywhere: "... (Lukket)", "... - lukket", "... / lukket sag", "..., lukket"
+    re.compile(rf"(?:^|[-:(\[/|,;])\s*{_SOLO}\s*(?:$|[-:)\]/|,;])"),
+    # "lukket punkt", "for lukkede døre" anywhere (not the plural: "adgang til lukkede punkter" is a topic)
+    re.compile(r"\blukket\s+(?:dagsordenpunkt|punkt|sag|møde)\b|\bfor\s+lukkede\s+døre\b"),
+    re.compile(r"\bunntatt\s+offentlighet\b|\bu\.\s?off\b"),  # Norwegian
+)
+_BODY_MARKER = re.compile(
+    rf"^(?:{_SOLO}(?:$|\s*[.:;,!)\-])"  # "Lukket", "Lukket punkt.", "Fortroligt:" (alone or punctuated)
+    rf"|lukke(?:t|de)\s+{_NOUN}"  # "Lukket punkt vedrørende ..."
+    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+(?:lukket|for\s+lukkede)"
+    r"|(?:behandles|behandlet)\s+for\s+lukkede\s+døre"
+    r"|unntatt\s+offentlighet)")
+# Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_".
+_CLOSED_WHEN_TRUE = {"lukket", "erlukket", "islukket", "closed", "isclosed", "confidential", "isconfidential",
+                     "fortrolig", "erfortrolig", "isprivate", "private"}
+_CLOSED_WHEN_FALSE = {"ispublic", "public", "offentlig", "eroffentlig"}
+_NEGATIVE = {"false", "0", "nej", "no", "n", "f", "", "none", "null"}
+
+
+def _norm(text: str, lower: bool = True) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", text).translate(_DASHES).split())
+    return text.lower() if lower else text
+
+
+def closed_title(title: str) -> bool:
+    """True when a title (as written, committee prefix and all) marks the punkt closed."""
+    first, *rest = _TITLE_MARKERS
+    return bool(first.search(_norm(title, lower=False))) or any(p.search(_norm(title)) for p in rest)
+
+
+def closed_line(line: str) -> bool:
+    """True when a body's or a section's first line marks the punkt closed ("Lukket punkt", "Punktet er
+    lukket", "Lukket sag." ...)."""
+    return bool(_BODY_MARKER.match(_norm(line)))
+
+
+def first_lines(texts: Iterable[str]) -> list[str]:
+    """The first non-blank line of each text (a body, a section)."""
+    out = []
+    for text in texts:
+        line = next((x for x in text.splitlines() if x.strip()), "")
+        if line:
+            out.append(line)
+    return out
+
+
+def flagged_closed(item: Mapping[str, object]) -> bool:
+    """True when an item's own fields say it is closed (see the module docstring). Anything but a clear
+    "no" counts as yes for a closing flag, and anything but a clear "yes" as no for a public flag."""
+    for key, value in item.items():
+        k = str(key).lower().replace("_", "")
+        if k in _CLOSED_WHEN_TRUE and _truthy(value) is not False:
+            return True
+        if k in _CLOSED_WHEN_FALSE and _truthy(value) is not True:
+            return True
+    return False
+
+
+def _truthy(value: object) -> bool | None:
+    """True/False for a clear boolean-like value, None when it is unclear (a doubt)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in _NEGATIVE:
+            return False
+        if v in {"true", "1", "ja", "yes", "y", "t"}:
+            return True
+    return None
+
+
+def is_closed(titles: Iterable[str], texts: Iterable[str] = (), item: Mapping[str, object] | None = None) -> bool:
+    """The rule: any title marks it, any text's (body's or section's) first line marks it, or the item's
+    own flags do."""
+    return (any(closed_title(t) for t in titles if t) or any(closed_line(x) for x in first_lines(texts))
+            or (item is not None and flagged_closed(item)))
+
+
+_D = f"[{_DASH_CHARS}]"
+_STRIP_LEADING = re.compile(rf"^(?:[^:()\[\]]{{0,60}}?\s*{_D}\s*(?={_SOLO}\s*(?:{_D}|:)))?\s*[\[(]?\s*{_SOLO}\s*[\])]?\s*(?:{_D}|:)*\s*", re.I)
+_STRIP_TRAILING = re.compile(rf"\s*(?:(?:{_D}|[:/|,;])\s*|[\[(]\s*){_SOLO}\s*[\])]?\s*$", re.I)
+
+
+def strip_marker(title: str) -> str:
+    """The title without its closed marker: "Lukket: Personalesag" -> "Personalesag" (dashes kept as
+    written elsewhere in the title)."""
+    t = " ".join(title.split())
+    stripped = _STRIP_TRAILING.sub("", _STRIP_LEADING.sub("", t, count=1), count=1).strip()
+    return stripped or t

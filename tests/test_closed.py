@@ -1,0 +1,275 @@
+"""Closed punkter (lukkede punkter) never leak: one rule for every importer, and no route shows their text.
+
+A table of real-looking closed markers is written into text, Markdown, PDF and FirstAgenda JSON minutes.
+Each closed punkt carries a secret word in its sections. After ingest the secret is nowhere in the store's
+or the index's files, and no route (ask, sag, show, the digest, Slack, Teams) shows it; the open punkt next
+to them is answered as usual. A store filled by the old rule is repaired by its migration.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import cli
+from bot.compose import open_core, update_index
+from bot.digest import DigestBuilder, IsoWeek
+from bot.presentation import digest_reply
+from bot.render_text import answer_json, answer_text, timeline_json, timeline_text
+from bot.settings import Settings
+from bot.teams_adapter import mount_teams
+from bot.web import create_app
+from embeddings.closed import closed_line, closed_title
+from embeddings.ingest import ingest_paths
+from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.search import Mode
+from embeddings.store import MIGRATIONS, Store
+from fakes import HashingEmbedder
+from pdf_fixtures import render_minutes
+from slack_fakes import SECRET, TOKEN, dm, event_body, post_signed, slash_body
+from teams_fakes import card_of, card_text, message, serve
+
+from conftest import BUNDLED
+
+# --- the rule, as a table -------------------------------------------------------------------------
+CLOSED_TITLES = [
+    "Lukket: Personalesag", "CF - Lukket: Personalesag", "ØU – Lukket – Køb af ejendom", "BU — LUKKET — Retssag",
+    "lukket punkt - Tvist med entreprenør", "Salg af grund (Lukket)", "Salg af grund - lukket",
+    "Salg af grund – LUKKET", "[Lukket] Retssag", "(lukket) Køb", "Økonomiudvalget - Lukket: Køb af ejendom",
+    "CF ‑ Lukket Personalesag", "Lukket sag: Erstatningskrav", "Fortroligt: Personalesag",
+    "Sak 4 Unntatt offentlighet",
+]
+OPEN_TITLES = [
+    "Lukning af Strandskolen", "Lukketider på biblioteket", "Lukkede daginstitutioner genåbnes",
+    "Ansøgning - lukket for nye ansøgere", "APV- og Trivselsundersøgelsen", "Budget 2025 – 1. behandling",
+    "Udtalelse fra Ankestyrelsen, medlemmer af Byrådet skal have adgang til lukkede punkter under orlov",
+    "Fortrolighed og GDPR i sagsbehandlingen",
+]
+CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "Dette punkt er lukket",
+                "Sagen behandles for lukkede døre", "Lukket punkt vedrørende en medarbejder", "Fortroligt:"]
+OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
+              "Lukkede daginstitutioner genåbnes 1. juni."]
+
+
+@pytest.mark.parametrize("title", CLOSED_TITLES)
+def test_closed_titles(title):
+    assert closed_title(title)
+
+
+@pytest.mark.parametrize("title", OPEN_TITLES)
+def test_open_titles_that_look_alike(title):
+    assert not closed_title(title)
+
+
+@pytest.mark.parametrize("line", CLOSED_LINES)
+def test_closed_first_lines(line):
+    assert closed_line(line)
+
+
+@pytest.mark.parametrize("line", OPEN_LINES)
+def test_open_first_lines_that_look_alike(line):
+    assert not closed_line(line)
+
+
+# --- minutes in every format, with secrets in closed punkter --------------------------------------------
+SECRET_WORD = "XYZZYHEMMELIG"
+TOPIC = "afskedigelse af vicedirektøren på grund af samarbejdsvanskeligheder"
+OPEN_DECISION = "Chefforum besluttede at indføre cykelparkering ved rådhuset fra 1. marts."
+# (title, sections as (heading, text)) for each closed variant; every one is about TOPIC and holds the secret.
+_BODY = f"Sagen handler om {TOPIC}. Kodeord {SECRET_WORD}."
+TEXT_VARIANTS = [
+    ("CF - Lukket: Personalesag", [("Sagsfremstilling", _BODY), ("Beslutning", f"Godkendt. {SECRET_WORD}")]),
+    ("ØU – Lukket – Køb af ejendom", [("Beslutning", _BODY)]),
+    ("CF — LUKKET — Retssag", [("Beslutning", _BODY)]),
+    ("Personalesag (Lukket)", [("Anledning", _BODY)]),
+    ("Personalesag – lukket", [("Beslutning", _BODY)]),
+    ("Personalesag", [("", "Lukket punkt"), ("Beslutning", _BODY)]),  # the body's first line
+    ("Personalesag", [("Sagsfremstilling", "Punktet er lukket."), ("Beslutning", _BODY)]),  # a section's
+    ("Personalesag", [("Indstilling", f"Direktionen indstiller {TOPIC}."), ("Beslutning", f"Lukket sag. {_BODY}")]),
+]
+OPEN_PUNKT = ("Cykelparkering ved rådhuset", [("Beslutning", OPEN_DECISION)])
+
+
+def _case(n: int) -> str:
+    """Not consecutive: a journal number at the same place on consecutive pages that grows with the page
+    would read as a running page counter in a PDF (embeddings/parse_pdf.py)."""
+    return f"00.01.00-A00-{70 + 7 * n}-24"
+
+
+def text_minutes(committee: str, day: str, markdown: bool = False) -> str:
+    h = "## " if markdown else ""
+    lines = [f"{'# ' if markdown else ''}REFERAT {committee} d. {day}", "", "Mødedato 11-09-2024 kl. 09:00", ""]
+    for n, (title, sections) in enumerate(TEXT_VARIANTS + [OPEN_PUNKT], 1):
+        lines += [f"{h}Punkt {n}: {title}", "", _case(n), ""]
+        for heading, text in sections:
+            if heading:
+                lines += [f"{h}{heading}" if not markdown else f"**{heading}**", ""]
+            lines += [text, ""]
+    return "\n".join(lines)
+
+
+JSON_VARIANTS = [  # (Navn, extra item fields, Felter html)
+    ("Lukket: Personalesag", {}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("ØU – Lukket – Køb af ejendom", {}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Caption": "Lukket: Personalesag"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"IsClosed": True}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Lukket": "ja"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {}, f"<p>Lukket punkt</p><h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {}, f"<h3>Fremstilling</h3><p>{_BODY}</p><h3>Beslutning</h3><p>Punktet er lukket.</p>"),
+]
+
+
+def json_minutes(committee: str, when: str) -> str:
+    items = []
+    for n, (title, extra, html) in enumerate(JSON_VARIANTS, 1):
+        items.append({"Punktnummer": n, "Navn": title, "SagsNummer": _case(n), "IsOpen": True,
+                      "Felter": [{"Navn": "", "Html": html}], "Bilag": [], **extra})
+    items.append({"Punktnummer": len(items) + 1, "Navn": OPEN_PUNKT[0], "SagsNummer": "00.01.00-A00-99-24",
+                  "IsOpen": False, "Felter": [{"Html": f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"}], "Bilag": []})
+    return json.dumps({"Udvalg": {"Navn": committee}, "Moede": {"Dato": when, "Sted": "Rådhuset"},
+                       "Dagsordenpunkter": items}, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def closed_home(tmp_path_factory) -> Path:
+    """A store with the bundled minutes and one file per format holding every closed variant, indexed."""
+    home = tmp_path_factory.mktemp("closed")
+    src = home / "src"
+    src.mkdir()
+    (src / "tekst.txt").write_text(text_minutes("Tekstudvalget", "11-09-2024"), encoding="utf-8")
+    (src / "markdown.md").write_text(text_minutes("Markdownudvalget", "11-09-2024", markdown=True), encoding="utf-8")
+    (src / "pdf.pdf").write_bytes(render_minutes(text_minutes("Pdfudvalget", "11-09-2024")))
+    (src / "json.json").write_text(json_minutes("Jsonudvalget", "2024-09-11T09:00:00+02:00"), encoding="utf-8")
+    settings = Settings(home=home / "home", today=dt.date(2024, 9, 20))
+    store = Store(settings.store_path)
+    report = ingest_paths(store, [BUNDLED, src])
+    assert not report.failed, [o.error for o in report.failed]
+    update_index(settings, store, HashingEmbedder(), note=lambda s: None)
+    store.close()
+    return home / "home"
+
+
+def _stored(home: Path) -> list[Punkt]:
+    return [p for p in Store(home / "beslut.db").punkter() if p.meeting.committee.endswith("udvalget")]
+
+
+def test_every_variant_in_every_format_is_stored_closed_without_text(closed_home):
+    punkter = _stored(closed_home)
+    by_committee: dict[str, list[Punkt]] = {}
+    for p in punkter:
+        by_committee.setdefault(p.meeting.committee, []).append(p)
+    assert sorted(by_committee) == ["Jsonudvalget", "Markdownudvalget", "Pdfudvalget", "Tekstudvalget"]
+    for committee, ps in by_committee.items():
+        *closed, open_one = sorted(ps, key=lambda p: p.number)
+        variants = len(JSON_VARIANTS) if committee == "Jsonudvalget" else len(TEXT_VARIANTS)
+        assert len(closed) == variants, committee
+        for p in closed:
+            assert p.closed and p.sections == (), (committee, p.number, p.raw_title)
+            assert "lukket" not in p.title.lower(), p.title  # the marker is not part of the shown title
+        assert not open_one.closed and open_one.decision == OPEN_DECISION, committee
+
+
+def test_the_secret_is_in_no_file_of_the_store_or_the_index(closed_home):
+    files = [f for f in closed_home.rglob("*") if f.is_file() and "models" not in f.parts]
+    assert any(f.name == "beslut.db" for f in files) and any(f.name == "faiss.index" for f in files)
+    for f in files:
+        assert SECRET_WORD.encode() not in f.read_bytes(), f
+
+
+def _leaks(text: str) -> bool:
+    return SECRET_WORD.lower() in text.lower() or "samarbejdsvanskeligheder" in text.lower()
+
+
+QUESTIONS = [f"hvad besluttede vi om {TOPIC}?", "afskedigelse af vicedirektøren", "personalesag samarbejdsvanskeligheder"]
+
+
+def test_ask_sag_and_digest_never_show_closed_text(closed_home):
+    settings = Settings(home=closed_home, today=dt.date(2024, 9, 20))
+    core = open_core(settings, embedder=HashingEmbedder(), store=Store(settings.store_path))
+    for q in QUESTIONS:
+        for mode in Mode:
+            a = core.ask(q, k=20, mode=mode)
+            rendered = json.dumps(answer_json(a), ensure_ascii=False) + answer_text(a)
+            assert not _leaks(rendered.replace(q, "")), (q, mode)
+    for n in range(1, len(TEXT_VARIANTS) + 1):
+        t = core.sag(_case(n))
+        assert t.items == ()  # every punkt of the case is closed: nothing to cite
+        assert not _leaks(json.dumps(timeline_json(t), ensure_ascii=False) + timeline_text(t))
+    prefix = core.sag("00.01")
+    assert [h.title for h in prefix.items].count(OPEN_PUNKT[0]) == 4 and not _leaks(timeline_text(prefix))
+    digest = DigestBuilder(core.store, core.hit, dt.timezone.utc)(IsoWeek(2024, 37), None,
+                                                                   dt.datetime(2024, 9, 20, tzinfo=dt.timezone.utc))
+    text = digest_reply(digest).fallback
+    assert OPEN_DECISION in text and not _leaks(text)
+
+
+def test_show_prints_the_title_and_lukket_only(closed_home, capsys, monkeypatch):
+    monkeypatch.setenv("BESLUT_HOME", str(closed_home))
+    for committee in ("Tekstudvalget", "Pdfudvalget", "Jsonudvalget"):
+        for number in (1, 4):
+            for extra in ([], ["--json"]):
+                assert cli.main(["show", committee, f"2024-09-11#{number}", *extra]) == 0
+                out = capsys.readouterr().out
+                assert not _leaks(out) and ("Lukket punkt" in out or '"closed": true' in out)
+
+
+def test_slack_and_teams_never_show_closed_text(closed_home, fake, connector):
+    settings = Settings(home=closed_home, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url,
+                        teams_allow_anonymous=True, today=dt.date(2024, 9, 20))
+    store = Store(settings.store_path)
+    core = open_core(settings, embedder=HashingEmbedder(), store=store)
+    with serve(create_app(settings, core, store, mounts=[mount_teams(settings, core, store)])) as url:
+        for i, q in enumerate(QUESTIONS):
+            body = event_body(dm(q, ts=f"1726000001.00010{i}"), event_id=f"EvClosed{i}")
+            assert post_signed(f"{url}/slack/events", body, "application/json")[0] == 200
+            assert httpx.post(f"{url}/api/messages", json=message(q, connector.url), timeout=30).status_code in (200, 202)
+        for n in (1, 6):
+            form = slash_body(fake.url, _case(n), hook=f"h{n}")
+            assert post_signed(f"{url}/slack/events", form, "application/x-www-form-urlencoded")[0] == 200
+            r = httpx.post(f"{url}/api/messages", json=message(f"sag {_case(n)}", connector.url), timeout=30)
+            assert r.status_code in (200, 202)
+        fake.wait_for("/chat.postMessage", len(QUESTIONS))
+        fake.wait_for("/hooks/commands/T1/1/h1")
+        fake.wait_for("/hooks/commands/T1/1/h6")
+        deadline = time.monotonic() + 10
+        while len(connector.messages()) < len(QUESTIONS) + 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    slack_seen = json.dumps([b for _, b in fake.calls], ensure_ascii=False)
+    teams_seen = "\n".join(card_text(card_of(m)) for m in connector.messages())
+    assert len(connector.messages()) == len(QUESTIONS) + 2
+    for q in QUESTIONS:
+        slack_seen, teams_seen = slack_seen.replace(q, ""), teams_seen.replace(q, "")
+    assert not _leaks(slack_seen) and not _leaks(teams_seen)
+
+
+# --- repairing a store filled by the old rule ----------------------------------------------------------
+def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
+    """Version 3 stores kept "CF - Lukket: ..." and "(Lukket)" punkter open, text and all: opening the store
+    with this version closes them, drops their text and changes their content hash (so the index drops them)."""
+    path = tmp_path / "old.db"
+    old = Store(path, migrations=MIGRATIONS[:3])
+    meeting = Meeting("Chefforum", dt.date(2024, 9, 11))
+    leaked = [Punkt(meeting, n, raw, raw, sections=(Section(SectionName.BESLUTNING, _BODY),))
+              for n, raw in enumerate(["CF - Lukket: Personalesag", "ØU – Lukket – Køb af ejendom",
+                                       "Salg af grund (Lukket)"], 1)]
+    body_marked = Punkt(meeting, 4, "Personalesag", "Personalesag",
+                        sections=(Section(SectionName.OTHER, "Punktet er lukket."), Section(SectionName.BESLUTNING, _BODY)))
+    fine = Punkt(meeting, 5, "Cykelparkering", "Cykelparkering",
+                 sections=(Section(SectionName.BESLUTNING, OPEN_DECISION),))
+    old.replace_minutes(Minutes(meeting, (*leaked, body_marked, fine)), "/src/old.txt", "sha-old")
+    hashes = {p.number: p.content_hash for p in old.punkter()}
+    old.close()
+
+    repaired = Store(path)
+    ps = {p.number: p for p in repaired.punkter()}
+    assert [n for n, p in sorted(ps.items()) if p.closed] == [1, 2, 3, 4]
+    assert all(not ps[n].sections and ps[n].content_hash != hashes[n] for n in (1, 2, 3, 4))
+    assert ps[1].title == "Personalesag" and ps[3].title == "Salg af grund"
+    assert ps[5].content_hash == hashes[5] and ps[5].decision == OPEN_DECISION
+    texts = [r[0] for r in sqlite3.connect(path).execute("SELECT text FROM sections")]
+    assert texts == [OPEN_DECISION] and repaired.integrity_problems() == []
