@@ -14,6 +14,7 @@ from bot.messages import render
 from bot.settings import Settings
 from embeddings.ingest import Status, ingest_paths
 from embeddings.store import Store
+from embeddings.vector_index import VectorIndex
 
 _REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#(\d+)")
 
@@ -54,7 +55,9 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(render("ingest_summary", files=len(report.outcomes), new=report.count(Status.NEW),
                  changed=report.count(Status.CHANGED), unchanged=report.count(Status.UNCHANGED),
                  failed=report.count(Status.FAILED), punkter=report.punkter, meetings=report.meetings))
-    if not args.no_index and (report.changed_anything or not (settings.index_dir / "manifest.json").exists()):
+    # The index follows the store, not this run's files: a run killed while indexing left the store ahead of
+    # the index, and re-running the same ingest (every file unchanged) must still bring the index up.
+    if not args.no_index and VectorIndex.saved_fingerprint(settings.index_dir) != store.fingerprint():
         from bot.compose import load_embedder, update_index
 
         _, stats = update_index(settings, store, load_embedder(settings))

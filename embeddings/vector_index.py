@@ -2,7 +2,7 @@
 
 Layout of ``<home>/index/``::
 
-    manifest.json   model id, dimension, counts, schema version, store fingerprint, chunking
+    manifest.json   format, model id, dimension, counts, store fingerprint, chunking parameters
     faiss.index     IndexFlatIP over L2-normalised chunk vectors (inner product = cosine)
     chunks.jsonl    one line per vector: punkt key, content hash, position, text
 
@@ -27,12 +27,12 @@ import numpy as np
 from bot.errors import BeslutError
 from embeddings.chunking import OVERLAP_WORDS, WINDOW_WORDS, chunk_punkt, punkt_key
 from embeddings.models import Punkt
-from embeddings.store import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from embeddings.encoder import Embedder
 
 log = logging.getLogger(__name__)
+CHUNKING = {"window_words": WINDOW_WORDS, "overlap_words": OVERLAP_WORDS}
 FORMAT_VERSION = 2  # 2: punkt keys carry the meeting's start time
 faiss.omp_set_num_threads(1)  # the query path runs on one thread (2 threads on 2 busy cores: 30x slower)
 
@@ -93,8 +93,8 @@ class VectorIndex:
     def manifest(self) -> dict:
         return {"format": FORMAT_VERSION, "model_id": self.model_id, "dimension": self.dimension,
                 "chunks": len(self.rows), "punkter": len({r.punkt_key for r in self.rows}),
-                "schema_version": SCHEMA_VERSION, "store_fingerprint": self.store_fingerprint,
-                "chunking": {"window_words": WINDOW_WORDS, "overlap_words": OVERLAP_WORDS}}
+                "store_fingerprint": self.store_fingerprint,
+                "chunking": CHUNKING}
 
     def save(self, directory: Path) -> None:
         directory = Path(directory)
@@ -112,6 +112,16 @@ class VectorIndex:
         os.rename(tmp, directory)
         shutil.rmtree(old, ignore_errors=True)
 
+    @staticmethod
+    def saved_fingerprint(directory: Path) -> str | None:
+        """The store fingerprint a saved index was built from (its manifest only); None when there is none
+        or it cannot be read (either way it must be built again)."""
+        try:
+            manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+            return str(manifest["store_fingerprint"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     @classmethod
     def load(cls, directory: Path, model_id: str) -> "VectorIndex | None":
         """The saved index, None when there is none; a clear error when it belongs to another model."""
@@ -122,7 +132,9 @@ class VectorIndex:
             return None
         except ValueError:
             raise BeslutError("index_corrupt", path=str(directory)) from None
-        if manifest.get("format") != FORMAT_VERSION or manifest.get("schema_version") != SCHEMA_VERSION:
+        # An index depends on what it indexes (content: the fingerprint below; model; chunking), not on the
+        # store's schema version: a migration of unrelated tables never forces a re-embed.
+        if manifest.get("format") != FORMAT_VERSION or manifest.get("chunking") != CHUNKING:
             raise BeslutError("index_format", path=str(directory))
         if manifest.get("model_id") != model_id:
             raise BeslutError("index_model_mismatch", path=str(directory), found=manifest.get("model_id"),

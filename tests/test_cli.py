@@ -138,3 +138,19 @@ def test_dev_set_floors_with_the_bundled_model(capsys):
     assert hybrid["recall_at_3"] >= 0.9 and hybrid["none_abstained"] == "2/2" and hybrid["answerable_abstained"] == 0
     for leg in ("bm25", "dense"):
         assert hybrid["recall_at_3"] >= results[leg]["recall_at_3"] and hybrid["mrr"] >= results[leg]["mrr"]
+
+
+def test_rerunning_ingest_repairs_an_index_left_behind_by_a_killed_run(capsys, tiny_model):
+    """A run killed after storing but before the index was saved (here: --no-index leaves the same state)
+    reports every file unchanged on the re-run; the index must still catch up, so questions work."""
+    assert cli(capsys, "ingest")[0] == 0
+    extra = home().parent / "ny"
+    extra.mkdir()
+    (extra / "ny.txt").write_text("REFERAT Chefforum d. 06-11-2024\n\nPunkt 1: CF - Kantineordning\n\n"
+                                  "Beslutning\n\nKantineordningen blev godkendt.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", "--no-index", str(extra))[0] == 0
+    assert cli(capsys, "ask", "kantineordning")[0] == 1  # the index is behind the store
+    code, out, err = cli(capsys, "ingest", str(extra))
+    assert code == 0 and "0 nye, 0 ændrede, 1 uændrede" in out and "1 punkter indekseret" in out
+    code, out, _ = cli(capsys, "ask", "kantineordning", "--json")
+    assert code == 0 and json.loads(out)["hits"][0]["meeting_date"] == "2024-11-06"
