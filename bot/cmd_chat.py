@@ -167,11 +167,17 @@ def run_digest_command(args: argparse.Namespace, settings: Settings) -> int:
                           settings.digest_post_empty, args.force)
     for o in outcomes:
         print(outcome_line(o, week))
-    return 1 if any(o.status in (Status.FAILED, Status.UNCERTAIN, Status.CLAIMED) for o in outcomes) else 0
+    return 1 if any(o.status in (Status.FAILED, Status.UNCERTAIN, Status.CLAIMED) and not o.in_flight
+                    for o in outcomes) else 0
 
 
 def outcome_line(o: Outcome, week: IsoWeek) -> str:
-    if o.status in (Status.UNCERTAIN, Status.CLAIMED):  # claimed by a run that died mid-post, or in flight
+    if o.in_flight:  # another run holds the claim and is sending now: nothing to do, and never --force
+        return messages.render("digest_in_progress", channel=o.channel, week=week, claimed_at=o.claimed_at)
+    if o.status is Status.CLAIMED:  # claimed by a run that died mid-post: it may have posted
+        return messages.render("digest_interrupted", channel=o.channel, week=week, claimed_at=o.claimed_at,
+                               target=o.channel)
+    if o.status is Status.UNCERTAIN:  # a run (this or an earlier one) sent it and lost track of it
         return messages.render("digest_uncertain", channel=o.channel, week=week, target=o.channel)
     if o.already:
         return messages.render("digest_already", channel=o.channel, week=week, claimed_at=o.claimed_at,

@@ -221,5 +221,10 @@ TEXT.update({
     "digest_uncertain": "{channel}: uge {week}: uvist, om beskeden nåede frem (intet svar fra platformen). Se "
                         "efter i kanalen; mangler den, så send den med "
                         "'beslut digest --week {week} --channel {target} --force'",
+    "digest_in_progress": "{channel}: uge {week} sendes af en anden kørsel lige nu (påbegyndt {claimed_at}); "
+                          "intet sendt herfra",
+    "digest_interrupted": "{channel}: uge {week}: en tidligere kørsel blev afbrudt under afsendelsen "
+                          "({claimed_at}), så det er uvist, om beskeden nåede frem. Se efter i kanalen; mangler "
+                          "den, så send den med 'beslut digest --week {week} --channel {target} --force'",
     "digest_worker_started": "ugens beslutninger sendes '{cron}' ({timezone}) til {targets}",
 })

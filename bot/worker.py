@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 Build = Callable[[IsoWeek, "str | None", dt.datetime], Digest]  # (week, late_since, until) -> Digest
 CATCH_UP_MINUTES = 15
+# A claim older than this without an outcome belongs to a run that died mid-post (a post takes seconds;
+# the platforms' timeouts are 30 s). Younger ones belong to a run still sending: never advise --force.
+CLAIM_IN_FLIGHT = dt.timedelta(minutes=10)
 _CRON = re.compile(r"\s*([a-z,\-]+)\s+(\d{1,2}):(\d{2})\s*")
 
 
@@ -42,6 +45,15 @@ class Outcome:
     items: int = 0
     already: bool = False
     claimed_at: str | None = None
+    in_flight: bool = False  # already claimed by another run that is still sending (not uncertain)
+
+
+def _already(w: str, row, target: str, now: dt.datetime) -> Outcome:
+    """The outcome for a (week, channel) another run has: done, or claimed and still in flight, or claimed
+    by a run that died mid-post (then uncertain: it may have posted)."""
+    in_flight = (row.status is Status.CLAIMED
+                 and now - dt.datetime.fromisoformat(row.claimed_at) < CLAIM_IN_FLIGHT)
+    return Outcome(w, row.channel, target, row.status, row.items or 0, True, row.claimed_at, in_flight)
 
 
 def channel_key(publisher: Publisher, target: str) -> str:
@@ -64,7 +76,7 @@ def run_digest(store: Store, build: Build, targets: Sequence[tuple[Publisher, st
         if row is None or row.status is Status.FAILED or force:
             pending.append((publisher, target))
         else:
-            outcomes.append(Outcome(w, row.channel, target, row.status, row.items or 0, True, row.claimed_at))
+            outcomes.append(_already(w, row, target, now))
     if not pending:
         return outcomes
     digest = build(week, ledger.last_cutoff(w), now)
@@ -73,8 +85,7 @@ def run_digest(store: Store, build: Build, targets: Sequence[tuple[Publisher, st
     for publisher, target in pending:
         key = channel_key(publisher, target)
         if not ledger.claim(w, key, now, force=force):
-            row = ledger.get(w, key)
-            outcomes.append(Outcome(w, key, target, row.status, row.items or 0, True, row.claimed_at))
+            outcomes.append(_already(w, ledger.get(w, key), target, now))
             continue
         if digest.empty and not post_empty:
             ledger.finish(w, key, Status.EMPTY, now, 0)
@@ -162,7 +173,7 @@ class DigestWorker:
         (the previous worker died mid-post, or the platform never answered)."""
         outcomes = self.tick()
         for o in outcomes:
-            if o.already and o.status in (Status.CLAIMED, Status.UNCERTAIN):
+            if o.already and o.status in (Status.CLAIMED, Status.UNCERTAIN) and not o.in_flight:
                 log.warning("digest %s -> %s is %s since %s: check the channel; if the digest is missing run:"
                             " beslut digest --week %s --channel %s --force", o.week, o.channel, o.status.value,
                             o.claimed_at, o.week, o.channel)

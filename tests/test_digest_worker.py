@@ -172,6 +172,36 @@ def test_two_processes_racing_post_once(settings, fake):
     assert sum("slack:C9: uge 2024-W37 sendt (8 punkter)" in out for out, _ in outs) == 1, outs
 
 
+def test_runs_racing_a_post_in_flight_say_so_and_never_advise_force(settings, fake):
+    """While one run's post is in flight, the others lost the claim to a live run: they say so and exit 0.
+    Advising --force there (as 'uncertain' did) would post the digest twice."""
+    fake.delay["/chat.postMessage"] = 3.0
+    env = {**os.environ, "BESLUT_HOME": str(settings.home), "SLACK_BOT_TOKEN": "xoxb-digest",
+           "SLACK_API_URL": fake.url}
+    cmd = [sys.executable, "-m", "bot.cli", "digest", "--week", "2024-W37", "--channel", "C9"]
+    first = subprocess.Popen(cmd, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fake.wait_for("/chat.postMessage", timeout=30)  # the first run's post is in flight now
+    late = [subprocess.run(cmd, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=60) for _ in range(2)]
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0 and "slack:C9: uge 2024-W37 sendt (8 punkter)" in out
+    for r in late:
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        assert "sendes af en anden kørsel lige nu" in r.stdout and "--force" not in r.stdout + r.stderr
+    assert fake.count("/chat.postMessage") == 1
+
+
+def test_a_claim_left_by_a_dead_run_is_uncertain_with_the_force_advice(settings, fake, capsys):
+    from bot.cmd_chat import outcome_line
+
+    store = Store(settings.store_path)
+    DigestLedger(store).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
+    (o,) = run_digest(store, digest_builder(settings, store, CPH), [(slack(settings), "C9")], IsoWeek(2024, 37),
+                      MONDAY_0800 + dt.timedelta(hours=1))
+    assert (o.status, o.already, o.in_flight) == (Status.CLAIMED, True, False)
+    line = outcome_line(o, IsoWeek(2024, 37))
+    assert "afbrudt" in line and "--force" in line and fake.count("/chat.postMessage") == 0
+
+
 def test_empty_week_posts_nothing_unless_configured(settings, fake):
     store = Store(settings.store_path)
     build = digest_builder(settings, store, CPH)
