@@ -157,4 +157,6 @@ def test_digest_targets_come_from_settings(store, connector):
     ((publisher, target),) = teams_digest_targets(settings, store)
     assert (publisher.platform, target) == ("teams", GENERAL)
     publisher.publish(target, digest())
-    assert connector.messages()[-1]["path"] == f"/v3/conversations/{GENERAL}/activities"
+    post = connector.messages()[-1]
+    assert post["path"] == f"/v3/conversations/{GENERAL}/activities"
+    assert post["auth"] is None  # anonymous development mode sends no token
