@@ -185,6 +185,17 @@ TEXT.update({
                             "(tenant) ID) fra Azure Bot-registreringen.",
     "teams_cert_missing": "certifikatfilen {path} (MICROSOFT_APP_CERT_PFX_FILE) findes ikke.",
 })
+# Where Teams traffic may go (BESLUT_TEAMS_SERVICE_URLS, bot/teams_service_urls.py)
+TEXT.update({
+    "teams_service_url_invalid": "ugyldig adresse {entry!r} i BESLUT_TEAMS_SERVICE_URLS: angiv Bot Connector-"
+                                 "værter adskilt af komma, som værtsnavn eller https-adresse uden sti (ikke fx "
+                                 "/teams/), fx smba.trafficmanager.net eller "
+                                 "https://smba.infra.gcc.teams.microsoft.com (http kun for 127.0.0.1/localhost).",
+    "teams_service_url_refused": "Teams-samtalen {conversation_id} er gemt med adressen {service_url}, som ikke "
+                                 "er en tilladt Bot Connector-adresse (BESLUT_TEAMS_SERVICE_URLS): intet sendt. "
+                                 "Er adressen rigtig, så føj den til BESLUT_TEAMS_SERVICE_URLS; ellers fjern "
+                                 "appen fra samtalen og tilføj den igen.",
+})
 
 
 # --- Slack and digest ---

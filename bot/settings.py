@@ -12,6 +12,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BUNDLED_MINUTES = PROJECT_DIR / "data" / "referater"
 
+# The public cloud's Teams Bot Connector (serviceUrls https://smba.trafficmanager.net/teams/, /emea/, …).
+TEAMS_PUBLIC_SERVICE_URLS = ("https://smba.trafficmanager.net",)
+
 _TRUE = {"1", "true", "yes", "on", "ja"}
 _FALSE = {"0", "false", "no", "off", "nej", ""}
 
@@ -74,6 +77,7 @@ class Settings:
     teams_allow_anonymous: bool = False
     teams_cert_pfx_file: Path | None = None  # MICROSOFT_APP_CERT_PFX_FILE: instead of the password
     teams_cert_send_x5c: bool = False  # MICROSOFT_APP_CERT_SEND_X5C: subject name + issuer certificate auth
+    teams_service_urls: tuple[str, ...] = TEAMS_PUBLIC_SERVICE_URLS  # BESLUT_TEAMS_SERVICE_URLS: Bot Connector hosts
 
     @property
     def teams_enabled(self) -> bool:
@@ -128,6 +132,7 @@ class Settings:
             teams_cert_pfx_file=Path(get("MICROSOFT_APP_CERT_PFX_FILE")).expanduser()
             if get("MICROSOFT_APP_CERT_PFX_FILE") else None,
             teams_cert_send_x5c=parse_bool("MICROSOFT_APP_CERT_SEND_X5C", get("MICROSOFT_APP_CERT_SEND_X5C")),
+            teams_service_urls=_csv(get("BESLUT_TEAMS_SERVICE_URLS")) or TEAMS_PUBLIC_SERVICE_URLS,
         )
 
     def today_date(self) -> dt.date:

@@ -5,6 +5,11 @@ Bot Framework JWT with the SDK's ``jwt_authorization_decorator`` (on this route 
 /slack/events is untouched); anonymous requests are accepted only with BESLUT_TEAMS_ALLOW_ANONYMOUS, which
 refuses to start next to real credentials. Outgoing calls to the Bot Connector get their token from the
 SDK's connection manager (MSAL by default); ``token_provider_factory`` swaps the provider, e.g. for tests.
+
+Before the SDK sees an activity the route checks its shape (400 for a body that is not an activity or a
+serviceUrl that is not an http(s) URL) and where replies would go (403 unless the serviceUrl is on the
+allow-list, bot/teams_service_urls.py; loopback too in anonymous mode). Conversation references for the
+digest are stored, and removed, only for requests that carried a verified token: never in anonymous mode.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from bot.errors import BeslutError
 from bot.presentation import Reply, answer_reply, timeline_reply, wants_help
 from bot.settings import Settings
 from bot.teams_cards import reply_activity
+from bot.teams_service_urls import ServiceUrls, origin, shown
 from embeddings.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,7 +48,11 @@ _SAG = re.compile(r"/?sag(?:\s+(?P<arg>.*))?", re.I | re.S)
 
 # --- configuration ---------------------------------------------------------------------------------
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
-    """The SDK auth configuration from Settings; a BeslutError with a Danish message when inconsistent."""
+    """The SDK auth configuration from Settings; a BeslutError with a Danish message when inconsistent.
+
+    Also checks BESLUT_TEAMS_SERVICE_URLS (ValueError, Danish), so every start-up check of Teams covers it.
+    """
+    ServiceUrls.from_settings(settings)
     credentials = settings.teams_app_id or settings.teams_app_password or settings.teams_cert_pfx_file
     if settings.teams_allow_anonymous:
         if credentials:
@@ -117,6 +127,10 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
     options = ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False, remove_recipient_mention=True)
     agent = AgentApplication[TurnState](options, connection_manager=conns)
 
+    def authenticated(ctx: TurnContext) -> bool:
+        """The request carried a verified Bot Framework token; never true in anonymous development mode."""
+        return not auth.ANONYMOUS_ALLOWED and bool(ctx.identity and ctx.identity.claims)
+
     async def send(ctx: TurnContext, reply: Reply) -> None:
         await ctx.send_activity(reply_activity(reply))
 
@@ -142,19 +156,29 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
         act = ctx.activity
         bot_id = act.recipient.id if act.recipient else None
         if any(m.id == bot_id for m in act.members_added or ()):
-            cid = await asyncio.to_thread(teams_conversations.save, store, act.get_conversation_reference())
-            log.info("teams: added to conversation %s (%s)", cid, act.conversation.conversation_type or "personal")
+            kind = act.conversation.conversation_type or "personal"
+            if authenticated(ctx):  # its serviceUrl is where digests will go, with the bot's token
+                cid = await asyncio.to_thread(teams_conversations.save, store, act.get_conversation_reference())
+                log.info("teams: added to conversation %s (%s)", cid, kind)
+            else:
+                log.info("teams: added to conversation %s (%s) without a token: not stored", act.conversation.id,
+                         kind)
             await send(ctx, Reply("\n".join(messages.TEAMS_HELP)))
         elif any(m.id == bot_id for m in act.members_removed or ()):
-            await asyncio.to_thread(teams_conversations.delete, store, act.conversation.id)
-            log.info("teams: removed from conversation %s", act.conversation.id)
+            await forget(ctx, "removed from")
 
     @agent.activity(ActivityTypes.installation_update)
     async def on_installation_update(ctx: TurnContext, _state: TurnState) -> None:
-        act = ctx.activity
-        if (act.action or "").startswith("remove"):
-            await asyncio.to_thread(teams_conversations.delete, store, act.conversation.id)
-            log.info("teams: uninstalled from conversation %s", act.conversation.id)
+        if (ctx.activity.action or "").startswith("remove"):
+            await forget(ctx, "uninstalled from")
+
+    async def forget(ctx: TurnContext, what: str) -> None:
+        cid = ctx.activity.conversation.id
+        if not authenticated(ctx):
+            log.info("teams: %s conversation %s without a token: the store is left as it is", what, cid)
+            return
+        await asyncio.to_thread(teams_conversations.delete, store, cid)
+        log.info("teams: %s conversation %s", what, cid)
 
     async def ignore(ctx: TurnContext, _state: TurnState) -> None:
         log.debug("teams: ignoring %s activity", ctx.activity.type)  # (the SDK's own warning logs message text)
@@ -182,11 +206,52 @@ async def apologise(ctx: TurnContext, err: Exception) -> None:
 
 
 # --- the route -------------------------------------------------------------------------------------
+def activity_problem(body: object) -> str | None:
+    """Why ``body`` is not an activity the SDK can take (for a 400), or None. Never raises, never logs."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object (an activity)"
+    conversation = body.get("conversation")
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "type is missing"
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"]:
+        return "conversation.id is missing"
+    if origin(body.get("serviceUrl")) is None:
+        return "serviceUrl must be an absolute http(s) URL"
+    return None
+
+
+async def refuse(request: Request, service_urls: ServiceUrls, *, anonymous: bool) -> JSONResponse | None:
+    """400 for a body that is no activity, 403 for a serviceUrl replies may not go to; None: hand it on."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    problem = activity_problem(body)
+    service_url = None
+    if problem is None:
+        try:  # what the SDK will make of it (it may log a traceback for what fails here: rare)
+            service_url = Activity.model_validate(body).service_url
+        except Exception as e:  # pydantic's ValidationError, or the SDK's own checks: the client's input
+            problem = f"not an activity ({type(e).__name__})"
+        else:
+            problem = activity_problem({**body, "serviceUrl": service_url})  # (e.g. "service_url" given too)
+    if problem is not None:
+        log.warning("teams: bad activity refused: %s", problem)
+        return JSONResponse({"error": f"Bad activity: {problem}."}, status_code=400)
+    if not service_urls.allows_reply(service_url, anonymous=anonymous):
+        log.warning("teams: activity refused: serviceUrl %s is not allowed (BESLUT_TEAMS_SERVICE_URLS%s)",
+                    shown(service_url), ", or loopback in anonymous mode" if anonymous else "")
+        return JSONResponse({"error": "serviceUrl not allowed."}, status_code=403)
+    return None
+
+
 def add_teams_routes(app: FastAPI, core: Core, store: Store, settings: Settings, *,
                      token_provider_factory: TokenProviderFactory | None = None,
                      path: str = "/api/messages") -> TeamsBot:
     """Mount POST /api/messages on ``app``. Raises BeslutError (Danish) when the Teams settings are wrong."""
     bot = build_bot(core, store, auth_configuration(settings), token_provider_factory)
+    service_urls = ServiceUrls.from_settings(settings)
+    anonymous = bool(bot.auth.ANONYMOUS_ALLOWED)
     app.state.agent_configuration = bot.auth  # read by the SDK's jwt_authorization_decorator
     if bot.auth.ANONYMOUS_ALLOWED:
         log.warning("teams: requests WITHOUT a token are accepted (BESLUT_TEAMS_ALLOW_ANONYMOUS): development only")
@@ -203,6 +268,9 @@ def add_teams_routes(app: FastAPI, core: Core, store: Store, settings: Settings,
             return JSONResponse({"error": "Invalid token or authentication failed."}, status_code=401)
         if denied is not None:
             return denied
+        refusal = await refuse(request, service_urls, anonymous=anonymous)
+        if refusal is not None:
+            return refusal
         return await start_agent_process(request, bot.agent, bot.adapter)
 
     app.add_api_route(path, teams_messages, methods=["POST"], name="teams_messages")

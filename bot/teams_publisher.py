@@ -5,6 +5,10 @@
 gets the Bot Connector token from the same connection manager as the web process) and posts a new
 message with ``send_to_conversation`` at the reference's serviceUrl.
 
+The reference's serviceUrl must be on the allow-list (BESLUT_TEAMS_SERVICE_URLS, bot/teams_service_urls.py)
+before anything is sent, token request included: a reference stored before references were checked, or
+written by hand, cannot send the bot's token elsewhere. A refused one is ``NotDelivered`` with the reason.
+
 Failures are classified for the ledger like the Slack publisher's: when the post certainly did not happen
 (unknown conversation, no token, connection refused, the connector answering 4xx) ``NotDelivered`` (retried
 at the next run); a 5xx or a request that left without an answer may have posted and is re-raised as is
@@ -28,6 +32,7 @@ from bot.presentation import Reply
 from bot.settings import Settings
 from bot.teams_adapter import TokenProviderFactory, auth_configuration, connections
 from bot.teams_cards import reply_activity
+from bot.teams_service_urls import ServiceUrls, shown
 from embeddings.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,10 +47,11 @@ class TeamsPublisher:
 
     platform = "teams"
 
-    def __init__(self, store: Store, adapter: CloudAdapter, app_id: str | None) -> None:
+    def __init__(self, store: Store, adapter: CloudAdapter, app_id: str | None, service_urls: ServiceUrls) -> None:
         self.store = store
         self.adapter = adapter
         self.app_id = app_id  # None: anonymous development mode
+        self.service_urls = service_urls  # where posts may go (no loopback exception, unlike anonymous replies)
         adapter.on_turn_error = _propagate
 
     @classmethod
@@ -53,7 +59,8 @@ class TeamsPublisher:
                       token_provider_factory: TokenProviderFactory | None = None) -> "TeamsPublisher":
         auth = auth_configuration(settings)  # same checks, same Danish errors as the web process
         adapter = CloudAdapter(connection_manager=connections(auth, token_provider_factory))
-        return cls(store, adapter, None if auth.ANONYMOUS_ALLOWED else auth.CLIENT_ID)
+        return cls(store, adapter, None if auth.ANONYMOUS_ALLOWED else auth.CLIENT_ID,
+                   ServiceUrls.from_settings(settings))
 
     def publish(self, target: str, reply: Reply) -> None:
         """Post ``reply`` to conversation ``target``; raises on an unknown conversation or HTTP failure."""
@@ -81,6 +88,11 @@ class TeamsPublisher:
         ref = await asyncio.to_thread(teams_conversations.load, self.store, target)
         if ref is None:
             raise NotDelivered(messages.render("teams_conversation_unknown", conversation_id=target))
+        if not self.service_urls.allows(ref.service_url):
+            log.warning("teams: not posting to %s: its serviceUrl %s is not allowed (BESLUT_TEAMS_SERVICE_URLS)",
+                        target, shown(ref.service_url))
+            raise NotDelivered(messages.render("teams_service_url_refused", conversation_id=target,
+                                               service_url=shown(ref.service_url)))
         activity = message_for(ref, reply)
         sending = False
 

@@ -1,5 +1,5 @@
 """Shared fixtures: a clean environment, paths to bundled and shared data, a seeded home, the fake Slack and
-Bot Connector servers."""
+Bot Connector servers, and the Bot Framework's token signing for authenticated Teams requests."""
 from __future__ import annotations
 
 import os
@@ -76,3 +76,14 @@ def connector():
     c = FakeBotConnector()
     yield c
     c.close()
+
+
+@pytest.fixture
+def bot_framework(monkeypatch):
+    """Signed Bot Framework tokens the SDK accepts for teams_fakes.APP_ID (teams_fakes.FakeBotFrameworkKeys)."""
+    from teams_fakes import FakeBotFrameworkKeys
+
+    keys = FakeBotFrameworkKeys()
+    keys.trust(monkeypatch)
+    yield keys
+    keys.close()

@@ -1,9 +1,10 @@
 """Test doubles for Teams: a fake Bot Connector on 127.0.0.1:0, a token provider that talks to its token
-endpoint, a uvicorn runner for real HTTP, Teams activity JSON as Teams sends it, and the text of a card.
+endpoint, the Bot Framework's token signing (FakeBotFrameworkKeys), a uvicorn runner for real HTTP, Teams
+activity JSON as Teams sends it, and the text of a card.
 
-None of this patches the SDK: the fake connector is reached because activities name it as their
-``serviceUrl``; the token provider is plugged in through the SDK's connection manager
-(``token_provider_factory``), the same seam production uses for MSAL.
+The fake connector is reached because activities name it as their ``serviceUrl``; the token provider is
+plugged in through the SDK's connection manager (``token_provider_factory``), the same seam production uses
+for MSAL. The one place a test reaches into the SDK is FakeBotFrameworkKeys.trust (see there).
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import jwt
 import uvicorn
+from cryptography.hazmat.primitives.asymmetric import rsa
 from microsoft_agents.hosting.core import AgentAuthConfiguration
 
 BOT_ID = "28:beslut-bot"
@@ -36,7 +39,7 @@ class FakeBotConnector:
     of one that was closed (a connector that was down).
     """
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self.received: list[dict] = []
         self.token_requests: list[dict] = []
         self.fail_with: int | None = None
@@ -69,8 +72,8 @@ class FakeBotConnector:
                 self.end_headers()
                 self.wfile.write(out)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self.url = f"http://{host}:{self._server.server_port}/"
         self.token_url = self.url + "oauth2/v2.0/token"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
@@ -115,6 +118,74 @@ class FakeTokenProvider:
 
 def token_provider_factory(connector: FakeBotConnector):
     return lambda cfg: FakeTokenProvider(cfg, connector.token_url)
+
+
+def non_loopback_address() -> str | None:
+    """An address of this machine that is not loopback (to bind a fake on), or None when it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # UDP: picks the outgoing interface, sends nothing
+        except OSError:
+            return None
+        address = s.getsockname()[0]
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+class FakeBotFrameworkKeys:
+    """The Bot Framework's side of incoming authentication: an RSA signing key, its JWKS served on
+    127.0.0.1:0, and ``token(service_url)``: a channel token as Teams' requests carry (issuer
+    https://api.botframework.com, audience APP_ID, a ``serviceurl`` claim).
+
+    ``trust(monkeypatch)`` makes the SDK fetch the Bot Framework signing keys from here instead of
+    login.botframework.com: it puts a JWKS client for this server in the SDK validator's key-client cache
+    under the public Bot Framework key URL (the SDK has no setting for that URL). Everything else -
+    signature, algorithm, audience, expiry - is the SDK's own validation, unchanged.
+    """
+
+    KID = "beslut-test-key"
+
+    def __init__(self) -> None:
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
+        jwks = json.dumps({"keys": [{**jwk, "kid": self.KID, "use": "sig", "alg": "RS256"}]}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(jwks)))
+                self.end_headers()
+                self.wfile.write(jwks)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.jwks_url = f"http://127.0.0.1:{self._server.server_port}/v1/.well-known/keys"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def trust(self, monkeypatch) -> None:
+        from jwt import PyJWKClient
+        from microsoft_agents.hosting.core.authorization.authentication_constants import AuthenticationConstants
+        from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator as v
+
+        entry = v._JwkClientCacheEntry(PyJWKClient(self.jwks_url), threading.Lock())
+        monkeypatch.setitem(v.JwtTokenValidator._jwk_client_manager._cache,
+                            AuthenticationConstants.PUBLIC_ABS_JWKS_URL, entry)
+
+    def token(self, service_url: str, audience: str = APP_ID) -> str:
+        now = int(time.time())
+        claims = {"iss": "https://api.botframework.com", "aud": audience, "nbf": now - 60, "exp": now + 3600,
+                  "serviceurl": service_url}
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.KID})
+
+    def headers(self, service_url: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(service_url)}"}
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 """The weekly digest to Teams, exactly once, through the real pieces: the bot is added to a channel over HTTP
-(conversationUpdate to the product's web app, which stores the conversation reference), then ``run_digest``
-for 2024-W37 on the bundled minutes with targets from the settings posts to the fake Bot Connector.
+(a conversationUpdate with a signed Bot Framework token to the product's web app, which stores the
+conversation reference), then ``run_digest`` for 2024-W37 on the bundled minutes with targets from the
+settings posts to the fake Bot Connector (the one allowed serviceUrl; the worker runs without credentials).
 Each run is a fresh "process" (its own Store connection, builder and publisher); clocks are frozen through
 run_digest's ``now``."""
 from __future__ import annotations
@@ -13,17 +14,19 @@ import httpx
 import pytest
 
 from bot import teams_conversations
-from bot.cmd_chat import digest_builder, digest_targets, web_mounts
+from bot.cmd_chat import digest_builder, digest_targets
 from bot.digest import IsoWeek
 from bot.ledger import DigestLedger, Status
 from bot.settings import Settings
+from bot.teams_adapter import mount_teams
 from bot.teams_publisher import teams_digest_targets
 from bot.web import create_app
 from bot.worker import run_digest
 from embeddings.store import Store
 from fakes import NoCore
 from slack_fakes import SECRET, TOKEN, all_text
-from teams_fakes import GENERAL, FakeBotConnector, card_of, card_runs, conversation_update, serve
+from teams_fakes import (APP_ID, GENERAL, TENANT, FakeBotConnector, card_of, card_runs, conversation_update, serve,
+                         token_provider_factory)
 
 CPH = ZoneInfo("Europe/Copenhagen")
 W37 = IsoWeek(2024, 37)
@@ -35,19 +38,24 @@ CITATION = "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
 
 
 @pytest.fixture
-def settings(home):
-    """The worker's and the web process's environment: anonymous Teams (development), one digest target."""
+def settings(home, connector):
+    """The worker's environment: Teams without credentials (no token for the fake), one digest target, the
+    fake connector as the allowed serviceUrl."""
     return Settings.from_env({"BESLUT_HOME": str(home), "BESLUT_TEAMS_ALLOW_ANONYMOUS": "true",
-                              "BESLUT_DIGEST_TEAMS": GENERAL})
+                              "BESLUT_DIGEST_TEAMS": GENERAL, "BESLUT_TEAMS_SERVICE_URLS": connector.url})
 
 
-def add_bot(settings: Settings, service_url: str) -> None:
-    """Teams adds the bot to a team: conversationUpdate to POST /api/messages of the web app `beslut serve`
-    builds. The core is never asked."""
-    store = Store(settings.store_path)
-    app = create_app(settings, NoCore(), store, mounts=web_mounts(settings, NoCore(), store))
+def add_bot(settings: Settings, connector: FakeBotConnector, keys) -> None:
+    """Teams adds the bot to a team: a signed conversationUpdate to POST /api/messages of the web app
+    `beslut serve` builds (with credentials, its token provider pointed at the fake). The core is never asked."""
+    web = settings.with_(teams_allow_anonymous=False, teams_app_id=APP_ID, teams_app_password="hemmeligt",
+                         teams_tenant_id=TENANT)
+    store = Store(web.store_path)
+    mount = mount_teams(web, NoCore(), store, token_provider_factory=token_provider_factory(connector))
+    app = create_app(web, NoCore(), store, mounts=[mount])
     with serve(app) as url:
-        r = httpx.post(f"{url}/api/messages", json=conversation_update(service_url), timeout=30)
+        r = httpx.post(f"{url}/api/messages", json=conversation_update(connector.url),
+                       headers=keys.headers(connector.url), timeout=30)
     assert r.status_code in (200, 202), r.text
     assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
 
@@ -67,8 +75,8 @@ def ledger(settings: Settings) -> list[tuple]:
     return [(r.week, r.channel, r.status, r.items) for r in DigestLedger(Store(settings.store_path)).rows()]
 
 
-def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(settings, connector):
-    add_bot(settings, connector.url)
+def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(settings, connector, bot_framework):
+    add_bot(settings, connector, bot_framework)
     (welcome,) = connector.messages()
     assert welcome["path"] == f"/v3/conversations/{GENERAL}/activities/1700000000001"
 
@@ -86,8 +94,8 @@ def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(setti
     assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
 
 
-def test_two_runs_racing_post_once(settings, connector):
-    add_bot(settings, connector.url)
+def test_two_runs_racing_post_once(settings, connector, bot_framework):
+    add_bot(settings, connector, bot_framework)
     barrier = threading.Barrier(2)
     results: list = []
 
@@ -106,10 +114,10 @@ def test_two_runs_racing_post_once(settings, connector):
     assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
 
 
-def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connector, fake):
+def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connector, fake, bot_framework):
     both = settings.with_(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url,
                           digest_channel="C9")
-    add_bot(both, connector.url)
+    add_bot(both, connector, bot_framework)
     outcomes = run(both, MONDAY_0800, targets=digest_targets)  # the worker's own target list
     assert [(o.channel, o.status, o.items) for o in outcomes] == [("slack:C9", Status.POSTED, 8),
                                                                   (TEAMS_KEY, Status.POSTED, 8)]
@@ -122,8 +130,8 @@ def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connecto
     assert ledger(both) == [("2024-W37", "slack:C9", Status.POSTED, 8), ("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
 
 
-def test_a_503_is_uncertain_and_not_posted_again(settings, connector):
-    add_bot(settings, connector.url)
+def test_a_503_is_uncertain_and_not_posted_again(settings, connector, bot_framework):
+    add_bot(settings, connector, bot_framework)
     connector.fail_with = 503  # the connector may have posted it: never repost automatically
     (o,) = run(settings, MONDAY_0800)
     assert o.status is Status.UNCERTAIN and len(digest_posts(connector)) == 1
@@ -135,8 +143,8 @@ def test_a_503_is_uncertain_and_not_posted_again(settings, connector):
 
 
 @pytest.mark.parametrize("failure", ["refused", "connection-refused"])
-def test_a_post_that_certainly_failed_is_retried_and_posted_once(settings, connector, failure):
-    add_bot(settings, connector.url)
+def test_a_post_that_certainly_failed_is_retried_and_posted_once(settings, connector, failure, bot_framework):
+    add_bot(settings, connector, bot_framework)
     if failure == "refused":
         connector.fail_with = 403  # e.g. the bot has no access to the channel (yet)
     else:
