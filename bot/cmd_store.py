@@ -15,7 +15,9 @@ from bot.settings import Settings
 from embeddings.ingest import Status, ingest_paths
 from embeddings.store import Store
 
-_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#(\d+)")
+# A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
+# one would overflow the query instead of being "no such punkt").
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -223,3 +223,23 @@ TEXT.update({
                         "'beslut digest --week {week} --channel {target} --force'",
     "digest_worker_started": "ugens beslutninger sendes '{cron}' ({timezone}) til {targets}",
 })
+
+
+# --- configuration, command-line output and ingest checks (issue 9, defects 6 and 7) ---
+TEXT.update({
+    "config_bool_invalid": "ugyldig {name} {value!r}: brug true eller false (også ja/nej, 1/0)",
+    "config_date_invalid": "ugyldig {name} {value!r}: brug en dato som ÅÅÅÅ-MM-DD, fx 2024-09-11",
+    "port_arg_invalid": "ugyldig port {text!r}: brug et tal mellem 0 og 65535",
+    "file_not_regular": "ikke en almindelig fil ({kind}): beslut læser kun almindelige filer",
+    "file_kind_fifo": "en navngivet pipe (FIFO)",
+    "file_kind_char_device": "en tegnenhed",
+    "file_kind_block_device": "en blokenhed",
+    "file_kind_socket": "en socket",
+    "file_kind_other": "en særlig fil",
+    "file_skipped_not_regular": "springes over: ikke en almindelig fil ({kind})",
+    "file_utf16": "advarsel: filen er UTF-16 ({encoding}); læst som sådan",
+    "file_utf16_broken": "filen ligner UTF-16 ({encoding}), men kan ikke afkodes som det (byte {position})",
+    "meeting_date_future": "advarsel: mødedatoen {date} ligger mere end et år efter i dag ({today}): tjek datoen "
+                           "i referatet",
+    "meeting_date_old": "advarsel: mødedatoen {date} ligger før {earliest}: tjek datoen i referatet",
+})
