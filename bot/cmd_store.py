@@ -45,7 +45,10 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [settings.minutes_dir]
     store = open_store(settings)
     report = ingest_paths(store, paths, progress=lambda files: tqdm(
-        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr))
+        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr),
+        today=settings.today_date())
+    for line in report.skipped:
+        print(line, file=sys.stderr)
     if not report.outcomes:
         raise BeslutError("ingest_nothing", paths=", ".join(map(str, paths)))
     for o in report.outcomes:
