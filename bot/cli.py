@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
         return code
     except BeslutError as e:  # ConfigError (exit 2) included
-        print(f"beslut: {e.user_message}", file=sys.stderr)
+        from bot.render_text import printable  # messages may quote minutes: committee names, file names
+
+        print(f"beslut: {printable(e.user_message)}", file=sys.stderr)
         return e.exit_code
     except BrokenPipeError:  # `beslut meetings | head -1`: the reader has what it wanted
         _discard_stdout()

@@ -169,7 +169,9 @@ def run_digest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.store_path)
     build = digest_builder(settings, store, tz)
     if args.dry_run:
-        print(digest_reply(build(week, DigestLedger(store).last_cutoff(str(week)), now)).fallback)
+        from bot.render_text import printable
+
+        print(printable(digest_reply(build(week, DigestLedger(store).last_cutoff(str(week)), now)).fallback))
         return 0
     outcomes = run_digest(store, build, digest_targets(settings, store, args.channel), week, now,
                           settings.digest_post_empty, args.force)

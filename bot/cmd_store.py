@@ -48,14 +48,14 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr),
         today=settings.today_date())
     for line in report.skipped:
-        print(line, file=sys.stderr)
+        print(render_text.printable(line), file=sys.stderr)
     if not report.outcomes:
         raise BeslutError("ingest_nothing", paths=", ".join(map(str, paths)))
     for o in report.outcomes:
-        for w in o.warnings:
-            print(w, file=sys.stderr)
+        for w in o.warnings:  # file names are foreign text too
+            print(render_text.printable(w), file=sys.stderr)
         if o.error:
-            print(o.error, file=sys.stderr)
+            print(render_text.printable(o.error), file=sys.stderr)
     print(render("ingest_summary", files=len(report.outcomes), new=report.count(Status.NEW),
                  changed=report.count(Status.CHANGED), unchanged=report.count(Status.UNCHANGED),
                  failed=report.count(Status.FAILED), punkter=report.punkter, meetings=report.meetings))
