@@ -242,4 +242,8 @@ TEXT.update({
     "meeting_date_future": "advarsel: mødedatoen {date} ligger mere end et år efter i dag ({today}): tjek datoen "
                            "i referatet",
     "meeting_date_old": "advarsel: mødedatoen {date} ligger før {earliest}: tjek datoen i referatet",
+    "eval_file_missing": "spørgsmålsfilen {path} findes ikke",
+    "eval_file_unreadable": "spørgsmålsfilen {path} kan ikke læses: {reason}",
+    "eval_line_invalid": "{path}, linje {line}: ikke et spørgsmål som "
+                         "{{\"q\": \"hvad besluttede vi om telefontider?\", \"expect\": [\"2024-09-11#4\"]}}",
 })

@@ -97,3 +97,20 @@ def test_a_reader_that_stops_early_ends_the_command_quietly_with_141(tmp_path, a
         os.close(write_end)
     assert proc.returncode == BROKEN_PIPE_EXIT == 141
     assert proc.stderr == b""
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "spørgsmålsfilen {f} findes ikke"),
+    ('{"q": "telefontider", "expect": ["2024-09-11#4"]}\nikke json\n', "{f}, linje 2: ikke et spørgsmål som"),
+    ('{"spørgsmål": "telefontider"}\n', "{f}, linje 1: ikke et spørgsmål som"),
+    (b"\xff\xfe{", "spørgsmålsfilen {f} kan ikke læses"),
+])
+def test_a_bad_question_file_for_eval_is_named_not_a_traceback(tmp_path, capsys, content, words):
+    """What the removed 'except ValueError -> exit 2' used to catch, in English: now a Danish message, exit 1."""
+    f = tmp_path / "spørgsmål.jsonl"
+    if isinstance(content, bytes):
+        f.write_bytes(content)
+    elif content is not None:
+        f.write_text(content, encoding="utf-8")
+    code, out, err = cli(capsys, "eval", str(f))
+    assert code == 1 and out == "" and err.startswith("beslut: " + words.format(f=f))
