@@ -229,6 +229,9 @@ TEXT.update({
 TEXT.update({
     "config_bool_invalid": "ugyldig {name} {value!r}: brug true eller false (også ja/nej, 1/0)",
     "config_date_invalid": "ugyldig {name} {value!r}: brug en dato som ÅÅÅÅ-MM-DD, fx 2024-09-11",
+    "source_url_invalid": "ugyldig BESLUT_SOURCE_URL {value!r}: brug en http(s)-adresse med felterne "
+                          "{{committee}}, {{date}}, {{number}} og {{case}}, fx "
+                          "https://dagsordener.kommune.dk/{{committee}}/{{date}}#punkt{{number}}",
     "port_arg_invalid": "ugyldig port {text!r}: brug et tal mellem 0 og 65535",
     "file_fifo": "filen er en navngivet pipe (FIFO), ikke en almindelig fil: beslut læser kun almindelige filer",
     "file_device": "filen er en enhed (device), ikke en almindelig fil: beslut læser kun almindelige filer",

@@ -53,6 +53,20 @@ def _date(name: str, value: str | None) -> dt.date | None:
         raise ConfigError("config_date_invalid", name=name, value=value) from None
 
 
+def _source_url(value: str | None) -> str | None:
+    """BESLUT_SOURCE_URL must format with the documented fields into an http(s) URL (checked once, here,
+    rather than failing on the first answer with a link)."""
+    if value is None:
+        return None
+    try:
+        url = value.format(committee="Chefforum", date="2024-09-11", number=4, case="83.02.00-A00-1-23")
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        url = ""
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError("source_url_invalid", value=value)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. See README "Configuration" for the environment variables."""
@@ -118,7 +132,7 @@ class Settings:
             minutes_dir=Path(get("BESLUT_MINUTES") or BUNDLED_MINUTES).expanduser(),
             model=get("BESLUT_MODEL"),
             model_cache=Path(get("BESLUT_MODEL_CACHE")).expanduser() if get("BESLUT_MODEL_CACHE") else None,
-            source_url_template=get("BESLUT_SOURCE_URL"),
+            source_url_template=_source_url(get("BESLUT_SOURCE_URL")),
             today=_date("BESLUT_TODAY", get("BESLUT_TODAY")),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),

@@ -44,6 +44,13 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
     ({"BESLUT_TZ": "Europe/Kbh", "BESLUT_DIGEST_CHANNEL": "C1", "SLACK_BOT_TOKEN": "xoxb-test"}, ["worker"],
      "(BESLUT_TZ)"),
     ({}, ["digest", "--week", "2024-W37"], "BESLUT_DIGEST_CHANNEL"),
+    ({"BESLUT_SOURCE_URL": "https://k.dk/{committee"}, ["digest", "--week", "2024-W37", "--dry-run"],
+     "ugyldig BESLUT_SOURCE_URL 'https://k.dk/{committee': brug en http(s)-adresse med felterne {committee}, "
+     "{date}, {number} og {case}"),
+    ({"BESLUT_SOURCE_URL": "https://k.dk/{udvalg}"}, ["meetings"], "BESLUT_SOURCE_URL 'https://k.dk/{udvalg}'"),
+    ({"BESLUT_SOURCE_URL": "https://k.dk/{date.year}"}, ["meetings"], "BESLUT_SOURCE_URL"),
+    ({"BESLUT_SOURCE_URL": "https://k.dk/{number:q}"}, ["meetings"], "BESLUT_SOURCE_URL"),
+    ({"BESLUT_SOURCE_URL": "javascript:alert({number})"}, ["meetings"], "BESLUT_SOURCE_URL 'javascript:"),
     ({"BESLUT_DIGEST_CHANNEL": "C1"}, ["digest", "--week", "2024-W37"], "SLACK_BOT_TOKEN mangler"),
 ])
 def test_configuration_errors_exit_2_with_a_danish_message_naming_the_variable(capsys, monkeypatch, env, argv,
