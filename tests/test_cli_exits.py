@@ -63,6 +63,15 @@ def test_configuration_errors_exit_2_with_a_danish_message_naming_the_variable(c
     assert out == "" and not any(word in err for word in ENGLISH), err
 
 
+def test_a_model_that_cannot_be_loaded_is_a_configuration_error(capsys, monkeypatch):
+    monkeypatch.setenv("BESLUT_MODEL", "/ingen/sådan/model")
+    code, out, err = cli(capsys, "index")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith("beslut: sprogmodellen '/ingen/sådan/model' kan ikke indlæses (")  # (the library's reason)
+    assert err.endswith("tjek navnet eller stien i BESLUT_MODEL, eller fjern BESLUT_MODEL for at bruge den "
+                        "indbyggede model\n")
+
+
 def test_settings_raise_config_errors_for_what_the_environment_got_wrong():
     with pytest.raises(ConfigError) as e:
         Settings.from_env({"BESLUT_TODAY": "2024-02-30"})
