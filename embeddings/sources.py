@@ -59,9 +59,10 @@ def read_source(path: Path) -> Source:
         code = not_regular(path.stat().st_mode)
         if code:
             raise InputError(code, name)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # no wait, should it have changed
+        # Replaced by a FIFO since the stat? O_NONBLOCK makes open return at once, and fstat sees it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as f:
-            code = not_regular(os.fstat(f.fileno()).st_mode)  # replaced between stat and open
+            code = not_regular(os.fstat(f.fileno()).st_mode)
             if code:
                 raise InputError(code, name)
             data = f.read()
