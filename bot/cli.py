@@ -1,17 +1,23 @@
 """The `beslut` console script: argument parsing, logging set-up and dispatch to subcommands.
 
 Each subcommand lives in a small module with ``register(subparsers)`` and a ``run(args, settings)``.
+Exit codes: 0 success, 1 a BeslutError (Danish message on stderr), 2 a ConfigError or bad arguments,
+130 interrupted, 141 stdout closed early by its reader (quietly, no traceback).
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from bot.errors import BeslutError
 from bot.settings import Settings
 
 COMMAND_MODULES = ("bot.cmd_store", "bot.cmd_answers", "bot.cmd_chat")
+# Exit code when the reader of stdout went away (`beslut meetings | head -1`): 128 + SIGPIPE, what a shell
+# reports for any program stopped that way (`yes | head -1`), so `set -o pipefail` scripts see the same.
+BROKEN_PIPE_EXIT = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,15 +39,27 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
     try:
         settings = Settings.from_env()
-        return int(args.run(args, settings) or 0)
-    except BeslutError as e:
-        print(f"beslut: {e.user_message}", file=sys.stderr)
+        code = int(args.run(args, settings) or 0)
+        sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
+        return code
+    except BeslutError as e:  # ConfigError (exit 2) included
+        from bot.render_text import printable  # messages may quote minutes: committee names, file names
+
+        print(f"beslut: {printable(e.user_message)}", file=sys.stderr)
         return e.exit_code
-    except ValueError as e:  # bad configuration values from the environment
-        print(f"beslut: {e}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:  # `beslut meetings | head -1`: the reader has what it wanted
+        _discard_stdout()
+        return BROKEN_PIPE_EXIT
     except KeyboardInterrupt:
         return 130
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what is still buffered cannot fail."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capturing output)
+        pass
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 
 from bot import messages
 from bot.digest import DigestBuilder, IsoWeek, previous_complete_week, zone
-from bot.errors import BeslutError
+from bot.errors import ConfigError
 from bot.ledger import DigestLedger, Status
 from bot.ports import Publisher
 from bot.presentation import digest_reply
@@ -24,7 +25,7 @@ from embeddings.store import Store
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="start webprocessen: Slack på POST /slack/events (Procfile 'web')")
-    p.add_argument("--port", type=int, help="port (standard: $PORT, ellers 3000)")
+    p.add_argument("--port", type=port_argument, help="port (standard: $PORT, ellers 3000)")
     p.add_argument("--host", default="0.0.0.0", help="adresse (standard 0.0.0.0)")
     p.add_argument("--socket-mode", action="store_true",
                    help="Slack via Socket Mode uden offentlig URL (kræver SLACK_APP_TOKEN)")
@@ -42,17 +43,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # --- web ---------------------------------------------------------------------------------------
+def port_argument(text: str) -> int:
+    """--port: 0-65535 (a larger number would only fail in the socket call, after the model has loaded)."""
+    if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(messages.render("port_arg_invalid", text=text))
+    return int(text)
+
+
 def check_web_settings(settings: Settings, socket_mode: bool) -> None:
     if socket_mode:
         if not settings.slack_app_token:
-            raise BeslutError("slack_socket_needs_app_token")
+            raise ConfigError("slack_socket_needs_app_token")
         missing = missing_slack_settings(settings, socket_mode=True)
     elif slack_configured(settings) or not settings.teams_enabled:
         missing = missing_slack_settings(settings)
     else:
         missing = []  # a Teams-only deployment
     if missing:
-        raise BeslutError("slack_missing_config", names=" og ".join(missing))
+        raise ConfigError("slack_missing_config", names=" og ".join(missing))
     if settings.teams_enabled:
         from bot.teams_adapter import auth_configuration
 
@@ -120,7 +128,7 @@ def digest_targets(settings: Settings, store: Store, channel: str | None = None)
     targets: list[tuple[Publisher, str]] = []
     if wanted.get("slack"):
         if not settings.slack_bot_token:
-            raise BeslutError("slack_missing_config", names="SLACK_BOT_TOKEN")
+            raise ConfigError("slack_missing_config", names="SLACK_BOT_TOKEN")
         from bot.slack_publisher import SlackPublisher, web_client
 
         publisher = SlackPublisher(web_client(settings, retries=False))
@@ -130,7 +138,7 @@ def digest_targets(settings: Settings, store: Store, channel: str | None = None)
 
         targets += teams_digest_targets(settings.with_(digest_teams_conversations=tuple(wanted["teams"])), store)
     if not targets:
-        raise BeslutError("digest_no_targets")
+        raise ConfigError("digest_no_targets")
     return targets
 
 
@@ -161,7 +169,9 @@ def run_digest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.store_path)
     build = digest_builder(settings, store, tz)
     if args.dry_run:
-        print(digest_reply(build(week, DigestLedger(store).last_cutoff(str(week)), now)).fallback)
+        from bot.render_text import printable
+
+        print(printable(digest_reply(build(week, DigestLedger(store).last_cutoff(str(week)), now)).fallback))
         return 0
     outcomes = run_digest(store, build, digest_targets(settings, store, args.channel), week, now,
                           settings.digest_post_empty, args.force)

@@ -16,7 +16,9 @@ from embeddings.ingest import Status, ingest_paths
 from embeddings.store import Store
 from embeddings.vector_index import VectorIndex
 
-_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#(\d+)")
+# A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
+# one would overflow the query instead of being "no such punkt").
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,14 +46,17 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [settings.minutes_dir]
     store = open_store(settings)
     report = ingest_paths(store, paths, progress=lambda files: tqdm(
-        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr))
+        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr),
+        today=settings.today_date())
+    for line in report.skipped:
+        print(render_text.printable(line), file=sys.stderr)
     if not report.outcomes:
         raise BeslutError("ingest_nothing", paths=", ".join(map(str, paths)))
     for o in report.outcomes:
-        for w in o.warnings:
-            print(w, file=sys.stderr)
+        for w in o.warnings:  # file names are foreign text too
+            print(render_text.printable(w), file=sys.stderr)
         if o.error:
-            print(o.error, file=sys.stderr)
+            print(render_text.printable(o.error), file=sys.stderr)
     print(render("ingest_summary", files=len(report.outcomes), new=report.count(Status.NEW),
                  changed=report.count(Status.CHANGED), unchanged=report.count(Status.UNCHANGED),
                  failed=report.count(Status.FAILED), punkter=report.punkter, meetings=report.meetings))

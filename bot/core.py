@@ -45,6 +45,8 @@ class Beslut:
         hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
             return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences)
+        if not hits:  # every hit was closed or removed since the index was loaded: nothing left that answers
+            return Answer(q, True, (), (), result.filter.descriptions, result.filter.preferences)
         return Answer(q, False, hits, (), result.filter.descriptions, result.filter.preferences)
 
     def sag(self, query: str) -> CaseTimeline:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.answers import Digest, DigestMeeting, Hit
-from bot.errors import BeslutError
+from bot.errors import BeslutError, ConfigError
 from bot.ledger import stamp
 from embeddings.models import Punkt
 from embeddings.store import Store
@@ -26,7 +26,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BeslutError("timezone_invalid", text=name) from None
+        raise ConfigError("timezone_invalid", text=name) from None
 
 
 @dataclass(frozen=True, order=True)

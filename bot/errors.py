@@ -23,6 +23,15 @@ class BeslutError(Exception):
         return render(self.code, **self.params)
 
 
+class ConfigError(BeslutError):
+    """Bad or missing configuration (an environment variable, a start-up setting). The CLI exits 2.
+
+    The message names the variable and, where there is one, the value it got.
+    """
+
+    exit_code = 2
+
+
 class InputError(BeslutError):
     """A source file that cannot be ingested. Names the file and, where it applies, line and punkt."""
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answers import Answer
+from bot.errors import BeslutError
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,30 @@ class Metrics:
 
 
 def load_questions(path: Path) -> list[Question]:
+    """The questions in a jsonl file; a BeslutError naming the file (and line) when it cannot be read."""
     out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                d = json.loads(line)
-                out.append(Question(d["q"], tuple(d.get("expect", ())), d.get("kind", "")))
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    out.append(_question(line, path, n))
+    except FileNotFoundError:
+        raise BeslutError("eval_file_missing", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BeslutError("eval_file_unreadable", path=str(path),
+                          reason=getattr(e, "strerror", None) or type(e).__name__) from None
     return out
+
+
+def _question(line: str, path: Path, n: int) -> Question:
+    try:
+        d = json.loads(line)
+        q, expect = d["q"], tuple(d.get("expect", ()))
+        if isinstance(q, str) and all(isinstance(x, str) for x in expect):
+            return Question(q, expect, str(d.get("kind", "")))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    raise BeslutError("eval_line_invalid", path=str(path), line=n)
 
 
 def run(questions: Iterable[Question], ask: Callable[[str], Answer]) -> list[Outcome]:

@@ -239,3 +239,30 @@ TEXT.update({
                           "den, så send den med 'beslut digest --week {week} --channel {target} --force'",
     "digest_worker_started": "ugens beslutninger sendes '{cron}' ({timezone}) til {targets}",
 })
+
+
+# --- configuration, command-line output and ingest checks (issue 9, defects 6 and 7) ---
+TEXT.update({
+    "config_bool_invalid": "ugyldig {name} {value!r}: brug true eller false (også ja/nej, 1/0)",
+    "config_date_invalid": "ugyldig {name} {value!r}: brug en dato som ÅÅÅÅ-MM-DD, fx 2024-09-11",
+    "source_url_invalid": "ugyldig BESLUT_SOURCE_URL {value!r}: brug en http(s)-adresse med felterne "
+                          "{{committee}}, {{date}}, {{number}} og {{case}}, fx "
+                          "https://dagsordener.kommune.dk/{{committee}}/{{date}}#punkt{{number}}",
+    "port_arg_invalid": "ugyldig port {text!r}: brug et tal mellem 0 og 65535",
+    "file_fifo": "filen er en navngivet pipe (FIFO), ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_device": "filen er en enhed (device), ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_socket": "filen er en socket, ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_special": "filen er ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_skipped": "springes over: {reason}",
+    "file_utf16": "advarsel: filen er ikke UTF-8, men UTF-16; læst som UTF-16",
+    "file_utf16_broken": "filen ligner {encoding}, men kan ikke læses som det (byte {position}): gem den som "
+                         "UTF-8",
+    "file_utf32": "filen er kodet som UTF-32, som beslut ikke læser: gem den som UTF-8",
+    "meeting_date_future": "advarsel: mødedatoen {date} ligger mere end et år efter i dag ({today}): tjek datoen "
+                           "i referatet",
+    "meeting_date_old": "advarsel: mødedatoen {date} ligger før {earliest}: tjek datoen i referatet",
+    "eval_file_missing": "spørgsmålsfilen {path} findes ikke",
+    "eval_file_unreadable": "spørgsmålsfilen {path} kan ikke læses: {reason}",
+    "eval_line_invalid": "{path}, linje {line}: ikke et spørgsmål som "
+                         "{{\"q\": \"hvad besluttede vi om telefontider?\", \"expect\": [\"2024-09-11#4\"]}}",
+})

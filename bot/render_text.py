@@ -1,5 +1,11 @@
-"""Plain-text and JSON renderings of stored punkter for the command line."""
+"""Plain-text and JSON renderings of stored punkter for the command line.
+
+Text renderings pass through ``printable``: minutes are foreign text, and an escape sequence in them must
+not reach the terminal (clear the screen, retitle the window, hide lines). JSON escapes them itself.
+"""
 from __future__ import annotations
+
+import re
 
 from bot import messages
 from bot.answers import Answer, CaseTimeline, Hit
@@ -9,13 +15,27 @@ from embeddings.store import MeetingSummary
 from embeddings.vector_index import UpdateStats
 
 
+# ANSI/VT escape sequences: CSI (ESC [ or the C1 byte 0x9b, parameters, final byte), OSC/DCS/PM/APC/SOS
+# strings (up to BEL or ST; unterminated, only the introducer goes, so no text is lost), and two-byte ESC
+# sequences. What is left of them, and every other C0/C1 control character but newline and tab, is dropped.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+                      r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+                      r"|\x1b[ -/]*[0-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (newline and tab are kept)."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
 def index_summary(stats: UpdateStats) -> str:
     return messages.render("index_summary", embedded=stats.embedded_punkter, reused=stats.reused_punkter,
                            removed=stats.removed_punkter, chunks=stats.chunks)
 
 
 def meeting_line(m: MeetingSummary) -> str:
-    return messages.meeting_line(m.committee, m.date, m.location, m.punkter, m.decisions)
+    return printable(messages.meeting_line(m.committee, m.date, m.location, m.punkter, m.decisions))
 
 
 def punkt_json(p: Punkt) -> dict:
@@ -43,7 +63,7 @@ def punkt_text(p: Punkt) -> str:
         lines += ["", f"== {s.heading} ==", s.text]
     if not p.closed and p.decision is None:
         lines += ["", messages.NO_DECISION]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def hit_json(h: Hit) -> dict:
@@ -105,20 +125,20 @@ def answer_text(a: Answer) -> str:
             lines.append(messages.UNCERTAIN_LABEL + ":")
             for h in a.uncertain:
                 lines.append(f"  - {h.title} ({messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)})")
-        return "\n".join(lines)
+        return printable("\n".join(lines))
     lines += filter_lines(a)
     for i, h in enumerate(a.hits):
         if i:
             lines.append("")
         lines += hit_text(h)
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def timeline_text(t: CaseTimeline) -> str:
     if not t.items:
-        return messages.render("case_unknown", query=t.query)
+        return printable(messages.render("case_unknown", query=t.query))
     lines = [messages.render("case_header", query=t.query, count=len(t.items))]
     for h in t.items:
         lines.append("")
         lines += hit_text(h, with_history=False)
-    return "\n".join(lines)
+    return printable("\n".join(lines))

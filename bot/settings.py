@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BUNDLED_MINUTES = PROJECT_DIR / "data" / "referater"
@@ -17,6 +20,7 @@ TEAMS_PUBLIC_SERVICE_URLS = ("https://smba.trafficmanager.net",)
 
 _TRUE = {"1", "true", "yes", "on", "ja"}
 _FALSE = {"0", "false", "no", "off", "nej", ""}
+_PORT = re.compile(r"[0-9]{1,5}")
 
 
 def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
@@ -28,7 +32,7 @@ def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
         return True
     if v in _FALSE:
         return False
-    raise ValueError(f"{name} must be true/false, got {value!r}")
+    raise ConfigError("config_bool_invalid", name=name, value=value)
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -38,11 +42,32 @@ def _csv(value: str | None) -> tuple[str, ...]:
 def _port(value: str | None) -> int:
     if value is None:
         return 3000
-    if not value.isdigit() or int(value) > 65535:
-        from bot.messages import render
-
-        raise ValueError(render("port_invalid", text=value))
+    if not _PORT.fullmatch(value) or int(value) > 65535:  # ASCII digits only: "²".isdigit() is true
+        raise ConfigError("port_invalid", text=value)
     return int(value)
+
+
+def _date(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # its text is English ("month must be in 1..12"): name the variable instead
+        raise ConfigError("config_date_invalid", name=name, value=value) from None
+
+
+def _source_url(value: str | None) -> str | None:
+    """BESLUT_SOURCE_URL must format with the documented fields into an http(s) URL (checked once, here,
+    rather than failing on the first answer with a link)."""
+    if value is None:
+        return None
+    try:
+        url = value.format(committee="Chefforum", date="2024-09-11", number=4, case="83.02.00-A00-1-23")
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        url = ""
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError("source_url_invalid", value=value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -102,17 +127,17 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        """Settings from the environment; a bad value raises ConfigError naming the variable."""
         e = dict(os.environ if env is None else env)
         get = lambda k: (e.get(k) or "").strip() or None  # noqa: E731
         home = Path(get("BESLUT_HOME") or PROJECT_DIR / "data").expanduser()
-        today = get("BESLUT_TODAY")
         return cls(
             home=home,
             minutes_dir=Path(get("BESLUT_MINUTES") or BUNDLED_MINUTES).expanduser(),
             model=get("BESLUT_MODEL"),
             model_cache=Path(get("BESLUT_MODEL_CACHE")).expanduser() if get("BESLUT_MODEL_CACHE") else None,
-            source_url_template=get("BESLUT_SOURCE_URL"),
-            today=dt.date.fromisoformat(today) if today else None,
+            source_url_template=_source_url(get("BESLUT_SOURCE_URL")),
+            today=_date("BESLUT_TODAY", get("BESLUT_TODAY")),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),

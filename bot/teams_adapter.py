@@ -31,7 +31,7 @@ from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_dec
 
 from bot import messages, teams_conversations
 from bot.answers import Core
-from bot.errors import BeslutError
+from bot.errors import BeslutError, ConfigError
 from bot.presentation import Reply, answer_reply, timeline_reply, wants_help
 from bot.settings import Settings
 from bot.teams_cards import reply_activity
@@ -56,19 +56,19 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     credentials = settings.teams_app_id or settings.teams_app_password or settings.teams_cert_pfx_file
     if settings.teams_allow_anonymous:
         if credentials:
-            raise BeslutError("teams_anonymous_with_credentials")
+            raise ConfigError("teams_anonymous_with_credentials")
         return AgentAuthConfiguration(anonymous_allowed=True)
     if not settings.teams_app_id:
-        raise BeslutError("teams_not_configured")
+        raise ConfigError("teams_not_configured")
     if not (settings.teams_app_password or settings.teams_cert_pfx_file):
-        raise BeslutError("teams_secret_missing")
+        raise ConfigError("teams_secret_missing")
     if settings.teams_app_password and settings.teams_cert_pfx_file:
-        raise BeslutError("teams_secret_and_cert")
+        raise ConfigError("teams_secret_and_cert")
     if not settings.teams_tenant_id:
-        raise BeslutError("teams_tenant_missing")
+        raise ConfigError("teams_tenant_missing")
     if settings.teams_cert_pfx_file:
         if not settings.teams_cert_pfx_file.is_file():
-            raise BeslutError("teams_cert_missing", path=str(settings.teams_cert_pfx_file))
+            raise ConfigError("teams_cert_missing", path=str(settings.teams_cert_pfx_file))
         return AgentAuthConfiguration(AuthTypes.certificate, settings.teams_app_id, settings.teams_tenant_id,
                                       cert_pfx_file=str(settings.teams_cert_pfx_file),
                                       send_x5c=settings.teams_cert_send_x5c, anonymous_allowed=False)

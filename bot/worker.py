@@ -18,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.answers import Digest
 from bot.digest import IsoWeek
-from bot.errors import BeslutError
+from bot.errors import ConfigError
 from bot.ledger import DigestLedger, NotDelivered, Status
 from bot.ports import Publisher
 from bot.presentation import digest_reply
@@ -120,7 +120,7 @@ def parse_cron(text: str, tz: ZoneInfo) -> CronTrigger:
             raise ValueError(text)
         return CronTrigger(day_of_week=m.group(1), hour=int(m.group(2)), minute=int(m.group(3)), timezone=tz)
     except ValueError:
-        raise BeslutError("digest_cron_invalid", text=text) from None
+        raise ConfigError("digest_cron_invalid", text=text) from None
 
 
 def last_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:

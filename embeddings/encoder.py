@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from bot.errors import BeslutError
+from bot.errors import BeslutError, ConfigError
 from embeddings import e5_convert
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def load_embedder(model: str | None, cache_dir: Path, *, threads: int | None = 1
         try:
             st = SentenceTransformer(model)
         except Exception as e:
-            raise BeslutError("model_load_failed", model=model, reason=e5_convert.short_reason(e)) from e
+            raise ConfigError("model_load_failed", model=model, reason=e5_convert.short_reason(e)) from e
         embedder = SentenceTransformerEmbedder(st, str(model), batch_size)
     log.info("embedding model %s loaded in %.1f s (dimension %d, prompts %s)", embedder.model_id,
              time.perf_counter() - started, embedder.dimension, sorted(embedder.prompts) or "none")

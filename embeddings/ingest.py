@@ -1,17 +1,27 @@
 """Ingest files and folders into the store: one transaction per file, errors collected, not fatal."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from bot.errors import InputError
-from embeddings.sources import parse_source, read_source
+from embeddings.models import Meeting
+from embeddings.sources import not_regular, parse_source, read_source
 from embeddings.store import Store
 
 log = logging.getLogger(__name__)
+
+# A meeting date outside [EARLIEST_PLAUSIBLE, today + FUTURE_TOLERANCE] is stored, with a warning: it is
+# more likely a typo (2099 for 2019, 1024 for 2024) than minutes. Today's municipalities date from the 1970
+# reform; minutes are published days to weeks after a meeting, and a year covers any planned meeting.
+EARLIEST_PLAUSIBLE = dt.date(1970, 1, 1)
+FUTURE_TOLERANCE = dt.timedelta(days=365)
 
 
 class Status(StrEnum):
@@ -36,6 +46,7 @@ class IngestReport:
     outcomes: tuple[FileOutcome, ...]
     meetings: int
     punkter: int
+    skipped: tuple[str, ...] = ()  # Danish lines: FIFOs, devices, sockets found in folders, not read
 
     def count(self, status: Status) -> int:
         return sum(o.status is status for o in self.outcomes)
@@ -50,18 +61,40 @@ class IngestReport:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and every non-hidden file under given folders, in a stable order."""
+    """Files as given, and every non-hidden regular file under given folders, in a stable order."""
+    return walk(paths)[0]
+
+
+def walk(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files to read, (path, message code) of special files found in folders and skipped).
+
+    Files given by name are all returned: read_source refuses one that is not a regular file, naming it.
+    """
     out: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for p in paths:
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file()
-                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        else:
-            out.append(p)  # a missing file becomes a clear error in ingest_file
-    return out
+        if not p.is_dir():
+            out.append(p)  # a missing or special file becomes a clear error in ingest_file
+            continue
+        for f in sorted(p.rglob("*")):
+            if any(part.startswith(".") for part in f.relative_to(p).parts):
+                continue
+            try:
+                mode = os.stat(f).st_mode  # follows links, as reading does; stat never opens the file
+            except OSError:
+                continue  # a dangling link: nothing to read
+            if stat.S_ISDIR(mode):
+                continue
+            code = not_regular(mode)
+            if code is None:
+                out.append(f)
+            else:
+                skipped.append((f, code))
+    return out, skipped
 
 
-def ingest_file(store: Store, path: Path) -> FileOutcome:
+def ingest_file(store: Store, path: Path, today: dt.date | None = None) -> FileOutcome:
+    """Read, parse and store one file. ``today`` (Settings.today_date()) enables the meeting-date warnings."""
     from bot.messages import render, where
 
     try:
@@ -74,14 +107,32 @@ def ingest_file(store: Store, path: Path) -> FileOutcome:
         log.info("ingest failed: %s (%s)", path, e.code)
         return FileOutcome(str(path), Status.FAILED, error=e.user_message)
     m = parsed.minutes.meeting
+    warnings = [render(w) for w in parsed.warnings] + date_warnings(m, today)
     return FileOutcome(str(path), Status.CHANGED if replaced else Status.NEW, f"{m.committee} {m.date.isoformat()}",
-                       len(parsed.minutes.punkter), warnings=tuple(f"{where(str(path))}: {render(w)}"
-                                                                   for w in parsed.warnings))
+                       len(parsed.minutes.punkter), warnings=tuple(f"{where(str(path))}: {w}" for w in warnings))
+
+
+def date_warnings(meeting: Meeting, today: dt.date | None) -> list[str]:
+    """A Danish warning when the meeting date is implausible: over a year ahead, or before 1970."""
+    from bot.messages import render
+
+    if today is None:
+        return []
+    if meeting.date > today + FUTURE_TOLERANCE:
+        return [render("meeting_date_future", date=meeting.date.isoformat(), today=today.isoformat())]
+    if meeting.date < EARLIEST_PLAUSIBLE:
+        return [render("meeting_date_old", date=meeting.date.isoformat(), earliest=EARLIEST_PLAUSIBLE.isoformat())]
+    return []
 
 
 def ingest_paths(store: Store, paths: Iterable[Path],
-                 progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs) -> IngestReport:
-    files = collect_files(paths)
-    outcomes = tuple(ingest_file(store, f) for f in progress(files))
+                 progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs,
+                 today: dt.date | None = None) -> IngestReport:
+    """Ingest files and folders. ``today`` (Settings.today_date()) turns on the meeting-date warnings."""
+    from bot.messages import render, where
+
+    files, special = walk(paths)
+    skipped = tuple(f"{where(str(f))}: {render('file_skipped', reason=render(code))}" for f, code in special)
+    outcomes = tuple(ingest_file(store, f, today) for f in progress(files))
     meetings, punkter = store.counts()
-    return IngestReport(outcomes, meetings, punkter)
+    return IngestReport(outcomes, meetings, punkter, skipped)
