@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot import messages
+from bot import messages, slack_logs
 from bot.answers import Core
 from bot.errors import BeslutError
 from bot.ledger import SeenEvents
@@ -72,14 +72,14 @@ def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: See
     """The bolt App. ``client`` talks to the Web API (SLACK_API_URL in tests); ``seen`` de-duplicates.
 
     Bolt does not call auth.test at start-up (token_verification_enabled=False); its first request does,
-    through ``client``.
+    through ``client``. Its logs never carry payloads (bot/slack_logs.py).
     """
     allowed = set(settings.slack_allowed_channels)
     name = "/" + settings.slack_command.lstrip("/")
     app = App(client=client, signing_secret=settings.slack_signing_secret or "", token_verification_enabled=False,
               request_verification_enabled=request_verification, process_before_response=False,
               listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
-              logger=logging.getLogger("bot.slack_app.bolt"))
+              logger=slack_logs.bolt_logger())
 
     def channel_allowed(channel: str | None) -> bool:
         return not allowed or (channel or "").startswith("D") or channel in allowed
