@@ -67,17 +67,17 @@ def _is_from_bot(event: dict) -> bool:
     return bool(event.get("bot_id") or event.get("subtype") or event.get("bot_profile"))
 
 
-def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: SeenEvents,
-                    request_verification: bool = True) -> App:
+def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: SeenEvents) -> App:
     """The bolt App. ``client`` talks to the Web API (SLACK_API_URL in tests); ``seen`` de-duplicates.
 
     Bolt does not call auth.test at start-up (token_verification_enabled=False); its first request does,
-    through ``client``. Its logs never carry payloads (bot/slack_logs.py).
+    through ``client``. Bolt verifies no signatures: the HTTP route (bot/web.py) does, on the raw bytes
+    before anything is parsed, and Socket Mode needs none. Its logs never carry payloads (bot/slack_logs.py).
     """
     allowed = set(settings.slack_allowed_channels)
     name = "/" + settings.slack_command.lstrip("/")
-    app = App(client=client, signing_secret=settings.slack_signing_secret or "", token_verification_enabled=False,
-              request_verification_enabled=request_verification, process_before_response=False,
+    app = App(client=client, signing_secret="", token_verification_enabled=False,
+              request_verification_enabled=False, process_before_response=False,
               listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
               logger=slack_logs.bolt_logger())
 
