@@ -108,7 +108,7 @@ def serve_socket_mode(settings: Settings, core, store: Store) -> None:  # pragma
     from bot.slack_app import build_slack_app
     from bot.slack_publisher import web_client
 
-    bolt = build_slack_app(core, settings, web_client(settings), SeenEvents(store), request_verification=False)
+    bolt = build_slack_app(core, settings, web_client(settings), SeenEvents(store))
     SocketModeHandler(bolt, app_token=settings.slack_app_token).start()
 
 

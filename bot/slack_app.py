@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot import messages
+from bot import messages, slack_logs
 from bot.answers import Core
 from bot.errors import BeslutError
 from bot.ledger import SeenEvents
@@ -67,19 +67,19 @@ def _is_from_bot(event: dict) -> bool:
     return bool(event.get("bot_id") or event.get("subtype") or event.get("bot_profile"))
 
 
-def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: SeenEvents,
-                    request_verification: bool = True) -> App:
+def build_slack_app(core: Core, settings: Settings, client: WebClient, seen: SeenEvents) -> App:
     """The bolt App. ``client`` talks to the Web API (SLACK_API_URL in tests); ``seen`` de-duplicates.
 
     Bolt does not call auth.test at start-up (token_verification_enabled=False); its first request does,
-    through ``client``.
+    through ``client``. Bolt verifies no signatures: the HTTP route (bot/web.py) does, on the raw bytes
+    before anything is parsed, and Socket Mode needs none. Its logs never carry payloads (bot/slack_logs.py).
     """
     allowed = set(settings.slack_allowed_channels)
     name = "/" + settings.slack_command.lstrip("/")
-    app = App(client=client, signing_secret=settings.slack_signing_secret or "", token_verification_enabled=False,
-              request_verification_enabled=request_verification, process_before_response=False,
+    app = App(client=client, signing_secret="", token_verification_enabled=False,
+              request_verification_enabled=False, process_before_response=False,
               listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
-              logger=logging.getLogger("bot.slack_app.bolt"))
+              logger=slack_logs.bolt_logger())
 
     def channel_allowed(channel: str | None) -> bool:
         return not allowed or (channel or "").startswith("D") or channel in allowed

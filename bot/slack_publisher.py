@@ -12,6 +12,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import slack_logs
 from bot.ledger import NotDelivered
 from bot.presentation import Reply
 from bot.settings import Settings
@@ -28,6 +29,7 @@ def web_client(settings: Settings, retries: bool = True, timeout: int = 30) -> W
     ``retries=False`` turns off slack_sdk's automatic retry of dropped connections, which could post a
     digest twice; answers in chat keep it.
     """
+    slack_logs.install()  # slack_sdk logs every request and answer body at DEBUG
     base = settings.slack_api_url or DEFAULT_API_URL
     kwargs = {} if retries else {"retry_handlers": []}
     return WebClient(token=settings.slack_bot_token, base_url=base.rstrip("/") + "/", timeout=timeout, **kwargs)

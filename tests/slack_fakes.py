@@ -7,7 +7,12 @@ uvicorn on port 0 in a thread.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.client
 import json
+import select
+import socket
 import threading
 import time
 import urllib.error
@@ -122,19 +127,70 @@ class LiveServer:
 
 
 # --- signed requests -------------------------------------------------------------------------------
-def post_signed(url: str, body: str, content_type: str, secret: str = SECRET, timestamp: int | None = None,
+def post_signed(url: str, body: str | bytes, content_type: str, secret: str = SECRET, timestamp: int | None = None,
                 headers: dict | None = None) -> tuple[int, str, float]:
     """POST like Slack does: v0 signature over timestamp and body. Returns (status, body, seconds)."""
+    return post(url, body, {**signed_headers(body, content_type, secret, timestamp), **(headers or {})})
+
+
+def signed_headers(body: str | bytes, content_type: str, secret: str = SECRET, timestamp: int | None = None) -> dict:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    sig = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    h = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig, **(headers or {})}
-    req = urllib.request.Request(url, data=body.encode(), headers=h, method="POST")
+    if isinstance(body, str):
+        sig = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    else:  # Slack's recipe on bytes (slack_sdk's signer would decode them as UTF-8 first)
+        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+
+
+def post(url: str, body: str | bytes, headers: dict) -> tuple[int, str, float]:
+    """POST a body as it is with exactly these headers. Returns (status, body, seconds)."""
+    data = body if isinstance(body, bytes) else body.encode()
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST")
     t0 = time.monotonic()
     try:
         with urllib.request.urlopen(req, timeout=15) as r:
             return r.status, r.read().decode(), time.monotonic() - t0
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(), time.monotonic() - t0
+
+
+def post_stream(url: str, headers: dict, size: int, chunked: bool = False, piece: int = 64 * 1024) -> tuple[int, int]:
+    """POST ``size`` bytes of b"x" over a raw socket, piece by piece, with a Content-Length or chunked, and
+    stop sending as soon as the server answers. Returns (status, bytes of body sent before the answer).
+
+    A server that refuses early answers before most of the body is sent; one that reads everything first
+    answers after all of it. The body is never held in memory here either.
+    """
+    u = urllib.parse.urlsplit(url)
+    framing = {"Transfer-Encoding": "chunked"} if chunked else {"Content-Length": str(size)}
+    head = f"POST {u.path} HTTP/1.1\r\nHost: {u.netloc}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in {**headers, **framing}.items()) + "\r\n"
+    block = b"x" * piece
+    with socket.create_connection((u.hostname, u.port), timeout=60) as s:
+        s.sendall(head.encode())
+        s.setblocking(False)
+        sent, left, pending = 0, size, b""
+        while left or pending:
+            if not pending:
+                n = min(piece, left)
+                pending, left = (f"{n:x}\r\n".encode() + block[:n] + b"\r\n") if chunked else block[:n], left - n
+            readable, _, _ = select.select([s], [s], [], 60)
+            if readable:
+                break  # the answer (or the server closing): stop sending
+            try:
+                n = s.send(pending)
+            except OSError:
+                break  # the server closed the connection after answering
+            sent, pending = sent + n, pending[n:]
+        else:
+            if chunked:
+                s.setblocking(True)
+                s.sendall(b"0\r\n\r\n")
+        s.setblocking(True)
+        response = http.client.HTTPResponse(s)
+        response.begin()
+        response.read()
+        return response.status, sent
 
 
 def event_body(event: dict, event_id: str = "Ev001") -> str:

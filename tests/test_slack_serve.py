@@ -19,7 +19,7 @@ from bot.settings import Settings
 from embeddings.ingest import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED, PROJECT
-from slack_fakes import SECRET, TOKEN, FakeSlack, event_body, mention, post_signed
+from slack_fakes import SECRET, TOKEN, FakeSlack, event_body, mention, post, post_signed, post_stream
 
 # serve_http with the test embedder: the same uvicorn process `beslut serve` runs, without the model load.
 SERVE_WITH_TEST_EMBEDDER = """
@@ -34,6 +34,10 @@ settings = Settings.from_env()
 store = Store(settings.store_path)
 serve_http(settings, open_core(settings, embedder=HashingEmbedder(), store=store), store, "127.0.0.1", int(sys.argv[1]))
 """
+
+
+# The same at DEBUG on the root logger, as an operator chasing a problem would run it.
+SERVE_AT_DEBUG = "import logging\nlogging.basicConfig(level=logging.DEBUG)\n" + SERVE_WITH_TEST_EMBEDDER
 
 
 def clean_env(**extra: str) -> dict:
@@ -133,6 +137,49 @@ def test_the_web_process_answers_slack_over_http(tmp_path, fake):
     assert "Finished server process" in log
     assert TOKEN not in log and SECRET not in log and "telefontider" not in log
     assert [p for p, _ in fake.calls][:2] == ["/auth.test", "/chat.postMessage"]  # auth.test at the fake only
+
+
+def _peak_rss_since_reset(pid: int, reset: bool = False) -> int:
+    """The process's peak resident memory in kB (VmHWM) since the last reset; ``reset`` starts anew."""
+    if reset:
+        try:
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")  # resets the peak to the current RSS (Linux)
+        except OSError as e:
+            pytest.skip(f"cannot reset the peak memory of the server: {e}")
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+
+def test_the_web_process_refuses_50_mb_and_junk_without_growing_or_logging_them(tmp_path, fake):
+    home = tmp_path / "home"
+    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+    env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
+    port, marker = free_port(), "zyxwv lillagiraf qqqq"
+    log_path = tmp_path / "web.log"  # a file, not a pipe: a server writing a 50 MB log line would block on a pipe
+    with open(log_path, "w") as log_file:
+        proc = subprocess.Popen([sys.executable, "-c", SERVE_AT_DEBUG, str(port)], cwd=PROJECT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log_file, text=True)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", proc, 60)
+        warm = json.dumps({"type": "url_verification", "challenge": "c"})
+        assert post_signed(url, warm, "application/json")[0] == 200 and post(url, warm, {})[0] == 401
+        before = _peak_rss_since_reset(proc.pid, reset=True)
+        assert post_stream(url, {"Content-Type": "application/json"}, 50_000_000)[0] == 413
+        assert post_stream(url, {"Content-Type": "application/json"}, 50_000_000, chunked=True)[0] == 413
+        grown_mb = (_peak_rss_since_reset(proc.pid) - before) / 1024
+        junk = b"\xff{" + marker.encode()
+        assert post(url, junk, {"Content-Type": "application/json"})[0] == 401
+        assert post_signed(url, junk, "application/json")[0] == 400
+        stale = event_body(mention(marker))
+        assert post_signed(url, stale, "application/json", timestamp=int(time.time()) - 600)[0] == 401
+    finally:
+        _stop(proc)
+    log = log_path.read_text(errors="replace")
+    assert grown_mb < 8, f"the server grew by {grown_mb:.0f} MB"
+    assert "slack request refused with 413" in log and "slack request refused with 400" in log
+    assert "Traceback" not in log and marker not in log and len(log) < 1_000_000
 
 
 @pytest.mark.slow
