@@ -1,6 +1,6 @@
 """The lexical leg's alternative, measured against bm25s in bench/run.py: SQLite FTS5 over stemmed text.
 
-Same tokens as embeddings.lexical (Danish Snowball stems, same stop words), ranked by FTS5's bm25().
+Same tokens as embeddings.search.lexical (Danish Snowball stems, same stop words), ranked by FTS5's bm25().
 Not used by the product: it exists so the choice of bm25s stays measured, not assumed.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sqlite3
 
 import numpy as np
 
-from embeddings.lexical import Bm25Index
+from embeddings.search.lexical import Bm25Index
 
 
 class Fts5Index:

@@ -24,15 +24,15 @@ from pathlib import Path
 
 from bench.fts5 import Fts5Index
 from bot.compose import open_core
-from bot.evaluate import load_questions, metrics, run
+from bot.core.evaluate import load_questions, metrics, run
 from bot.settings import PROJECT_DIR, Settings
-from embeddings.chunking import chunk_punkt
-from embeddings.encoder import load_embedder
-from embeddings.ingest import ingest_paths
-from embeddings.lexical import Bm25Index, punkt_text
-from embeddings.search import Mode
+from embeddings.dense.chunking import chunk_punkt
+from embeddings.dense.encoder import load_embedder
+from embeddings.ingest.files import ingest_paths
+from embeddings.search.lexical import Bm25Index, punkt_text
+from embeddings.search.retriever import Mode
 from embeddings.store import Store
-from embeddings.vector_index import build_or_update
+from embeddings.dense.vector_index import build_or_update
 
 SHARED = PROJECT_DIR.parent / "shared"
 QUESTION_SETS = [PROJECT_DIR / "tests/data/dev.jsonl", PROJECT_DIR / "tests/data/extra.jsonl"]
@@ -60,7 +60,7 @@ def percentile(xs: list[float], p: float) -> float:
 def probe_rss(home: Path, load_core: bool) -> float:
     """RSS (MB) of a fresh process that loads the model, and the store + index + BM25 when ``load_core``."""
     code = ("import sys; from bench.run import rss_mb; from bot.settings import Settings, PROJECT_DIR; "
-            "from embeddings.encoder import load_embedder; from bot.compose import open_core; "
+            "from embeddings.dense.encoder import load_embedder; from bot.compose import open_core; "
             "from pathlib import Path; s = Settings(home=Path(sys.argv[1]), model_cache=PROJECT_DIR / 'data/models'); "
             "e = load_embedder(None, s.model_cache_dir); "
             f"c = open_core(s, embedder=e) if {load_core} else None; print(rss_mb())")
@@ -149,7 +149,7 @@ def lexical(rep: Report, corpora: dict[str, list]) -> None:
             lat = [x for q in qs for x in timed(lambda: index.scores(q), 3)]
             hit1 = ""
             if name == "bundled":
-                ids = [p.id for p in punkter]
+                ids = [p.ref for p in punkter]
                 hit1 = f"{sum(ids[int(index.scores(q.q).argmax())] in q.expect for q in questions) / len(questions):.3f}"
             rows.append([name, len(punkter), label, f"{built:.2f} s", f"{statistics.median(lat) * 1000:.2f} ms",
                          f"{percentile(lat, 0.95) * 1000:.2f} ms", hit1])

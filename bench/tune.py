@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.compose import open_core
-from bot.evaluate import load_questions
+from bot.core.evaluate import load_questions
 from bot.settings import Settings
-from embeddings.search import Mode
+from embeddings.search.retriever import Mode
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = [PROJECT / "tests/data/dev.jsonl", PROJECT / "tests/data/extra.jsonl"]
@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         out = {}
         for (name, q), lg in zip(questions, legs):
             r = retriever.rank(lg, 3, mode, cal)
-            refs = [h.punkt.id for h in r.hits]
+            refs = [h.punkt.ref for h in r.hits]
             rank = next((i + 1 for i, ref in enumerate(refs) if ref in q.expect), None)
             out.setdefault(name, []).append((q, rank, r.abstain))
         return out

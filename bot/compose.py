@@ -1,55 +1,70 @@
-"""The composition root: Settings -> Store, Embedder, index, Retriever, Beslut. Nothing else wires things."""
+"""The composition root: Settings -> store, model, index, core, web app, publishers, digest worker.
+
+Nothing else wires objects: the CLI, Slack, Teams and the digest receive what they need from here. ``main`` is
+the `beslut` console script (pyproject) and ``python -m bot``.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.core import Beslut, CoreOptions
-from bot.errors import BeslutError
-from bot.messages import render
+from bot.cli import main as cli
+from bot.core.messages import render
+from bot.core.ports import Publisher
+from bot.core.service import Beslut, CoreOptions
 from bot.settings import Settings
-from embeddings.search import Retriever, calibration_for
+from embeddings.dense.vector_index import UpdateStats, VectorIndex, build_or_update
+from embeddings.errors import BeslutError, ConfigError
+from embeddings.search.calibration import calibration_for
+from embeddings.search.retriever import Retriever
 from embeddings.store import Store
-from embeddings.vector_index import UpdateStats, VectorIndex, build_or_update
 
 if TYPE_CHECKING:
-    from bot.live_core import LiveCore
+    from fastapi import FastAPI
+    from slack_sdk import WebClient
+
+    from bot.core.live import LiveCore
+    from bot.core.results import Core, Digest, DigestOutcome
+    from bot.digest.builder import DigestBuilder
+    from bot.digest.worker import DigestWorker
+    from bot.teams.adapter import TokenProviderFactory
+    from bot.web import Mount
 
 log = logging.getLogger(__name__)
 
 
+def main(argv: list[str] | None = None) -> int:
+    return cli.run(argv, Wiring)
+
+
+# --- the knowledge side ----------------------------------------------------------------------------
 def load_embedder(settings: Settings):
-    from embeddings.encoder import load_embedder as load
+    from embeddings.dense.encoder import load_embedder as load
 
     return load(settings.model, settings.model_cache_dir)
 
 
 def update_index(settings: Settings, store: Store, embedder, rebuild: bool = False,
-                 note: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> tuple[VectorIndex, UpdateStats]:
+                 note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+                 progress: Callable[[int, int], None] = lambda done, total: None,
+                 ) -> tuple[VectorIndex, UpdateStats]:
     """Bring the index up to date with the store, embedding only new or changed punkter."""
     previous = None if rebuild else VectorIndex.load(settings.index_dir, embedder.model_id)
     punkter = [p for p in store.punkter() if not p.closed]
     if previous is None:
         note(render("index_building", punkter=len(punkter)))
-    bar = None
-
-    def progress(done: int, total: int) -> None:  # a bar on a terminal when there is much to embed
-        nonlocal bar
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, desc="indeks", unit="tekststykke", file=sys.stderr,
-                       disable=None if total > 200 else True)
-        bar.update(done - bar.n)
-
     index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous, progress=progress)
-    if bar is not None:
-        bar.close()
     index.save(settings.index_dir)
     log.info("index updated: %s", stats)
     return index, stats
+
+
+def core_options(settings: Settings) -> CoreOptions:
+    return CoreOptions(settings.source_url_template, settings.today)
 
 
 def open_core(settings: Settings, embedder=None, store: Store | None = None) -> Beslut:
@@ -62,12 +77,195 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None) -> 
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
     retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id))
-    return Beslut(store, retriever, CoreOptions(settings.source_url_template, settings.today))
+    return Beslut(store, retriever, core_options(settings))
+
+
+def case_core(settings: Settings, store: Store) -> Beslut:
+    """A Beslut for case look-ups and digests: no model, no index, the same citations and source links."""
+    return Beslut(store, None, core_options(settings))
 
 
 def open_live_core(settings: Settings, store: Store, embedder=None, interval: float = 30.0) -> LiveCore:
     """The web process's core: loads the model once and follows `beslut ingest` runs of other processes."""
-    from bot.live_core import LiveCore
+    from bot.core.live import LiveCore
 
     embedder = embedder or load_embedder(settings)
     return LiveCore(lambda: open_core(settings, embedder=embedder, store=store), store, interval)
+
+
+# --- the web process -------------------------------------------------------------------------------
+def check_web_settings(settings: Settings, socket_mode: bool) -> None:
+    """Every setting `beslut serve` needs, checked before the model loads (ConfigError, Danish)."""
+    from bot.slack.route import missing_slack_settings, slack_configured
+
+    if socket_mode:
+        if not settings.slack_app_token:
+            raise ConfigError("slack_socket_needs_app_token")
+        missing = missing_slack_settings(settings, socket_mode=True)
+    elif slack_configured(settings) or not settings.teams_enabled:
+        missing = missing_slack_settings(settings)
+    else:
+        missing = []  # a Teams-only deployment
+    if missing:
+        raise ConfigError("slack_missing_config", names=" og ".join(missing))
+    if settings.teams_enabled:
+        from bot.teams.adapter import auth_configuration
+
+        auth_configuration(settings)  # inconsistent Teams settings: a Danish message before the model loads
+
+
+def slack_bolt_app(settings: Settings, core: Core, store: Store, client: WebClient | None = None):
+    from bot.slack.app import build_slack_app
+    from bot.slack.publisher import web_client
+    from bot.slack.seen_events import SeenEvents
+
+    return build_slack_app(core, settings, client or web_client(settings), SeenEvents(store))
+
+
+def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebClient | None = None,
+               token_provider_factory: TokenProviderFactory | None = None) -> list[Mount]:
+    """Slack at POST /slack/events when Slack is configured, Teams at POST /api/messages when Teams is."""
+    from bot.slack.route import missing_slack_settings, mount_slack, slack_configured
+
+    mounts: list[Mount] = []
+    if slack_configured(settings):
+        missing = missing_slack_settings(settings)
+        if missing:
+            raise ConfigError("slack_missing_config", names=" og ".join(missing))
+        mounts.append(mount_slack(slack_bolt_app(settings, core, store, slack_client), settings.slack_signing_secret))
+    if settings.teams_enabled:
+        from bot.teams.adapter import mount_teams
+
+        mounts.append(mount_teams(settings, core, store, token_provider_factory=token_provider_factory))
+    return mounts
+
+
+def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClient | None = None,
+            token_provider_factory: TokenProviderFactory | None = None) -> FastAPI:
+    """The web app of `beslut serve`: the platforms configured in ``settings``. ``slack_client`` and
+    ``token_provider_factory`` replace the Slack Web API client and the Bot Connector token source (tests)."""
+    from bot.web import create_app
+
+    return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory))
+
+
+# --- the digest --------------------------------------------------------------------------------------
+def digest_targets(settings: Settings, store: Store, channel: str | None = None) -> list[tuple[Publisher, str]]:
+    """Where the digest goes: BESLUT_DIGEST_CHANNEL (Slack) and BESLUT_DIGEST_TEAMS (Teams conversations).
+
+    ``channel`` (--channel) replaces them with one target: a ledger key such as "slack:C0123456789" or
+    "teams:19:…@thread.tacv2", or a bare Slack channel id.
+    """
+    if channel:
+        platform, sep, rest = channel.partition(":")
+        wanted = {platform: (rest,)} if sep and platform in ("slack", "teams") else {"slack": (channel,)}
+    else:
+        wanted = {"slack": (settings.digest_channel,) if settings.digest_channel else (),
+                  "teams": settings.digest_teams_conversations}
+    targets: list[tuple[Publisher, str]] = []
+    if wanted.get("slack"):
+        if not settings.slack_bot_token:
+            raise ConfigError("slack_missing_config", names="SLACK_BOT_TOKEN")
+        from bot.slack.publisher import SlackPublisher, web_client
+
+        publisher = SlackPublisher(web_client(settings, retries=False))
+        targets += [(publisher, c) for c in wanted["slack"]]
+    if wanted.get("teams"):
+        from bot.teams.publisher import teams_digest_targets
+
+        targets += teams_digest_targets(settings.with_(digest_teams_conversations=tuple(wanted["teams"])), store)
+    if not targets:
+        raise ConfigError("digest_no_targets")
+    return targets
+
+
+def digest_builder(settings: Settings, store: Store, tz) -> DigestBuilder:
+    """Digest hits are built by the core, so citations and source links equal the answers'."""
+    from bot.digest.builder import DigestBuilder
+
+    return DigestBuilder(store, case_core(settings, store).hit, tz)
+
+
+class Wiring:
+    """What the CLI's commands run on, built on first use from one Settings (bot/cli/ports.py)."""
+
+    def __init__(self, settings: Settings, embedder=None) -> None:
+        self.settings = settings
+        if embedder is not None:  # a test embedder instead of the model Settings names
+            self.embedder = embedder
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.store_path)
+
+    @cached_property
+    def embedder(self):
+        return load_embedder(self.settings)
+
+    def index_behind(self) -> bool:
+        return VectorIndex.saved_fingerprint(self.settings.index_dir) != self.store.fingerprint()
+
+    def update_index(self, rebuild: bool = False, progress: Callable[[int, int], None] = lambda d, t: None,
+                     ) -> UpdateStats:
+        return update_index(self.settings, self.store, self.embedder, rebuild, progress=progress)[1]
+
+    def core(self) -> Beslut:
+        return open_core(self.settings, self.embedder, self.store)
+
+    def case_core(self) -> Beslut:
+        return case_core(self.settings, self.store)
+
+    def digest_builder(self, tz) -> DigestBuilder:
+        return digest_builder(self.settings, self.store, tz)
+
+    def digest_targets(self, channel: str | None = None) -> list[tuple[Publisher, str]]:
+        return digest_targets(self.settings, self.store, channel)
+
+    def _week(self, week: str | None, now: dt.datetime):
+        from bot.digest.week import IsoWeek, previous_complete_week, zone
+
+        tz = zone(self.settings.timezone)
+        return (IsoWeek.parse(week) if week else previous_complete_week(now, tz)), tz
+
+    def digest_preview(self, week: str | None) -> Digest:
+        """``week``'s digest as it would be posted now (default: the last complete week); nothing recorded."""
+        from bot.digest.ledger import DigestLedger
+
+        now = dt.datetime.now(dt.timezone.utc)
+        iso_week, tz = self._week(week, now)
+        return self.digest_builder(tz)(iso_week, DigestLedger(self.store).last_cutoff(str(iso_week)), now)
+
+    def post_digest(self, week: str | None, channel: str | None, force: bool) -> list[DigestOutcome]:
+        """Post ``week``'s digest to the configured targets (or ``channel``) that have not had it."""
+        from bot.digest.worker import run_digest
+
+        now = dt.datetime.now(dt.timezone.utc)
+        iso_week, tz = self._week(week, now)
+        return run_digest(self.store, self.digest_builder(tz), self.digest_targets(channel), iso_week, now,
+                          self.settings.digest_post_empty, force)
+
+    def digest_worker(self) -> DigestWorker:
+        from bot.digest.week import zone
+        from bot.digest.worker import DigestWorker, parse_cron
+
+        tz = zone(self.settings.timezone)
+        trigger = parse_cron(self.settings.digest_cron, tz)
+        return DigestWorker(self.store, self.digest_builder(tz), self.digest_targets(), trigger, tz,
+                            self.settings.digest_post_empty)
+
+    def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
+        """`beslut serve`: settings checked first, then the model loads once, then the port opens."""
+        check_web_settings(self.settings, socket_mode)
+        core = open_live_core(self.settings, self.store, self.embedder)
+        if socket_mode:  # pragma: no cover - needs Slack
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(slack_bolt_app(self.settings, core, self.store),
+                              app_token=self.settings.slack_app_token).start()
+            return
+        import uvicorn
+
+        # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads.
+        uvicorn.run(web_app(self.settings, core, self.store), host=host,
+                    port=self.settings.port if port is None else port, workers=1, log_level="info",
+                    proxy_headers=True, server_header=False)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.errors import ConfigError
+from embeddings.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BUNDLED_MINUTES = PROJECT_DIR / "data" / "referater"

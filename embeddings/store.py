@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import BeslutError
+from embeddings.errors import BeslutError
 from embeddings.closed import is_closed
 from embeddings.journal import JournalNumber
-from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName, content_hash
-from embeddings.sections import clean_title
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName, content_hash
+from embeddings.ingest.sections import clean_title
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -149,8 +149,15 @@ class MeetingSummary:
     source_path: str
 
 
+def stamp(moment: dt.datetime) -> str:
+    """An aware datetime as the store writes timestamps: UTC, ISO, microseconds."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return stamp(dt.datetime.now(dt.timezone.utc))
 
 
 class Store:
@@ -338,11 +345,15 @@ class Store:
             params.append(start_time.isoformat())
         return self.punkter(where, tuple(params))
 
-    def get_by_key(self, key: tuple[str, dt.date, dt.time | None, int]) -> Punkt | None:
-        """The punkt with ``Punkt.key`` ``key`` as stored now, or None."""
-        committee, date, start, number = key
-        found = self.punkter("m.committee = ? AND m.date = ? AND COALESCE(m.start_time, '') = ? AND p.number = ?",
-                             (committee, date.isoformat(), start.isoformat() if start else "", number))
+    def get(self, uid: str) -> Punkt | None:
+        """The punkt whose ``Punkt.uid`` is ``uid``, as stored now, or None."""
+        try:
+            committee, date, start, number = uid.rsplit("|", 3)
+            key = (committee, dt.date.fromisoformat(date).isoformat(),
+                   dt.time.fromisoformat(start).isoformat() if start else "", int(number))
+        except ValueError:
+            return None
+        found = self.punkter("m.committee = ? AND m.date = ? AND COALESCE(m.start_time, '') = ? AND p.number = ?", key)
         return found[0] if found else None
 
     def by_journal(self, journal: str) -> list[Punkt]:

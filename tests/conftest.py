@@ -36,7 +36,7 @@ def seeded_home(tmp_path_factory) -> Path:
     index, built once per session. Tests use a copy: ``home``."""
     from bot.compose import open_core
     from bot.settings import Settings
-    from embeddings.ingest import ingest_paths
+    from embeddings.ingest.files import ingest_paths
     from embeddings.store import Store
     from fakes import HashingEmbedder
     from slack_fakes import EVIL_MINUTES, write_minutes

@@ -21,7 +21,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from embeddings.sections import canonical_section
+from embeddings.ingest.sections import canonical_section
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 _TITLE = re.compile(r"^(REFERAT|DAGSORDEN|PROTOKOLL?)\s+(.+?)\s+d\.\s+(\d{2}-\d{2}-\d{4})\s*$")

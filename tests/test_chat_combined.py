@@ -1,5 +1,5 @@
-"""Slack and Teams on one web app, as `beslut serve` runs it: ``create_app`` with Slack settings and
-``mounts=[mount_teams(...)]``, under uvicorn on port 0, one core on the bundled minutes, a fake Slack Web API
+"""Slack and Teams on one web app, as `beslut serve` runs it: ``bot.compose.web_app`` with Slack and Teams
+settings, under uvicorn on port 0, one core on the bundled minutes, a fake Slack Web API
 and a fake Bot Connector. Assertions are on what each fake platform received."""
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import httpx
 import jwt
 import pytest
 
-from bot import cli, messages
-from bot.cmd_chat import check_web_settings
+from bot import compose as cli
+from bot.compose import check_web_settings, web_app
+from bot.core import messages
 from bot.compose import open_core
-from bot.errors import BeslutError
+from embeddings.errors import BeslutError
 from bot.settings import Settings
-from bot.teams_adapter import mount_teams
-from bot.web import create_app
 from embeddings.store import Store
 from fakes import HashingEmbedder
 from slack_fakes import SECRET, TOKEN, event_body, mention, post_signed
@@ -51,8 +50,7 @@ def both_platforms(home, fake, connector, **teams):
     store = Store(settings.store_path)
     core = RecordingCore(open_core(settings, embedder=HashingEmbedder(), store=store))
     # outgoing Bot Connector tokens from the fake's token endpoint (production: MSAL), through the SDK's seam
-    mounts = [mount_teams(settings, core, store, token_provider_factory=token_provider_factory(connector))]
-    with serve(create_app(settings, core, store, mounts=mounts)) as url:
+    with serve(web_app(settings, core, store, token_provider_factory=token_provider_factory(connector))) as url:
         yield url, core
 
 
@@ -111,7 +109,7 @@ def test_serve_refuses_anonymous_teams_with_an_app_id_before_the_model_loads(tmp
 
     with pytest.raises(BeslutError) as e:
         check_web_settings(Settings.from_env(env), socket_mode=False)
-    assert e.value.code == "teams_anonymous_with_credentials" and e.value.user_message == expected
+    assert e.value.code == "teams_anonymous_with_credentials" and messages.user_message(e.value) == expected
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.compose import main
 
 from conftest import BUNDLED, PROJECT
 from fakes import tiny_sentence_transformer

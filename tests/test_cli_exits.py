@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
-from bot.cli import BROKEN_PIPE_EXIT, build_parser, main
-from bot.errors import ConfigError
+from bot.cli.main import BROKEN_PIPE_EXIT, build_parser
+from bot.compose import main
+from embeddings.errors import ConfigError
 from bot.settings import Settings
+from bot.core import messages
 
 from conftest import PROJECT
 
@@ -75,7 +77,7 @@ def test_a_model_that_cannot_be_loaded_is_a_configuration_error(capsys, monkeypa
 def test_settings_raise_config_errors_for_what_the_environment_got_wrong():
     with pytest.raises(ConfigError) as e:
         Settings.from_env({"BESLUT_TODAY": "2024-02-30"})
-    assert e.value.exit_code == 2 and "BESLUT_TODAY '2024-02-30'" in e.value.user_message
+    assert e.value.exit_code == 2 and "BESLUT_TODAY '2024-02-30'" in messages.user_message(e.value)
     assert Settings.from_env({"PORT": "8080", "BESLUT_TODAY": "2024-09-11"}).port == 8080
 
 
@@ -107,7 +109,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly_with_141(tmp_path, a
     os.close(read_end)  # the reader is gone before beslut writes a byte
     env = {**os.environ, "BESLUT_HOME": str(tmp_path / "home")}
     try:
-        proc = subprocess.run([sys.executable, "-m", "bot.cli", *argv], stdout=write_end, stderr=subprocess.PIPE,
+        proc = subprocess.run([sys.executable, "-m", "bot", *argv], stdout=write_end, stderr=subprocess.PIPE,
                               env=env, cwd=PROJECT, timeout=120)
     finally:
         os.close(write_end)

@@ -16,18 +16,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import cli
-from bot.compose import open_core, update_index
-from bot.digest import DigestBuilder, IsoWeek
-from bot.presentation import digest_reply
-from bot.render_text import answer_json, answer_text, timeline_json, timeline_text
+from bot import compose as cli
+from bot.compose import open_core, update_index, web_app
+from bot.digest.builder import DigestBuilder
+from bot.digest.week import IsoWeek
+from bot.core.reply import digest_reply
+from bot.cli.render import answer_json, answer_text, timeline_json, timeline_text
 from bot.settings import Settings
-from bot.teams_adapter import mount_teams
-from bot.web import create_app
 from embeddings.closed import closed_line, closed_title
-from embeddings.ingest import ingest_paths
-from embeddings.models import Meeting, Minutes, Punkt, Section, SectionName
-from embeddings.search import Mode
+from embeddings.ingest.files import ingest_paths
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.search.retriever import Mode
 from embeddings.store import MIGRATIONS, Store
 from fakes import HashingEmbedder
 from pdf_fixtures import render_minutes
@@ -223,7 +222,7 @@ def test_slack_and_teams_never_show_closed_text(closed_home, fake, connector):
                         teams_allow_anonymous=True, today=dt.date(2024, 9, 20))
     store = Store(settings.store_path)
     core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with serve(create_app(settings, core, store, mounts=[mount_teams(settings, core, store)])) as url:
+    with serve(web_app(settings, core, store)) as url:
         for i, q in enumerate(QUESTIONS):
             body = event_body(dm(q, ts=f"1726000001.00010{i}"), event_id=f"EvClosed{i}")
             assert post_signed(f"{url}/slack/events", body, "application/json")[0] == 200

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from bot import messages
+from bot.core import messages
 from bot.compose import open_core
-from bot.presentation import answer_reply
-from bot.render_text import answer_json, answer_text
+from bot.core.reply import answer_reply
+from bot.cli.render import answer_json, answer_text
 from bot.settings import Settings
-from bot.web import create_app
-from embeddings.ingest import ingest_paths
+from bot.compose import web_app
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from fakes import HashingEmbedder
 from slack_fakes import SECRET, TOKEN, LiveServer, all_text, event_body, mention, post_signed
@@ -86,7 +86,7 @@ def test_slack_says_nothing_was_found_rather_than_zero_punkter(settings, fake):
     publish(settings, OPEN)
     store = Store(settings.store_path)
     core = open_core(settings.with_(slack_api_url=fake.url), embedder=HashingEmbedder(), store=store)
-    with LiveServer(create_app(settings.with_(slack_api_url=fake.url), core, store)) as server:
+    with LiveServer(web_app(settings.with_(slack_api_url=fake.url), core, store)) as server:
         publish(settings, CLOSED)  # after the web process loaded its index
         status, _, _ = post_signed(server.url + "/slack/events", event_body(mention(QUESTION)), "application/json")
         assert status == 200

@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from bot import messages
-from bot.cmd_chat import digest_builder
-from bot.digest import IsoWeek, previous_complete_week
-from bot.errors import BeslutError
-from bot.ledger import DigestLedger, Status
-from bot.presentation import digest_reply
+from bot.core import messages
+from bot.compose import digest_builder
+from bot.digest.week import IsoWeek, previous_complete_week
+from embeddings.errors import BeslutError
+from bot.core.results import DigestStatus
+from bot.digest.ledger import DigestLedger
+from bot.core.reply import digest_reply
 from bot.settings import Settings
-from bot.slack_publisher import SlackPublisher, web_client
-from bot.worker import run_digest
-from embeddings.ingest import ingest_paths
+from bot.slack.publisher import SlackPublisher, web_client
+from bot.digest.worker import run_digest
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from slack_fakes import all_text, write_minutes
@@ -45,7 +46,7 @@ def test_iso_week_edges():
 def test_invalid_weeks_are_a_danish_error(text):
     with pytest.raises(BeslutError) as e:
         IsoWeek.parse(text)
-    assert e.value.code == "digest_week_invalid" and "2024-W37" in e.value.user_message
+    assert e.value.code == "digest_week_invalid" and "2024-W37" in messages.user_message(e.value)
 
 
 def test_previous_complete_week_is_judged_in_copenhagen_time():
@@ -89,7 +90,7 @@ def test_digest_posted_to_slack_shows_the_weeks_decisions(bundled_store, fake):
     publisher = SlackPublisher(web_client(settings.with_(slack_bot_token="xoxb-t", slack_api_url=fake.url), False))
     (outcome,) = run_digest(store, digest_builder(settings, store, CPH), [(publisher, "C9")], IsoWeek(2024, 37),
                             cph(2024, 9, 16, 8))
-    assert (outcome.channel, outcome.status, outcome.items) == ("slack:C9", Status.POSTED, 8)
+    assert (outcome.channel, outcome.status, outcome.items) == ("slack:C9", DigestStatus.POSTED, 8)
     (msg,) = fake.bodies("/chat.postMessage")
     shown = all_text(msg)
     assert msg["channel"] == "C9" and "uge 2024-W37" in msg["text"]
@@ -137,16 +138,16 @@ def test_late_minutes_appear_once_in_the_next_digest(tmp_path, fake):
 
     with time_machine.travel(cph(2024, 9, 10, 12), tick=False):
         ingest_paths(store, [early])  # the archive: never "late" in the first digest
-    assert [o.status for o in run("2024-W37", 2024, 9, 16, 8)] == [Status.EMPTY]
+    assert [o.status for o in run("2024-W37", 2024, 9, 16, 8)] == [DigestStatus.EMPTY]
     with time_machine.travel(cph(2024, 9, 17, 10), tick=False):
         ingest_paths(store, [late])  # the 11 September minutes arrive a week late
-    assert [o.status for o in run("2024-W38", 2024, 9, 23, 8)] == [Status.POSTED]
+    assert [o.status for o in run("2024-W38", 2024, 9, 23, 8)] == [DigestStatus.POSTED]
     (msg,) = fake.bodies("/chat.postMessage")
     shown = all_text(msg)
     assert "uge 2024-W38" in msg["text"] and "83.02.00-A00-1-23" in shown
     assert shown.count(messages.LATE_NOTE) == 8
     assert "2021" not in json.dumps(_citations(msg)) and "2022" not in json.dumps(_citations(msg))
-    assert [o.status for o in run("2024-W39", 2024, 9, 30, 8)] == [Status.EMPTY]  # not repeated
+    assert [o.status for o in run("2024-W39", 2024, 9, 30, 8)] == [DigestStatus.EMPTY]  # not repeated
     assert fake.count("/chat.postMessage") == 1
     assert [(r.week, r.status) for r in DigestLedger(store).rows()] == [
-        ("2024-W37", Status.EMPTY), ("2024-W38", Status.POSTED), ("2024-W39", Status.EMPTY)]
+        ("2024-W37", DigestStatus.EMPTY), ("2024-W38", DigestStatus.POSTED), ("2024-W39", DigestStatus.EMPTY)]

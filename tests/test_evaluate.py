@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers import Answer, Hit
-from bot.evaluate import Question, load_questions, metrics, run
+from bot.core.results import Answer, Hit
+from bot.core.evaluate import Question, load_questions, metrics, run
 
 from conftest import PROJECT
 

@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from bot.errors import BeslutError
-from embeddings.chunking import chunk_punkt
-from embeddings.models import Section, SectionName
-from embeddings.parse_text import parse_text
-from embeddings.vector_index import VectorIndex, build_or_update
+from embeddings.errors import BeslutError
+from embeddings.dense.chunking import chunk_punkt
+from embeddings.minutes import Section, SectionName
+from embeddings.ingest.text import parse_text
+from embeddings.dense.vector_index import VectorIndex, build_or_update
+from bot.core import messages
 
 from conftest import BUNDLED
 from fakes import HashingEmbedder
@@ -69,7 +70,7 @@ def test_an_index_from_another_model_is_a_clear_error(built, tmp_path):
     built[0].save(tmp_path / "index")
     with pytest.raises(BeslutError) as e:
         VectorIndex.load(tmp_path / "index", "intfloat/multilingual-e5-small")
-    assert e.value.code == "index_model_mismatch" and "beslut index --rebuild" in e.value.user_message
+    assert e.value.code == "index_model_mismatch" and "beslut index --rebuild" in messages.user_message(e.value)
 
 
 def test_a_damaged_index_is_a_clear_error(built, tmp_path):
@@ -77,7 +78,7 @@ def test_a_damaged_index_is_a_clear_error(built, tmp_path):
     (tmp_path / "index" / "faiss.index").write_bytes(b"garbage")
     with pytest.raises(BeslutError) as e:
         VectorIndex.load(tmp_path / "index", HashingEmbedder.model_id)
-    assert e.value.code == "index_corrupt" and "beslut index --rebuild" in e.value.user_message
+    assert e.value.code == "index_corrupt" and "beslut index --rebuild" in messages.user_message(e.value)
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -101,8 +102,8 @@ def test_update_embeds_only_new_or_changed_punkter(built, punkter):
     assert emb.documents == len(chunk_punkt(changed))
     fresh, _ = build_or_update(updated, HashingEmbedder(), "fp2")
     qv = HashingEmbedder().encode_queries(["sygefravær"])[0]
-    assert sorted((round(s, 5), r.punkt_key) for s, r in new.search(qv, 8)) == \
-        sorted((round(s, 5), r.punkt_key) for s, r in fresh.search(qv, 8))
+    assert sorted((round(s, 5), r.uid) for s, r in new.search(qv, 8)) == \
+        sorted((round(s, 5), r.uid) for s, r in fresh.search(qv, 8))
 
 
 def test_progress_reports_embedded_chunks_up_to_the_total(punkter):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from embeddings.ingest import Status, ingest_paths
+from bot.compose import main
+from embeddings.ingest.files import FileStatus, ingest_paths
 from embeddings.store import Store
 
 from conftest import BUNDLED, PROJECT
@@ -30,10 +30,10 @@ def store(tmp_path):
 
 def test_bundled_minutes(store):
     report = ingest_paths(store, [BUNDLED])
-    assert report.count(Status.NEW) == 5 and not report.failed
+    assert report.count(FileStatus.NEW) == 5 and not report.failed
     assert (report.meetings, report.punkter) == (5, 36)
     again = ingest_paths(store, [BUNDLED])
-    assert again.count(Status.UNCHANGED) == 5 and not again.changed_anything
+    assert again.count(FileStatus.UNCHANGED) == 5 and not again.changed_anything
 
 
 def test_changed_file_replaces_its_meeting(store, tmp_path):
@@ -44,7 +44,7 @@ def test_changed_file_replaces_its_meeting(store, tmp_path):
     src.write_text(text.replace("Chefforum besluttede, at beslutningen fra ØU om telefontider",
                                 "Chefforum besluttede, at beslutningen fra Økonomiudvalget om telefontider"), encoding="utf-8")
     report = ingest_paths(store, [src])
-    assert report.outcomes[0].status is Status.CHANGED and report.punkter == 8
+    assert report.outcomes[0].status is FileStatus.CHANGED and report.punkter == 8
     (p,) = store.by_journal("83.02.00-A00-1-23")
     assert "fra Økonomiudvalget om telefontider" in p.decision
 
@@ -125,7 +125,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path):
         (folder / f"m{i:03d}.txt").write_text(src, encoding="utf-8")
     env = {**os.environ, "BESLUT_HOME": str(tmp_path / "home")}
     db = tmp_path / "home" / "beslut.db"
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "ingest", "--no-index", str(folder)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ingest", "--no-index", str(folder)], env=env,
                             cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     killed = False
@@ -148,7 +148,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path):
     expected = {str((folder / f"m{i:03d}.txt").resolve()): [5, 7, 9, 7, 8][i % 5] for i in range(n_files)}
     for m in store.meetings():
         assert m.punkter == expected[m.source_path], m.source_path
-    rerun = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--no-index", str(folder)], env=env,
+    rerun = subprocess.run([sys.executable, "-m", "bot", "ingest", "--no-index", str(folder)], env=env,
                            cwd=PROJECT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert Store(db).counts()[0] == n_files and Store(db).integrity_problems() == []

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from embeddings.ingest import Status, ingest_paths
+from bot.compose import main
+from bot.core.messages import user_message
+from embeddings.ingest.files import FileStatus, ingest_paths
 from embeddings.store import Store
 
 from conftest import BUNDLED, PROJECT
@@ -92,7 +93,7 @@ def test_a_fifo_or_device_given_by_name_is_refused_without_waiting_for_a_writer(
     good.write_text(SEPT, encoding="utf-8")
     env = {**os.environ, "BESLUT_HOME": str(tmp_path / "home")}
     # A process of its own: before the fix, opening the FIFO blocks for ever (the timeout turns that into a failure).
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--no-index", str(fifo), os.devnull, str(good)],
+    r = subprocess.run([sys.executable, "-m", "bot", "ingest", "--no-index", str(fifo), os.devnull, str(good)],
                        env=env, cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"{fifo}: filen er en navngivet pipe (FIFO), ikke en almindelig fil" in r.stderr
@@ -109,8 +110,8 @@ def test_special_files_in_a_folder_are_skipped_with_a_message(tmp_path, capsys):
     sock.bind(str(folder / "s"))
     try:
         report = ingest_paths(Store(tmp_path / "b.db"), [folder])
-        assert [o.status for o in report.outcomes] == [Status.NEW]
-        assert report.skipped == (
+        assert [o.status for o in report.outcomes] == [FileStatus.NEW]
+        assert tuple(user_message(e) for e in report.skipped) == (
             f"{folder / 'pipe.txt'}: springes over: filen er en navngivet pipe (FIFO), ikke en almindelig fil: "
             "beslut læser kun almindelige filer",
             f"{folder / 's'}: springes over: filen er en socket, ikke en almindelig fil: beslut læser kun "

@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 
 from bot.compose import open_core, update_index
-from bot.live_core import LiveCore
+from bot.core.live import LiveCore
 from bot.settings import Settings
-from embeddings.ingest import ingest_paths
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 
 from conftest import BUNDLED
@@ -65,7 +65,7 @@ def test_a_stale_index_keeps_the_previous_snapshot_and_says_why(tmp_path, caplog
     settings, store, embedder, clock, live = setup(tmp_path)
     ingest_new(tmp_path, store)  # ingest --no-index: the index on disk is behind the store
     clock.now = 31
-    with caplog.at_level(logging.WARNING, logger="bot.live_core"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.live"):
         assert live.ask("hvad besluttede vi om telefontider?").hits  # still answered
         live.wait_for_reload(10)
     assert "index_stale" in caplog.text

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import InputError
-from embeddings.html_text import html_to_text
-from embeddings.ingest import ingest_paths
-from embeddings.models import Minutes, SectionName
-from embeddings.parse_json import parse_firstagenda_json, section_heading
+from embeddings.errors import InputError
+from embeddings.ingest.html_text import html_to_text
+from embeddings.ingest.files import ingest_paths
+from embeddings.minutes import Minutes, SectionName
+from embeddings.ingest.firstagenda import parse_firstagenda_json, section_heading
 from embeddings.store import Store
+from bot.core import messages
 
 from conftest import SHARED
 
@@ -88,9 +89,9 @@ def test_section_text_is_clean(greve):
     for m in greve.values():
         for p in m.punkter:
             for s in p.sections:
-                assert s.text and s.text == s.text.strip(), (p.id, s.heading)
+                assert s.text and s.text == s.text.strip(), (p.ref, s.heading)
                 assert "\n\n\n" not in s.text and "\xa0" not in s.text and "&nbsp;" not in s.text
-                assert "<" not in s.text or "</" not in s.text, (p.id, s.heading)  # no markup left behind
+                assert "<" not in s.text or "</" not in s.text, (p.ref, s.heading)  # no markup left behind
 
 
 # --- pinned punkter -------------------------------------------------------------------------------------
@@ -235,50 +236,50 @@ def small_doc(greve_dir) -> dict:
 def errors_for(doc: object) -> InputError:
     with pytest.raises(InputError) as e:
         parse(json.dumps(doc).encode(), "greve/møde.json")
-    assert e.value.user_message.startswith("greve/møde.json")
+    assert messages.user_message(e.value).startswith("greve/møde.json")
     return e.value
 
 
 def test_invalid_json_names_file_line_and_column(greve_dir):
     with pytest.raises(InputError) as e:
         parse('{"Udvalg": {"Navn": "ØU"},\n  "Moede": }'.encode(), "greve/møde.json")
-    assert (e.value.code, e.value.user_message) == (
+    assert (e.value.code, messages.user_message(e.value)) == (
         "json_invalid", "greve/møde.json: ugyldig JSON: linje 2, kolonne 12 (Expecting value)")
     data = next(greve_dir.glob("*.json")).read_bytes()
     with pytest.raises(InputError) as e:
         parse(data[: len(data) // 2], "greve/afkortet.json")
     assert e.value.code == "json_invalid"
-    assert e.value.user_message.startswith("greve/afkortet.json: ugyldig JSON: linje")
+    assert messages.user_message(e.value).startswith("greve/afkortet.json: ugyldig JSON: linje")
     with pytest.raises(InputError) as e:
         parse('{"Udvalg": {"Navn": "æ"}}'.encode("cp1252"), "cp1252.json")
-    assert e.value.user_message == "cp1252.json: ugyldig JSON: filen er ikke UTF-8 (byte 21)"
+    assert messages.user_message(e.value) == "cp1252.json: ugyldig JSON: filen er ikke UTF-8 (byte 21)"
 
 
 def test_other_shapes_say_what_is_wrong(small_doc):
     doc = copy.deepcopy(small_doc)
     del doc["Udvalg"]["Navn"]
     e = errors_for(doc)
-    assert (e.code, e.user_message) == (
+    assert (e.code, messages.user_message(e)) == (
         "json_shape", "greve/møde.json: JSON-filen har ikke FirstAgenda-formen: mangler Udvalg.Navn")
 
-    assert errors_for([small_doc]).user_message.endswith("filen skal indeholde ét JSON-objekt (et møde), men "
+    assert messages.user_message(errors_for([small_doc])).endswith("filen skal indeholde ét JSON-objekt (et møde), men "
                                                         "indeholder en liste")
     doc = copy.deepcopy(small_doc)
     doc["Dagsordenpunkter"] = "1, 2, 3"
-    assert errors_for(doc).user_message.endswith("Dagsordenpunkter skal være en liste, men er en tekst")
+    assert messages.user_message(errors_for(doc)).endswith("Dagsordenpunkter skal være en liste, men er en tekst")
     doc = copy.deepcopy(small_doc)
     doc["Moede"]["Dato"] = "11-09-2024"
-    assert errors_for(doc).user_message.endswith("Moede.Dato er ikke et tidspunkt som 2024-09-11T09:00:00+02:00: "
+    assert messages.user_message(errors_for(doc)).endswith("Moede.Dato er ikke et tidspunkt som 2024-09-11T09:00:00+02:00: "
                                                  "'11-09-2024'")
     doc = copy.deepcopy(small_doc)
     doc["Dagsordenpunkter"][1]["Punktnummer"] = "2a"
     e = errors_for(doc)
-    assert e.user_message.endswith("Dagsordenpunkter[1].Punktnummer er ikke et punktnummer: '2a'")
+    assert messages.user_message(e).endswith("Dagsordenpunkter[1].Punktnummer er ikke et punktnummer: '2a'")
     doc = copy.deepcopy(small_doc)
     doc["Dagsordenpunkter"][0]["Bilag"] = [{"Navn": 7}]
     e = errors_for(doc)
     assert e.punkt == int(small_doc["Dagsordenpunkter"][0]["Punktnummer"])
-    assert e.user_message.endswith(f"punkt {e.punkt}: JSON-filen har ikke FirstAgenda-formen: "
+    assert messages.user_message(e).endswith(f"punkt {e.punkt}: JSON-filen har ikke FirstAgenda-formen: "
                                    "Dagsordenpunkter[0].Bilag[0].Navn skal være en tekst, men er et tal")
 
 
@@ -288,7 +289,7 @@ def test_duplicate_punkt_number_is_an_error(small_doc):
     number = int(doc["Dagsordenpunkter"][0]["Punktnummer"])
     e = errors_for(doc)
     assert (e.code, e.punkt) == ("json_duplicate_punkt", number)
-    assert e.user_message == (f"greve/møde.json, punkt {number}: punkt nummer {number} forekommer to gange "
+    assert messages.user_message(e) == (f"greve/møde.json, punkt {number}: punkt nummer {number} forekommer to gange "
                               f"(Dagsordenpunkter nr. 1 og nr. {len(doc['Dagsordenpunkter'])})")
 
 
@@ -316,7 +317,7 @@ def test_no_mutation_raises_anything_but_input_error(small_doc):
             try:
                 parse(json.dumps(doc).encode())
             except InputError as e:
-                assert e.user_message.startswith("møde.json")
+                assert messages.user_message(e).startswith("møde.json")
             tried += 1
     assert tried > 500
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import InputError
-from embeddings.parse_pdf import parse_pdf, pdf_text
-from embeddings.parse_text import parse_text
-from embeddings.sources import Format, parse_source, read_source
+from embeddings.errors import InputError
+from embeddings.ingest.pdf import parse_pdf, pdf_text
+from embeddings.ingest.text import parse_text
+from embeddings.ingest.sources import Format, parse_source, read_source
+from bot.core import messages
 
 from conftest import BUNDLED
 from pdf_fixtures import (LAYOUTS, TIGHT_LAYOUTS, fonts_available, helvetica_width, image_only_pdf, raw_pdf,
@@ -143,14 +144,14 @@ def assert_input_error(data: bytes, code: str, path: str = "referat.pdf") -> Inp
     with pytest.raises(InputError) as e:
         parse_pdf(data, path, "sha")
     assert e.value.code == code
-    assert e.value.user_message.startswith(path + ": ")
+    assert messages.user_message(e.value).startswith(path + ": ")
     return e.value
 
 
 def test_truncated_pdf_is_broken(pdfs):
     data = pdfs["chefforum-2021-01-21.md"].read_bytes()
     err = assert_input_error(data[: len(data) // 2], "pdf_broken")
-    assert "afkortet" in err.user_message
+    assert "afkortet" in messages.user_message(err)
 
 
 def test_random_bytes_after_a_pdf_signature_are_broken():
@@ -169,7 +170,7 @@ def test_damaged_compressed_page_content_is_broken_not_half_read():
     damaged = bytearray(good)
     damaged[(start + good.index(b"endstream")) // 2] ^= 0xFF  # PDFium alone: 9 of 40 lines, no error
     err = assert_input_error(bytes(damaged), "pdf_broken")
-    assert "komprimeret" in err.user_message
+    assert "komprimeret" in messages.user_message(err)
 
 
 def test_scanned_pdf_without_text_says_so():
@@ -186,7 +187,7 @@ def test_password_protected_pdf_says_so():
     pdf.set_font("helvetica", size=12)
     pdf.cell(text="REFERAT Chefforum d. 11-09-2024")
     err = assert_input_error(bytes(pdf.output()), "pdf_encrypted")
-    assert "adgangskode" in err.user_message
+    assert "adgangskode" in messages.user_message(err)
 
 
 def test_pdf_with_owner_password_only_is_read():

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from bot.errors import InputError
-from embeddings.models import SectionName
-from embeddings.parse_text import parse_text
+from embeddings.errors import InputError
+from embeddings.minutes import SectionName
+from embeddings.ingest.text import parse_text
+from bot.core import messages
 
 from conftest import BUNDLED, PROJECT
 
@@ -32,7 +33,7 @@ def summary(minutes) -> list[dict]:
         for s in p.sections:
             w = s.text.split()
             secs.append([s.name.value, " ".join(w[:3]), " ".join(w[-3:])])
-        out.append({"id": p.id, "title": p.title, "time_slot": p.time_slot,
+        out.append({"id": p.ref, "title": p.title, "time_slot": p.time_slot,
                     "journal": p.journal.raw if p.journal else None, "sections": secs})
     return out
 
@@ -163,4 +164,4 @@ def test_bad_input_names_file_line_and_punkt(text, code, where):
     with pytest.raises(InputError) as e:
         parse_text(text, "brev.txt")
     assert e.value.code == code
-    assert e.value.user_message.startswith(where)
+    assert messages.user_message(e.value).startswith(where)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers import Digest, DigestMeeting, Hit
-from bot.presentation import digest_reply, first_line
+from bot.core.results import Digest, DigestMeeting, Hit
+from bot.core.reply import digest_reply, first_line
 
 TELEFON = ("Chefforum drøftede, at der var tre forskellige grupperinger i forhold til telefontider.\n\n"
            "Chefforum besluttede, at beslutningen fra ØU om telefontider gælder for gruppe 1) ansatte på "
@@ -35,7 +35,7 @@ def test_digest_lists_each_decision_with_its_citation_and_marks_late_minutes():
 
 
 def test_help_is_recognised_the_same_way_on_every_platform():
-    from bot.presentation import wants_help
+    from bot.core.reply import wants_help
 
     assert all(wants_help(t) for t in ["", "  ", "hjælp", "Hjælp!", "/hjælp", "help", "?", "hjaelp."])
     assert not any(wants_help(t) for t in ["hjælp med telefontider", "83.02", "sag"])

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from embeddings.query_filters import parse_filters
+from embeddings.search.query_filters import parse_filters
 
 TODAY = dt.date(2026, 11, 23)
 D = dt.date

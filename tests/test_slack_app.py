@@ -12,10 +12,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot import messages
-from bot.compose import open_core
+from bot.core import messages
+from bot.compose import open_core, web_app
 from bot.settings import Settings
-from bot.web import create_app
 from embeddings.store import Store
 from fakes import HashingEmbedder
 from slack_fakes import (SECRET, TOKEN, LiveServer, all_text, dm, event_body, mention, post_signed, slash_body,
@@ -55,7 +54,7 @@ def serving(home, fake, wrap=None, **changes):
                         slack_api_url=fake.url).with_(**changes)
     store = Store(settings.store_path)
     core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with LiveServer(create_app(settings, wrap(core) if wrap else core, store)) as server:
+    with LiveServer(web_app(settings, wrap(core) if wrap else core, store)) as server:
         yield server.url + "/slack/events"
 
 

@@ -6,10 +6,10 @@ import re
 
 from hypothesis import given, settings as hsettings, strategies as st
 
-from bot import messages
-from bot.answers import Answer, Hit
-from bot.presentation import Item, Reply, answer_reply
-from bot.slack_blocks import (FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, escape, link, pieces, text_message,
+from bot.core import messages
+from bot.core.results import Answer, Hit
+from bot.core.reply import Item, Reply, answer_reply
+from bot.slack.blocks import (FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, escape, link, pieces, text_message,
                               to_messages)
 from slack_fakes import text_objects
 

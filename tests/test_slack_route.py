@@ -13,12 +13,12 @@ import urllib.parse
 
 from slack_bolt import BoltRequest
 
-from bot import slack_logs
-from bot.ledger import SeenEvents
+from bot.slack import logs as slack_logs
+from bot.slack.seen_events import SeenEvents
 from bot.settings import Settings
-from bot.slack_app import build_slack_app
-from bot.slack_publisher import web_client
-from bot.web import MAX_SLACK_BODY, signed_by_slack
+from bot.slack.app import build_slack_app
+from bot.slack.publisher import web_client
+from bot.slack.route import MAX_SLACK_BODY, signed_by_slack
 from embeddings.store import Store
 from slack_fakes import (SECRET, TOKEN, all_text, event_body, mention, post, post_signed, post_stream, signed_headers,
                          slash_body)

@@ -14,25 +14,21 @@ import urllib.request
 
 import pytest
 
-from bot import messages
+from bot.core import messages
 from bot.settings import Settings
-from embeddings.ingest import ingest_paths
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED, PROJECT
 from slack_fakes import SECRET, TOKEN, FakeSlack, event_body, mention, post, post_signed, post_stream
 
-# serve_http with the test embedder: the same uvicorn process `beslut serve` runs, without the model load.
+# `beslut serve` with the test embedder: the same uvicorn process `beslut serve` runs, without the model load.
 SERVE_WITH_TEST_EMBEDDER = """
 import sys
 sys.path.insert(0, "tests")
-from bot.cmd_chat import serve_http
-from bot.compose import open_core
+from bot.compose import Wiring
 from bot.settings import Settings
-from embeddings.store import Store
 from fakes import HashingEmbedder
-settings = Settings.from_env()
-store = Store(settings.store_path)
-serve_http(settings, open_core(settings, embedder=HashingEmbedder(), store=store), store, "127.0.0.1", int(sys.argv[1]))
+Wiring(Settings.from_env(), embedder=HashingEmbedder()).serve("127.0.0.1", int(sys.argv[1]), socket_mode=False)
 """
 
 
@@ -52,7 +48,7 @@ def free_port() -> int:
 
 
 def beslut(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=PROJECT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT, env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -191,7 +187,7 @@ def test_beslut_serve_with_the_real_model(tmp_path, fake):
                     SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
     assert beslut("ingest", env=env, timeout=900).returncode == 0
     try:
-        msg, _ = _serve_and_mention(["-m", "bot.cli", "serve", "--port"], env, fake, 300)
+        msg, _ = _serve_and_mention(["-m", "bot", "serve", "--port"], env, fake, 300)
     finally:
         shutil.rmtree(models, ignore_errors=True)
     blocks = json.dumps(msg["blocks"], ensure_ascii=False)
@@ -213,13 +209,12 @@ def test_manifest_creates_the_app_the_code_expects():
 
 def test_one_app_serves_slack_and_teams_without_app_wide_auth(tmp_path):
     """Teams mounts its own route (JWT on that route only); Slack's signed requests still get through."""
-    from bot.cmd_chat import web_mounts
-    from bot.web import create_app
+    from bot.compose import web_app
     from slack_fakes import LiveServer
 
     settings = Settings(home=tmp_path, slack_bot_token=TOKEN, slack_signing_secret=SECRET, teams_allow_anonymous=True)
     store = Store(settings.store_path)
-    app = create_app(settings, None, store, mounts=web_mounts(settings, None, store))
+    app = web_app(settings, None, store)
     assert {"/slack/events", "/api/messages", "/healthz"} <= {r.path for r in app.routes}
     with LiveServer(app) as server:
         body = json.dumps({"type": "url_verification", "challenge": "c-9"})

@@ -7,10 +7,11 @@ import sqlite3
 
 import pytest
 
-from bot.errors import BeslutError
+from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber
-from embeddings.models import EXAMPLE_MEETING, EXAMPLE_PUNKT, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import EXAMPLE_MEETING, EXAMPLE_PUNKT, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.store import MIGRATIONS, Store
+from bot.core import messages
 
 
 def minutes(date=dt.date(2024, 9, 11), committee="Chefforum", titles=("Telefontider", "Tidsregistrering"),
@@ -79,7 +80,7 @@ def test_failed_write_leaves_store_unchanged(store):
 def test_lookups(store):
     store.replace_minutes(minutes(), "a", "a")
     store.replace_minutes(minutes(dt.date(2021, 3, 17), titles=("Gammel",)), "b", "b")
-    assert [p.id for p in store.by_journal("83.02.00-A00-1-23")] == ["2021-03-17#1", "2024-09-11#1"]
+    assert [p.ref for p in store.by_journal("83.02.00-A00-1-23")] == ["2021-03-17#1", "2024-09-11#1"]
     assert len(store.by_kle_prefix("83.02")) == 3
     assert store.by_kle_prefix("83.0_") == []  # LIKE wildcards are literal
     assert store.get_punkt(dt.date(2024, 9, 11), 2, "chefforum")[0].title == "Tidsregistrering"
@@ -106,7 +107,7 @@ def test_migrations_apply_in_order_and_newer_store_is_refused(tmp_path):
     s.close()
     with pytest.raises(BeslutError) as e:
         Store(path)
-    assert e.value.code == "store_newer" and str(path) in e.value.user_message
+    assert e.value.code == "store_newer" and str(path) in messages.user_message(e.value)
 
 
 def test_wal_mode(store):
@@ -123,7 +124,7 @@ def test_two_meetings_of_one_committee_on_one_day_are_kept_apart(store):
     assert store.counts() == (2, 3)
     assert sorted(p.title for p in store.get_punkt(dt.date(2024, 9, 11), 1)) == ["Ekstraordinært", "Ordinært"]
     (p,) = store.get_punkt(dt.date(2024, 9, 11), 1, start_time=dt.time(17, 15))
-    assert store.get_by_key(p.key) == p and p.title == "Ekstraordinært"
+    assert store.get(p.uid) == p and p.title == "Ekstraordinært"
     store.replace_minutes(late, "/src/ordinaer.txt", "o2")  # the same meeting from another file replaces it
     assert store.counts() == (2, 3)
 

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot import messages
+from bot.core import messages
 from bot.compose import open_core
 from bot.settings import Settings
-from bot.teams_adapter import add_teams_routes
-from embeddings.ingest import ingest_paths
+from bot.teams.adapter import add_teams_routes
+from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
@@ -159,11 +159,10 @@ def test_markdown_and_mentions_in_minutes_arrive_inert(tmp_path, connector):
 
 
 def test_mounts_into_the_shared_web_app(seeded, connector):
-    from bot.teams_adapter import mount_teams
-    from bot.web import create_app
+    from bot.compose import web_app
 
     core, store = seeded
-    app = create_app(ANON, core, store, mounts=[mount_teams(ANON, core, store)])
+    app = web_app(ANON, core, store)
     with serve(app) as url:
         assert httpx.get(f"{url}/healthz").status_code == 200
         r = httpx.post(f"{url}/api/messages", json=message("sag 83.02.00-A00-1-23", connector.url), timeout=30)

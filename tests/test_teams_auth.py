@@ -8,12 +8,13 @@ import jwt
 import pytest
 from fastapi import FastAPI
 
-from bot.answers import Answer, CaseTimeline
-from bot.errors import BeslutError
+from bot.core.results import Answer, CaseTimeline
+from embeddings.errors import BeslutError
 from bot.settings import Settings
-from bot.teams_adapter import add_teams_routes, auth_configuration, mount_teams
-from bot.teams_publisher import TeamsPublisher
+from bot.teams.adapter import add_teams_routes, auth_configuration, mount_teams
+from bot.teams.publisher import TeamsPublisher
 from embeddings.store import Store
+from bot.core import messages
 from teams_fakes import APP_ID, TENANT, message, serve
 
 PRODUCTION = Settings(teams_app_id=APP_ID, teams_app_password="hemmeligt", teams_tenant_id=TENANT)
@@ -62,7 +63,7 @@ def test_anonymous_mode_refuses_to_start_with_production_credentials(tmp_path):
         with pytest.raises(BeslutError) as e:
             add_teams_routes(FastAPI(), RecordingCore(), store, settings)
         assert e.value.code == "teams_anonymous_with_credentials"
-        assert "BESLUT_TEAMS_ALLOW_ANONYMOUS" in e.value.user_message and "lokal udvikling" in e.value.user_message
+        assert "BESLUT_TEAMS_ALLOW_ANONYMOUS" in messages.user_message(e.value) and "lokal udvikling" in messages.user_message(e.value)
         with pytest.raises(BeslutError):
             TeamsPublisher.from_settings(settings, store)
         with pytest.raises(BeslutError):
@@ -80,7 +81,7 @@ def test_anonymous_mode_refuses_to_start_with_production_credentials(tmp_path):
 def test_incomplete_credentials_are_a_clear_danish_error(settings, code):
     with pytest.raises(BeslutError) as e:
         auth_configuration(settings)
-    assert e.value.code == code and e.value.user_message
+    assert e.value.code == code and messages.user_message(e.value)
 
 
 def test_production_and_development_configurations(tmp_path):

@@ -6,11 +6,11 @@ import json
 
 from microsoft_agents.activity import Activity
 
-from bot import messages
-from bot.answers import Answer, CaseTimeline, Hit
-from bot.presentation import Item, Reply, answer_reply
-from bot.teams_adapter import question_text, respond
-from bot.teams_cards import MAX_CARD_BYTES, reply_activity, reply_card
+from bot.core import messages
+from bot.core.results import Answer, CaseTimeline, Hit
+from bot.core.reply import Item, Reply, answer_reply
+from bot.teams.adapter import question_text, respond
+from bot.teams.cards import MAX_CARD_BYTES, reply_activity, reply_card
 
 from teams_fakes import elements
 

@@ -13,15 +13,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot import teams_conversations
-from bot.cmd_chat import digest_builder, digest_targets
-from bot.digest import IsoWeek
-from bot.ledger import DigestLedger, Status
+from bot.teams import conversations as teams_conversations
+from bot.compose import digest_builder, digest_targets, web_app
+from bot.digest.week import IsoWeek
+from bot.core.results import DigestStatus
+from bot.digest.ledger import DigestLedger
 from bot.settings import Settings
-from bot.teams_adapter import mount_teams
-from bot.teams_publisher import teams_digest_targets
-from bot.web import create_app
-from bot.worker import run_digest
+from bot.teams.publisher import teams_digest_targets
+from bot.digest.worker import run_digest
 from embeddings.store import Store
 from fakes import NoCore
 from slack_fakes import SECRET, TOKEN, all_text
@@ -51,8 +50,7 @@ def add_bot(settings: Settings, connector: FakeBotConnector, keys) -> None:
     web = settings.with_(teams_allow_anonymous=False, teams_app_id=APP_ID, teams_app_password="hemmeligt",
                          teams_tenant_id=TENANT)
     store = Store(web.store_path)
-    mount = mount_teams(web, NoCore(), store, token_provider_factory=token_provider_factory(connector))
-    app = create_app(web, NoCore(), store, mounts=[mount])
+    app = web_app(web, NoCore(), store, token_provider_factory=token_provider_factory(connector))
     with serve(app) as url:
         r = httpx.post(f"{url}/api/messages", json=conversation_update(connector.url),
                        headers=keys.headers(connector.url), timeout=30)
@@ -81,7 +79,7 @@ def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(setti
     assert welcome["path"] == f"/v3/conversations/{GENERAL}/activities/1700000000001"
 
     (o,) = run(settings, MONDAY_0800)
-    assert (o.channel, o.target, o.status, o.items, o.already) == (TEAMS_KEY, GENERAL, Status.POSTED, 8, False)
+    assert (o.channel, o.target, o.status, o.items, o.already) == (TEAMS_KEY, GENERAL, DigestStatus.POSTED, 8, False)
     (post,) = digest_posts(connector)
     runs = card_runs(card_of(post))
     assert runs[0] == INTRO and CITATION in runs
@@ -89,9 +87,9 @@ def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(setti
 
     for now in (MONDAY_0800, WEDNESDAY):  # restarted worker, then a catch-up tick later that week
         (again,) = run(settings, now)
-        assert (again.status, again.already) == (Status.POSTED, True)
+        assert (again.status, again.already) == (DigestStatus.POSTED, True)
     assert len(digest_posts(connector)) == 1 and len(connector.received) == 2  # welcome + one digest
-    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, DigestStatus.POSTED, 8)]
 
 
 def test_two_runs_racing_post_once(settings, connector, bot_framework):
@@ -109,9 +107,9 @@ def test_two_runs_racing_post_once(settings, connector, bot_framework):
     for t in threads:
         t.join(60)
     outcomes = [o for r in results for o in r]
-    assert len(outcomes) == 2 and [o.status for o in outcomes if not o.already] == [Status.POSTED]
+    assert len(outcomes) == 2 and [o.status for o in outcomes if not o.already] == [DigestStatus.POSTED]
     assert len(digest_posts(connector)) == 1
-    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, DigestStatus.POSTED, 8)]
 
 
 def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connector, fake, bot_framework):
@@ -119,27 +117,27 @@ def test_slack_and_teams_targets_in_one_run_each_get_one_post(settings, connecto
                           digest_channel="C9")
     add_bot(both, connector, bot_framework)
     outcomes = run(both, MONDAY_0800, targets=digest_targets)  # the worker's own target list
-    assert [(o.channel, o.status, o.items) for o in outcomes] == [("slack:C9", Status.POSTED, 8),
-                                                                  (TEAMS_KEY, Status.POSTED, 8)]
+    assert [(o.channel, o.status, o.items) for o in outcomes] == [("slack:C9", DigestStatus.POSTED, 8),
+                                                                  (TEAMS_KEY, DigestStatus.POSTED, 8)]
     assert [o.already for o in run(both, WEDNESDAY, targets=digest_targets)] == [True, True]
     (slack_msg,) = fake.bodies("/chat.postMessage")
     assert slack_msg["channel"] == "C9" and "uge 2024-W37" in slack_msg["text"]
     assert "83.02.00-A00-1-23" in all_text(slack_msg)
     (teams_post,) = digest_posts(connector)
     assert CITATION in card_runs(card_of(teams_post))
-    assert ledger(both) == [("2024-W37", "slack:C9", Status.POSTED, 8), ("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+    assert ledger(both) == [("2024-W37", "slack:C9", DigestStatus.POSTED, 8), ("2024-W37", TEAMS_KEY, DigestStatus.POSTED, 8)]
 
 
 def test_a_503_is_uncertain_and_not_posted_again(settings, connector, bot_framework):
     add_bot(settings, connector, bot_framework)
     connector.fail_with = 503  # the connector may have posted it: never repost automatically
     (o,) = run(settings, MONDAY_0800)
-    assert o.status is Status.UNCERTAIN and len(digest_posts(connector)) == 1
+    assert o.status is DigestStatus.UNCERTAIN and len(digest_posts(connector)) == 1
     connector.fail_with = None
     (again,) = run(settings, WEDNESDAY)
-    assert (again.status, again.already) == (Status.UNCERTAIN, True)
+    assert (again.status, again.already) == (DigestStatus.UNCERTAIN, True)
     assert len(digest_posts(connector)) == 1 and len(connector.received) == 2  # welcome + the one attempt
-    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.UNCERTAIN, None)]
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, DigestStatus.UNCERTAIN, None)]
 
 
 @pytest.mark.parametrize("failure", ["refused", "connection-refused"])
@@ -150,8 +148,8 @@ def test_a_post_that_certainly_failed_is_retried_and_posted_once(settings, conne
     else:
         connector.close()  # the connector is down: the request never leaves
     (o,) = run(settings, MONDAY_0800)
-    assert o.status is Status.FAILED
-    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.FAILED, None)]
+    assert o.status is DigestStatus.FAILED
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, DigestStatus.FAILED, None)]
 
     if failure == "refused":
         connector.fail_with = None
@@ -167,4 +165,4 @@ def test_a_post_that_certainly_failed_is_retried_and_posted_once(settings, conne
     finally:
         if up is not connector:
             up.close()
-    assert ledger(settings) == [("2024-W37", TEAMS_KEY, Status.POSTED, 8)]
+    assert ledger(settings) == [("2024-W37", TEAMS_KEY, DigestStatus.POSTED, 8)]

@@ -12,14 +12,15 @@ import pytest
 from fastapi import FastAPI
 from microsoft_agents.activity import Activity
 
-from bot import messages, teams_conversations
-from bot.answers import Digest, DigestMeeting, Hit
-from bot.ledger import NotDelivered
-from bot.ports import Publisher
-from bot.presentation import digest_reply
+from bot.core import messages
+from bot.teams import conversations as teams_conversations
+from bot.core.results import Digest, DigestMeeting, Hit
+from bot.core.ports import NotDelivered
+from bot.core.ports import Publisher
+from bot.core.reply import digest_reply
 from bot.settings import Settings
-from bot.teams_adapter import add_teams_routes
-from bot.teams_publisher import TeamsPublisher, teams_digest_targets
+from bot.teams.adapter import add_teams_routes
+from bot.teams.publisher import TeamsPublisher, teams_digest_targets
 from embeddings.store import Store
 from fakes import NoCore
 from teams_fakes import (APP_ID, GENERAL, TENANT, FakeTokenProvider, card_of, card_runs, conversation_update,

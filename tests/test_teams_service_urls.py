@@ -15,14 +15,15 @@ import pytest
 from fastapi import FastAPI
 from microsoft_agents.activity import Activity
 
-from bot import messages, teams_conversations
-from bot.answers import Digest, DigestMeeting, Hit
-from bot.ledger import NotDelivered
-from bot.presentation import digest_reply
+from bot.core import messages
+from bot.teams import conversations as teams_conversations
+from bot.core.results import Digest, DigestMeeting, Hit
+from bot.core.ports import NotDelivered
+from bot.core.reply import digest_reply
 from bot.settings import TEAMS_PUBLIC_SERVICE_URLS, Settings
-from bot.teams_adapter import add_teams_routes, auth_configuration
-from bot.teams_publisher import TeamsPublisher
-from bot.teams_service_urls import ServiceUrls, is_loopback
+from bot.teams.adapter import add_teams_routes, auth_configuration
+from bot.teams.publisher import TeamsPublisher
+from bot.teams.service_urls import ServiceUrls, is_loopback
 from embeddings.store import Store
 from fakes import NoCore
 from teams_fakes import (APP_ID, GENERAL, TENANT, FakeBotConnector, conversation_update, message, non_loopback_address,

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from bot.answers import Answer, HistoryEntry, Hit
-from bot.cli import main
-from bot.render_text import answer_text, printable
+from bot.core.results import Answer, HistoryEntry, Hit
+from bot.compose import main
+from bot.cli.render import answer_text, printable
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 but newline and tab
 

@@ -1,0 +1,89 @@
+"""`beslut index`, `beslut ask`, `beslut sag`, `beslut eval`: search from the command line."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from bot.cli import render as render_text
+from bot.cli.ports import Wiring
+from bot.cli.progress import progress_bar
+from bot.core import evaluate
+from embeddings.search.retriever import Mode
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("index", help="opdatér søgeindekset (kun nye og ændrede punkter)")
+    p.add_argument("--rebuild", action="store_true", help="byg hele indekset forfra (fx efter modelskift)")
+    p.set_defaults(run=run_index)
+    p = sub.add_parser("ask", help="stil et spørgsmål: beslut ask \"hvad besluttede vi om telefontider?\"")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=3, help="antal punkter (standard 3)")
+    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_ask)
+    p = sub.add_parser("sag", help="en sags punkter på tværs af møder: beslut sag 83.02.00-A00-1-23 (eller 83.02)")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_sag)
+    p = sub.add_parser("eval", help="mål genfinding på en jsonl-fil med spørgsmål")
+    p.add_argument("file", type=Path)
+    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_eval)
+
+
+def run_index(args: argparse.Namespace, wiring: Wiring) -> int:
+    with progress_bar() as progress:
+        stats = wiring.update_index(rebuild=args.rebuild, progress=progress)
+    print(render_text.index_summary(stats))
+    return 0
+
+
+def run_ask(args: argparse.Namespace, wiring: Wiring) -> int:
+    from bot.core.service import validate_question
+
+    validate_question(args.question)  # a bad question fails before the model loads
+    answer = wiring.core().ask(args.question, k=max(1, min(args.k, 20)), mode=Mode(args.mode))
+    if args.json:
+        print(json.dumps(render_text.answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(render_text.answer_text(answer))
+    return 0
+
+
+def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
+    timeline = wiring.case_core().sag(args.query)  # a case look-up needs no model: the store answers it
+    if args.json:
+        print(json.dumps(render_text.timeline_json(timeline), ensure_ascii=False, indent=2))
+    else:
+        print(render_text.timeline_text(timeline))
+    return 0 if timeline.items else 1
+
+
+def run_eval(args: argparse.Namespace, wiring: Wiring) -> int:
+    questions = evaluate.load_questions(args.file)
+    core = wiring.core()
+    mode = Mode(args.mode)
+    core.ask("opvarmning", mode=mode)  # warm up: latency figures are for a warm process
+    outcomes = evaluate.run(questions, lambda q: core.ask(q, mode=mode))
+    m = evaluate.metrics(outcomes)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(m), ensure_ascii=False, indent=2))
+        return 0
+    for o in outcomes:
+        ok = (o.abstained if not o.question.expect else (not o.abstained and o.rank() == 1))
+        mark = "ok " if ok else ("~  " if o.rank() and not o.abstained else "MISS")
+        print(f"{mark} {o.question.q[:60]:60} expect={','.join(o.question.expect) or '-':28} "
+              f"got={','.join(o.ranked[:3]) or '-'}{' (abstained)' if o.abstained else ''}", file=sys.stderr)
+    print(f"mode={mode.value} n={m.n} R@1={m.recall_at_1:.3f} R@3={m.recall_at_3:.3f} MRR={m.mrr:.3f} "
+          f"abstention={m.abstention_accuracy:.3f} (none abstained {m.none_abstained}, "
+          f"answerable abstained {m.answerable_abstained}) p50={m.p50_ms:.0f}ms p95={m.p95_ms:.0f}ms")
+    for kind, d in m.by_kind.items():
+        answerable = sum(1 for o in outcomes if o.question.kind == kind and o.question.expect)
+        scores = (f"R@1={d['recall_at_1']:.3f} R@3={d['recall_at_3']:.3f} MRR={d['mrr']:.3f}" if answerable
+                  else f"abstained {d['abstained']}/{d['n']}")
+        print(f"  {kind:10} n={d['n']:.0f} {scores}")
+    return 0

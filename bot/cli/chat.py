@@ -1,0 +1,88 @@
+"""`beslut serve`, `beslut worker`, `beslut digest`: the chat processes (Procfile `web` and `worker`).
+
+Configuration is checked before anything slow happens (loading the model), so a missing secret is a clear
+Danish message and a non-zero exit at start-up, not a failure on the first request.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from bot.cli.ports import Wiring
+from bot.core import messages
+from bot.core.reply import digest_reply
+from bot.core.results import DigestOutcome, DigestStatus
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="start webprocessen: Slack på POST /slack/events (Procfile 'web')")
+    p.add_argument("--port", type=port_argument, help="port (standard: $PORT, ellers 3000)")
+    p.add_argument("--host", default="0.0.0.0", help="adresse (standard 0.0.0.0)")
+    p.add_argument("--socket-mode", action="store_true",
+                   help="Slack via Socket Mode uden offentlig URL (kræver SLACK_APP_TOKEN)")
+    p.set_defaults(run=run_serve)
+    p = sub.add_parser("worker", help="send ugens beslutninger efter planen (BESLUT_DIGEST_CRON, standard "
+                                      "mandag 08:00) (Procfile 'worker')")
+    p.set_defaults(run=run_worker)
+    p = sub.add_parser("digest", help="send ugens beslutninger nu: beslut digest [--week 2024-W37] [--dry-run]")
+    p.add_argument("--week", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
+    p.add_argument("--dry-run", action="store_true", help="vis beskeden uden at sende den eller skrive i loggen")
+    p.add_argument("--channel", help="Slack-kanalens id, fx C0123456789 (i stedet for BESLUT_DIGEST_CHANNEL)")
+    p.add_argument("--force", action="store_true",
+                   help="send igen, selv om loggen siger sendt eller uvist (se efter i kanalen først)")
+    p.set_defaults(run=run_digest_command)
+
+
+# --- web ---------------------------------------------------------------------------------------
+def port_argument(text: str) -> int:
+    """--port: 0-65535 (a larger number would only fail in the socket call, after the model has loaded)."""
+    if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(messages.render("port_arg_invalid", text=text))
+    return int(text)
+
+
+def run_serve(args: argparse.Namespace, wiring: Wiring) -> int:
+    wiring.serve(args.host, args.port, args.socket_mode)
+    return 0
+
+
+def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
+    settings = wiring.settings
+    worker = wiring.digest_worker()
+    print(messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
+                          targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)), file=sys.stderr)
+    worker.run_forever()
+    return 0
+
+
+def run_digest_command(args: argparse.Namespace, wiring: Wiring) -> int:
+    if args.dry_run:
+        from bot.cli.render import printable
+
+        print(printable(digest_reply(wiring.digest_preview(args.week)).fallback))
+        return 0
+    outcomes = wiring.post_digest(args.week, args.channel, args.force)
+    for o in outcomes:
+        print(outcome_line(o))
+    return 1 if any(o.status in (DigestStatus.FAILED, DigestStatus.UNCERTAIN, DigestStatus.CLAIMED) and not o.in_flight
+                    for o in outcomes) else 0
+
+
+def outcome_line(o: DigestOutcome) -> str:
+    week = o.week
+    if o.in_flight:  # another run holds the claim and is sending now: nothing to do, and never --force
+        return messages.render("digest_in_progress", channel=o.channel, week=week, claimed_at=o.claimed_at)
+    if o.status is DigestStatus.CLAIMED:  # claimed by a run that died mid-post: it may have posted
+        return messages.render("digest_interrupted", channel=o.channel, week=week, claimed_at=o.claimed_at,
+                               target=o.channel)
+    if o.status is DigestStatus.UNCERTAIN:  # a run (this or an earlier one) sent it and lost track of it
+        return messages.render("digest_uncertain", channel=o.channel, week=week, target=o.channel)
+    if o.already:
+        return messages.render("digest_already", channel=o.channel, week=week, claimed_at=o.claimed_at,
+                               status=messages.DIGEST_STATUS.get(o.status.value, o.status.value))
+    if o.status is DigestStatus.POSTED:
+        return messages.render("digest_posted", channel=o.channel, week=week, items=o.items)
+    if o.status is DigestStatus.EMPTY:
+        return messages.render("digest_empty_skipped", channel=o.channel, week=week)
+    return messages.render("digest_failed", channel=o.channel, week=week)

@@ -1,0 +1,69 @@
+"""The `beslut` console script: argument parsing, logging set-up and dispatch to subcommands.
+
+Each subcommand lives in a small module with ``register(subparsers)`` and a ``run(args, wiring)``; the
+wiring (bot/cli/ports.py) comes from the composition root, which calls ``run`` (bot/compose.py ``main``).
+Exit codes: 0 success, 1 a BeslutError (Danish message on stderr), 2 a ConfigError or bad arguments,
+130 interrupted, 141 stdout closed early by its reader (quietly, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from collections.abc import Callable
+
+from bot.cli.ports import Wiring
+from bot.core import messages
+from bot.settings import Settings
+from embeddings.errors import BeslutError
+
+COMMAND_MODULES = ("bot.cli.store", "bot.cli.answers", "bot.cli.chat")
+# Exit code when the reader of stdout went away (`beslut meetings | head -1`): 128 + SIGPIPE, what a shell
+# reports for any program stopped that way (`yes | head -1`), so `set -o pipefail` scripts see the same.
+BROKEN_PIPE_EXIT = 141
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="beslut", description="Find kommunale beslutninger i referater.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="vis log-linjer (til drift)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
+    """Parse ``argv``, read Settings from the environment, run the command on ``wiring(settings)``."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("beslut.progress").setLevel(logging.INFO)  # long runs show progress in any log
+    if not args.verbose:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+    try:
+        code = int(args.run(args, wiring(Settings.from_env())) or 0)
+        sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
+        return code
+    except BeslutError as e:  # ConfigError (exit 2) included
+        from bot.cli.render import printable  # messages may quote minutes: committee names, file names
+
+        print(f"beslut: {printable(messages.user_message(e))}", file=sys.stderr)
+        return e.exit_code
+    except BrokenPipeError:  # `beslut meetings | head -1`: the reader has what it wanted
+        _discard_stdout()
+        return BROKEN_PIPE_EXIT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what is still buffered cannot fail."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capturing output)
+        pass
+

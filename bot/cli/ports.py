@@ -1,0 +1,48 @@
+"""What the CLI's commands need from the composition root (bot/compose.py ``Wiring``), as a port."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.core.ports import Publisher
+    from bot.core.results import Digest, DigestOutcome
+    from bot.core.service import Beslut
+    from bot.settings import Settings
+    from embeddings.dense.vector_index import UpdateStats
+    from embeddings.store import Store
+
+
+class Worker(Protocol):
+    targets: list[tuple[Publisher, str]]
+
+    def run_forever(self) -> None: ...
+
+
+class Wiring(Protocol):
+    settings: Settings
+    store: Store  # opened on first use
+
+    def index_behind(self) -> bool:
+        """True when the saved index was not built from the store as it is now (or there is none)."""
+
+    def update_index(self, rebuild: bool = False, progress: Callable[[int, int], None] = ...) -> UpdateStats:
+        """Embed new and changed punkter (all with ``rebuild``); loads the model."""
+
+    def core(self) -> Beslut:
+        """The core with the model and the index, for questions."""
+
+    def case_core(self) -> Beslut:
+        """The core without a model: case look-ups, citations and source links."""
+
+    def digest_preview(self, week: str | None) -> Digest:
+        """``week``'s digest (ISO week text; None: the last complete week) as it would be posted now."""
+
+    def post_digest(self, week: str | None, channel: str | None, force: bool) -> list[DigestOutcome]:
+        """Post ``week``'s digest where it has not been posted (``channel`` instead of the configured ones)."""
+
+    def digest_worker(self) -> Worker:
+        """The scheduled digest (`beslut worker`)."""
+
+    def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
+        """Run the web process until it is stopped."""

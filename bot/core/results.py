@@ -1,0 +1,118 @@
+"""Platform-neutral results of the core: what an answer, a case timeline and a digest contain.
+
+Adapters (CLI, Slack, Teams) only render these. Every decision text here is verbatim from the store.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """Another punkt of the same case (sagsforløb), oldest first."""
+
+    committee: str
+    meeting_date: dt.date
+    item_number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One punkt as cited in an answer, a case timeline or a digest."""
+
+    committee: str
+    meeting_date: dt.date
+    item_number: int
+    title: str
+    case_number: str | None
+    decision: str | None  # the Beslutning, verbatim; None when the punkt has none
+    quote_verified: bool  # decision (or indstilling) is a substring of the stored text
+    score: float | None = None  # retrieval score (None in case timelines and digests)
+    indstilling: str | None = None  # shown, labelled as Indstilling, only when there is no decision
+    matched: tuple[str, ...] = ()  # for long decisions: the sentences that matched the question
+    why: str | None = None  # the chunk that matched, for operators (--json, logs)
+    history: tuple[HistoryEntry, ...] = ()
+    source_url: str | None = None  # built from the operator's template; always http(s)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.meeting_date.isoformat()}#{self.item_number}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a question: hits, or an honest abstention with the nearest punkter as uncertain."""
+
+    question: str
+    abstained: bool
+    hits: tuple[Hit, ...] = ()
+    uncertain: tuple[Hit, ...] = ()  # nearest punkter when abstaining, clearly labelled as uncertain
+    filters: tuple[str, ...] = ()  # Danish descriptions of filters read from the question ("i 2021")
+    preferences: tuple[str, ...] = ()  # periods preferred, not required ("gebyret i 2025")
+
+
+@dataclass(frozen=True)
+class CaseTimeline:
+    """`/sag <journalnummer eller præfiks>`: the case's punkter across meetings, oldest first."""
+
+    query: str
+    items: tuple[Hit, ...] = ()
+    is_prefix: bool = False
+
+
+@dataclass(frozen=True)
+class DigestMeeting:
+    committee: str
+    meeting_date: dt.date
+    items: tuple[Hit, ...]
+    late: bool = False  # ingested since the last digest although the meeting was earlier
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The weekly digest: decisions from meetings held in ``week`` plus late minutes."""
+
+    week: str  # ISO week, "2024-W37"
+    start: dt.date  # Monday
+    end: dt.date  # Sunday
+    meetings: tuple[DigestMeeting, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not self.meetings
+
+
+class Core(Protocol):
+    """What the chat adapters need from the core."""
+
+    def ask(self, question: str, k: int = 3) -> Answer: ...
+
+    def sag(self, query: str) -> CaseTimeline: ...
+
+
+class DigestStatus(StrEnum):
+    """A (week, channel)'s state in the digest ledger (bot/digest/ledger.py explains each)."""
+
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    EMPTY = "empty"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    """What happened to one target: ``status`` is a ledger DigestStatus; ``already`` when another run had it."""
+
+    week: str  # "2024-W37"
+    channel: str  # "slack:C123"
+    target: str  # "C123"
+    status: DigestStatus
+    items: int = 0
+    already: bool = False
+    claimed_at: str | None = None
+    in_flight: bool = False  # already claimed by another run that is still sending (not uncertain)

@@ -1,0 +1,274 @@
+"""FirstAgenda publication API JSON (``/api/agenda/dagsorden/{id}``, one meeting per file) -> Minutes.
+
+Shape read: ``Udvalg.Navn``; ``Moede.Dato`` (ISO with offset: date and local time as given), ``Moede.Sted``,
+``Moede.Moededeltagere[].Name``; ``Dagsordenpunkter[]`` with ``Punktnummer``, ``Navn``, ``SagsNummer``,
+``Felter[].Html`` and ``Bilag[].Navn``. Anything else is ignored. Bad input raises InputError naming the file
+(and the punkt): "json_invalid" for broken JSON, "json_shape" for JSON of another shape or type.
+
+Choices, from the Greve dump (373 meetings, 5,553 punkter):
+
+* Sections are split at h1-h6 elements whose text is a section heading (canonical ones from
+  ``embeddings.ingest.sections`` plus the FirstAgenda template's own, below), compared with whitespace collapsed and
+  also with all whitespace removed ("I ndstilling", "Økonomiske konsekvense r"). Other headings ("Nye
+  ruter", table captions, whole sentences set as h4) stay paragraphs of the section they stand in. A plain
+  paragraph that is only a heading ("<p><strong>Lovgrundlag</strong></p>", ~1,700 in the dump) also starts a
+  section, with the limits given at ``_NO_PLAIN_HEADINGS``.
+* Sections keep the order as written (Greve puts Beslutning before Fremstilling). Empty sections (the
+  "Fremstilling" wrapper directly followed by "Sagsprocedure") are dropped, so a near-empty punkt has few
+  or no sections; it is kept all the same. ``Bilag[].Navn`` becomes a last Bilag section, one name a line.
+* Text before the first heading: a first paragraph repeating the title is dropped; the rest is the decision
+  when the punkt has no Beslutning heading (FirstAgenda prints the decision first, from
+  ``<p class="xsltFirstParagraph">``; in the dump: the 385 "Lukket: ..." punkter, which have no headings at
+  all, and 8 others), otherwise an OTHER section.
+* Closed items follow the one rule in ``embeddings.closed`` (shared with the text parser): a marker in
+  ``Navn`` or ``Caption``, an explicit flag on the item, or a "Lukket punkt" first line of the body or a
+  section. ``IsOpen`` is false for every punkt in the dump, so it is not such a flag. In the dump the marker
+  is the title prefix "Lukket:" (385 punkter). Those punkter carry a short published decision
+  ("Orienteringen blev taget til efterretning."), but a closed item's text is never stored: they keep title,
+  date and journal number and are flagged closed.
+* Participants are the Moededeltagere who took part: ``ParticipationCancelled`` (afbud, matching the
+  "Afbud:" lines) and ``Absent`` are left out.
+* A duplicate Punktnummer is an error ("json_duplicate_punkt"); the dump has none.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import NoReturn
+
+from embeddings.errors import InputError, Reason
+from embeddings.ingest.html_text import Block, clean_line, html_blocks
+from embeddings.journal import JournalNumber, MalformedJournalNumber
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.closed import is_closed
+from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title
+
+# Section headings of the FirstAgenda template with no canonical name: kept as OTHER sections.
+_TEMPLATE_HEADINGS = ("Sagsprocedure", "Lovgrundlag", "Lovhjemmel", "Økonomiske konsekvenser", "Øvrige konsekvenser",
+                      "Kommunikation", "Tidsplan", "Høring", "Høringspligt", "Øvrige forhold", "Yderligere forhold",
+                      "Øvrig information", "Miljøvurdering")
+# Misspelt headings seen in the Greve dump -> the heading meant.
+_MISSPELT = {"Lovgrunlag": "Lovgrundlag", "Sagsprocedurer": "Sagsprocedure", "Sagfremstilling": "Sagsfremstilling"}
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+# Heading with all whitespace removed, lower case -> (section name, heading to keep).
+_KNOWN: dict[str, tuple[SectionName, str]] = {
+    **{_squash(h): (name, h[:1].upper() + h[1:]) for h, name in HEADINGS.items()},
+    **{_squash(h): (SectionName.OTHER, h) for h in _TEMPLATE_HEADINGS},
+}
+_KNOWN.update({_squash(wrong): _KNOWN[_squash(meant)] for wrong, meant in _MISSPELT.items()})
+# A plain paragraph that is only a heading ("<p><strong>Indstilling</strong></p>") starts a section too, but
+# only after a real heading, never a Beslutning and never inside Beslutning or Historik: decision text is
+# never cut short or made up by a paragraph that happens to read like a heading.
+_NO_PLAIN_HEADINGS = (SectionName.BESLUTNING, SectionName.HISTORIK)
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def section_heading(text: str) -> tuple[SectionName, str] | None:
+    """(name, heading) when ``text`` is a section heading ("Økonomiske  konsekvenser:", "I ndstilling")."""
+    flat = _EDGE_PUNCTUATION.sub("", " ".join(text.split()))
+    name = canonical_section(flat)
+    if name is not None:
+        return name, flat
+    return _KNOWN.get(_squash(flat))
+
+
+class _Shape:
+    """Typed access to the decoded JSON; anything unexpected is an InputError naming file and field."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.punkt: int | None = None
+
+    def fail(self, code: str, **params: object) -> NoReturn:
+        raise InputError("json_shape", self.path, punkt=self.punkt, reason=Reason(code, **params))
+
+    def get(self, obj: dict, key: str, field: str, kind: str, required: bool = True) -> object:
+        """``obj[key]`` checked to be a JSON ``kind`` (object, array, string); None when optional and absent/null."""
+        if key not in obj:
+            if required:
+                self.fail("json_missing", field=field)
+            return None
+        value = obj[key]
+        if value is None and not required:
+            return None
+        self.expect(value, field, kind)
+        return value
+
+    def expect(self, value: object, field: str, kind: str) -> None:
+        if _json_type(value) != kind:
+            self.fail("json_wrong_type", field=field, expected=Reason(f"json_type_{kind}"),
+                      found=Reason(f"json_type_{_json_type(value)}"))
+
+    def text(self, obj: dict, key: str, field: str, required: bool = True) -> str:
+        """A string field, whitespace collapsed; required ones must not be empty."""
+        value = clean_line(self.get(obj, key, field, "string", required) or "")
+        if required and not value:
+            self.fail("json_empty_value", field=field)
+        return value
+
+    def items(self, obj: dict, key: str, field: str, required: bool = False) -> list[tuple[str, dict]]:
+        """The objects of an array field as (field name, object); absent/null optional arrays are empty."""
+        out = []
+        for i, item in enumerate(self.get(obj, key, field, "array", required) or []):
+            self.expect(item, f"{field}[{i}]", "object")
+            out.append((f"{field}[{i}]", item))
+        return out
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "null"
+
+
+def _load(data: bytes, path: str) -> dict:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError("json_invalid", path, reason=Reason("json_not_utf8", position=e.start)) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError("json_invalid", path,
+                         reason=Reason("json_syntax", line=e.lineno, column=e.colno, detail=e.msg)) from None
+    except RecursionError:
+        raise InputError("json_invalid", path, reason=Reason("json_too_deep")) from None
+    if not isinstance(doc, dict):
+        found = Reason(f"json_type_{_json_type(doc)}")
+        raise InputError("json_shape", path, reason=Reason("json_root", found=found))
+    return doc
+
+
+def _meeting(doc: dict, shape: _Shape, path: str, sha256: str) -> Meeting:
+    udvalg = shape.get(doc, "Udvalg", "Udvalg", "object")
+    moede = shape.get(doc, "Moede", "Moede", "object")
+    raw_date = shape.text(moede, "Dato", "Moede.Dato")
+    try:
+        when = dt.datetime.fromisoformat(raw_date)
+    except ValueError:
+        shape.fail("json_bad_datetime", field="Moede.Dato", value=raw_date)
+    participants: list[str] = []
+    for field, person in shape.items(moede, "Moededeltagere", "Moede.Moededeltagere"):
+        name = shape.text(person, "Name", f"{field}.Name")
+        if not (person.get("ParticipationCancelled") is True or person.get("Absent") is True
+                or name in participants):
+            participants.append(name)
+    return Meeting(
+        committee=shape.text(udvalg, "Navn", "Udvalg.Navn"),
+        date=when.date(),
+        start_time=when.time() if "T" in raw_date or " " in raw_date else None,
+        location=shape.text(moede, "Sted", "Moede.Sted", required=False) or None,
+        participants=tuple(participants),
+        source_path=path,
+        source_sha256=sha256,
+    )
+
+
+def _number(value: object, field: str, shape: _Shape) -> int:
+    """Punktnummer as an int: 7 or "7" (0-9999; larger ones would not fit the store and are not agenda items)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,4}\s*", value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
+        return value
+    shape.fail("json_bad_number", field=field, value=value)
+
+
+def _blocks(item: dict, field: str, shape: _Shape) -> list[Block]:
+    """The paragraphs of all Felter in order; a Felt's own Navn, when set, acts as a heading."""
+    blocks: list[Block] = []
+    for felt_field, felt in shape.items(item, "Felter", f"{field}.Felter"):
+        name = shape.text(felt, "Navn", f"{felt_field}.Navn", required=False)
+        if name:
+            blocks.append(Block(name, heading=True))
+        html = shape.get(felt, "Html", f"{felt_field}.Html", "string", required=False)
+        if html is not None:
+            blocks += html_blocks(html)
+        else:
+            plain = shape.get(felt, "Tekst", f"{felt_field}.Tekst", "string", required=False) or ""
+            blocks += [Block(p) for p in (clean_line(p) for p in re.split(r"\n\s*\n", plain)) if p]
+    return blocks
+
+
+def sections_from_blocks(blocks: list[Block], title: str) -> tuple[Section, ...]:
+    """Group paragraphs into sections at section headings; see the module docstring for text before one."""
+    leading: list[str] = []
+    headed: list[tuple[SectionName, str, list[str]]] = []
+    for block in blocks:
+        found = section_heading(block.text)
+        if found is not None and not block.heading and (
+                found[0] is SectionName.BESLUTNING or not headed or headed[-1][0] in _NO_PLAIN_HEADINGS):
+            found = None
+        if found is not None:
+            headed.append((*found, []))
+        else:
+            (headed[-1][2] if headed else leading).append(block.text)
+    if leading and _squash(leading[0]) == _squash(title):
+        leading.pop(0)
+    if leading:
+        has_decision = any(name is SectionName.BESLUTNING and paras for name, _, paras in headed)
+        headed.insert(0, (SectionName.OTHER if has_decision else SectionName.BESLUTNING, "", leading))
+    return tuple(Section(name, "\n\n".join(paras), heading) for name, heading, paras in headed if paras)
+
+
+def _bilag(item: dict, field: str, shape: _Shape) -> Section | None:
+    attachments = shape.items(item, "Bilag", f"{field}.Bilag")
+    names = [n for n in (shape.text(b, "Navn", f"{f}.Navn", required=False) for f, b in attachments) if n]
+    return Section(SectionName.BILAG, "\n".join(names)) if names else None
+
+
+def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
+    if "Punktnummer" not in item:
+        shape.fail("json_missing", field=f"{field}.Punktnummer")
+    number = _number(item["Punktnummer"], f"{field}.Punktnummer", shape)
+    shape.punkt = number
+    raw_title = shape.text(item, "Navn", f"{field}.Navn")
+    title, slot = clean_title(raw_title)
+    case = shape.text(item, "SagsNummer", f"{field}.SagsNummer", required=False)
+    try:
+        journal = JournalNumber.parse(case) if case else None
+    except MalformedJournalNumber:
+        raise InputError("bad_journal", shape.path, punkt=number, text=case) from None
+    caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
+    closed = Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
+                   time_slot=slot, closed=True)  # title, date and journal number only, never its text
+    if is_closed([raw_title, caption], item=item):
+        return closed
+    blocks = _blocks(item, field, shape)
+    sections = sections_from_blocks(blocks, raw_title)
+    if is_closed([], [b.text for b in blocks[:3]] + [s.text for s in sections]):
+        return closed
+    bilag = _bilag(item, field, shape)
+    return Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
+                 sections=sections + ((bilag,) if bilag else ()), time_slot=slot)
+
+
+def parse_firstagenda_json(data: bytes, path: str, sha256: str) -> Minutes:
+    """One FirstAgenda publication-API meeting file -> its Minutes; InputError naming the file when it can't."""
+    doc = _load(data, path)
+    shape = _Shape(path)
+    meeting = _meeting(doc, shape, path, sha256)
+    punkter: list[Punkt] = []
+    first_index: dict[int, int] = {}
+    for i, (field, item) in enumerate(shape.items(doc, "Dagsordenpunkter", "Dagsordenpunkter", required=True)):
+        shape.punkt = None
+        p = _punkt(item, field, meeting, shape)
+        if p.number in first_index:
+            raise InputError("json_duplicate_punkt", path, punkt=p.number, number=p.number,
+                             first=first_index[p.number] + 1, second=i + 1)
+        first_index[p.number] = i
+        punkter.append(p)
+    return Minutes(meeting, tuple(punkter))

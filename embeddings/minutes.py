@@ -1,0 +1,169 @@
+"""Domain model: a meeting's minutes as frozen, validated dataclasses.
+
+A punkt is cited as ``YYYY-MM-DD#N`` (``Punkt.ref``, unique within a committee) and identified in the
+store and the index by ``Punkt.uid`` (committee, date, start time and number).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from embeddings.journal import JournalNumber
+
+
+class SectionName(StrEnum):
+    """Canonical section names. Parsers map every heading they meet to one of these."""
+
+    ANLEDNING = "Anledning"
+    RESUME = "Resume"
+    SAGSFREMSTILLING = "Sagsfremstilling"
+    INDSTILLING = "Indstilling"
+    BESLUTNING = "Beslutning"
+    HISTORIK = "Historik"
+    BILAG = "Bilag"
+    OTHER = "Andet"  # a heading we keep but do not recognise (the heading as written is kept)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a punkt: canonical name, the heading as written, and its text.
+
+    ``text`` is paragraphs separated by one blank line, lines inside a paragraph joined by "\\n".
+    """
+
+    name: SectionName
+    text: str
+    heading: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, SectionName):
+            object.__setattr__(self, "name", SectionName(self.name))
+        if not self.heading:
+            object.__setattr__(self, "heading", self.name.value)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One committee meeting, as stated in its minutes."""
+
+    committee: str
+    date: dt.date
+    start_time: dt.time | None = None
+    location: str | None = None
+    participants: tuple[str, ...] = ()
+    source_path: str = ""
+    source_sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.committee.strip():
+            raise ValueError("Meeting.committee is empty")
+        if not isinstance(self.date, dt.date):
+            raise TypeError("Meeting.date must be a datetime.date")
+        object.__setattr__(self, "participants", tuple(self.participants))
+
+
+@dataclass(frozen=True)
+class Punkt:
+    """One agenda item (punkt) of a meeting.
+
+    ``raw_title`` is the heading as written ("CF - Velkommen til ny leder (9.00-9.15)"); ``title`` is
+    clean ("Velkommen til ny leder"); ``time_slot`` is "9.00-9.15" or None. A closed punkt keeps only
+    title, date and journal number: its sections are always empty.
+    """
+
+    meeting: Meeting
+    number: int
+    raw_title: str
+    title: str
+    journal: JournalNumber | None = None
+    sections: tuple[Section, ...] = ()
+    time_slot: str | None = None
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.number < 0:
+            raise ValueError(f"Punkt.number must be >= 0, got {self.number}")
+        object.__setattr__(self, "sections", tuple(self.sections))
+        if self.closed and self.sections:
+            raise ValueError(f"closed punkt {self.ref} must not carry section text")
+
+    @property
+    def ref(self) -> str:
+        """``YYYY-MM-DD#N``, how people cite a punkt (`beslut show`, the question sets): unique within a
+        committee."""
+        return f"{self.meeting.date.isoformat()}#{self.number}"
+
+    @property
+    def uid(self) -> str:
+        """``committee|YYYY-MM-DD|HH:MM|N`` (time empty when unknown): unique in the store, since a committee
+        can meet twice a day (Greve's Byråd, 8 September 2025). The index keys its chunks by it."""
+        t = self.meeting.start_time
+        start = "" if t is None else t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
+        return f"{self.meeting.committee}|{self.meeting.date.isoformat()}|{start}|{self.number}"
+
+    def section(self, name: SectionName) -> Section | None:
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return None
+
+    @property
+    def decision(self) -> str | None:
+        """The Beslutning text, or None when the punkt has none (or an empty one)."""
+        s = self.section(SectionName.BESLUTNING)
+        return s.text if s and s.text.strip() else None
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of everything that is embedded; unchanged punkter are not re-embedded."""
+        return content_hash(self.title, self.journal.raw if self.journal else None, self.closed,
+                            [(s.name.value, s.heading, s.text) for s in self.sections])
+
+
+def content_hash(title: str, journal: str | None, closed: bool, sections: list[tuple[str, str, str]]) -> str:
+    """``Punkt.content_hash`` from stored columns: (name, heading, text) per section, in order."""
+    payload = json.dumps([title, journal, closed, [list(s) for s in sections]], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What a parser returns for one source file: one meeting and its punkter in order."""
+
+    meeting: Meeting
+    punkter: tuple[Punkt, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "punkter", tuple(self.punkter))
+        seen: set[int] = set()
+        for p in self.punkter:
+            if p.meeting != self.meeting:
+                raise ValueError(f"punkt {p.ref} belongs to another meeting")
+            if p.number in seen:
+                raise ValueError(f"duplicate punkt number {p.number}")
+            seen.add(p.number)
+
+
+# Example instances, next to the models (used by tests and docs).
+EXAMPLE_MEETING = Meeting(
+    committee="Chefforum",
+    date=dt.date(2024, 9, 11),
+    start_time=dt.time(9, 0),
+    location="915",
+    participants=("Henrik Harder (Kommunaldirektør)",),
+    source_path="data/referater/chefforum-2024-09-11.txt",
+)
+EXAMPLE_PUNKT = Punkt(
+    meeting=EXAMPLE_MEETING,
+    number=4,
+    raw_title="CF - Opfølgning på implementering af ens telefontider",
+    title="Opfølgning på implementering af ens telefontider",
+    journal=JournalNumber.parse("83.02.00-A00-1-23"),
+    sections=(
+        Section(SectionName.INDSTILLING, "1. at der aftales en konkret deadline for implementering"),
+        Section(SectionName.BESLUTNING, "Chefforum besluttede, at beslutningen fra ØU om telefontider gælder"),
+    ),
+)

@@ -1,0 +1,119 @@
+"""Danish date and committee filters read from a question ("i marts 2021", "fra 2022 til 2024",
+"sidste år", "i Chefforum").
+
+A committee name always restricts. A date restricts (strictly) when the question is about when something
+was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may
+belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in
+that period are only preferred and the year words stay in the query. Strict filter words are removed
+before ranking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+_MONTH = "|".join(MONTHS)
+_Y = r"((?:19|20)\d{2})"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("range", re.compile(rf"\b(?:fra|mellem|i\s+årene)\s+{_Y}\s*(?:til|og|[-–])\s*{_Y}\b", re.I)),
+    # "i marts 2021", but not a date ("pr. 30. september 2022" names a day, not a period to search)
+    ("month", re.compile(rf"(?<!\d\.\s)(?<!\d\.)\b(?:i\s+)?({_MONTH})\s+{_Y}\b", re.I)),
+    ("since", re.compile(rf"\b(?:siden|efter|fra)\s+{_Y}\b", re.I)),
+    ("before", re.compile(rf"\b(?:før|inden)\s+{_Y}\b", re.I)),
+    ("last_year", re.compile(r"\b(?:sidste\s+år|i\s+fjor|sidste\s+kalenderår)\b", re.I)),
+    ("this_year", re.compile(r"\b(?:i\s+år|dette\s+år|indeværende\s+år)\b", re.I)),
+    ("last_month", re.compile(r"\bsidste\s+måned\b", re.I)),
+    # A bare year is not a filter: it is usually part of a title ("budgetaftalen 2020 og 2021").
+    ("year", re.compile(rf"\b(?:i|år|året|i\s+året)\s+{_Y}\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class QueryFilter:
+    """Restrictions on meeting date (inclusive) and committee; empty means no restriction."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    committees: tuple[str, ...] = ()
+    descriptions: tuple[str, ...] = ()  # strict, for users: "2021", "marts 2021", "Chefforum"
+    strict_dates: bool = True  # False: meetings in the period are preferred, not required
+    preferences: tuple[str, ...] = ()  # soft, for users: "2025"
+
+    def in_period(self, date: dt.date) -> bool:
+        return not (self.date_from and date < self.date_from) and not (self.date_to and date > self.date_to)
+
+    def accepts(self, committee: str, date: dt.date) -> bool:
+        if self.strict_dates and not self.in_period(date):
+            return False
+        return not self.committees or committee in self.committees
+
+    def prefers(self, date: dt.date) -> bool:
+        return not self.strict_dates and self.in_period(date)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.committees)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+
+
+_RELATIVE = {"last_year", "this_year", "last_month"}
+# Words that make a date about the meeting: what was decided, discussed or treated then.
+_ABOUT_MEETINGS = re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|vedt[ao]g\w*|godkend\w*|behandle\w*|"
+                             r"drøftede|drøftet|møde\w*|referat\w*)\b", re.I)
+
+
+def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> tuple[QueryFilter, str]:
+    """(filter, question without the strict filter words). Only the first date expression is used."""
+    date_from = date_to = None
+    desc: list[str] = []
+    strict = True
+    rest = question
+    for kind, pattern in _PATTERNS:
+        m = pattern.search(rest)
+        if not m:
+            continue
+        g = [x for x in m.groups() if x]
+        if kind == "range":
+            a, b = sorted(int(x) for x in g)
+            date_from, date_to = dt.date(a, 1, 1), dt.date(b, 12, 31)
+            desc.append(f"{a}–{b}")
+        elif kind == "month":
+            month, year = MONTHS.index(g[0].lower()) + 1, int(g[1])
+            date_from, date_to = dt.date(year, month, 1), _month_end(year, month)
+            desc.append(f"{g[0].lower()} {year}")
+        elif kind == "since":
+            date_from = dt.date(int(g[0]), 1, 1)
+            desc.append(f"{g[0]}–")
+        elif kind == "before":
+            date_to = dt.date(int(g[0]) - 1, 12, 31)
+            desc.append(f"–{int(g[0]) - 1}")
+        elif kind in ("last_year", "this_year", "year"):
+            year = today.year - 1 if kind == "last_year" else today.year if kind == "this_year" else int(g[0])
+            date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            desc.append(str(year))
+        elif kind == "last_month":
+            first = today.replace(day=1) - dt.timedelta(days=1)
+            date_from, date_to = first.replace(day=1), first
+            desc.append(f"{MONTHS[first.month - 1]} {first.year}")
+        strict = kind in _RELATIVE or bool(_ABOUT_MEETINGS.search(question))
+        if strict:
+            rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+        break
+    preferences = () if strict else tuple(desc)
+    desc = desc if strict else []
+    found = []
+    for name in sorted(committees, key=len, reverse=True):
+        m = re.search(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", rest, re.I)
+        if m:
+            found.append(name)
+            desc.append(name)
+            rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+    rest = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip()
+    return QueryFilter(date_from, date_to, tuple(found), tuple(desc), strict, preferences), rest or question
