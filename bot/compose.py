@@ -119,7 +119,7 @@ def slack_bolt_app(settings: Settings, core: Core, store: Store, client: WebClie
     from bot.slack.publisher import web_client
     from bot.slack.seen_events import SeenEvents
 
-    return build_slack_app(core, settings, client or web_client(settings), SeenEvents(store))
+    return build_slack_app(core, settings, client or web_client(settings), SeenEvents(store.db))
 
 
 def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebClient | None = None,
@@ -233,7 +233,7 @@ class Wiring:
 
         now = dt.datetime.now(dt.timezone.utc)
         iso_week, tz = self._week(week, now)
-        return self.digest_builder(tz)(iso_week, DigestLedger(self.store).last_cutoff(str(iso_week)), now)
+        return self.digest_builder(tz)(iso_week, DigestLedger(self.store.db).last_cutoff(str(iso_week)), now)
 
     def post_digest(self, week: str | None, channel: str | None, force: bool) -> list[DigestOutcome]:
         """Post ``week``'s digest to the configured targets (or ``channel``) that have not had it."""

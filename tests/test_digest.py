@@ -149,5 +149,5 @@ def test_late_minutes_appear_once_in_the_next_digest(tmp_path, fake):
     assert "2021" not in json.dumps(_citations(msg)) and "2022" not in json.dumps(_citations(msg))
     assert [o.status for o in run("2024-W39", 2024, 9, 30, 8)] == [DigestStatus.EMPTY]  # not repeated
     assert fake.count("/chat.postMessage") == 1
-    assert [(r.week, r.status) for r in DigestLedger(store).rows()] == [
+    assert [(r.week, r.status) for r in DigestLedger(store.db).rows()] == [
         ("2024-W37", DigestStatus.EMPTY), ("2024-W38", DigestStatus.POSTED), ("2024-W39", DigestStatus.EMPTY)]

@@ -99,7 +99,7 @@ def test_worker_posts_at_0800_not_at_0759_around_dst(settings, fake, monday):
         assert w.tick() == []
     with time_machine.travel(monday, tick=False):
         (o,) = w.tick()
-    (row,) = DigestLedger(w.store).rows()
+    (row,) = DigestLedger(w.store.db).rows()
     assert o.status is DigestStatus.EMPTY and row.week == str(IsoWeek.of(monday.date()).shifted(-1))
 
 
@@ -139,7 +139,7 @@ def test_restarts_and_later_ticks_post_once(settings, fake):
         with time_machine.travel(moment, tick=False):
             worker(settings).tick()  # a new process each time
     assert fake.count("/chat.postMessage") == 1
-    (row,) = DigestLedger(Store(settings.store_path)).rows()
+    (row,) = DigestLedger(Store(settings.store_path).db).rows()
     assert (row.week, row.channel, row.status, row.items) == ("2024-W37", "slack:C9", DigestStatus.POSTED, 8)
     assert row.claimed_at == "2024-09-16T06:00:00.000000+00:00"
 
@@ -197,7 +197,7 @@ def test_a_claim_left_by_a_dead_run_is_uncertain_with_the_force_advice(settings,
     from bot.cli.chat import outcome_line
 
     store = Store(settings.store_path)
-    DigestLedger(store).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
+    DigestLedger(store.db).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
     (o,) = run_digest(store, digest_builder(settings, store, CPH), [(slack(settings), "C9")], IsoWeek(2024, 37),
                       MONDAY_0800 + dt.timedelta(hours=1))
     assert (o.status, o.already, o.in_flight) == (DigestStatus.CLAIMED, True, False)
@@ -280,7 +280,7 @@ def test_digest_dry_run_prints_and_records_nothing(settings, fake, capsys, monke
         assert cli.main(["digest", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Ugens beslutninger, uge 2024-W37") and "83.02.00-A00-1-23" in out
-    assert DigestLedger(Store(settings.store_path)).rows() == [] and fake.count("/chat.postMessage") == 0
+    assert DigestLedger(Store(settings.store_path).db).rows() == [] and fake.count("/chat.postMessage") == 0
 
 
 @pytest.mark.parametrize("argv, env, expected", [
@@ -302,7 +302,7 @@ def test_commands_refuse_bad_configuration_in_danish(tmp_path, argv, env, expect
 
 # --- the ledger itself -----------------------------------------------------------------------------
 def test_ledger_claims_once_reclaims_failed_and_force(tmp_path):
-    ledger = DigestLedger(Store(tmp_path / "s.db"))
+    ledger = DigestLedger(Store(tmp_path / "s.db").db)
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is True
     assert ledger.claim("2024-W37", "slack:C1", MONDAY_0800) is False  # claimed = in flight or died mid-post
     assert ledger.claim("2024-W37", "teams:C1", MONDAY_0800) is True  # another platform, another row
@@ -318,16 +318,16 @@ def test_ledger_claims_once_reclaims_failed_and_force(tmp_path):
 def test_seen_events_survive_a_restart_and_old_ones_are_pruned(tmp_path):
     from bot.slack.seen_events import SeenEvents
 
-    seen = SeenEvents(Store(tmp_path / "s.db"))
+    seen = SeenEvents(Store(tmp_path / "s.db").db)
     assert seen.first_time("Ev1") and not seen.first_time("Ev1")
     assert seen.first_time("EvOld", dt.datetime.now(UTC) - dt.timedelta(days=3))
-    again = SeenEvents(Store(tmp_path / "s.db"))  # a restarted process; pruning keeps two days
+    again = SeenEvents(Store(tmp_path / "s.db").db)  # a restarted process; pruning keeps two days
     assert not again.first_time("Ev1") and again.first_time("EvOld")
 
 
 def test_boot_warns_about_a_post_left_claimed_by_a_dead_worker(settings, fake, caplog):
     store = Store(settings.store_path)
-    DigestLedger(store).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
+    DigestLedger(store.db).claim("2024-W37", "slack:C9", MONDAY_0800)  # claimed, then the process died
     with time_machine.travel(cph(2024, 9, 16, 9), tick=False):
         (o,) = worker(settings).boot()
     assert (o.status, o.already) == (DigestStatus.CLAIMED, True) and fake.count("/chat.postMessage") == 0

@@ -112,7 +112,7 @@ def test_the_signature_is_slacks_v0_recipe_with_five_minutes_of_slack():
 def test_socket_mode_frames_reach_bolt_without_a_signature(home, fake):
     """Socket Mode has no HTTP and no signatures: the route's checks are not bolt's, so it still answers."""
     settings = Settings(home=home, slack_bot_token=TOKEN, slack_app_token="xapp-1", slack_api_url=fake.url)
-    bolt = build_slack_app(None, settings, web_client(settings), SeenEvents(Store(settings.store_path)))
+    bolt = build_slack_app(None, settings, web_client(settings), SeenEvents(Store(settings.store_path).db))
     frame = dict(urllib.parse.parse_qsl(slash_body(fake.url, "hjælp")))
     r = bolt.dispatch(BoltRequest(body=frame, mode="socket_mode"))
     assert r.status == 200 and "Sådan bruger du /sag" in json.loads(r.body)["text"]

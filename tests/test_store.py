@@ -6,11 +6,13 @@ import datetime as dt
 import sqlite3
 
 import pytest
+import sqlalchemy
 
 from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import EXAMPLE_MEETING, EXAMPLE_PUNKT, Meeting, Minutes, Punkt, Section, SectionName
-from embeddings.store import MIGRATIONS, Store
+from embeddings.store import MINUTES, Store
+from embeddings.store.legacy import MIGRATIONS as LEGACY, upgrade_legacy
 from bot.core import messages
 
 
@@ -46,10 +48,10 @@ def test_example_punkt_round_trips(store):
 
 def test_changed_file_replaces_meeting_and_keeps_first_seen(store):
     store.replace_minutes(minutes(), "/src/a.txt", "v1")
-    seen1 = dict(store.connect().execute("SELECT number, first_seen FROM punkter"))
+    seen1 = dict(sqlite3.connect(store.path).execute("SELECT number, first_seen FROM punkter"))
     assert store.replace_minutes(minutes(titles=("Telefontider", "Tidsregistrering", "Nyt punkt"),
                                          decision="Ændret."), "/src/a.txt", "v2") is True
-    rows = dict(store.connect().execute("SELECT number, first_seen FROM punkter"))
+    rows = dict(sqlite3.connect(store.path).execute("SELECT number, first_seen FROM punkter"))
     assert rows[1] == seen1[1] and rows[2] == seen1[2] and rows[3] > seen1[2]
     assert [p.decision for p in store.punkter()] == ["Ændret."] * 3
     assert store.counts() == (1, 3)
@@ -71,7 +73,7 @@ def test_failed_write_leaves_store_unchanged(store):
     # An insert failing half-way (here: a NOT NULL violation on the last punkt) rolls everything back.
     broken = dataclasses.replace(bad, punkter=bad.punkter)
     object.__setattr__(broken.punkter[-1], "raw_title", None)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
         store.replace_minutes(broken, "/src/a.txt", "a2")
     assert store.punkter() == before
     assert store.source_known("a") and not store.source_known("a2")
@@ -99,19 +101,28 @@ def test_fingerprint_follows_content(store):
     assert store.fingerprint() != one
 
 
-def test_migrations_apply_in_order_and_newer_store_is_refused(tmp_path):
+def test_a_new_store_stands_at_the_newest_revision_and_a_newer_store_is_refused(tmp_path):
     path = tmp_path / "m.db"
-    Store(path, migrations=MIGRATIONS[:1])
-    s = Store(path, migrations=MIGRATIONS + ["CREATE TABLE extra (x INTEGER)"])
-    assert s.schema_version == len(MIGRATIONS) + 1
-    s.close()
+    store = Store(path)
+    assert store.db.version(MINUTES) == MINUTES.head()
+    store.close()
+    with sqlite3.connect(path) as conn:  # a later beslut migrated it further
+        conn.execute("UPDATE beslut_minutes_version SET version_num = 'm9999'")
     with pytest.raises(BeslutError) as e:
         Store(path)
     assert e.value.code == "store_newer" and str(path) in messages.user_message(e.value)
 
 
+def test_a_pre_alembic_store_newer_than_this_version_is_refused(tmp_path):
+    path = tmp_path / "old.db"
+    upgrade_legacy(path, LEGACY + ["CREATE TABLE extra (x INTEGER)"])
+    with pytest.raises(BeslutError) as e:
+        Store(path)
+    assert e.value.code == "store_newer"
+
+
 def test_wal_mode(store):
-    assert store.connect().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_two_meetings_of_one_committee_on_one_day_are_kept_apart(store):
@@ -129,13 +140,24 @@ def test_two_meetings_of_one_committee_on_one_day_are_kept_apart(store):
     assert store.counts() == (2, 3)
 
 
-def test_migrating_a_version_2_store_keeps_its_meetings(tmp_path):
+def test_a_version_2_store_from_before_alembic_keeps_its_meetings_and_chat_state(tmp_path):
+    """Stores made by the sqlite3 migrations (PRAGMA user_version) finish that history, are stamped at the
+    first Alembic revision and migrate on; the chat tables they held are adopted by the chat state."""
     path = tmp_path / "v2.db"
-    old = Store(path, migrations=MIGRATIONS[:2])
-    old.replace_minutes(minutes(), "/src/a.txt", "a")
-    before = old.punkter()
-    old.close()
+    upgrade_legacy(path, LEGACY[:2])
+    with sqlite3.connect(path) as conn:  # what a version-2 beslut stored: one meeting, one ledger row
+        conn.execute("INSERT INTO meetings (committee, date, start_time, participants, source_path, source_sha256)"
+                     " VALUES ('Chefforum', '2024-09-11', NULL, '[\"Anne\"]', '/src/a.txt', 'a')")
+        conn.execute("INSERT INTO punkter (meeting_id, number, raw_title, title, journal, closed, content_hash,"
+                     " first_seen) VALUES (1, 1, 'CF - Telefontider', 'Telefontider', NULL, 0, 'h', 't')")
+        conn.execute("INSERT INTO sections VALUES (1, 0, 'Beslutning', 'Beslutning', 'Godkendt.')")
+        conn.execute("INSERT INTO sources VALUES ('/src/a.txt', 'a', 1, 't')")
+        conn.execute("INSERT INTO digest_ledger VALUES ('2024-W37', 'slack:C1', 'posted', 't', 't', 1)")
     new = Store(path)
-    assert new.schema_version == len(MIGRATIONS) >= 3
-    assert new.punkter() == before and new.integrity_problems() == []
-    assert new.source_known("a")
+    assert new.db.version(MINUTES) == MINUTES.head()
+    (p,) = new.punkter()
+    assert (p.title, p.decision, p.meeting.participants) == ("Telefontider", "Godkendt.", ("Anne",))
+    assert new.integrity_problems() == [] and new.source_known("a")
+    from bot.digest.ledger import DigestLedger
+
+    assert [(r.week, r.channel) for r in DigestLedger(new.db).rows()] == [("2024-W37", "slack:C1")]

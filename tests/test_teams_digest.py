@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.teams import conversations as teams_conversations
+from bot.teams.conversations import TeamsConversations
 from bot.compose import digest_builder, digest_targets, web_app
 from bot.digest.week import IsoWeek
 from bot.core.results import DigestStatus
@@ -55,7 +55,7 @@ def add_bot(settings: Settings, connector: FakeBotConnector, keys) -> None:
         r = httpx.post(f"{url}/api/messages", json=conversation_update(connector.url),
                        headers=keys.headers(connector.url), timeout=30)
     assert r.status_code in (200, 202), r.text
-    assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
+    assert [cid for cid, _, _ in TeamsConversations(store.db).all()] == [GENERAL]
 
 
 def run(settings: Settings, now: dt.datetime, targets=teams_digest_targets):
@@ -70,7 +70,7 @@ def digest_posts(connector: FakeBotConnector) -> list[dict]:
 
 
 def ledger(settings: Settings) -> list[tuple]:
-    return [(r.week, r.channel, r.status, r.items) for r in DigestLedger(Store(settings.store_path)).rows()]
+    return [(r.week, r.channel, r.status, r.items) for r in DigestLedger(Store(settings.store_path).db).rows()]
 
 
 def test_added_to_a_channel_then_the_digest_is_posted_once_across_restarts(settings, connector, bot_framework):

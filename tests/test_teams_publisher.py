@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from microsoft_agents.activity import Activity
 
 from bot.core import messages
-from bot.teams import conversations as teams_conversations
+from bot.teams.conversations import TeamsConversations
 from bot.core.results import Digest, DigestMeeting, Hit
 from bot.core.ports import NotDelivered
 from bot.core.ports import Publisher
@@ -60,7 +60,7 @@ def post_activity(store, activity, settings, connector, headers=None):
 def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector, bot_framework):
     settings = allowing(PRODUCTION, connector)
     post_activity(store, conversation_update(connector.url), settings, connector, bot_framework.headers(connector.url))
-    assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
+    assert [cid for cid, _, _ in TeamsConversations(store.db).all()] == [GENERAL]
     welcome = connector.messages()[-1]
     assert card_runs(card_of(welcome))[0] == messages.TEAMS_HELP[0]
 
@@ -78,18 +78,18 @@ def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector,
 
 def test_without_a_token_nothing_is_stored_or_forgotten(store, connector):
     post_activity(store, conversation_update(connector.url), ANON, connector)  # anonymous development mode
-    assert teams_conversations.conversations(store) == []
+    assert TeamsConversations(store.db).all() == []
     assert card_runs(card_of(connector.messages()[-1]))[0] == messages.TEAMS_HELP[0]  # still welcomed
     stored_reference(store, connector)
     post_activity(store, conversation_update(connector.url, added=False), ANON, connector)
-    assert [cid for cid, _, _ in teams_conversations.conversations(store)] == [GENERAL]
+    assert [cid for cid, _, _ in TeamsConversations(store.db).all()] == [GENERAL]
 
 
 def test_removed_from_a_team_forgets_the_conversation(store, connector, bot_framework):
     settings, signed = allowing(PRODUCTION, connector), bot_framework.headers(connector.url)
     post_activity(store, conversation_update(connector.url), settings, connector, signed)
     post_activity(store, conversation_update(connector.url, added=False), settings, connector, signed)
-    assert teams_conversations.conversations(store) == []
+    assert TeamsConversations(store.db).all() == []
     with pytest.raises(NotDelivered) as e:  # certainly not posted: the ledger may retry
         TeamsPublisher.from_settings(allowing(ANON, connector), store).publish(GENERAL, digest())
     assert str(e.value) == messages.render("teams_conversation_unknown", conversation_id=GENERAL)
@@ -98,7 +98,7 @@ def test_removed_from_a_team_forgets_the_conversation(store, connector, bot_fram
 def stored_reference(store, connector_or_url):
     url = getattr(connector_or_url, "url", connector_or_url)
     act = Activity.model_validate(conversation_update(url))
-    teams_conversations.save(store, act.get_conversation_reference())
+    TeamsConversations(store.db).save(act.get_conversation_reference())
 
 
 def test_with_credentials_the_post_carries_a_token_from_the_configured_provider(store, connector):

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from microsoft_agents.activity import Activity
 
 from bot.core import messages
-from bot.teams import conversations as teams_conversations
+from bot.teams.conversations import TeamsConversations
 from bot.core.results import Digest, DigestMeeting, Hit
 from bot.core.ports import NotDelivered
 from bot.core.reply import digest_reply
@@ -67,7 +67,7 @@ def digest():
 
 
 def stored_service_url(store) -> str:
-    return teams_conversations.load(store, GENERAL).service_url
+    return TeamsConversations(store.db).load(GENERAL).service_url
 
 
 def no_tracebacks(caplog) -> bool:
@@ -98,7 +98,7 @@ def test_forged_conversation_update_then_the_digest_reaches_only_the_allowed_con
 def test_a_forged_conversation_update_alone_stores_nothing(store, connector, evil):
     r = post(store, ANON, conversation_update(evil.url), connector)
     assert r.status_code in (200, 202), r.text
-    assert teams_conversations.conversations(store) == []
+    assert TeamsConversations(store.db).all() == []
     with pytest.raises(NotDelivered):
         TeamsPublisher.from_settings(allowing(PRODUCTION, connector), store,
                                      token_provider_factory(connector)).publish(GENERAL, digest())
@@ -109,7 +109,7 @@ def test_a_forged_conversation_update_alone_stores_nothing(store, connector, evi
 def save_reference(store, service_url: str) -> None:
     """A reference as a store written before references were checked may hold it."""
     act = Activity.model_validate(conversation_update(service_url))
-    teams_conversations.save(store, act.get_conversation_reference())
+    TeamsConversations(store.db).save(act.get_conversation_reference())
 
 
 @pytest.mark.parametrize("where", ["evil", "https://smba.trafficmanager.net.evil.example/",
@@ -176,7 +176,7 @@ def test_anonymous_mode_does_not_reply_to_an_address_elsewhere(store, connector,
         for activity in (message("hjælp", elsewhere.url), conversation_update(elsewhere.url)):
             r = post(store, ANON, activity, connector)
             assert r.status_code == 403, r.text
-        assert elsewhere.received == [] and teams_conversations.conversations(store) == []
+        assert elsewhere.received == [] and TeamsConversations(store.db).all() == []
     finally:
         elsewhere.close()
     assert "serviceUrl http://" in caplog.text and "is not allowed" in caplog.text
@@ -193,7 +193,7 @@ def test_with_credentials_replies_only_go_to_allowed_service_urls(store, connect
     settings = allowing(PRODUCTION, connector)
     r = post(store, settings, conversation_update(evil.url), connector, bot_framework.headers(evil.url))
     assert r.status_code == 403, r.text  # a valid token, but loopback is not allowed with credentials
-    assert evil.received == [] and teams_conversations.conversations(store) == []
+    assert evil.received == [] and TeamsConversations(store.db).all() == []
     r = post(store, settings, message("hjælp", connector.url), connector, bot_framework.headers(connector.url))
     assert r.status_code in (200, 202), r.text
     (reply,) = connector.messages()

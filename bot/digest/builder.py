@@ -28,13 +28,10 @@ class DigestBuilder:
 
     def __call__(self, week: IsoWeek, late_since: str | None, until: dt.datetime) -> Digest:
         """The digest of ``week`` as of ``until``; ``late_since`` is the previous digest's claim time."""
-        held = self.store.punkter("m.date >= ? AND m.date <= ? AND p.closed = 0",
-                                  (week.monday.isoformat(), week.sunday.isoformat()))
+        held = self.store.held_between(week.monday, week.sunday)
         late: list[Punkt] = []
         if late_since is not None:
-            late = self.store.punkter(
-                "p.first_seen > ? AND p.first_seen <= ? AND m.date < ? AND p.closed = 0",
-                (late_since, stamp(until), week.monday.isoformat()))
+            late = self.store.first_seen_between(late_since, stamp(until), week.monday)
         meetings = _group(held, self.hit, late=False) + _group(late, self.hit, late=True)
         return Digest(str(week), week.monday, week.sunday, tuple(meetings))
 

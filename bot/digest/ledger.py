@@ -1,4 +1,4 @@
-"""Chat state kept in the store's SQLite: the digest ledger and the seen Slack events.
+"""The digest ledger: which weekly digest went to which channel (chat state, bot/state/).
 
 The ledger has one row per (ISO week, platform-qualified channel), e.g. ("2024-W37", "slack:C123"). A row
 is *claimed* inside a write transaction before anything is posted, so a restarted worker, a catch-up run and
@@ -18,8 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from bot.core.results import DigestStatus
-from embeddings.store import Store, stamp
+from bot.state import CHAT
+from bot.state.tables import digest_ledger as L
+from embeddings.db import Database, insert_or_ignore
+from embeddings.store import stamp
 
 
 @dataclass(frozen=True)
@@ -33,45 +38,47 @@ class LedgerRow:
 
 
 class DigestLedger:
-    """Claim-before-post rows in ``digest_ledger``; safe across threads, processes and restarts."""
+    """Claim-before-post rows in ``digest_ledger``; safe across threads, processes and hosts (the
+    database's primary key decides who claims)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.migrate(CHAT)
 
     def get(self, week: str, channel: str) -> LedgerRow | None:
-        r = self.store.connect().execute(
-            "SELECT week, channel, status, claimed_at, finished_at, items FROM digest_ledger"
-            " WHERE week = ? AND channel = ?", (week, channel)).fetchone()
-        return LedgerRow(r[0], r[1], DigestStatus(r[2]), r[3], r[4], r[5]) if r else None
+        with self.db.read() as conn:
+            r = conn.execute(sa.select(L).where(L.c.week == week, L.c.channel == channel)).first()
+        return _row(r) if r else None
 
     def rows(self) -> list[LedgerRow]:
-        return [LedgerRow(r[0], r[1], DigestStatus(r[2]), r[3], r[4], r[5]) for r in self.store.connect().execute(
-            "SELECT week, channel, status, claimed_at, finished_at, items FROM digest_ledger"
-            " ORDER BY week, channel")]
+        with self.db.read() as conn:
+            return [_row(r) for r in conn.execute(sa.select(L).order_by(L.c.week, L.c.channel))]
 
     def claim(self, week: str, channel: str, now: dt.datetime, force: bool = False) -> bool:
         """Claim (week, channel); True for exactly one caller. A ``failed`` row may be claimed again; any
         row may be with ``force`` (the operator checked the channel)."""
-        with self.store.transaction() as conn:
-            cur = conn.execute("INSERT OR IGNORE INTO digest_ledger (week, channel, status, claimed_at)"
-                               " VALUES (?, ?, ?, ?)", (week, channel, DigestStatus.CLAIMED.value, stamp(now)))
-            if cur.rowcount == 1:
+        with self.db.write() as conn:
+            if insert_or_ignore(conn, L, week=week, channel=channel, status=DigestStatus.CLAIMED.value,
+                                claimed_at=stamp(now)):
                 return True
-            condition = "" if force else " AND status = 'failed'"
-            cur = conn.execute("UPDATE digest_ledger SET status = ?, claimed_at = ?, finished_at = NULL,"
-                               f" items = NULL WHERE week = ? AND channel = ?{condition}",
-                               (DigestStatus.CLAIMED.value, stamp(now), week, channel))
-            return cur.rowcount == 1
+            again = sa.update(L).where(L.c.week == week, L.c.channel == channel)
+            if not force:
+                again = again.where(L.c.status == DigestStatus.FAILED.value)
+            return conn.execute(again.values(status=DigestStatus.CLAIMED.value, claimed_at=stamp(now),
+                                             finished_at=None, items=None)).rowcount == 1
 
     def finish(self, week: str, channel: str, status: DigestStatus, now: dt.datetime, items: int | None = None) -> None:
-        with self.store.transaction() as conn:
-            conn.execute("UPDATE digest_ledger SET status = ?, finished_at = ?, items = ? WHERE week = ?"
-                         " AND channel = ?", (status.value, stamp(now), items, week, channel))
+        with self.db.write() as conn:
+            conn.execute(sa.update(L).where(L.c.week == week, L.c.channel == channel)
+                         .values(status=status.value, finished_at=stamp(now), items=items))
 
     def last_cutoff(self, before_week: str) -> str | None:
         """When the latest digest of an earlier week was built (its claim time), failed ones excepted:
         minutes ingested after it are "late" for the next digest."""
-        r = self.store.connect().execute(
-            "SELECT MAX(claimed_at) FROM digest_ledger WHERE week < ? AND status != 'failed'",
-            (before_week,)).fetchone()
-        return r[0]
+        with self.db.read() as conn:
+            return conn.execute(sa.select(sa.func.max(L.c.claimed_at)).where(
+                L.c.week < before_week, L.c.status != DigestStatus.FAILED.value)).scalar()
+
+
+def _row(r) -> LedgerRow:
+    return LedgerRow(r.week, r.channel, DigestStatus(r.status), r.claimed_at, r.finished_at, r.items)

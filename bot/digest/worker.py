@@ -55,7 +55,7 @@ def run_digest(store: Store, build: Build, targets: Sequence[tuple[Publisher, st
     ``build`` is a DigestBuilder (or any function with its signature). ``force`` re-sends whatever the
     ledger says: only for an operator who checked the channel after an *uncertain* outcome.
     """
-    ledger = DigestLedger(store)
+    ledger = DigestLedger(store.db)
     w = str(week)
     outcomes: list[DigestOutcome] = []
     pending: list[tuple[Publisher, str]] = []

@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core import (AccessTokenProviderBase, AgentApplica
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from bot.core import messages
-from bot.teams import conversations as teams_conversations
+from bot.teams.conversations import TeamsConversations
 from bot.core.results import Core
 from embeddings.errors import BeslutError, ConfigError
 from bot.core.reply import Reply, answer_reply, timeline_reply, wants_help
@@ -123,6 +123,7 @@ class TeamsBot:
 
 def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
               token_provider_factory: TokenProviderFactory | None = None) -> TeamsBot:
+    conversations = TeamsConversations(store.db)
     conns = connections(auth, token_provider_factory)
     adapter = CloudAdapter(connection_manager=conns)
     options = ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False, remove_recipient_mention=True)
@@ -159,7 +160,7 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
         if any(m.id == bot_id for m in act.members_added or ()):
             kind = act.conversation.conversation_type or "personal"
             if authenticated(ctx):  # its serviceUrl is where digests will go, with the bot's token
-                cid = await asyncio.to_thread(teams_conversations.save, store, act.get_conversation_reference())
+                cid = await asyncio.to_thread(conversations.save, act.get_conversation_reference())
                 log.info("teams: added to conversation %s (%s)", cid, kind)
             else:
                 log.info("teams: added to conversation %s (%s) without a token: not stored", act.conversation.id,
@@ -178,7 +179,7 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
         if not authenticated(ctx):
             log.info("teams: %s conversation %s without a token: the store is left as it is", what, cid)
             return
-        await asyncio.to_thread(teams_conversations.delete, store, cid)
+        await asyncio.to_thread(conversations.delete, cid)
         log.info("teams: %s conversation %s", what, cid)
 
     async def ignore(ctx: TurnContext, _state: TurnState) -> None:

@@ -10,45 +10,50 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import sqlalchemy as sa
 from microsoft_agents.activity import ConversationReference
 
-from embeddings.store import Store
+from bot.state import CHAT
+from bot.state.tables import teams_conversations as T
+from embeddings.db import Database, upsert
 
 
-def save(store: Store, reference: ConversationReference) -> str:
-    """Store (or refresh) the reference for its conversation; returns the conversation id."""
-    ref = reference.model_copy(update={"activity_id": None})
-    conversation_id = ref.conversation.id
-    data = json.dumps(ref.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO teams_conversations (conversation_id, reference, added_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(conversation_id) DO UPDATE SET reference = excluded.reference",
-            (conversation_id, data, now))
-    return conversation_id
+class TeamsConversations:
+    """The repository of conversation references (table ``teams_conversations``)."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.migrate(CHAT)
 
-def delete(store: Store, conversation_id: str) -> bool:
-    with store.transaction() as conn:
-        cur = conn.execute("DELETE FROM teams_conversations WHERE conversation_id = ?", (conversation_id,))
-    return cur.rowcount > 0
+    def save(self, reference: ConversationReference) -> str:
+        """Store (or refresh) the reference for its conversation; returns the conversation id."""
+        ref = reference.model_copy(update={"activity_id": None})
+        data = json.dumps(ref.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        with self.db.write() as conn:
+            upsert(conn, T, ["conversation_id"], {"conversation_id": ref.conversation.id, "reference": data,
+                                                  "added_at": now}, update=["reference"])
+        return ref.conversation.id
 
+    def delete(self, conversation_id: str) -> bool:
+        with self.db.write() as conn:
+            return conn.execute(sa.delete(T).where(T.c.conversation_id == conversation_id)).rowcount > 0
 
-def load(store: Store, conversation_id: str) -> ConversationReference | None:
-    row = store.connect().execute(
-        "SELECT reference FROM teams_conversations WHERE conversation_id = ?", (conversation_id,)).fetchone()
-    return ConversationReference.model_validate(json.loads(row[0])) if row else None
+    def load(self, conversation_id: str) -> ConversationReference | None:
+        with self.db.read() as conn:
+            raw = conn.execute(sa.select(T.c.reference).where(T.c.conversation_id == conversation_id)).scalar()
+        return ConversationReference.model_validate(json.loads(raw)) if raw else None
 
+    def all(self) -> list[tuple[str, str, str | None]]:
+        """(conversation id, conversation type, name) of every stored conversation, oldest first.
 
-def conversations(store: Store) -> list[tuple[str, str, str | None]]:
-    """(conversation id, conversation type, name) of every stored conversation, oldest first.
-
-    For operators choosing BESLUT_DIGEST_TEAMS: a team's id is that of its General channel.
-    """
-    out = []
-    for cid, raw in store.connect().execute(
-            "SELECT conversation_id, reference FROM teams_conversations ORDER BY added_at, conversation_id"):
-        conv = json.loads(raw).get("conversation", {})
-        out.append((cid, conv.get("conversationType") or "personal", conv.get("name")))
-    return out
+        For operators choosing BESLUT_DIGEST_TEAMS: a team's id is that of its General channel.
+        """
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(T.c.conversation_id, T.c.reference)
+                                .order_by(T.c.added_at, T.c.conversation_id)).all()
+        out = []
+        for cid, raw in rows:
+            conv = json.loads(raw).get("conversation", {})
+            out.append((cid, conv.get("conversationType") or "personal", conv.get("name")))
+        return out

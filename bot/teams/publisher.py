@@ -1,7 +1,7 @@
 """The weekly digest's way into Teams: a Publisher that posts a Reply card to a stored conversation.
 
 ``publish(conversation_id, reply)`` loads the conversation reference saved when the bot was added
-(bot/teams_conversations.py), opens a proactive turn with the SDK (``continue_conversation``, which
+(bot/teams/conversations.py), opens a proactive turn with the SDK (``continue_conversation``, which
 gets the Bot Connector token from the same connection manager as the web process) and posts a new
 message with ``send_to_conversation`` at the reference's serviceUrl.
 
@@ -27,7 +27,7 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.fastapi import CloudAdapter
 
 from bot.core import messages
-from bot.teams import conversations as teams_conversations
+from bot.teams.conversations import TeamsConversations
 from bot.core.ports import NotDelivered
 from bot.core.reply import Reply
 from bot.settings import Settings
@@ -49,7 +49,7 @@ class TeamsPublisher:
     platform = "teams"
 
     def __init__(self, store: Store, adapter: CloudAdapter, app_id: str | None, service_urls: ServiceUrls) -> None:
-        self.store = store
+        self.conversations = TeamsConversations(store.db)
         self.adapter = adapter
         self.app_id = app_id  # None: anonymous development mode
         self.service_urls = service_urls  # where posts may go (no loopback exception, unlike anonymous replies)
@@ -86,7 +86,7 @@ class TeamsPublisher:
             raise error[0]
 
     async def publish_async(self, target: str, reply: Reply) -> None:
-        ref = await asyncio.to_thread(teams_conversations.load, self.store, target)
+        ref = await asyncio.to_thread(self.conversations.load, target)
         if ref is None:
             raise NotDelivered(messages.render("teams_conversation_unknown", conversation_id=target))
         if not self.service_urls.allows(ref.service_url):

@@ -1,0 +1,6 @@
+"""Alembic's entry for the chat state's migrations (run by embeddings.db.Database.migrate)."""
+from alembic import context
+
+from embeddings.db import run_migrations
+
+run_migrations(context)

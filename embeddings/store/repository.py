@@ -1,0 +1,260 @@
+"""The punkt store: meetings, punkter and their sections, one transaction per source file.
+
+Writes go through ``replace_minutes`` (a whole meeting at once) so a reader or a killed process never
+sees half a meeting. Reads return the domain dataclasses. The store owns only its own tables
+(``schema.py``) and their migrations (``migrations/``); chat state lives elsewhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from embeddings.db import Database, Migrations
+from embeddings.errors import BeslutError
+from embeddings.journal import JournalNumber
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.store.legacy import legacy_version, upgrade_legacy
+from embeddings.store.schema import meetings as M, punkter as P, sections as S, sources as SRC
+
+MINUTES = Migrations("minutes", Path(__file__).with_name("migrations"), "beslut_minutes_version")
+LEGACY_REVISION = "m0001"  # what a store made by the pre-Alembic migrations equals
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    committee: str
+    date: dt.date
+    location: str | None
+    punkter: int
+    decisions: int
+    source_path: str
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An aware datetime as the store writes timestamps: UTC, ISO, microseconds."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _now() -> str:
+    return stamp(dt.datetime.now(dt.timezone.utc))
+
+
+def open_database(where: Database | Path | str) -> Database:
+    return where if isinstance(where, Database) else Database.sqlite(Path(where))
+
+
+class Store:
+    """The minutes store on a Database (a SQLite path is opened as one). Safe for a threaded web process."""
+
+    def __init__(self, where: Database | Path | str) -> None:
+        self.db = open_database(where)
+        self._migrate()
+
+    @property
+    def path(self) -> Path | None:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def _migrate(self) -> None:
+        from alembic.util.exc import CommandError
+
+        path = self.db.path
+        if path is not None and path.exists() and legacy_version(path) and self.db.version(MINUTES) is None:
+            upgrade_legacy(path)  # a store made before Alembic: finish its own history, then adopt it
+            self.db.stamp(MINUTES, LEGACY_REVISION)
+        try:
+            self.db.migrate(MINUTES)
+        except CommandError as e:  # a revision this version does not know: the store is newer
+            raise BeslutError("store_newer", path=str(path or self.db), found=self.db.version(MINUTES),
+                              known=MINUTES.head()) from e
+
+    # --- writes ----------------------------------------------------------------------------
+    def source_known(self, sha256: str) -> bool:
+        """True when a file with this content was ingested before (from any path)."""
+        with self.db.read() as conn:
+            return conn.execute(sa.select(1).where(SRC.c.sha256 == sha256).limit(1)).first() is not None
+
+    def replace_minutes(self, minutes: Minutes, source_path: str, sha256: str) -> bool:
+        """Store one file's meeting, replacing what that file or that meeting held before, atomically.
+
+        Returns True when an earlier version was replaced. ``first_seen`` of a punkt number that
+        existed before is kept, so a corrected file does not look like new decisions.
+        """
+        m = minutes.meeting
+        start = m.start_time.isoformat() if m.start_time else None
+        with self.db.write() as conn:
+            old_ids = set(conn.execute(sa.select(SRC.c.meeting_id).where(
+                SRC.c.path == source_path, SRC.c.meeting_id.is_not(None))).scalars())
+            same = conn.execute(sa.select(M.c.id).where(
+                M.c.committee == m.committee, M.c.date == m.date.isoformat(),
+                sa.func.coalesce(M.c.start_time, "") == (start or ""))).scalar()
+            first_seen: dict[int, str] = {}
+            if same is not None:
+                old_ids.add(same)
+                first_seen = dict(conn.execute(sa.select(P.c.number, P.c.first_seen).where(P.c.meeting_id == same)).all())
+            if old_ids:
+                conn.execute(sa.delete(M).where(M.c.id.in_(old_ids)))
+            meeting_id = conn.execute(sa.insert(M).values(
+                committee=m.committee, date=m.date.isoformat(), start_time=start, location=m.location,
+                participants=json.dumps(list(m.participants), ensure_ascii=False), source_path=source_path,
+                source_sha256=sha256).returning(M.c.id)).scalar_one()
+            now = _now()
+            for p in minutes.punkter:
+                j = p.journal
+                punkt_id = conn.execute(sa.insert(P).values(
+                    meeting_id=meeting_id, number=p.number, raw_title=p.raw_title, title=p.title,
+                    time_slot=p.time_slot, journal=j.raw if j else None, kle_emne=j.emne if j else None,
+                    kle_facet=j.facet if j else None, kle_serial=j.serial if j else None,
+                    kle_year=j.year if j else None, closed=int(p.closed), content_hash=p.content_hash,
+                    first_seen=first_seen.get(p.number, now)).returning(P.c.id)).scalar_one()
+                if p.sections:
+                    conn.execute(sa.insert(S), [{"punkt_id": punkt_id, "position": i, "name": s.name.value,
+                                                 "heading": s.heading, "text": s.text}
+                                                for i, s in enumerate(p.sections)])
+            self._upsert_source(conn, source_path, sha256, meeting_id, now)
+        return bool(old_ids)
+
+    def _upsert_source(self, conn: Connection, path: str, sha256: str, meeting_id: int, now: str) -> None:
+        values = {"sha256": sha256, "meeting_id": meeting_id, "ingested_at": now}
+        if conn.execute(sa.update(SRC).where(SRC.c.path == path).values(**values)).rowcount == 0:
+            conn.execute(sa.insert(SRC).values(path=path, **values))
+
+    # --- reads -----------------------------------------------------------------------------
+    def meetings(self) -> list[MeetingSummary]:
+        decided = sa.exists().where(S.c.punkt_id == P.c.id, S.c.name == SectionName.BESLUTNING.value,
+                                    sa.func.trim(S.c.text) != "")
+        q = (sa.select(M.c.committee, M.c.date, M.c.location, M.c.source_path, sa.func.count(P.c.id),
+                       sa.func.coalesce(sa.func.sum(sa.case((decided, 1), else_=0)), 0))
+             .select_from(M.outerjoin(P, P.c.meeting_id == M.c.id))
+             .group_by(M.c.id).order_by(M.c.date, M.c.committee))
+        with self.db.read() as conn:
+            return [MeetingSummary(c, dt.date.fromisoformat(d), loc, n, dec, src)
+                    for c, d, loc, src, n, dec in conn.execute(q)]
+
+    def committees(self) -> list[str]:
+        with self.db.read() as conn:
+            return list(conn.execute(sa.select(M.c.committee).distinct().order_by(M.c.committee)).scalars())
+
+    def counts(self) -> tuple[int, int]:
+        with self.db.read() as conn:
+            return (conn.execute(sa.select(sa.func.count()).select_from(M)).scalar_one(),
+                    conn.execute(sa.select(sa.func.count()).select_from(P)).scalar_one())
+
+    def punkter(self) -> list[Punkt]:
+        """Every punkt, by meeting date, committee and number."""
+        return self._punkter()
+
+    def held_between(self, first: dt.date, last: dt.date) -> list[Punkt]:
+        """Open punkter of meetings held from ``first`` to ``last`` (inclusive)."""
+        return self._punkter(M.c.date >= first.isoformat(), M.c.date <= last.isoformat(), P.c.closed == 0)
+
+    def first_seen_between(self, after: str, until: str, held_before: dt.date) -> list[Punkt]:
+        """Open punkter first stored in (``after``, ``until``] (store timestamps) of meetings held before
+        ``held_before``: minutes that arrived late."""
+        return self._punkter(P.c.first_seen > after, P.c.first_seen <= until,
+                             M.c.date < held_before.isoformat(), P.c.closed == 0)
+
+    def get_punkt(self, date: dt.date, number: int, committee: str | None = None,
+                  start_time: dt.time | None = None) -> list[Punkt]:
+        """The punkt(er) numbered ``number`` on ``date``; several when meetings share a date."""
+        where = [M.c.date == date.isoformat(), P.c.number == number]
+        if committee:
+            where.append(sa.func.lower(M.c.committee) == committee.lower())
+        if start_time:
+            where.append(M.c.start_time == start_time.isoformat())
+        return self._punkter(*where)
+
+    def get(self, uid: str) -> Punkt | None:
+        """The punkt whose ``Punkt.uid`` is ``uid``, as stored now, or None."""
+        try:
+            committee, date, start, number = uid.rsplit("|", 3)
+            day = dt.date.fromisoformat(date).isoformat()
+            start = dt.time.fromisoformat(start).isoformat() if start else ""
+            n = int(number)
+        except ValueError:
+            return None
+        found = self._punkter(M.c.committee == committee, M.c.date == day,
+                              sa.func.coalesce(M.c.start_time, "") == start, P.c.number == n)
+        return found[0] if found else None
+
+    def by_journal(self, journal: str) -> list[Punkt]:
+        return self._punkter(P.c.journal == journal)
+
+    def by_kle_prefix(self, prefix: str) -> list[Punkt]:
+        """Punkter whose KLE number starts with ``prefix`` (``83.02`` or ``00.01.00-A00``)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self._punkter(P.c.kle_emne.is_not(None), P.c.journal.like(escaped + "%", escape="\\"),
+                             order=(P.c.journal, M.c.date, P.c.number))
+
+    def _punkter(self, *where, order=None) -> list[Punkt]:
+        q = (sa.select(P, M.c.committee, M.c.date, M.c.start_time, M.c.location, M.c.participants,
+                       M.c.source_path, M.c.source_sha256)
+             .select_from(P.join(M, M.c.id == P.c.meeting_id)).where(*where)
+             .order_by(*(order or (M.c.date, M.c.committee, P.c.number))))
+        with self.db.read() as conn:
+            rows = conn.execute(q).mappings().all()
+            if not rows:
+                return []
+            sections: dict[int, list[Section]] = {}
+            ids = [r["id"] for r in rows]
+            for i in range(0, len(ids), 900):
+                for pid, name, heading, text in conn.execute(
+                        sa.select(S.c.punkt_id, S.c.name, S.c.heading, S.c.text)
+                        .where(S.c.punkt_id.in_(ids[i:i + 900])).order_by(S.c.punkt_id, S.c.position)):
+                    sections.setdefault(pid, []).append(Section(SectionName(name), text, heading))
+        meetings: dict[int, Meeting] = {}
+        out = []
+        for r in rows:
+            meeting = meetings.get(r["meeting_id"])
+            if meeting is None:
+                meeting = meetings[r["meeting_id"]] = Meeting(
+                    committee=r["committee"], date=dt.date.fromisoformat(r["date"]),
+                    start_time=dt.time.fromisoformat(r["start_time"]) if r["start_time"] else None,
+                    location=r["location"], participants=tuple(json.loads(r["participants"])),
+                    source_path=r["source_path"], source_sha256=r["source_sha256"])
+            journal = None
+            if r["journal"]:
+                journal = JournalNumber(r["journal"], r["kle_emne"], r["kle_facet"], r["kle_serial"], r["kle_year"])
+            out.append(Punkt(meeting=meeting, number=r["number"], raw_title=r["raw_title"], title=r["title"],
+                             journal=journal, sections=tuple(sections.get(r["id"], ())),
+                             time_slot=r["time_slot"], closed=bool(r["closed"])))
+        return out
+
+    def change_token(self) -> tuple[int, str | None]:
+        """Cheap: changes whenever a source file is ingested or replaced (compare, don't interpret)."""
+        with self.db.read() as conn:
+            n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(SRC.c.ingested_at))).one()
+            return (n, last)
+
+    def fingerprint(self) -> str:
+        """A hash of every punkt's identity and content: changes whenever the index must change."""
+        h = hashlib.sha256()
+        q = (sa.select(M.c.committee, M.c.date, P.c.number, P.c.content_hash)
+             .select_from(P.join(M, M.c.id == P.c.meeting_id)).order_by(M.c.committee, M.c.date, P.c.number))
+        with self.db.read() as conn:
+            for row in conn.execute(q):
+                h.update("\x1f".join(map(str, row)).encode() + b"\n")
+        return h.hexdigest()
+
+    def integrity_problems(self) -> list[str]:
+        """Consistency checks used after crashes: orphans and meetings without a source."""
+        problems: list[str] = []
+        with self.db.read() as conn:
+            if self.db.is_sqlite:
+                problems += [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check") if r[0] != "ok"]
+                problems += [f"foreign key: {tuple(r)}" for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+            n = conn.execute(sa.select(sa.func.count()).select_from(M).where(
+                ~sa.exists().where(SRC.c.meeting_id == M.c.id))).scalar_one()
+        if n:
+            problems.append(f"{n} meetings without a source row")
+        return problems
