@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from bot.digest.worker import DigestWorker
     from bot.teams.adapter import TokenProviderFactory
     from bot.web import Mount
+    from embeddings.sync.run import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,29 @@ def open_live_core(settings: Settings, store: Store, embedder=None, interval: fl
 
     embedder = embedder or load_embedder(settings)
     return LiveCore(lambda: open_core(settings, embedder=embedder, store=store), store, interval)
+
+
+def sync_sources(settings: Settings, store: Store, sources: list[str] | None = None, since: dt.date | None = None,
+                 dry_run: bool = False, progress: Callable[[int, int], None] = lambda done, total: None,
+                 ) -> SyncReport:
+    from embeddings.sync.client import ClientOptions, SiteClient
+    from embeddings.sync.run import SyncOptions, sync
+    from embeddings.sync.site import normalise_base
+
+    if sources:
+        try:
+            sources = [normalise_base(s) for s in sources]
+        except ValueError as e:
+            raise BeslutError("sync_source_invalid", value=str(e)) from None
+    chosen = sources or list(settings.sources)
+    if not chosen:
+        raise ConfigError("sync_no_sources")
+    client = SiteClient(ClientOptions())
+    try:
+        return sync(store, chosen, client, SyncOptions(settings.today_date(), since, settings.sync_recheck_days,
+                                                       dry_run, settings.sync_concurrency), progress)
+    finally:
+        client.close()
 
 
 # --- the web process -------------------------------------------------------------------------------
@@ -211,6 +235,11 @@ class Wiring:
 
     def core(self) -> Beslut:
         return open_core(self.settings, self.embedder, self.store)
+
+    def sync(self, sources: list[str] | None = None, since: dt.date | None = None, dry_run: bool = False,
+             progress: Callable[[int, int], None] = lambda done, total: None) -> SyncReport:
+        """Fetch new and changed meetings from ``sources`` (default BESLUT_SOURCES) into the store."""
+        return sync_sources(self.settings, self.store, sources, since, dry_run, progress)
 
     def case_core(self) -> Beslut:
         return case_core(self.settings, self.store)

@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from embeddings.errors import ConfigError
 
@@ -70,6 +71,25 @@ def _source_url(value: str | None) -> str | None:
     return value
 
 
+def _sources(value: str | None) -> tuple[str, ...]:
+    """BESLUT_SOURCES: comma-separated base URLs of FirstAgenda publication sites (http(s))."""
+    out = []
+    for url in _csv(value):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError("sources_invalid", value=url)
+        out.append(url.rstrip("/"))
+    return tuple(out)
+
+
+def _count(name: str, value: str | None, default: int, least: int = 0) -> int:
+    if value is None:
+        return default
+    if not _PORT.fullmatch(value) or int(value) < least:
+        raise ConfigError("config_number_invalid", name=name, value=value, least=least)
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. See README "Configuration" for the environment variables."""
@@ -93,6 +113,11 @@ class Settings:
     digest_post_empty: bool = False
     digest_cron: str = "mon 08:00"
     timezone: str = "Europe/Copenhagen"
+    # Keeping current (`beslut sync`, and the worker on a schedule)
+    sources: tuple[str, ...] = ()  # BESLUT_SOURCES: publication sites' base URLs
+    sync_cron: str = "mon-fri 06:00"  # BESLUT_SYNC_CRON
+    sync_recheck_days: int = 60  # BESLUT_SYNC_RECHECK_DAYS: meetings this recent are fetched again
+    sync_concurrency: int = 2  # BESLUT_SYNC_CONCURRENCY: requests to one run's sites at once
     # Web process (`beslut serve`)
     port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on
     # Teams
@@ -149,6 +174,10 @@ class Settings:
             digest_post_empty=parse_bool("BESLUT_DIGEST_POST_EMPTY", get("BESLUT_DIGEST_POST_EMPTY")),
             digest_cron=get("BESLUT_DIGEST_CRON") or "mon 08:00",
             timezone=get("BESLUT_TZ") or "Europe/Copenhagen",
+            sources=_sources(get("BESLUT_SOURCES")),
+            sync_cron=get("BESLUT_SYNC_CRON") or "mon-fri 06:00",
+            sync_recheck_days=_count("BESLUT_SYNC_RECHECK_DAYS", get("BESLUT_SYNC_RECHECK_DAYS"), 60),
+            sync_concurrency=_count("BESLUT_SYNC_CONCURRENCY", get("BESLUT_SYNC_CONCURRENCY"), 2, least=1),
             port=_port(get("PORT")),
             teams_app_id=get("MICROSOFT_APP_ID"),
             teams_app_password=get("MICROSOFT_APP_PASSWORD"),

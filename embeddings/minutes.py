@@ -56,6 +56,11 @@ class Meeting:
     participants: tuple[str, ...] = ()
     source_path: str = ""
     source_sha256: str = ""
+    # Where a publication site has it (FirstAgenda: the site's base URL and the meeting's id there), and
+    # whether the site called it concluded (Afsluttet) when it was read; None for files.
+    source_url: str | None = None
+    source_id: str | None = None
+    concluded: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.committee.strip():
@@ -63,6 +68,14 @@ class Meeting:
         if not isinstance(self.date, dt.date):
             raise TypeError("Meeting.date must be a datetime.date")
         object.__setattr__(self, "participants", tuple(self.participants))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A bilag: its name as published and, from a publication site, its id there (for the link)."""
+
+    name: str
+    source_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +95,15 @@ class Punkt:
     sections: tuple[Section, ...] = ()
     time_slot: str | None = None
     closed: bool = False
+    source_id: str | None = None  # the punkt's id on its publication site (deep links)
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         if self.number < 0:
             raise ValueError(f"Punkt.number must be >= 0, got {self.number}")
         object.__setattr__(self, "sections", tuple(self.sections))
-        if self.closed and self.sections:
+        object.__setattr__(self, "attachments", tuple(self.attachments))
+        if self.closed and (self.sections or self.attachments):
             raise ValueError(f"closed punkt {self.ref} must not carry section text")
 
     @property
@@ -118,7 +134,8 @@ class Punkt:
 
     @property
     def content_hash(self) -> str:
-        """sha256 of everything that is embedded; unchanged punkter are not re-embedded."""
+        """sha256 of everything that is embedded (ids and links are not); unchanged punkter are not
+        re-embedded."""
         return content_hash(self.title, self.journal.raw if self.journal else None, self.closed,
                             [(s.name.value, s.heading, s.text) for s in self.sections])
 

@@ -251,7 +251,7 @@ def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
     """Version 3 stores kept "CF - Lukket: ..." and "(Lukket)" punkter open, text and all: opening the store
     with this version closes them, drops their text and changes their content hash (so the index drops them)."""
     path = tmp_path / "old.db"
-    old = Store(path)  # today's tables equal version 3's: fill them as the old rule did, then make it a v3 store
+    old = Store(path)  # fill today's tables as the old rule did, then make it a version 3 store
     meeting = Meeting("Chefforum", dt.date(2024, 9, 11))
     leaked = [Punkt(meeting, n, raw, raw, sections=(Section(SectionName.BESLUTNING, _BODY),))
               for n, raw in enumerate(["CF - Lukket: Personalesag", "ØU – Lukket – Køb af ejendom",
@@ -263,9 +263,12 @@ def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
     old.replace_minutes(Minutes(meeting, (*leaked, body_marked, fine)), "/src/old.txt", "sha-old")
     hashes = {p.number: p.content_hash for p in old.punkter()}
     old.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE beslut_minutes_version")
-        conn.execute("PRAGMA user_version = 3")
+    with sqlite3.connect(path) as conn:  # back to version 3's tables: what came since goes
+        for stmt in ("DROP INDEX meetings_source", "DROP TABLE attachments", "ALTER TABLE meetings DROP source_url",
+                     "ALTER TABLE meetings DROP source_id", "ALTER TABLE meetings DROP concluded",
+                     "ALTER TABLE punkter DROP source_id", "DROP TABLE beslut_minutes_version",
+                     "PRAGMA user_version = 3"):
+            conn.execute(stmt)
 
     repaired = Store(path)
     ps = {p.number: p for p in repaired.punkter()}

@@ -5,12 +5,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from bot.core.ports import Publisher
     from bot.core.results import Digest, DigestOutcome
     from bot.core.service import Beslut
     from bot.settings import Settings
     from embeddings.dense.vector_index import UpdateStats
     from embeddings.store import Store
+    from embeddings.sync.run import SyncReport
 
 
 class Worker(Protocol):
@@ -31,6 +34,10 @@ class Wiring(Protocol):
 
     def core(self) -> Beslut:
         """The core with the model and the index, for questions."""
+
+    def sync(self, sources: list[str] | None = None, since: dt.date | None = None, dry_run: bool = False,
+             progress: Callable[[int, int], None] = ...) -> SyncReport:
+        """Fetch new and changed meetings from publication sites (default BESLUT_SOURCES) into the store."""
 
     def case_core(self) -> Beslut:
         """The core without a model: case look-ups, citations and source links."""

@@ -10,7 +10,7 @@ import re
 from bot.core import messages
 from bot.core.results import Answer, CaseTimeline, Hit
 from bot.core.reply import filter_lines
-from embeddings.minutes import Punkt
+from embeddings.minutes import Punkt, SectionName
 from embeddings.store import MeetingSummary
 from embeddings.dense.vector_index import UpdateStats
 
@@ -38,8 +38,8 @@ def meeting_line(m: MeetingSummary) -> str:
     return printable(messages.meeting_line(m.committee, m.date, m.location, m.punkter, m.decisions))
 
 
-def punkt_json(p: Punkt) -> dict:
-    """Stable JSON for one punkt (documented in README)."""
+def punkt_json(p: Punkt, cited: Hit) -> dict:
+    """Stable JSON for one punkt (documented in README); ``cited`` is how the core cites it (its links)."""
     return {
         "committee": p.meeting.committee,
         "meeting_date": p.meeting.date.isoformat(),
@@ -51,18 +51,31 @@ def punkt_json(p: Punkt) -> dict:
         "closed": p.closed,
         "decision": p.decision,
         "sections": [{"name": s.name.value, "heading": s.heading, "text": s.text} for s in p.sections],
+        "source_url": cited.source_url,
+        "attachments": attachments_json(cited),
     }
 
 
-def punkt_text(p: Punkt) -> str:
+def attachments_json(h: Hit) -> list[dict]:
+    return [{"name": a.name, "url": a.url} for a in h.attachments]
+
+
+def punkt_text(p: Punkt, cited: Hit) -> str:
     head = messages.citation(p.meeting.committee, p.meeting.date, p.number, p.journal.raw if p.journal else None)
     lines = [f"{p.title}", head]
     if p.closed:
         lines.append(messages.CLOSED_PUNKT)
     for s in p.sections:
+        if s.name is SectionName.BILAG and cited.attachments:
+            continue  # listed below, with links
         lines += ["", f"== {s.heading} ==", s.text]
     if not p.closed and p.decision is None:
         lines += ["", messages.NO_DECISION]
+    if cited.attachments:
+        lines += ["", f"== {messages.ATTACHMENTS_LABEL} =="]
+        lines += [f"- {a.name}" + (f": {a.url}" if a.url else "") for a in cited.attachments]
+    if cited.source_url:
+        lines += ["", cited.source_url]
     return printable("\n".join(lines))
 
 
@@ -82,6 +95,7 @@ def hit_json(h: Hit) -> dict:
         "history": [{"committee": e.committee, "meeting_date": e.meeting_date.isoformat(),
                      "item_number": e.item_number, "title": e.title} for e in h.history],
         "source_url": h.source_url,
+        "attachments": attachments_json(h),
     }
 
 

@@ -108,7 +108,7 @@ def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
         raise BeslutError("meeting_ambiguous", ref=args.ref[-1], refs=", ".join(times))
     p = found[0]
     if args.json:
-        print(json.dumps(render_text.punkt_json(p), ensure_ascii=False, indent=2))
+        print(json.dumps(render_text.punkt_json(p, wiring.case_core().hit(p)), ensure_ascii=False, indent=2))
     else:
-        print(render_text.punkt_text(p))
+        print(render_text.punkt_text(p, wiring.case_core().hit(p)))
     return 0

@@ -119,6 +119,7 @@ MATCHED_LABEL = "Relevante sætninger"
 HISTORY_LABEL = "Sagsforløb"
 UNCERTAIN_LABEL = "Nærmeste punkter (usikre)"
 UNCERTAIN_NOTE = "Punkterne ovenfor ligner spørgsmålet, men ingen af dem ser ud til at besvare det."
+ATTACHMENTS_LABEL = "Bilag"
 LATE_NOTE = "Referatet er kommet sent (mødet var før denne uge)."
 
 
@@ -276,4 +277,31 @@ TEXT.update({
     "eval_file_unreadable": "spørgsmålsfilen {path} kan ikke læses: {reason}",
     "eval_line_invalid": "{path}, linje {line}: ikke et spørgsmål som "
                          "{{\"q\": \"hvad besluttede vi om telefontider?\", \"expect\": [\"2024-09-11#4\"]}}",
+})
+
+
+# --- keeping current from publication sites (`beslut sync`) ---
+TEXT.update({
+    "sources_invalid": "ugyldig adresse i BESLUT_SOURCES {value!r}: brug http(s)-adressen på en FirstAgenda-"
+                       "publiceringsside, fx https://dagsordener.greve.dk",
+    "sync_source_invalid": "ugyldig adresse {value!r}: brug http(s)-adressen på en FirstAgenda-publiceringsside, "
+                           "fx https://dagsordener.greve.dk",
+    "config_number_invalid": "ugyldig {name} {value!r}: brug et helt tal (mindst {least})",
+    "sync_no_sources": "ingen publiceringssider at hente fra: sæt BESLUT_SOURCES (fx https://dagsordener.greve.dk) "
+                       "eller angiv adressen: beslut sync https://dagsordener.greve.dk",
+    "sync_unreachable": "{url} kan ikke nås ({detail})",
+    "sync_timeout": "{url} svarede ikke inden for {seconds:.0f} sekunder",
+    "sync_http_status": "{url} svarede med HTTP-status {status}",
+    "sync_too_large": "svaret fra {url} er over {limit_mb} MB og blev afvist",
+    "sync_not_json": "{url} svarede ikke med JSON, men med {kind} ({size} bytes), fx en fejlside",
+    "sync_redirect_refused": "{url} viderestillede til {target}, som ikke er samme vært over http(s): ikke fulgt",
+    "sync_wrong_shape": "{url} har ikke en FirstAgenda-publiceringssides form: {reason}",
+    "sync_site_failed": "{source}: listen over møder kunne ikke hentes, så intet fra siden er ændret: {reason}",
+    "sync_meeting_failed": "{source}: mødet {meeting} kunne ikke hentes eller læses: {reason}; det prøves igen "
+                           "ved næste kørsel",
+    "sync_vanished": "{source}: mødet {meeting} er ikke længere på siden; det bliver i databasen",
+    "sync_planned": "hentes: {source} møde {meeting} ({committee}, {date})",
+    "sync_planned_none": "intet at hente: alle møder er hentet og afsluttede",
+    "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
+                    "{failed} fejlede ({requests} forespørgsler)",
 })

@@ -21,6 +21,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class AttachmentLink:
+    """A bilag as shown with a hit: its name and, when its site publishes it, an https link."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One punkt as cited in an answer, a case timeline or a digest."""
 
@@ -36,7 +44,8 @@ class Hit:
     matched: tuple[str, ...] = ()  # for long decisions: the sentences that matched the question
     why: str | None = None  # the chunk that matched, for operators (--json, logs)
     history: tuple[HistoryEntry, ...] = ()
-    source_url: str | None = None  # built from the operator's template; always http(s)
+    source_url: str | None = None  # the punkt on its publication site (https), or the operator's template
+    attachments: tuple[AttachmentLink, ...] = ()
 
     @property
     def ref(self) -> str:

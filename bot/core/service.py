@@ -10,13 +10,14 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from bot.core.results import Answer, CaseTimeline, HistoryEntry, Hit
+from bot.core.results import AttachmentLink, Answer, CaseTimeline, HistoryEntry, Hit
 from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber, is_kle_prefix, normalise
 from embeddings.search.lexical import Bm25Index
 from embeddings.minutes import Punkt, SectionName
 from embeddings.search.retriever import Mode, Retriever, Scored
 from embeddings.store import Store
+from embeddings.sync.site import attachment_link, punkt_link
 
 MAX_QUESTION_CHARS = 1000
 LONG_DECISION_CHARS = 500  # decisions longer than this also show the sentences that matched
@@ -101,7 +102,9 @@ class Beslut:
                    case_number=p.journal.raw if p.journal else None,
                    decision=decision if verified else None, quote_verified=verified,
                    indstilling=indstilling if verified else None, history=history,
-                   source_url=self._source_url(p))
+                   source_url=self._source_url(p),
+                   attachments=tuple(AttachmentLink(a.name, attachment_link(p.meeting.source_url, a.source_id))
+                                     for a in p.attachments))
 
     def _matched_sentences(self, decision: str, question: str, n: int = 2) -> tuple[str, ...]:
         wanted = set(self._stems(question))
@@ -111,6 +114,10 @@ class Beslut:
         return tuple(sentences[i] for i in best)
 
     def _source_url(self, p: Punkt) -> str | None:
+        """The punkt's page on its publication site when it came from one (https), else the template's."""
+        deep = punkt_link(p.meeting.source_url, p.meeting.source_id, p.source_id)
+        if deep:
+            return deep
         template = self.options.source_url_template
         if not template:
             return None

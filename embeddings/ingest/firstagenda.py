@@ -2,7 +2,8 @@
 
 Shape read: ``Udvalg.Navn``; ``Moede.Dato`` (ISO with offset: date and local time as given), ``Moede.Sted``,
 ``Moede.Moededeltagere[].Name``; ``Dagsordenpunkter[]`` with ``Punktnummer``, ``Navn``, ``SagsNummer``,
-``Felter[].Html`` and ``Bilag[].Navn``. Anything else is ignored. Bad input raises InputError naming the file
+``Felter[].Html`` and ``Bilag[].Navn``; for links, the document's ``Id``, ``Dagsordenpunkter[].Id``,
+``Bilag[].Id`` and ``Moede.Afsluttet``. Anything else is ignored. Bad input raises InputError naming the file
 (and the punkt): "json_invalid" for broken JSON, "json_shape" for JSON of another shape or type.
 
 Choices, from the Greve dump (373 meetings, 5,553 punkter):
@@ -40,7 +41,7 @@ from typing import NoReturn
 from embeddings.errors import InputError, Reason
 from embeddings.ingest.html_text import Block, clean_line, html_blocks
 from embeddings.journal import JournalNumber, MalformedJournalNumber
-from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import is_closed
 from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title
 
@@ -153,7 +154,19 @@ def _load(data: bytes, path: str) -> dict:
     return doc
 
 
-def _meeting(doc: dict, shape: _Shape, path: str, sha256: str) -> Meeting:
+_NO_ID = "00000000-0000-0000-0000-000000000000"  # what the API writes where an id is not set
+
+
+def _source_id(obj: dict, *keys: str) -> str | None:
+    """The first set id among ``keys`` (the meeting's is the document's ``Id``; ``Moede.Id`` is zeros)."""
+    for key in keys:
+        value = obj.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip() not in ("", _NO_ID):
+            return str(value).strip()
+    return None
+
+
+def _meeting(doc: dict, shape: _Shape, path: str, sha256: str, source_url: str | None) -> Meeting:
     udvalg = shape.get(doc, "Udvalg", "Udvalg", "object")
     moede = shape.get(doc, "Moede", "Moede", "object")
     raw_date = shape.text(moede, "Dato", "Moede.Dato")
@@ -175,6 +188,9 @@ def _meeting(doc: dict, shape: _Shape, path: str, sha256: str) -> Meeting:
         participants=tuple(participants),
         source_path=path,
         source_sha256=sha256,
+        source_url=source_url,
+        source_id=_source_id(doc, "Id") or _source_id(moede, "Id"),
+        concluded=moede["Afsluttet"] if isinstance(moede.get("Afsluttet"), bool) else None,
     )
 
 
@@ -224,10 +240,14 @@ def sections_from_blocks(blocks: list[Block], title: str) -> tuple[Section, ...]
     return tuple(Section(name, "\n\n".join(paras), heading) for name, heading, paras in headed if paras)
 
 
-def _bilag(item: dict, field: str, shape: _Shape) -> Section | None:
-    attachments = shape.items(item, "Bilag", f"{field}.Bilag")
-    names = [n for n in (shape.text(b, "Navn", f"{f}.Navn", required=False) for f, b in attachments) if n]
-    return Section(SectionName.BILAG, "\n".join(names)) if names else None
+def _attachments(item: dict, field: str, shape: _Shape) -> tuple[Attachment, ...]:
+    """``Bilag[]`` with a name, in order, with their ids (for links)."""
+    out = []
+    for f, b in shape.items(item, "Bilag", f"{field}.Bilag"):
+        name = shape.text(b, "Navn", f"{f}.Navn", required=False)
+        if name:
+            out.append(Attachment(name, _source_id(b, "Id")))
+    return tuple(out)
 
 
 def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
@@ -244,23 +264,34 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         raise InputError("bad_journal", shape.path, punkt=number, text=case) from None
     caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
     closed = Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
-                   time_slot=slot, closed=True)  # title, date and journal number only, never its text
+                   time_slot=slot, closed=True, source_id=_source_id(item, "Id"))  # no text, no bilag
     if is_closed([raw_title, caption], item=item):
         return closed
     blocks = _blocks(item, field, shape)
     sections = sections_from_blocks(blocks, raw_title)
     if is_closed([], [b.text for b in blocks[:3]] + [s.text for s in sections]):
         return closed
-    bilag = _bilag(item, field, shape)
+    attachments = _attachments(item, field, shape)
+    bilag = (Section(SectionName.BILAG, "\n".join(a.name for a in attachments)),) if attachments else ()
     return Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
-                 sections=sections + ((bilag,) if bilag else ()), time_slot=slot)
+                 sections=sections + bilag, time_slot=slot, source_id=_source_id(item, "Id"),
+                 attachments=attachments)
 
 
-def parse_firstagenda_json(data: bytes, path: str, sha256: str) -> Minutes:
-    """One FirstAgenda publication-API meeting file -> its Minutes; InputError naming the file when it can't."""
-    doc = _load(data, path)
+def parse_firstagenda_json(data: bytes, path: str, sha256: str, source_url: str | None = None) -> Minutes:
+    """One FirstAgenda publication-API meeting file -> its Minutes; InputError naming the file when it can't.
+
+    ``source_url``: the publication site it came from (its base URL), for deep links.
+    """
+    return minutes_from_document(_load(data, path), path, sha256, source_url)
+
+
+def minutes_from_document(doc: dict, path: str, sha256: str = "", source_url: str | None = None) -> Minutes:
+    """The Minutes of an already decoded meeting document (what the publication API answers)."""
+    if not isinstance(doc, dict):
+        raise InputError("json_shape", path, reason=Reason("json_root", found=Reason(f"json_type_{_json_type(doc)}")))
     shape = _Shape(path)
-    meeting = _meeting(doc, shape, path, sha256)
+    meeting = _meeting(doc, shape, path, sha256, source_url)
     punkter: list[Punkt] = []
     first_index: dict[int, int] = {}
     for i, (field, item) in enumerate(shape.items(doc, "Dagsordenpunkter", "Dagsordenpunkter", required=True)):

@@ -18,9 +18,9 @@ from sqlalchemy.engine import Connection
 from embeddings.db import Database, Migrations
 from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber
-from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.store.legacy import legacy_version, upgrade_legacy
-from embeddings.store.schema import meetings as M, punkter as P, sections as S, sources as SRC
+from embeddings.store.schema import attachments as A, meetings as M, punkter as P, sections as S, sources as SRC
 
 MINUTES = Migrations("minutes", Path(__file__).with_name("migrations"), "beslut_minutes_version")
 LEGACY_REVISION = "m0001"  # what a store made by the pre-Alembic migrations equals
@@ -34,6 +34,16 @@ class MeetingSummary:
     punkter: int
     decisions: int
     source_path: str
+
+
+@dataclass(frozen=True)
+class PublishedMeeting:
+    """What the store holds of a meeting read from a publication site (for deciding what to fetch)."""
+
+    source_id: str
+    date: dt.date
+    concluded: bool  # the site called it concluded when it was read
+    decided: bool  # at least one punkt has a decision
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -107,7 +117,8 @@ class Store:
             meeting_id = conn.execute(sa.insert(M).values(
                 committee=m.committee, date=m.date.isoformat(), start_time=start, location=m.location,
                 participants=json.dumps(list(m.participants), ensure_ascii=False), source_path=source_path,
-                source_sha256=sha256).returning(M.c.id)).scalar_one()
+                source_sha256=sha256, source_url=m.source_url, source_id=m.source_id,
+                concluded=None if m.concluded is None else int(m.concluded)).returning(M.c.id)).scalar_one()
             now = _now()
             for p in minutes.punkter:
                 j = p.journal
@@ -116,11 +127,14 @@ class Store:
                     time_slot=p.time_slot, journal=j.raw if j else None, kle_emne=j.emne if j else None,
                     kle_facet=j.facet if j else None, kle_serial=j.serial if j else None,
                     kle_year=j.year if j else None, closed=int(p.closed), content_hash=p.content_hash,
-                    first_seen=first_seen.get(p.number, now)).returning(P.c.id)).scalar_one()
+                    first_seen=first_seen.get(p.number, now), source_id=p.source_id).returning(P.c.id)).scalar_one()
                 if p.sections:
                     conn.execute(sa.insert(S), [{"punkt_id": punkt_id, "position": i, "name": s.name.value,
                                                  "heading": s.heading, "text": s.text}
                                                 for i, s in enumerate(p.sections)])
+                if p.attachments:
+                    conn.execute(sa.insert(A), [{"punkt_id": punkt_id, "position": i, "name": a.name,
+                                                 "source_id": a.source_id} for i, a in enumerate(p.attachments)])
             self._upsert_source(conn, source_path, sha256, meeting_id, now)
         return bool(old_ids)
 
@@ -140,6 +154,16 @@ class Store:
         with self.db.read() as conn:
             return [MeetingSummary(c, dt.date.fromisoformat(d), loc, n, dec, src)
                     for c, d, loc, src, n, dec in conn.execute(q)]
+
+    def published(self, source_url: str) -> dict[str, PublishedMeeting]:
+        """The meetings stored from the publication site ``source_url``, by their id there."""
+        decided = sa.exists().where(S.c.punkt_id == P.c.id, P.c.meeting_id == M.c.id,
+                                    S.c.name == SectionName.BESLUTNING.value, sa.func.trim(S.c.text) != "")
+        q = sa.select(M.c.source_id, M.c.date, M.c.concluded, decided).where(
+            M.c.source_url == source_url, M.c.source_id.is_not(None))
+        with self.db.read() as conn:
+            return {sid: PublishedMeeting(sid, dt.date.fromisoformat(d), bool(c), bool(dec))
+                    for sid, d, c, dec in conn.execute(q)}
 
     def committees(self) -> list[str]:
         with self.db.read() as conn:
@@ -198,7 +222,8 @@ class Store:
 
     def _punkter(self, *where, order=None) -> list[Punkt]:
         q = (sa.select(P, M.c.committee, M.c.date, M.c.start_time, M.c.location, M.c.participants,
-                       M.c.source_path, M.c.source_sha256)
+                       M.c.source_path, M.c.source_sha256, M.c.source_url,
+                       M.c.source_id.label("meeting_source_id"), M.c.concluded)
              .select_from(P.join(M, M.c.id == P.c.meeting_id)).where(*where)
              .order_by(*(order or (M.c.date, M.c.committee, P.c.number))))
         with self.db.read() as conn:
@@ -212,6 +237,12 @@ class Store:
                         sa.select(S.c.punkt_id, S.c.name, S.c.heading, S.c.text)
                         .where(S.c.punkt_id.in_(ids[i:i + 900])).order_by(S.c.punkt_id, S.c.position)):
                     sections.setdefault(pid, []).append(Section(SectionName(name), text, heading))
+            attachments: dict[int, list[Attachment]] = {}
+            for i in range(0, len(ids), 900):
+                for pid, name, source_id in conn.execute(
+                        sa.select(A.c.punkt_id, A.c.name, A.c.source_id)
+                        .where(A.c.punkt_id.in_(ids[i:i + 900])).order_by(A.c.punkt_id, A.c.position)):
+                    attachments.setdefault(pid, []).append(Attachment(name, source_id))
         meetings: dict[int, Meeting] = {}
         out = []
         for r in rows:
@@ -221,13 +252,16 @@ class Store:
                     committee=r["committee"], date=dt.date.fromisoformat(r["date"]),
                     start_time=dt.time.fromisoformat(r["start_time"]) if r["start_time"] else None,
                     location=r["location"], participants=tuple(json.loads(r["participants"])),
-                    source_path=r["source_path"], source_sha256=r["source_sha256"])
+                    source_path=r["source_path"], source_sha256=r["source_sha256"], source_url=r["source_url"],
+                    source_id=r["meeting_source_id"],
+                    concluded=None if r["concluded"] is None else bool(r["concluded"]))
             journal = None
             if r["journal"]:
                 journal = JournalNumber(r["journal"], r["kle_emne"], r["kle_facet"], r["kle_serial"], r["kle_year"])
             out.append(Punkt(meeting=meeting, number=r["number"], raw_title=r["raw_title"], title=r["title"],
                              journal=journal, sections=tuple(sections.get(r["id"], ())),
-                             time_slot=r["time_slot"], closed=bool(r["closed"])))
+                             time_slot=r["time_slot"], closed=bool(r["closed"]), source_id=r["source_id"],
+                             attachments=tuple(attachments.get(r["id"], ()))))
         return out
 
     def change_token(self) -> tuple[int, str | None]:

@@ -20,6 +20,9 @@ meetings = sa.Table(
     sa.Column("participants", sa.Text, nullable=False, server_default="[]"),  # JSON list of names
     sa.Column("source_path", sa.Text, nullable=False),
     sa.Column("source_sha256", sa.Text, nullable=False),
+    sa.Column("source_url", sa.Text),  # a publication site's base URL
+    sa.Column("source_id", sa.Text),  # the meeting's id there
+    sa.Column("concluded", sa.Integer),  # the site called it concluded (Afsluttet) when read; NULL: a file
 )
 
 punkter = sa.Table(
@@ -38,6 +41,7 @@ punkter = sa.Table(
     sa.Column("closed", sa.Integer, nullable=False, server_default="0"),
     sa.Column("content_hash", sa.Text, nullable=False),
     sa.Column("first_seen", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text),  # the punkt's id on its publication site
     sa.UniqueConstraint("meeting_id", "number"),
 )
 
@@ -50,6 +54,14 @@ sections = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
 )
 
+attachments = sa.Table(
+    "attachments", metadata,
+    sa.Column("punkt_id", sa.Integer, sa.ForeignKey("punkter.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text),
+)
+
 sources = sa.Table(
     "sources", metadata,
     sa.Column("path", sa.Text, primary_key=True),
@@ -60,6 +72,7 @@ sources = sa.Table(
 
 sa.Index("meetings_key", meetings.c.committee, meetings.c.date, sa.func.coalesce(meetings.c.start_time, ""),
          unique=True)
+sa.Index("meetings_source", meetings.c.source_url, meetings.c.source_id)
 sa.Index("punkter_journal", punkter.c.journal)
 sa.Index("punkter_first_seen", punkter.c.first_seen)
 sa.Index("sources_sha", sources.c.sha256)
