@@ -273,14 +273,8 @@ class Wiring:
         return run_digest(self.store, self.digest_builder(tz), self.digest_targets(channel), iso_week, now,
                           self.settings.digest_post_empty, force)
 
-    def digest_worker(self) -> DigestWorker:
-        from bot.digest.week import zone
-        from bot.digest.worker import DigestWorker, parse_cron
-
-        tz = zone(self.settings.timezone)
-        trigger = parse_cron(self.settings.digest_cron, tz)
-        return DigestWorker(self.store, self.digest_builder(tz), self.digest_targets(), trigger, tz,
-                            self.settings.digest_post_empty)
+    def worker(self) -> ServiceWorker:
+        return ServiceWorker(self)
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
         """`beslut serve`: settings checked first, then the model loads once, then the port opens."""
@@ -298,3 +292,67 @@ class Wiring:
         uvicorn.run(web_app(self.settings, core, self.store), host=host,
                     port=self.settings.port if port is None else port, workers=1, log_level="info",
                     proxy_headers=True, server_header=False)
+
+
+SYNC_LEASE = dt.timedelta(hours=2)  # a worker that dies mid-sync blocks the next one at most this long
+
+
+class ServiceWorker:
+    """`beslut worker` (Procfile `worker`): the sync on BESLUT_SYNC_CRON and before each weekly digest, one
+    worker at a time (a lease in the database), followed by the index; the weekly digest on its cron."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        from bot.digest.week import zone
+        from bot.digest.worker import DigestWorker, parse_cron
+
+        self.wiring = wiring
+        settings = wiring.settings
+        self.tz = zone(settings.timezone)
+        self.sync_trigger = parse_cron(settings.sync_cron, self.tz, "BESLUT_SYNC_CRON") if settings.sources else None
+        targets = wiring.digest_targets() if (settings.digest_channel or settings.digest_teams_conversations) else []
+        if not targets and self.sync_trigger is None:
+            raise ConfigError("worker_nothing_to_do")
+        self.digest = (DigestWorker(wiring.store, wiring.digest_builder(self.tz), targets,
+                                    parse_cron(settings.digest_cron, self.tz), self.tz, settings.digest_post_empty,
+                                    before=self.sync) if targets else None)
+
+    @property
+    def targets(self) -> list[tuple[Publisher, str]]:
+        return self.digest.targets if self.digest else []
+
+    def sync(self) -> SyncReport | None:
+        """Sync every source and bring the index up to date; None when another worker is syncing now or
+        there is nothing to sync from."""
+        from bot.state.leases import Leases
+
+        if not self.wiring.settings.sources:
+            return None
+        with Leases(self.wiring.store.db).hold("sync", SYNC_LEASE) as mine:
+            if not mine:
+                log.info("sync skipped: another worker is syncing")
+                return None
+            try:
+                report = self.wiring.sync()
+            except Exception:  # the scheduler must survive; the next run tries again
+                log.exception("sync failed")
+                return None
+            log.info("sync: %d new, %d changed, %d unchanged, %d failed meetings, %d requests", len(report.new),
+                     len(report.changed), len(report.unchanged), len(report.failed), report.requests)
+            for f in report.failed:
+                log.warning("sync: %s meeting %s failed (%s)", f.source, f.meeting, f.error.code)
+            if self.wiring.index_behind():
+                stats = self.wiring.update_index()
+                log.info("index updated after sync: %s", stats)
+            return report
+
+    def run_forever(self) -> None:  # pragma: no cover - blocks; tests drive sync() and the digest worker
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        scheduler = BlockingScheduler(timezone=self.tz)
+        if self.sync_trigger is not None:
+            scheduler.add_job(self.sync, self.sync_trigger, id="sync", coalesce=True, max_instances=1,
+                              misfire_grace_time=3600, replace_existing=True)
+        if self.digest is not None:
+            self.digest.boot()
+            self.digest.schedule(scheduler)
+        scheduler.start()

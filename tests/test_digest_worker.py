@@ -284,7 +284,7 @@ def test_digest_dry_run_prints_and_records_nothing(settings, fake, capsys, monke
 
 
 @pytest.mark.parametrize("argv, env, expected", [
-    (["worker"], {}, "digest_no_targets"),
+    (["worker"], {}, "worker_nothing_to_do"),
     (["digest", "--week", "2024-W37"], {}, "digest_no_targets"),
     (["worker"], {"BESLUT_DIGEST_CHANNEL": "C9"}, "slack_missing_config"),
     (["worker"], {"BESLUT_DIGEST_CHANNEL": "C9", "SLACK_BOT_TOKEN": "x", "BESLUT_DIGEST_CRON": "mandag 8"},

@@ -49,9 +49,13 @@ def run_serve(args: argparse.Namespace, wiring: Wiring) -> int:
 
 def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
     settings = wiring.settings
-    worker = wiring.digest_worker()
-    print(messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
-                          targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)), file=sys.stderr)
+    worker = wiring.worker()
+    if worker.targets:
+        print(messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
+                              targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)), file=sys.stderr)
+    if settings.sources:
+        print(messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
+                              sources=", ".join(settings.sources)), file=sys.stderr)
     worker.run_forever()
     return 0
 

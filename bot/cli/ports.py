@@ -48,8 +48,8 @@ class Wiring(Protocol):
     def post_digest(self, week: str | None, channel: str | None, force: bool) -> list[DigestOutcome]:
         """Post ``week``'s digest where it has not been posted (``channel`` instead of the configured ones)."""
 
-    def digest_worker(self) -> Worker:
-        """The scheduled digest (`beslut worker`)."""
+    def worker(self) -> Worker:
+        """`beslut worker`: the sync and the weekly digest on their schedules."""
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
         """Run the web process until it is stopped."""

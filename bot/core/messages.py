@@ -234,7 +234,7 @@ TEXT.update({
     "digest_no_targets": "ingen kanal til ugens beslutninger: sæt BESLUT_DIGEST_CHANNEL (Slack-kanalens id, "
                          "fx C0123456789) og SLACK_BOT_TOKEN, eller angiv --channel",
     "digest_week_invalid": "ugyldig uge {text!r}: brug ÅÅÅÅ-Wuu, fx 2024-W37",
-    "digest_cron_invalid": "ugyldig BESLUT_DIGEST_CRON {text!r}: brug ugedag(e) og klokkeslæt, fx 'mon 08:00' "
+    "digest_cron_invalid": "ugyldig {name} {text!r}: brug ugedag(e) og klokkeslæt, fx 'mon 08:00' "
                            "eller 'mon-fri 07:30'",
     "timezone_invalid": "ukendt tidszone {text!r} (BESLUT_TZ): brug fx Europe/Copenhagen",
     "digest_posted": "{channel}: uge {week} sendt ({items} punkter)",
@@ -302,6 +302,9 @@ TEXT.update({
     "sync_vanished": "{source}: mødet {meeting} er ikke længere på siden; det bliver i databasen",
     "sync_planned": "hentes: {source} møde {meeting} ({committee}, {date})",
     "sync_planned_none": "intet at hente: alle møder er hentet og afsluttede",
+    "sync_worker_started": "møder hentes '{cron}' ({timezone}) og før hver ugeoversigt fra {sources}",
+    "worker_nothing_to_do": "workeren har intet at gøre: sæt BESLUT_DIGEST_CHANNEL eller BESLUT_DIGEST_TEAMS "
+                            "(ugens beslutninger) og/eller BESLUT_SOURCES (hent nye referater)",
     "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
                     "{failed} fejlede ({requests} forespørgsler)",
 })

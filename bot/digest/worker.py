@@ -100,15 +100,16 @@ def _publish(publisher: Publisher, target: str, reply, key: str, week: str) -> D
 
 
 # --- schedule ----------------------------------------------------------------------------------
-def parse_cron(text: str, tz: ZoneInfo) -> CronTrigger:
-    """'mon 08:00' (APScheduler day_of_week, then HH:MM) as a cron in local time (DST-correct)."""
+def parse_cron(text: str, tz: ZoneInfo, name: str = "BESLUT_DIGEST_CRON") -> CronTrigger:
+    """'mon 08:00' (APScheduler day_of_week, then HH:MM) as a cron in local time (DST-correct); ``name`` is
+    the setting it came from, for the message."""
     m = _CRON.fullmatch(text.lower())
     try:
         if not m:
             raise ValueError(text)
         return CronTrigger(day_of_week=m.group(1), hour=int(m.group(2)), minute=int(m.group(3)), timezone=tz)
     except ValueError:
-        raise ConfigError("digest_cron_invalid", text=text) from None
+        raise ConfigError("digest_cron_invalid", text=text, name=name) from None
 
 
 def last_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
@@ -134,9 +135,13 @@ class DigestWorker:
 
     def __init__(self, store: Store, build: Build, targets: Sequence[tuple[Publisher, str]], trigger: CronTrigger,
                  tz: ZoneInfo, post_empty: bool = False,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> None:
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 before: Callable[[], None] = lambda: None) -> None:
+        """``before`` runs once before a digest is built for targets that have not had it (the worker syncs
+        there, so the digest holds what arrived)."""
         self.store, self.build, self.targets = store, build, list(targets)
         self.trigger, self.tz, self.post_empty, self.clock = trigger, tz, post_empty, clock
+        self.before = before
 
     def tick(self) -> list[DigestOutcome]:
         now = self.clock()
@@ -144,10 +149,18 @@ class DigestWorker:
         if week is None:
             return []
         try:
+            if self._pending(week):
+                self.before()
             return run_digest(self.store, self.build, self.targets, week, now, self.post_empty)
         except Exception:  # the scheduler must survive (a locked or broken store, a bug): log, tick again later
             log.exception("digest tick for %s failed", week)
             return []
+
+    def _pending(self, week: IsoWeek) -> bool:
+        """Some target has not had ``week``'s digest (no ledger row, or a failed post)."""
+        ledger = DigestLedger(self.store.db)
+        rows = (ledger.get(str(week), channel_key(p, t)) for p, t in self.targets)
+        return any(r is None or r.status is DigestStatus.FAILED for r in rows)
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
         scheduler.add_job(self.tick, self.trigger, id="digest", coalesce=True, max_instances=1,
@@ -166,9 +179,3 @@ class DigestWorker:
                             " beslut digest --week %s --channel %s --force", o.week, o.channel, o.status.value,
                             o.claimed_at, o.week, o.channel)
         return outcomes
-
-    def run_forever(self) -> None:  # pragma: no cover - blocks; tests drive boot(), tick() and schedule()
-        from apscheduler.schedulers.blocking import BlockingScheduler
-
-        self.boot()
-        self.schedule(BlockingScheduler(timezone=self.tz)).start()

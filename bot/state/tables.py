@@ -4,6 +4,7 @@ requests and processes. Each table has one repository that owns its SQL:
 - ``digest_ledger``: bot/digest/ledger.py (a weekly digest claimed once per week and channel)
 - ``seen_events``: bot/slack/seen_events.py (Slack retries answered once)
 - ``teams_conversations``: bot/teams/conversations.py (where the bot was added, for proactive posts)
+- ``leases``: bot/state/leases.py (a job one process runs at a time, e.g. the sync)
 """
 from __future__ import annotations
 
@@ -32,4 +33,11 @@ teams_conversations = sa.Table(
     sa.Column("conversation_id", sa.Text, primary_key=True),
     sa.Column("reference", sa.Text, nullable=False),  # the SDK's ConversationReference as JSON
     sa.Column("added_at", sa.Text, nullable=False),
+)
+
+leases = sa.Table(
+    "leases", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=False),  # "host:pid:random"
+    sa.Column("expires_at", sa.Text, nullable=False),
 )
