@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.fts5 import Fts5Index
+from bench.sections import write_section
 from bot.compose import open_core
 from bot.core.evaluate import load_questions, metrics, run
 from bot.settings import PROJECT_DIR, Settings
@@ -88,7 +89,7 @@ class Report:
     def add(self, *lines: str) -> None:
         self.parts += lines
         print("\n".join(lines), flush=True)
-        self.out.write_text("\n".join(self.parts) + "\n", encoding="utf-8")
+        write_section("run", "\n".join(self.parts), self.out)
 
     def table(self, header: list[str], rows: list[list[object]]) -> None:
         self.add("", "| " + " | ".join(header) + " |", "|" + "---|" * len(header),
@@ -241,8 +242,7 @@ def main(argv: list[str]) -> int:
                     help="where the Greve store and index are built once and reused (about an hour to build)")
     args = ap.parse_args(argv)
     rep = Report(args.out)
-    rep.add("# Benchmarks", "",
-            f"Written by `python -m bench.run{' --quick' if args.quick else ''}` on {dt.date.today()}: "
+    rep.add(f"Written by `python -m bench.run{' --quick' if args.quick else ''}` on {dt.date.today()}: "
             f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. Ratios are "
             "measured side by side in one process, so a busy machine moves both sides; absolute numbers "
             "are for orientation.", "")
