@@ -115,11 +115,13 @@ def test_bot_messages_edits_and_own_posts_are_ignored(home, fake):
         quiet(fake, n=1)
 
 
-def test_empty_mention_shows_the_danish_user_message(home, fake):
-    with serving(home, fake) as url:
-        post_signed(url, event_body({**mention(""), "text": "<@UBOT>"}), JSON)
-        (msg,) = fake.wait_for("/chat.postMessage")
-    assert messages.render("question_empty") in msg["text"]
+def test_empty_mention_shows_the_help_and_a_question_without_words_the_danish_user_message(home, fake):
+    with serving(home, fake) as url:  # (the router's rule: nothing is a request for help)
+        post_signed(url, event_body({**mention(""), "text": "<@UBOT>"}, event_id="Ev1"), JSON)
+        post_signed(url, event_body(mention("-- ,,", ts="1726000000.000200"), event_id="Ev2"), JSON)
+        empty, words = sorted(fake.wait_for("/chat.postMessage", n=2), key=lambda m: m["thread_ts"])
+    assert messages.help_text("/sag") in empty["text"]
+    assert messages.render("question_empty") in words["text"]
 
 
 def test_an_exception_in_the_core_gives_a_short_danish_apology_and_a_logged_traceback(home, fake, caplog):
@@ -130,7 +132,7 @@ def test_an_exception_in_the_core_gives_a_short_danish_apology_and_a_logged_trac
         post_signed(url, slash_body(fake.url, "83.02.00-A00-1-23"), FORM)
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
     for shown in (all_text(msg), all_text(hook)):
-        assert messages.render("slack_apology") in shown
+        assert messages.render("apology") in shown
         assert "hemmelig" not in shown and "RuntimeError" not in shown and "Traceback" not in shown
     assert "Traceback" in caplog.text and "RuntimeError: hemmelig" in caplog.text
     assert "telefontider" not in caplog.text and TOKEN not in caplog.text
@@ -183,7 +185,7 @@ def test_sag_alone_or_hjaelp_explains_usage(home, fake, text):
 def test_sag_with_words_is_answered_as_a_question(home, fake):
     with serving(home, fake) as url:
         status, body, _ = post_signed(url, slash_body(fake.url, TELEFON), FORM)
-        assert json.loads(body)["text"] == messages.render("slack_searching")
+        assert json.loads(body)["text"] == messages.render("searching")
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
     assert "83.02.00-A00-1-23" in all_text(hook) and "1. november 2024" in all_text(hook)
 

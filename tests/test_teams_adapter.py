@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from bot.core import messages
 from bot.compose import open_core
 from bot.settings import Settings
+from bot.core.router import Conversation
 from bot.teams.adapter import add_teams_routes
 from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
@@ -37,7 +38,7 @@ def seeded(tmp_path_factory):
 
 def teams_app(core, store, settings=ANON) -> FastAPI:
     app = FastAPI()
-    add_teams_routes(app, core, store, settings)
+    add_teams_routes(app, Conversation(core), store, settings)
     return app
 
 
@@ -90,7 +91,7 @@ def test_unaddressed_and_other_activities_are_ignored(seeded, connector):
 def test_help_explains_usage_in_danish(seeded, connector, text):
     ask(*seeded, message(text, connector.url, conversation_type="channel", mention=True))
     text = card_text(card_of(the_reply(connector)))
-    assert text.splitlines() == list(messages.TEAMS_HELP)
+    assert text.splitlines() == list(messages.HELP)  # Teams has no slash command to explain
     assert "sag 83.02.00-A00-1-23" in text
 
 
@@ -112,7 +113,7 @@ def test_exception_in_the_core_gives_a_short_danish_apology(seeded, connector, c
     r = ask(ExplodingCore(), store, message("hvad med telefontider?", connector.url))
     assert r.status_code in (200, 202)
     post = the_reply(connector)
-    assert card_text(card_of(post)) == messages.TEAMS_APOLOGY
+    assert card_text(card_of(post)) == messages.render("apology")
     assert "hemmelig" not in json.dumps(post["body"])
     assert "RuntimeError" in caplog.text  # the traceback is logged for operators
 
