@@ -47,14 +47,6 @@ class Reply:
         return "\n\n".join(p for p in parts if p)
 
 
-_HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
-
-
-def wants_help(text: str) -> bool:
-    """A chat message or command asking how to use beslut: nothing, "hjælp", "/hjælp", "help!", "?"."""
-    return text.lower().strip(" .!/") in _HELP_WORDS
-
-
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
     citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
     notes: list[str] = []
@@ -88,7 +80,8 @@ def answer_reply(a: Answer) -> Reply:
     filters = "".join(" " + line for line in filter_lines(a))
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
-        return Reply(messages.render("abstained", question=a.question) + filters,
+        label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
+        return Reply(messages.render("abstained", question=a.question) + filters + label,
                      items, messages.UNCERTAIN_NOTE if items else "")
     return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
 
