@@ -55,9 +55,11 @@ def test_a_line_that_introduces_points_is_quoted_with_the_points():
 
 
 def test_numbered_points_and_lines_broken_mid_sentence_belong_to_what_is_introduced():
-    text = ("Chefforum drøftede opgaven med følgende bemærkninger:\n\n1. I årshjulet skal efteråret være planlagt, "
-            "da der kan være behov for\n\nborgerinddragelse i organisationen\n\n2. Elementer skal bygge på "
-            "eksisterende opgaver\n3. Videre skal koordinatoren undersøges\n\nArbejdsgruppen mødes igen.")
+    text = ("Chefforum drøftede opgaven med følgende bemærkninger:\n\n"
+            "1. I årshjulet skal efteråret være planlagt, da der kan være behov for\n\n"
+            "borgerinddragelse i organisationen\n\n"
+            "2. Elementer skal bygge på eksisterende opgaver\n3. Videre skal koordinatoren undersøges\n\n"
+            "Arbejdsgruppen mødes igen.")
     lines = decisive_passage(text).splitlines()
     assert lines[0] == "Chefforum drøftede opgaven med følgende bemærkninger:" and len(lines) == 5
     assert lines[2] == "borgerinddragelse i organisationen" and lines[-1].startswith("3. Videre")

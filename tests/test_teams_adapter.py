@@ -18,6 +18,7 @@ from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
+from router_scenarios import SCENARIOS, BrokenCore, check
 from teams_fakes import FakeBotConnector, card_of, card_text, elements, message, serve
 
 SOURCE_URL = "https://dagsorden.example.dk/{committee}/{date}#punkt{number}"
@@ -169,3 +170,21 @@ def test_mounts_into_the_shared_web_app(seeded, connector):
         r = httpx.post(f"{url}/api/messages", json=message("sag 83.02.00-A00-1-23", connector.url), timeout=30)
     assert r.status_code in (200, 202)
     assert card_text(card_of(the_reply(connector))).startswith("Sag 83.02.00-A00-1-23:")
+
+
+# --- the router's scenario table (tests/router_scenarios.py), end to end ------------------------------
+WHERE = [("personal", False), ("channel", True)]  # a personal chat; a channel, where the bot is @mentioned
+
+
+@pytest.mark.parametrize("where, mentioned", WHERE, ids=[w for w, _ in WHERE])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_router_scenarios(seeded, connector, scenario, where, mentioned):
+    core, store = seeded
+    r = ask(BrokenCore() if scenario.broken_core else core, store,
+            message(scenario.text, connector.url, conversation_type=where, mention=mentioned))
+    assert r.status_code in (200, 202), r.text
+    post = the_reply(connector)
+    card = card_of(post)
+    check(scenario, card_text(card), any(e.get("type") == "Container" for e in elements(card)))
+    for word in scenario.absent:
+        assert word not in json.dumps(post["body"], ensure_ascii=False)

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 CASE_WORD = "sag"
 _HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
-_COMMAND = re.compile(r"/?(?P<word>\w+)(?:\s+(?P<rest>.+))?", re.S)
+_COMMAND = re.compile(r"/?(?P<word>\w+)[:?!.]*(?:\s+(?P<rest>.+))?", re.S)
 _ATTEMPT = re.compile(r"[0-9][0-9A-ZÆØÅa-zæøå./-]*")  # what someone typing a journal number types
 
 
