@@ -113,6 +113,8 @@ def _case(rest: str) -> Intent:
 
 
 def is_case_number(token: str) -> bool:
+    """A journal number as ``sag`` takes it: KLE, or another scheme that starts with a digit or holds four
+    digits in a row (22-000015, EMN-2025-000517); "covid-19" parses, but is a word."""
     j = JournalNumber.try_parse(token)
     return j is not None and (j.is_kle or token[:1].isdigit() or re.search(r"\d{4}", token) is not None)
 
