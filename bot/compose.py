@@ -139,11 +139,14 @@ def check_web_settings(settings: Settings, socket_mode: bool) -> None:
 
 
 def slack_bolt_app(settings: Settings, core: Core, store: Store, client: WebClient | None = None):
-    from bot.slack.app import build_slack_app
+    """Slack's bolt App over the one router; the help names the slash command (BESLUT_SLACK_COMMAND)."""
+    from bot.core.router import Conversation
+    from bot.slack.app import build_slack_app, command_name
     from bot.slack.publisher import web_client
     from bot.slack.seen_events import SeenEvents
 
-    return build_slack_app(core, settings, client or web_client(settings), SeenEvents(store.db))
+    conversation = Conversation(core, slash_command=command_name(settings))
+    return build_slack_app(conversation, settings, client or web_client(settings), SeenEvents(store.db))
 
 
 def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebClient | None = None,
@@ -158,9 +161,10 @@ def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebCl
             raise ConfigError("slack_missing_config", names=" og ".join(missing))
         mounts.append(mount_slack(slack_bolt_app(settings, core, store, slack_client), settings.slack_signing_secret))
     if settings.teams_enabled:
+        from bot.core.router import Conversation
         from bot.teams.adapter import mount_teams
 
-        mounts.append(mount_teams(settings, core, store, token_provider_factory=token_provider_factory))
+        mounts.append(mount_teams(settings, Conversation(core), store, token_provider_factory=token_provider_factory))
     return mounts
 
 

@@ -77,6 +77,21 @@ def test_sag_unknown_or_malformed(capsys, query, code, words):
     assert got == code and words in out + err
 
 
+def test_sag_with_words_is_a_question_answered_like_ask(capsys, tiny_model):
+    """The router's rule everywhere: `beslut sag hundeskov` is no journal number, so it is a question."""
+    assert cli(capsys, "ingest")[0] == 0
+    code, out, err = cli(capsys, "sag", "hundeskov", "--json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["question"] == "hundeskov" and {"abstained", "hits", "uncertain", "filters"} <= set(answer)
+    assert answer == json.loads(cli(capsys, "ask", "hundeskov", "--json")[1])  # the same answer as `ask`
+    code, out, _ = cli(capsys, "sag", "om telefontider")
+    assert code == 0 and out.startswith(("Det fandt jeg", "Ingen beslutning fundet om: om telefontider"))
+    assert "ingen sager" not in out
+    code, out, _ = cli(capsys, "sag", "83.02", "--json")
+    assert code == 0 and json.loads(out)["prefix"] is True  # a KLE prefix is still a case
+
+
 def test_index_from_another_model_is_refused_until_rebuilt(capsys, tiny_model, monkeypatch):
     code, out, err = cli(capsys, "ingest")
     assert code == 0 and "36 punkter indekseret" in out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from contextlib import contextmanager
 
@@ -17,8 +18,9 @@ from bot.compose import open_core, web_app
 from bot.settings import Settings
 from embeddings.store import Store
 from fakes import HashingEmbedder
-from slack_fakes import (SECRET, TOKEN, LiveServer, all_text, dm, event_body, mention, post_signed, slash_body,
-                         text_objects)
+from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
+from slack_fakes import (SECRET, TOKEN, FakeSlack, LiveServer, all_text, dm, event_body, mention, post_signed,
+                         slash_body, text_objects)
 
 JSON, FORM = "application/json", "application/x-www-form-urlencoded"
 TELEFON = "hvad besluttede vi om telefontider?"
@@ -37,14 +39,6 @@ class SlowCore:
     def sag(self, query: str):
         time.sleep(self.delay)
         return self.inner.sag(query)
-
-
-class BrokenCore:
-    def ask(self, question: str, k: int = 3):
-        raise RuntimeError("hemmelig intern fejl i /srv/beslut")
-
-    def sag(self, query: str):
-        raise RuntimeError("hemmelig intern fejl i /srv/beslut")
 
 
 @contextmanager
@@ -115,11 +109,13 @@ def test_bot_messages_edits_and_own_posts_are_ignored(home, fake):
         quiet(fake, n=1)
 
 
-def test_empty_mention_shows_the_danish_user_message(home, fake):
-    with serving(home, fake) as url:
-        post_signed(url, event_body({**mention(""), "text": "<@UBOT>"}), JSON)
-        (msg,) = fake.wait_for("/chat.postMessage")
-    assert messages.render("question_empty") in msg["text"]
+def test_empty_mention_shows_the_help_and_a_question_without_words_the_danish_user_message(home, fake):
+    with serving(home, fake) as url:  # (the router's rule: nothing is a request for help)
+        post_signed(url, event_body({**mention(""), "text": "<@UBOT>"}, event_id="Ev1"), JSON)
+        post_signed(url, event_body(mention("-- ,,", ts="1726000000.000200"), event_id="Ev2"), JSON)
+        empty, words = sorted(fake.wait_for("/chat.postMessage", n=2), key=lambda m: m["thread_ts"])
+    assert messages.help_text("/sag") in empty["text"]
+    assert messages.render("question_empty") in words["text"]
 
 
 def test_an_exception_in_the_core_gives_a_short_danish_apology_and_a_logged_traceback(home, fake, caplog):
@@ -130,7 +126,7 @@ def test_an_exception_in_the_core_gives_a_short_danish_apology_and_a_logged_trac
         post_signed(url, slash_body(fake.url, "83.02.00-A00-1-23"), FORM)
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
     for shown in (all_text(msg), all_text(hook)):
-        assert messages.render("slack_apology") in shown
+        assert messages.render("apology") in shown
         assert "hemmelig" not in shown and "RuntimeError" not in shown and "Traceback" not in shown
     assert "Traceback" in caplog.text and "RuntimeError: hemmelig" in caplog.text
     assert "telefontider" not in caplog.text and TOKEN not in caplog.text
@@ -183,7 +179,7 @@ def test_sag_alone_or_hjaelp_explains_usage(home, fake, text):
 def test_sag_with_words_is_answered_as_a_question(home, fake):
     with serving(home, fake) as url:
         status, body, _ = post_signed(url, slash_body(fake.url, TELEFON), FORM)
-        assert json.loads(body)["text"] == messages.render("slack_searching")
+        assert json.loads(body)["text"] == messages.render("searching")
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
     assert "83.02.00-A00-1-23" in all_text(hook) and "1. november 2024" in all_text(hook)
 
@@ -257,3 +253,72 @@ def test_minutes_text_with_slack_markup_arrives_inert(home, fake):
         assert "<!channel>" not in joined and "<https://evil" not in joined
         assert "&lt;!channel&gt; og &lt;https://evil|kommune.dk&gt; &amp; *fed*" in joined
         assert "&lt;!channel&gt;" in shown["text"]  # the fallback too
+
+
+# --- the router's scenario table (tests/router_scenarios.py), end to end ------------------------------
+@pytest.fixture(scope="module")
+def scenario_servers(seeded_home, tmp_path_factory):
+    """One app on the real core and one on a broken core, with their fake Slack, for the whole table."""
+    home = shutil.copytree(seeded_home, tmp_path_factory.mktemp("scenarios") / "home")
+    fake = FakeSlack()
+    settings = Settings(home=home, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url)
+    store = Store(settings.store_path)
+    core = open_core(settings, embedder=HashingEmbedder(), store=store)
+    with LiveServer(web_app(settings, core, store)) as real:
+        with LiveServer(web_app(settings, BrokenCore(), store)) as broken:
+            yield fake, real.url + "/slack/events", broken.url + "/slack/events"
+    fake.close()
+
+
+def shown_in_slack(message: dict) -> str:
+    """What a user sees of a posted message: the texts of its blocks, unescaped (the fallback is checked too)."""
+    texts = [t["text"] for t in text_objects(message.get("blocks", []))] or [message["text"]]
+    return "\n".join(texts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def cites(message: dict) -> bool:
+    return any(b["type"] == "context" for b in message.get("blocks", []))  # citation lines of listed punkter
+
+
+SURFACES = [(s, where) for s in SCENARIOS for where in ("mention", "dm", "command")
+            if where != "command" or s.command is not None]
+
+
+@pytest.mark.parametrize("scenario, where", SURFACES, ids=[f"{s.id}-{w}" for s, w in SURFACES])
+def test_router_scenarios(scenario_servers, scenario, where):
+    fake, real, broken = scenario_servers
+    url = broken if scenario.broken_core else real
+    n = SURFACES.index((scenario, where))
+    if where == "command":
+        status, body, elapsed = post_signed(url, slash_body(fake.url, scenario.command, hook=f"scn{n}"), FORM)
+        assert status == 200 and elapsed < 1.0
+        ack = json.loads(body)
+        assert ack["response_type"] == "ephemeral"
+        if scenario.needs_core:
+            assert ack["text"].startswith(PENDING) and "blocks" not in ack
+            (shown,) = fake.wait_for(f"/hooks/commands/T1/1/scn{n}")
+            assert shown["response_type"] == "ephemeral" and shown["replace_original"] is False
+        else:  # the whole reply at once; nothing follows
+            shown = ack
+            quiet(fake, f"/hooks/commands/T1/1/scn{n}", settle=0.3)
+    else:
+        ts = f"1726100000.{n:06d}"
+        event = mention(scenario.text, ts=ts) if where == "mention" else dm(scenario.text, channel=f"DSCN{n}", ts=ts)
+        assert post_signed(url, event_body(event, event_id=f"EvScn{n}"), JSON)[0] == 200
+        shown = wait_for_post(fake, lambda m: m.get("thread_ts") == ts if where == "mention"
+                              else m["channel"] == f"DSCN{n}")
+    check(scenario, shown_in_slack(shown), cites(shown))
+    for word in scenario.absent:
+        assert word not in shown["text"]
+
+
+def wait_for_post(fake, wanted, timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in fake.bodies("/chat.postMessage") if wanted(m)]
+        if found:
+            time.sleep(0.05)
+            assert len([m for m in fake.bodies("/chat.postMessage") if wanted(m)]) == 1  # one reply
+            return found[0]
+        time.sleep(0.02)
+    raise AssertionError("no reply posted")

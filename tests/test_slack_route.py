@@ -16,10 +16,12 @@ from slack_bolt import BoltRequest
 from bot.slack import logs as slack_logs
 from bot.slack.seen_events import SeenEvents
 from bot.settings import Settings
+from bot.core.router import Conversation
 from bot.slack.app import build_slack_app
 from bot.slack.publisher import web_client
 from bot.slack.route import MAX_SLACK_BODY, signed_by_slack
 from embeddings.store import Store
+from fakes import NoCore
 from slack_fakes import (SECRET, TOKEN, all_text, event_body, mention, post, post_signed, post_stream, signed_headers,
                          slash_body)
 from test_slack_app import FORM, JSON, quiet, serving
@@ -112,7 +114,7 @@ def test_the_signature_is_slacks_v0_recipe_with_five_minutes_of_slack():
 def test_socket_mode_frames_reach_bolt_without_a_signature(home, fake):
     """Socket Mode has no HTTP and no signatures: the route's checks are not bolt's, so it still answers."""
     settings = Settings(home=home, slack_bot_token=TOKEN, slack_app_token="xapp-1", slack_api_url=fake.url)
-    bolt = build_slack_app(None, settings, web_client(settings), SeenEvents(Store(settings.store_path).db))
+    bolt = build_slack_app(Conversation(NoCore(), "/sag"), settings, web_client(settings), SeenEvents(Store(settings.store_path).db))
     frame = dict(urllib.parse.parse_qsl(slash_body(fake.url, "hjælp")))
     r = bolt.dispatch(BoltRequest(body=frame, mode="socket_mode"))
     assert r.status == 200 and "Sådan bruger du /sag" in json.loads(r.body)["text"]

@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from bot.core import messages
 from bot.compose import open_core
 from bot.settings import Settings
+from bot.core.router import Conversation
 from bot.teams.adapter import add_teams_routes
 from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
+from router_scenarios import SCENARIOS, BrokenCore, check
 from teams_fakes import FakeBotConnector, card_of, card_text, elements, message, serve
 
 SOURCE_URL = "https://dagsorden.example.dk/{committee}/{date}#punkt{number}"
@@ -37,7 +39,7 @@ def seeded(tmp_path_factory):
 
 def teams_app(core, store, settings=ANON) -> FastAPI:
     app = FastAPI()
-    add_teams_routes(app, core, store, settings)
+    add_teams_routes(app, Conversation(core), store, settings)
     return app
 
 
@@ -90,7 +92,7 @@ def test_unaddressed_and_other_activities_are_ignored(seeded, connector):
 def test_help_explains_usage_in_danish(seeded, connector, text):
     ask(*seeded, message(text, connector.url, conversation_type="channel", mention=True))
     text = card_text(card_of(the_reply(connector)))
-    assert text.splitlines() == list(messages.TEAMS_HELP)
+    assert text.splitlines() == list(messages.HELP)  # Teams has no slash command to explain
     assert "sag 83.02.00-A00-1-23" in text
 
 
@@ -112,7 +114,7 @@ def test_exception_in_the_core_gives_a_short_danish_apology(seeded, connector, c
     r = ask(ExplodingCore(), store, message("hvad med telefontider?", connector.url))
     assert r.status_code in (200, 202)
     post = the_reply(connector)
-    assert card_text(card_of(post)) == messages.TEAMS_APOLOGY
+    assert card_text(card_of(post)) == messages.render("apology")
     assert "hemmelig" not in json.dumps(post["body"])
     assert "RuntimeError" in caplog.text  # the traceback is logged for operators
 
@@ -168,3 +170,21 @@ def test_mounts_into_the_shared_web_app(seeded, connector):
         r = httpx.post(f"{url}/api/messages", json=message("sag 83.02.00-A00-1-23", connector.url), timeout=30)
     assert r.status_code in (200, 202)
     assert card_text(card_of(the_reply(connector))).startswith("Sag 83.02.00-A00-1-23:")
+
+
+# --- the router's scenario table (tests/router_scenarios.py), end to end ------------------------------
+WHERE = [("personal", False), ("channel", True)]  # a personal chat; a channel, where the bot is @mentioned
+
+
+@pytest.mark.parametrize("where, mentioned", WHERE, ids=[w for w, _ in WHERE])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_router_scenarios(seeded, connector, scenario, where, mentioned):
+    core, store = seeded
+    r = ask(BrokenCore() if scenario.broken_core else core, store,
+            message(scenario.text, connector.url, conversation_type=where, mention=mentioned))
+    assert r.status_code in (200, 202), r.text
+    post = the_reply(connector)
+    card = card_of(post)
+    check(scenario, card_text(card), any(e.get("type") == "Container" for e in elements(card)))
+    for word in scenario.absent:
+        assert word not in json.dumps(post["body"], ensure_ascii=False)

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from bot.core.results import Answer, CaseTimeline
+from bot.core.router import Conversation
 from embeddings.errors import BeslutError
 from bot.settings import Settings
 from bot.teams.adapter import add_teams_routes, auth_configuration, mount_teams
@@ -41,7 +42,7 @@ def test_requests_without_a_valid_token_are_401_and_never_reach_the_core(tmp_pat
     async def slack_events():
         return {"ok": True}
 
-    add_teams_routes(app, core, Store(tmp_path / "b.db"), PRODUCTION)
+    add_teams_routes(app, Conversation(core), Store(tmp_path / "b.db"), PRODUCTION)
     act = message("hvad besluttede vi om telefontider?", connector.url)
     unsigned = jwt.encode({"aud": APP_ID, "iss": "https://api.botframework.com"}, "k" * 32, algorithm="HS256")
     with serve(app) as url:
@@ -61,13 +62,13 @@ def test_anonymous_mode_refuses_to_start_with_production_credentials(tmp_path):
                   dict(teams_cert_pfx_file=tmp_path / "bot.pfx")):
         settings = Settings(teams_allow_anonymous=True, **creds)
         with pytest.raises(BeslutError) as e:
-            add_teams_routes(FastAPI(), RecordingCore(), store, settings)
+            add_teams_routes(FastAPI(), Conversation(RecordingCore()), store, settings)
         assert e.value.code == "teams_anonymous_with_credentials"
         assert "BESLUT_TEAMS_ALLOW_ANONYMOUS" in messages.user_message(e.value) and "lokal udvikling" in messages.user_message(e.value)
         with pytest.raises(BeslutError):
             TeamsPublisher.from_settings(settings, store)
         with pytest.raises(BeslutError):
-            mount_teams(settings, RecordingCore(), store)  # at start-up, before any route exists
+            mount_teams(settings, Conversation(RecordingCore()), store)  # at start-up, before any route exists
 
 
 @pytest.mark.parametrize("settings, code", [

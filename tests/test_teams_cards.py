@@ -7,9 +7,9 @@ import json
 from microsoft_agents.activity import Activity
 
 from bot.core import messages
-from bot.core.results import Answer, CaseTimeline, Hit
+from bot.core.results import Answer, Hit
 from bot.core.reply import Item, Reply, answer_reply
-from bot.teams.adapter import question_text, respond
+from bot.teams.adapter import question_text
 from bot.teams.cards import MAX_CARD_BYTES, reply_activity, reply_card
 
 from teams_fakes import elements
@@ -100,34 +100,7 @@ def test_very_long_quote_is_cut_with_a_note():
     assert messages.render("teams_quote_shortened") in runs(card)
 
 
-# --- text routing --------------------------------------------------------------------------------
-class RecordingCore:
-    def __init__(self):
-        self.calls = []
-
-    def ask(self, question, k=3):
-        self.calls.append(("ask", question))
-        return Answer(question, True)
-
-    def sag(self, query):
-        self.calls.append(("sag", query))
-        return CaseTimeline(query)
-
-
-def test_commands_route_to_sag_help_or_question():
-    core = RecordingCore()
-    for text in ("sag 83.02.00-A00-1-23", "SAG 83.02", "sag 22-000015?", "sag", "sag noget"):
-        respond(core, text)
-    respond(core, "sag om telefontider")  # several words: a question about a case, not a journal number
-    respond(core, "hvad besluttede vi om telefontider?")
-    assert core.calls == [("sag", "83.02.00-A00-1-23"), ("sag", "83.02"), ("sag", "22-000015"), ("sag", ""),
-                          ("sag", "noget"), ("ask", "sag om telefontider"),
-                          ("ask", "hvad besluttede vi om telefontider?")]
-    for text in ("", "hjælp", "Hjælp", "help"):
-        assert respond(core, text).intro.startswith(messages.TEAMS_HELP[0])
-    assert len(core.calls) == 7
-
-
+# --- what the user asked (the routing rules are the router's: tests/test_router.py) ------------------
 def test_question_text_drops_mention_markup_and_entities():
     act = Activity(type="message", text="<at>Anne</at>&nbsp;hvad  besluttede vi?")
     assert question_text(act) == "Anne hvad besluttede vi?"

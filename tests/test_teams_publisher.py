@@ -19,6 +19,7 @@ from bot.core.ports import NotDelivered
 from bot.core.ports import Publisher
 from bot.core.reply import digest_reply
 from bot.settings import Settings
+from bot.core.router import Conversation
 from bot.teams.adapter import add_teams_routes
 from bot.teams.publisher import TeamsPublisher, teams_digest_targets
 from embeddings.store import Store
@@ -51,7 +52,7 @@ def store(tmp_path):
 def post_activity(store, activity, settings, connector, headers=None):
     """One activity to the web app's /api/messages; ``headers``: a signed token (with PRODUCTION settings)."""
     app = FastAPI()
-    add_teams_routes(app, NoCore(), store, settings, token_provider_factory=token_provider_factory(connector))
+    add_teams_routes(app, Conversation(NoCore()), store, settings, token_provider_factory=token_provider_factory(connector))
     with serve(app) as url:
         r = httpx.post(f"{url}/api/messages", json=activity, headers=headers or {}, timeout=10)
     assert r.status_code in (200, 202), r.text
@@ -62,7 +63,7 @@ def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector,
     post_activity(store, conversation_update(connector.url), settings, connector, bot_framework.headers(connector.url))
     assert [cid for cid, _, _ in TeamsConversations(store.db).all()] == [GENERAL]
     welcome = connector.messages()[-1]
-    assert card_runs(card_of(welcome))[0] == messages.TEAMS_HELP[0]
+    assert card_runs(card_of(welcome))[0] == messages.HELP[0]
 
     publisher: Publisher = TeamsPublisher.from_settings(settings, store, token_provider_factory(connector))
     assert publisher.platform == "teams"  # the digest's port
@@ -79,7 +80,7 @@ def test_added_to_a_team_then_the_digest_is_posted_proactively(store, connector,
 def test_without_a_token_nothing_is_stored_or_forgotten(store, connector):
     post_activity(store, conversation_update(connector.url), ANON, connector)  # anonymous development mode
     assert TeamsConversations(store.db).all() == []
-    assert card_runs(card_of(connector.messages()[-1]))[0] == messages.TEAMS_HELP[0]  # still welcomed
+    assert card_runs(card_of(connector.messages()[-1]))[0] == messages.HELP[0]  # still welcomed
     stored_reference(store, connector)
     post_activity(store, conversation_update(connector.url, added=False), ANON, connector)
     assert [cid for cid, _, _ in TeamsConversations(store.db).all()] == [GENERAL]

@@ -21,6 +21,7 @@ from bot.core.results import Digest, DigestMeeting, Hit
 from bot.core.ports import NotDelivered
 from bot.core.reply import digest_reply
 from bot.settings import TEAMS_PUBLIC_SERVICE_URLS, Settings
+from bot.core.router import Conversation
 from bot.teams.adapter import add_teams_routes, auth_configuration
 from bot.teams.publisher import TeamsPublisher
 from bot.teams.service_urls import ServiceUrls, is_loopback
@@ -54,7 +55,7 @@ def allowing(settings: Settings, connector: FakeBotConnector) -> Settings:
 def post(store, settings, activity, connector, headers=None) -> httpx.Response:
     """One activity to /api/messages of a web app with ``settings`` (its token provider: the fake's)."""
     app = FastAPI()
-    add_teams_routes(app, NoCore(), store, settings, token_provider_factory=token_provider_factory(connector))
+    add_teams_routes(app, Conversation(NoCore()), store, settings, token_provider_factory=token_provider_factory(connector))
     with serve(app) as url:
         return httpx.post(f"{url}/api/messages", json=activity, headers=headers or {}, timeout=10)
 
@@ -155,7 +156,7 @@ def test_an_activity_the_sdk_cannot_read_is_a_400_not_a_500(store, connector):
 
 def test_invalid_json_and_a_signed_malformed_activity_are_400(store, connector, bot_framework, caplog):
     app = FastAPI()
-    add_teams_routes(app, NoCore(), store, ANON)
+    add_teams_routes(app, Conversation(NoCore()), store, ANON)
     with serve(app) as url:
         r = httpx.post(f"{url}/api/messages", content=b"{nope", headers={"Content-Type": "application/json"})
     assert r.status_code == 400

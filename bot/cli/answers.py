@@ -10,7 +10,9 @@ from pathlib import Path
 from bot.cli import render as render_text
 from bot.cli.ports import Wiring
 from bot.cli.progress import progress_bar
-from bot.core import evaluate
+from bot.core import evaluate, router
+from bot.core.service import validate_question
+from embeddings.errors import BeslutError
 from embeddings.search.retriever import Mode
 
 
@@ -24,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_ask)
-    p = sub.add_parser("sag", help="en sags punkter på tværs af møder: beslut sag 83.02.00-A00-1-23 (eller 83.02)")
+    p = sub.add_parser("sag", help="en sags punkter på tværs af møder: beslut sag 83.02.00-A00-1-23 (eller 83.02); "
+                                   "andre ord besvares som et spørgsmål")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_sag)
@@ -43,11 +46,13 @@ def run_index(args: argparse.Namespace, wiring: Wiring) -> int:
 
 
 def run_ask(args: argparse.Namespace, wiring: Wiring) -> int:
-    from bot.core.service import validate_question
+    return print_answer(wiring, args.question, max(1, min(args.k, 20)), Mode(args.mode), args.json)
 
-    validate_question(args.question)  # a bad question fails before the model loads
-    answer = wiring.core().ask(args.question, k=max(1, min(args.k, 20)), mode=Mode(args.mode))
-    if args.json:
+
+def print_answer(wiring: Wiring, question: str, k: int, mode: Mode, as_json: bool) -> int:
+    validate_question(question)  # a bad question fails before the model loads
+    answer = wiring.core().ask(question, k=k, mode=mode)
+    if as_json:
         print(json.dumps(render_text.answer_json(answer), ensure_ascii=False, indent=2))
     else:
         print(render_text.answer_text(answer))
@@ -55,7 +60,16 @@ def run_ask(args: argparse.Namespace, wiring: Wiring) -> int:
 
 
 def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
-    timeline = wiring.case_core().sag(args.query)  # a case look-up needs no model: the store answers it
+    """The chat platforms' ``sag`` command, by the router's rules: a journal number or KLE prefix shows the
+    case (no model needed: the store answers it), other words are a question (`beslut ask`)."""
+    intent = router.parse_command(args.query)
+    if isinstance(intent, router.AskIntent):
+        return print_answer(wiring, intent.question, 3, Mode.HYBRID, args.json)
+    if isinstance(intent, router.MalformedCaseIntent):
+        raise BeslutError("journal_malformed", text=intent.text)
+    if not isinstance(intent, router.CaseIntent):  # nothing, or "hjælp": the command line has --help
+        raise BeslutError("sag_usage")
+    timeline = wiring.case_core().sag(intent.query)
     if args.json:
         print(json.dumps(render_text.timeline_json(timeline), ensure_ascii=False, indent=2))
     else:

@@ -62,9 +62,9 @@ def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
 
 def run_digest_command(args: argparse.Namespace, wiring: Wiring) -> int:
     if args.dry_run:
-        from bot.cli.render import printable
+        from bot.cli.render import reply_text
 
-        print(printable(digest_reply(wiring.digest_preview(args.week)).fallback))
+        print(reply_text(digest_reply(wiring.digest_preview(args.week))))
         return 0
     outcomes = wiring.post_digest(args.week, args.channel, args.force)
     for o in outcomes:

@@ -1,4 +1,4 @@
-"""Plain-text and JSON renderings of stored punkter for the command line.
+"""Plain-text and JSON renderings for the command line; answers and cases as text through the Reply model.
 
 Text renderings pass through ``printable``: minutes are foreign text, and an escape sequence in them must
 not reach the terminal (clear the screen, retitle the window, hide lines). JSON escapes them itself.
@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from bot.core import messages
+from bot.core.reply import Item, Reply, answer_reply, timeline_reply
 from bot.core.results import Answer, CaseTimeline, Hit
-from bot.core.reply import filter_lines
 from embeddings.minutes import Punkt, SectionName
 from embeddings.store import MeetingSummary
 from embeddings.dense.vector_index import UpdateStats
@@ -109,50 +109,30 @@ def timeline_json(t: CaseTimeline) -> dict:
     return {"query": t.query, "prefix": t.is_prefix, "items": [hit_json(h) for h in t.items]}
 
 
-def hit_text(h: Hit, with_history: bool = True) -> list[str]:
-    lines = [f"{h.title}", f"  {messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)}"]
-    if h.decision:
-        lines.append(f"  {messages.DECISION_LABEL}:")
-        lines += [f"    {x}" for x in h.decision.splitlines() if x.strip()]
-        if h.matched:
-            lines.append(f"  {messages.MATCHED_LABEL}:")
-            lines += [f"    » {x}" for x in h.matched]
-    elif h.indstilling:
-        lines.append(f"  {messages.NO_DECISION}. {messages.INDSTILLING_LABEL}:")
-        lines += [f"    {x}" for x in h.indstilling.splitlines() if x.strip()]
-    else:
-        lines.append(f"  {messages.NO_DECISION}.")
-    if h.source_url:
-        lines.append(f"  {h.source_url}")
-    if with_history and h.history:
-        lines.append(f"  {messages.HISTORY_LABEL}:")
-        lines += [f"    - {messages.danish_date(e.meeting_date)}, punkt {e.item_number}: {e.title}" for e in h.history]
+def reply_text(reply: Reply) -> str:
+    """A Reply (the model every platform renders) as terminal text: intro, each item, outro."""
+    parts = [reply.intro] if reply.intro else []
+    parts += ["\n".join(item_lines(it)) for it in reply.items]
+    if reply.outro:
+        parts.append(reply.outro)
+    return printable("\n\n".join(parts))
+
+
+def item_lines(it: Item) -> list[str]:
+    """A cited punkt: title, citation, the labelled quote indented, notes, the link to the minutes."""
+    lines = [it.title, f"  {it.citation}"]
+    if it.quote:
+        lines.append(f"  {it.quote_label}:")
+        lines += [f"    {x}" for x in it.quote.splitlines() if x.strip()]
+    lines += [f"  {n}" for n in it.notes]
+    if it.url:
+        lines.append(f"  {it.url}")
     return lines
 
 
 def answer_text(a: Answer) -> str:
-    lines: list[str] = []
-    if a.abstained:
-        lines.append(messages.render("abstained", question=a.question))
-        lines += filter_lines(a)
-        if a.uncertain:
-            lines.append(messages.UNCERTAIN_LABEL + ":")
-            for h in a.uncertain:
-                lines.append(f"  - {h.title} ({messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)})")
-        return printable("\n".join(lines))
-    lines += filter_lines(a)
-    for i, h in enumerate(a.hits):
-        if i:
-            lines.append("")
-        lines += hit_text(h)
-    return printable("\n".join(lines))
+    return reply_text(answer_reply(a))
 
 
 def timeline_text(t: CaseTimeline) -> str:
-    if not t.items:
-        return printable(messages.render("case_unknown", query=t.query))
-    lines = [messages.render("case_header", query=t.query, count=len(t.items))]
-    for h in t.items:
-        lines.append("")
-        lines += hit_text(h, with_history=False)
-    return printable("\n".join(lines))
+    return reply_text(timeline_reply(t))

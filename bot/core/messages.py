@@ -171,15 +171,6 @@ def where(path: str, line: int | None = None, punkt: int | None = None) -> str:
 
 # --- Teams ---
 TEAMS_OPEN_MINUTES = "Åbn referat"  # the button under a cited punkt
-TEAMS_APOLOGY = "Beklager, der gik noget galt. Prøv igen om lidt."
-TEAMS_HELP = (
-    "Jeg finder beslutninger i referaterne og citerer dem ordret med mødedato, punkt og journalnummer.",
-    "Spørg med dine egne ord, fx: hvad besluttede vi om telefontider?",
-    "sag <journalnummer eller præfiks> viser en sags punkter på tværs af møder, fx: sag 83.02.00-A00-1-23 "
-    "eller sag 83.02",
-    "hjælp viser denne vejledning.",
-    "I en kanal eller gruppechat skal du nævne mig med @ først.",
-)
 TEXT.update({
     "teams_quote_shortened": "Citatet er forkortet her; se hele teksten i referatet.",
     "teams_conversation_unknown": "Teams-samtalen {conversation_id} er ukendt: botten er ikke tilføjet der "
@@ -215,15 +206,6 @@ SOURCE_LINK = "Se referatet"  # the link under a cited punkt when BESLUT_SOURCE_
 DIGEST_STATUS = {"claimed": "påbegyndt, men ikke afsluttet", "posted": "sendt", "failed": "fejlet",
                  "uncertain": "uvist om sendt", "empty": "tom uge, intet sendt"}
 TEXT.update({
-    "slack_apology": "Beklager, der gik noget galt, så jeg kan ikke svare lige nu. Prøv igen om lidt; sker "
-                     "det igen, så kontakt it-afdelingen.",
-    "slack_usage": "Sådan bruger du {command}:\n"
-                   "• {command} 83.02.00-A00-1-23 viser sagens punkter på tværs af møder, ældste først\n"
-                   "• {command} 83.02 viser alle sager under et KLE-præfiks\n"
-                   "• {command} hvad besluttede vi om telefontider? besvares som et spørgsmål\n"
-                   "Du kan også nævne mig med @ i en kanal eller skrive direkte til mig.",
-    "slack_looking_up_case": "Slår sag {query} op …",
-    "slack_searching": "Søger i referaterne …",
     "slack_channel_not_allowed": "Jeg er ikke slået til i denne kanal. Skriv direkte til mig, eller bed en "
                                  "administrator om at tilføje kanalen.",
     "slack_missing_config": "Slack er ikke sat op: {names} mangler. Opret appen med slack-app-manifest.yml, "
@@ -308,3 +290,30 @@ TEXT.update({
     "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
                     "{failed} fejlede ({requests} forespørgsler)",
 })
+
+
+# --- the conversation router (bot/core/router.py): one help, one apology, for every chat platform ---
+TEXT.update({
+    "apology": "Beklager, der gik noget galt, så jeg kan ikke svare lige nu. Prøv igen om lidt; sker det igen, "
+               "så kontakt it-afdelingen.",
+    "looking_up_case": "Slår sag {query} op …",
+    "searching": "Søger i referaterne …",
+})
+HELP = (
+    "Jeg finder udvalgenes beslutninger i referaterne og citerer dem ordret med mødedato, punkt og "
+    "journalnummer.",
+    "• Spørg med dine egne ord, fx: hvad besluttede vi om telefontider?",
+    "• sag 83.02.00-A00-1-23 viser en sags punkter på tværs af møder, ældste først; sag 83.02 viser alle sager "
+    "under et KLE-præfiks.",
+    "• sag med ord i stedet for et journalnummer, fx sag om telefontider, besvares som et spørgsmål.",
+    "• hjælp viser denne vejledning.",
+    "I en kanal skal du nævne mig først, fx: @beslut hvad besluttede vi om telefontider? I en direkte besked "
+    "skriver du bare.",
+)
+HELP_COMMAND = ("Sådan bruger du {command}: som sag ovenfor, fx {command} 83.02.00-A00-1-23 eller {command} hvad "
+                "besluttede vi om telefontider? Svaret ses kun af dig.")
+
+
+def help_text(command: str | None = None) -> str:
+    """How to use beslut, one line per point; ``command`` names the platform's slash command (Slack: /sag)."""
+    return "\n".join(HELP + ((HELP_COMMAND.format(command=command),) if command else ()))

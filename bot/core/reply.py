@@ -5,10 +5,10 @@ Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in th
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.core import messages
+from bot.core.excerpt import decisive_passage
 from bot.core.results import Answer, CaseTimeline, Digest, Hit
 
 
@@ -47,14 +47,6 @@ class Reply:
         return "\n\n".join(p for p in parts if p)
 
 
-_HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
-
-
-def wants_help(text: str) -> bool:
-    """A chat message or command asking how to use beslut: nothing, "hjælp", "/hjælp", "help!", "?"."""
-    return text.lower().strip(" .!/") in _HELP_WORDS
-
-
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
     citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
     notes: list[str] = []
@@ -69,28 +61,11 @@ def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
         label, quote = "", ""
         notes.append(messages.NO_DECISION)
     if short and quote:
-        quote = first_line(quote)
+        quote = decisive_passage(quote)
     if history and h.history:
         notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
             f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
     return Item(h.title, label, quote, citation, h.source_url, tuple(notes))
-
-
-_DECIDES = re.compile(r"\b(?:besluttede|besluttet|godkendte|godkendt|vedtog|vedtaget|tiltrådte|anbefaler|"
-                     r"anbefales|bevilgede|afviste)\b", re.I)
-
-
-def first_line(text: str, limit: int = 300) -> str:
-    """The line that best says what was decided, for one-line listings (digests, uncertain hits).
-
-    The first line that states a decision ("Chefforum besluttede, at ...") when there is one, else the
-    first line: a Beslutning often opens with what was discussed. Cut at a word boundary with " …".
-    """
-    lines = [x.strip() for x in text.splitlines() if x.strip()]
-    line = next((x for x in lines if _DECIDES.search(x)), lines[0] if lines else "")
-    if len(line) <= limit:
-        return line
-    return line[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def filter_lines(a: Answer) -> list[str]:
@@ -105,7 +80,8 @@ def answer_reply(a: Answer) -> Reply:
     filters = "".join(" " + line for line in filter_lines(a))
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
-        return Reply(messages.render("abstained", question=a.question) + filters,
+        label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
+        return Reply(messages.render("abstained", question=a.question) + filters + label,
                      items, messages.UNCERTAIN_NOTE if items else "")
     return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
 

@@ -1,6 +1,7 @@
-"""Microsoft Teams adapter on the Microsoft 365 Agents SDK: POST /api/messages -> core -> Adaptive Card.
+"""Microsoft Teams adapter on the Microsoft 365 Agents SDK: POST /api/messages -> router -> Adaptive Card.
 
-Plugs into the one FastAPI app with ``add_teams_routes(app, core, store, settings)``. The route checks the
+Plugs into the one FastAPI app with ``add_teams_routes(app, conversation, store, settings)``; what a message
+means, the help, error messages and the apology are the router's (bot/core/router.py). The route checks the
 Bot Framework JWT with the SDK's ``jwt_authorization_decorator`` (on this route only, so Slack's
 /slack/events is untouched); anonymous requests are accepted only with BESLUT_TEAMS_ALLOW_ANONYMOUS, which
 refuses to start next to real credentials. Outgoing calls to the Bot Connector get their token from the
@@ -29,12 +30,11 @@ from microsoft_agents.hosting.core import (AccessTokenProviderBase, AgentApplica
                                            RouteRank, TurnContext, TurnState)
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
-from bot.core import messages
-from bot.teams.conversations import TeamsConversations
-from bot.core.results import Core
-from embeddings.errors import BeslutError, ConfigError
-from bot.core.reply import Reply, answer_reply, timeline_reply, wants_help
+from bot.core.reply import Reply
+from bot.core.router import Context, Conversation, Surface, apology
 from bot.settings import Settings
+from bot.teams.conversations import TeamsConversations
+from embeddings.errors import ConfigError
 from bot.teams.cards import reply_activity
 from bot.teams.service_urls import ServiceUrls, origin, shown
 from embeddings.store import Store
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 TokenProviderFactory = Callable[[AgentAuthConfiguration], AccessTokenProviderBase]
 
 _AT_TAG = re.compile(r"</?at>", re.I)
-_SAG = re.compile(r"/?sag(?:\s+(?P<arg>.*))?", re.I | re.S)
+PLATFORM = "teams"
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -93,24 +93,21 @@ def question_text(activity: Activity) -> str:
 
 def addressed_to_bot(activity: Activity) -> bool:
     """Personal chats always; channels and group chats only when the bot is @mentioned."""
-    conv_type = (activity.conversation.conversation_type if activity.conversation else None) or "personal"
-    if conv_type == "personal":
+    if conversation_type(activity) == "personal":
         return True
     bot_id = activity.recipient.id if activity.recipient else None
     return any(m.mentioned and m.mentioned.id == bot_id for m in activity.get_mentions())
 
 
-def respond(core: Core, text: str) -> Reply:
-    """Text in, Reply out: "hjælp" (or nothing), "sag <journalnummer>", or a question. May raise BeslutError."""
-    if wants_help(text):
-        return Reply("\n".join(messages.TEAMS_HELP))
-    m = _SAG.fullmatch(text)
-    if m:
-        arg = (m.group("arg") or "").strip().rstrip("?!.,")
-        if " " not in arg:  # one token: a journal number or prefix; empty or malformed -> BeslutError
-            return timeline_reply(core.sag(arg))
-        # "sag om telefontider": several words are a question about a case, not a journal number
-    return answer_reply(core.ask(text))
+def conversation_type(activity: Activity) -> str:
+    return (activity.conversation.conversation_type if activity.conversation else None) or "personal"
+
+
+def context_of(activity: Activity) -> Context:
+    """Where a message came from, for the router: ids only."""
+    surface = Surface.DIRECT if conversation_type(activity) == "personal" else Surface.MENTION
+    return Context(PLATFORM, surface, activity.from_property.id if activity.from_property else None,
+                   activity.conversation.id if activity.conversation else None)
 
 
 # --- the agent -------------------------------------------------------------------------------------
@@ -121,7 +118,7 @@ class TeamsBot:
     auth: AgentAuthConfiguration
 
 
-def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
+def build_bot(conversation: Conversation, store: Store, auth: AgentAuthConfiguration,
               token_provider_factory: TokenProviderFactory | None = None) -> TeamsBot:
     conversations = TeamsConversations(store.db)
     conns = connections(auth, token_provider_factory)
@@ -143,15 +140,7 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
         if not addressed_to_bot(act):
             log.debug("teams: ignoring unaddressed message in %s", conv)
             return
-        try:
-            reply = await asyncio.to_thread(respond, core, question_text(act))
-        except BeslutError as e:
-            log.info("teams: %s in %s", e.code, conv)
-            reply = Reply(messages.user_message(e))
-        except Exception:
-            log.exception("teams: answering failed (conversation %s, activity %s)", conv, act.id)
-            reply = Reply(messages.TEAMS_APOLOGY)
-        await send(ctx, reply)
+        await send(ctx, await asyncio.to_thread(conversation.reply, question_text(act), context_of(act)))
 
     @agent.activity(ActivityTypes.conversation_update)
     async def on_conversation_update(ctx: TurnContext, _state: TurnState) -> None:
@@ -165,7 +154,7 @@ def build_bot(core: Core, store: Store, auth: AgentAuthConfiguration,
             else:
                 log.info("teams: added to conversation %s (%s) without a token: not stored", act.conversation.id,
                          kind)
-            await send(ctx, Reply("\n".join(messages.TEAMS_HELP)))
+            await send(ctx, conversation.help())
         elif any(m.id == bot_id for m in act.members_removed or ()):
             await forget(ctx, "removed from")
 
@@ -202,7 +191,7 @@ async def apologise(ctx: TurnContext, err: Exception) -> None:
     if ctx.activity is None or ctx.activity.type != ActivityTypes.message or ctx.responded:
         return
     try:
-        await ctx.send_activity(reply_activity(Reply(messages.TEAMS_APOLOGY)))
+        await ctx.send_activity(reply_activity(apology()))
     except Exception:
         log.exception("teams: could not send the apology (conversation %s)", conv)
 
@@ -247,11 +236,11 @@ async def refuse(request: Request, service_urls: ServiceUrls, *, anonymous: bool
     return None
 
 
-def add_teams_routes(app: FastAPI, core: Core, store: Store, settings: Settings, *,
+def add_teams_routes(app: FastAPI, conversation: Conversation, store: Store, settings: Settings, *,
                      token_provider_factory: TokenProviderFactory | None = None,
                      path: str = "/api/messages") -> TeamsBot:
     """Mount POST /api/messages on ``app``. Raises BeslutError (Danish) when the Teams settings are wrong."""
-    bot = build_bot(core, store, auth_configuration(settings), token_provider_factory)
+    bot = build_bot(conversation, store, auth_configuration(settings), token_provider_factory)
     service_urls = ServiceUrls.from_settings(settings)
     anonymous = bool(bot.auth.ANONYMOUS_ALLOWED)
     app.state.agent_configuration = bot.auth  # read by the SDK's jwt_authorization_decorator
@@ -279,12 +268,12 @@ def add_teams_routes(app: FastAPI, core: Core, store: Store, settings: Settings,
     return bot
 
 
-def mount_teams(settings: Settings, core: Core, store: Store, *,
+def mount_teams(settings: Settings, conversation: Conversation, store: Store, *,
                 token_provider_factory: TokenProviderFactory | None = None) -> Callable[[FastAPI], None]:
     """A ``bot.web.Mount`` for create_app. Checks the settings now, so a bad one fails before any route exists."""
     auth_configuration(settings)
 
     def mount(app: FastAPI) -> None:
-        add_teams_routes(app, core, store, settings, token_provider_factory=token_provider_factory)
+        add_teams_routes(app, conversation, store, settings, token_provider_factory=token_provider_factory)
 
     return mount

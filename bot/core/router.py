@@ -1,0 +1,221 @@
+"""One conversation router for every chat platform: text in, an Intent, then a Reply. Never raises.
+
+Adapters (Slack, Teams) turn a platform event into text and a Context and render the Reply; the rules
+below, the help, the apology and the error messages live here only, so every platform behaves alike.
+
+How text is read (``parse``), after whitespace is tidied:
+
+- nothing, "hjælp", "help", "?" (also "/hjælp", "hjælp!") -> help.
+- ``sag <argument>`` (also "/sag", any case):
+  - no argument or a help word ("sag", "sag hjælp") -> help;
+  - one token (trailing ``? ! . , ;`` dropped, dashes unified) that is a journal number or a KLE prefix
+    -> the case: ``sag 83.02.00-A00-1-23``, ``sag 22-000015``, ``sag 83.02``. A journal number is one that
+    ``JournalNumber.parse`` reads and that is KLE, starts with a digit or holds four digits in a row
+    (EMN-2025-000517): the same notion a question's journal numbers are found by, so "covid-19" is a word;
+  - one token that starts with a digit and holds only letters, digits and ``. - /`` but is neither
+    (``83.02.00-A0-1-23``, ``2024``) -> the Danish message that it is no valid journal number;
+  - anything else (``sag hundeskov``, ``sag om telefontider``) -> a question: the text after "sag".
+- anything else -> a question, as written (``83.02.00-A00-1-23`` alone is a question that names a case).
+
+A slash command (Slack's ``/sag``, configurable) and ``beslut sag`` are the ``sag`` command: their text is
+read as ``sag <text>`` (``parse_command``), so ``/sag 83.02``, ``@beslut sag 83.02`` in Slack and ``sag 83.02``
+in Teams give the same reply, and ``/sag hvad besluttede vi om telefontider?`` is a question.
+
+Later intents (``følg <sag>``, ``følger``, ``stop <id>``) are a dataclass, an entry in ``COMMANDS`` and a
+handler in ``Conversation``; adapters do not change.
+
+A BeslutError becomes its Danish ``user_message``; any other exception the one apology, logged with its
+traceback and the event's ids, never the user's text.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core import messages
+from bot.core.reply import Reply, answer_reply, timeline_reply
+from bot.core.results import Core
+from embeddings.errors import BeslutError
+from embeddings.journal import MAX_LEN, JournalNumber, is_kle_prefix, normalise
+
+log = logging.getLogger(__name__)
+
+CASE_WORD = "sag"
+_HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
+_COMMAND = re.compile(r"/?(?P<word>\w+)[:?!.]*(?:\s+(?P<rest>.+))?", re.S)
+_ATTEMPT = re.compile(r"[0-9][0-9A-ZÆØÅa-zæøå./-]*")  # what someone typing a journal number types
+
+
+# --- intents ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AskIntent:
+    """A question about the decisions in the minutes."""
+
+    question: str
+
+
+@dataclass(frozen=True)
+class CaseIntent:
+    """``sag <journalnummer eller KLE-præfiks>``: the case's punkter across meetings."""
+
+    query: str
+
+
+@dataclass(frozen=True)
+class HelpIntent:
+    """How to use beslut."""
+
+
+@dataclass(frozen=True)
+class MalformedCaseIntent:
+    """``sag <something typed as a journal number that is none>``: say so, with examples."""
+
+    text: str
+
+
+Intent = AskIntent | CaseIntent | HelpIntent | MalformedCaseIntent
+
+
+def wants_help(text: str) -> bool:
+    """Nothing, "hjælp", "/hjælp", "help!", "?": asking how to use beslut."""
+    return text.lower().strip(" .!/") in _HELP_WORDS
+
+
+def parse(text: str) -> Intent:
+    """What ``text`` asks for, by the rules in the module's docstring. Pure: never calls the core."""
+    t = " ".join((text or "").split())
+    if wants_help(t):
+        return HelpIntent()
+    m = _COMMAND.fullmatch(t)
+    command = COMMANDS.get(m["word"].lower()) if m else None
+    return command(m["rest"] or "") if command else AskIntent(t)
+
+
+def parse_command(argument: str) -> Intent:
+    """The ``sag`` command's argument (a slash command's text, ``beslut sag``): read as ``sag <argument>``."""
+    return parse(f"{CASE_WORD} {argument}")
+
+
+def _case(rest: str) -> Intent:
+    if wants_help(rest):
+        return HelpIntent()
+    if len(rest.split()) > 1:
+        return AskIntent(rest)
+    token = normalise(rest).rstrip("?!.,;")
+    if is_kle_prefix(token) or is_case_number(token):
+        return CaseIntent(token)
+    if _ATTEMPT.fullmatch(token):
+        return MalformedCaseIntent(token if len(token) <= MAX_LEN else token[:MAX_LEN] + "…")
+    return AskIntent(rest)
+
+
+def is_case_number(token: str) -> bool:
+    """A journal number as ``sag`` takes it: KLE, or another scheme that starts with a digit or holds four
+    digits in a row (22-000015, EMN-2025-000517); "covid-19" parses, but is a word."""
+    j = JournalNumber.try_parse(token)
+    return j is not None and (j.is_kle or token[:1].isdigit() or re.search(r"\d{4}", token) is not None)
+
+
+COMMANDS: dict[str, Callable[[str], Intent]] = {CASE_WORD: _case}  # first word -> its parser
+
+
+# --- where a message came from ---------------------------------------------------------------------
+class Surface(StrEnum):
+    COMMAND = "command"  # a slash command (Slack /sag): its text is the sag command's argument
+    MENTION = "mention"  # an @mention in a channel or group chat
+    DIRECT = "direct"  # a direct message / personal chat
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a message came from: ids only (for logs, and for later per-user features such as following a
+    case). ``platform`` is "slack" or "teams"; ``user`` and ``channel`` are the platform's ids."""
+
+    platform: str
+    surface: Surface
+    user: str | None = None
+    channel: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.platform:
+            raise ValueError("Context.platform is empty")
+        object.__setattr__(self, "surface", Surface(self.surface))
+
+
+# --- the conversation ------------------------------------------------------------------------------
+class Conversation:
+    """Text from a chat platform -> Reply, through ``core`` (a Core: ``ask``, ``sag``).
+
+    ``slash_command`` is the platform's slash command ("/sag" in Slack; None where there is none), named in
+    the help.
+    """
+
+    def __init__(self, core: Core, slash_command: str | None = None) -> None:
+        self.core = core
+        self.slash_command = slash_command
+        self._handlers: dict[type, Callable[[Intent], Reply]] = {
+            AskIntent: lambda i: answer_reply(self.core.ask(i.question)),
+            CaseIntent: lambda i: timeline_reply(self.core.sag(i.query)),
+            HelpIntent: lambda i: self.help(),
+            MalformedCaseIntent: lambda i: Reply(messages.render("journal_malformed", text=i.text)),
+        }
+        self._pending: dict[type, Callable[[Intent], str]] = {  # intents that need the core, and what to say
+            AskIntent: lambda i: messages.render("searching"),
+            CaseIntent: lambda i: messages.render("looking_up_case", query=i.query),
+        }
+
+    def help(self) -> Reply:
+        return Reply(messages.help_text(self.slash_command))
+
+    def intent(self, text: str, context: Context) -> Intent:
+        return parse_command(text) if context.surface is Surface.COMMAND else parse(text)
+
+    def reply(self, text: str, context: Context) -> Reply:
+        """The reply to ``text``. Never raises: errors become their Danish message or the apology."""
+        return self.answer(self.intent(text, context), context)
+
+    def answer(self, intent: Intent, context: Context) -> Reply:
+        kind = type(intent).__name__
+        log.info("%s %s: %s (user %s, channel %s)", context.platform, context.surface, kind, context.user,
+                 context.channel)
+        try:
+            return self._handlers[type(intent)](intent)
+        except BeslutError as e:
+            log.info("%s %s: %s answered with %s", context.platform, context.surface, kind, e.code)
+            return Reply(messages.user_message(e))
+        except Exception:
+            log.exception("%s %s: %s failed (user %s, channel %s)", context.platform, context.surface, kind,
+                          context.user, context.channel)
+            return apology()
+
+    # --- platforms that must acknowledge at once (Slack's slash command: within 3 seconds) ----------
+    def acknowledge(self, text: str, context: Context) -> Acknowledgement:
+        """What to say at once, without calling the core: the whole reply when it needs no core (help, a
+        malformed journal number), else what is being done ("Søger i referaterne …"), to be followed up."""
+        intent = self.intent(text, context)
+        pending = self._pending.get(type(intent))
+        if pending:
+            return Acknowledgement(Reply(pending(intent)), follows=True)
+        return Acknowledgement(self.answer(intent, context), follows=False)
+
+    def follow_up(self, text: str, context: Context) -> Reply | None:
+        """The reply after ``acknowledge``; None when the acknowledgement was the whole reply."""
+        intent = self.intent(text, context)
+        return self.answer(intent, context) if type(intent) in self._pending else None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """``reply`` to show at once; ``follows``: it only says what is being done, the answer comes from
+    ``Conversation.follow_up``."""
+
+    reply: Reply
+    follows: bool
+
+
+def apology() -> Reply:
+    """The one apology for an unexpected failure (also for platform failures outside the router)."""
+    return Reply(messages.render("apology"))

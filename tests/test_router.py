@@ -1,0 +1,129 @@
+"""The conversation router (bot/core/router.py): the rules that read text, and the scenario table on the real
+core. Slack and Teams run the same table end to end (test_slack_app.py, test_teams_adapter.py)."""
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+from bot.compose import open_core
+from bot.core import messages
+from bot.core.results import Answer, CaseTimeline
+from bot.core.router import (AskIntent, CaseIntent, Context, Conversation, HelpIntent, MalformedCaseIntent, Surface,
+                             parse, parse_command)
+from bot.settings import Settings
+from embeddings.store import Store
+from fakes import HashingEmbedder
+from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
+
+SLACK = Context("slack", Surface.MENTION, "U1", "C1")
+COMMAND = Context("slack", Surface.COMMAND, "U1", "C1")
+
+
+# --- reading text ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, intent", [
+    ("", HelpIntent()), ("  ", HelpIntent()), ("hjælp", HelpIntent()), ("Hjælp!", HelpIntent()),
+    ("/hjælp", HelpIntent()), ("help", HelpIntent()), ("?", HelpIntent()),
+    ("sag", HelpIntent()), ("/sag", HelpIntent()), ("sag hjælp", HelpIntent()), ("SAG ?", HelpIntent()),
+    ("sag 83.02.00-A00-1-23", CaseIntent("83.02.00-A00-1-23")), ("SAG 83.02", CaseIntent("83.02")),
+    ("/sag 83.02", CaseIntent("83.02")), ("sag: 83.02", CaseIntent("83.02")), ("sag?", HelpIntent()),
+    ("sag 83", CaseIntent("83")), ("sag 00.01.00-A00", CaseIntent("00.01.00-A00")),
+    ("sag 22-000015?", CaseIntent("22-000015")), ("sag EMN-2025-000517", CaseIntent("EMN-2025-000517")),
+    ("sag  83.02.00\u2013A00\u20111-23.", CaseIntent("83.02.00-A00-1-23")),
+    ("sag 83.02.00-A0-1-23", MalformedCaseIntent("83.02.00-A0-1-23")), ("sag 2024", MalformedCaseIntent("2024")),
+    ("sag 83.02.00-A00-1", MalformedCaseIntent("83.02.00-A00-1")),
+    ("sag hundeskov", AskIntent("hundeskov")), ("sag covid-19", AskIntent("covid-19")),
+    ("sag om telefontider", AskIntent("om telefontider")),
+    ("sag 83.02.00-A00-1-23 telefontider", AskIntent("83.02.00-A00-1-23 telefontider")),
+    ("hvad besluttede vi om telefontider?", AskIntent("hvad besluttede vi om telefontider?")),
+    ("83.02.00-A00-1-23", AskIntent("83.02.00-A00-1-23")),
+    ("hjælp med telefontider", AskIntent("hjælp med telefontider")),
+    ("sagen om telefontider", AskIntent("sagen om telefontider")),
+    ("  hvad  besluttede\n vi?", AskIntent("hvad besluttede vi?")), ("hvad?", AskIntent("hvad?")),
+])
+def test_parse(text, intent):
+    assert parse(text) == intent
+
+
+@pytest.mark.parametrize("argument, intent", [
+    ("", HelpIntent()), ("hjælp", HelpIntent()), ("83.02", CaseIntent("83.02")),
+    ("83.02.00-A0-1-23", MalformedCaseIntent("83.02.00-A0-1-23")), ("hundeskov", AskIntent("hundeskov")),
+    ("hvad besluttede vi om telefontider?", AskIntent("hvad besluttede vi om telefontider?")),
+])
+def test_a_slash_command_is_the_sag_command(argument, intent):
+    assert parse_command(argument) == intent == parse(f"sag {argument}")
+
+
+def test_a_long_malformed_token_is_shortened_in_the_message():
+    intent = parse("sag 1" + "2" * 200)
+    assert isinstance(intent, MalformedCaseIntent) and len(intent.text) == 65 and intent.text.endswith("…")
+
+
+# --- the conversation on the real core -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def core(seeded_home, tmp_path_factory):
+    home = shutil.copytree(seeded_home, tmp_path_factory.mktemp("router") / "home")
+    return open_core(Settings(home=home), embedder=HashingEmbedder(), store=Store(Settings(home=home).store_path))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_scenarios(core, scenario):
+    conversation = Conversation(BrokenCore() if scenario.broken_core else core, slash_command="/sag")
+    reply = conversation.reply(scenario.text, SLACK)
+    check(scenario, reply.fallback, bool(reply.items))
+    if scenario.command is not None:  # the slash command: the same reply, acknowledged first
+        now = conversation.acknowledge(scenario.command, COMMAND)
+        assert now.follows == scenario.needs_core
+        if now.follows:
+            assert now.reply.intro.startswith(PENDING) and not now.reply.items
+            assert conversation.follow_up(scenario.command, COMMAND) == reply
+        else:
+            assert now.reply == reply and conversation.follow_up(scenario.command, COMMAND) is None
+
+
+class RecordingCore:
+    def __init__(self):
+        self.calls = []
+
+    def ask(self, question, k=3):
+        self.calls.append(("ask", question))
+        return Answer(question, True)
+
+    def sag(self, query):
+        self.calls.append(("sag", query))
+        return CaseTimeline(query)
+
+
+def test_intents_reach_the_core_as_parsed_and_acknowledging_never_calls_it():
+    core = RecordingCore()
+    conversation = Conversation(core)
+    for text in ("sag 83.02.00-A00-1-23", "sag hundeskov", "hjælp", "sag 83.02.00-A0-1-23", "telefontider?"):
+        conversation.reply(text, SLACK)
+    assert core.calls == [("sag", "83.02.00-A00-1-23"), ("ask", "hundeskov"), ("ask", "telefontider?")]
+    for text in ("83.02", "hvad besluttede vi om telefontider?", "", "83.02.00-A0-1-23"):
+        conversation.acknowledge(text, COMMAND)
+    assert len(core.calls) == 3
+
+
+def test_help_names_the_slash_command_only_where_there_is_one():
+    assert Conversation(RecordingCore()).help().intro == messages.help_text() == "\n".join(messages.HELP)
+    slack = Conversation(RecordingCore(), slash_command="/beslutning").help().intro
+    assert slack.startswith(messages.help_text()) and "/beslutning 83.02.00-A00-1-23" in slack
+
+
+def test_an_unexpected_failure_is_the_apology_logged_with_ids_and_never_the_text(caplog):
+    caplog.set_level(logging.INFO)
+    reply = Conversation(BrokenCore()).reply("hvad besluttede vi om telefontider?", Context("teams", "direct", "u-7",
+                                                                                            "a:conv9"))
+    assert reply.intro == messages.render("apology") and not reply.items
+    assert "Traceback" in caplog.text and "RuntimeError: hemmelig" in caplog.text
+    assert "u-7" in caplog.text and "a:conv9" in caplog.text and "telefontider" not in caplog.text
+
+
+def test_context_says_where_a_message_came_from():
+    assert Context("slack", "command").surface is Surface.COMMAND
+    with pytest.raises(ValueError):
+        Context("slack", "webhook")
+    with pytest.raises(ValueError):
+        Context("", Surface.DIRECT)
