@@ -49,6 +49,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = sa.engine.make_url(url)
+        if self.url.drivername in ("postgresql", "postgres"):  # DATABASE_URL as platforms write it
+            self.url = self.url.set(drivername="postgresql+psycopg")
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
@@ -115,6 +117,9 @@ class Database:
                     if raw is not None:
                         conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
                     with conn.begin():
+                        if raw is None:  # PostgreSQL: processes on several hosts migrate one at a time
+                            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                                         {"k": int.from_bytes(migrations.version_table.encode()[:8], "big") >> 1})
                         command.upgrade(migrations.config(conn), "head")
                         if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                             raise RuntimeError(f"migrating {migrations.name} in {self!r} broke a foreign key")
@@ -145,7 +150,9 @@ def _dialect_insert(conn: Connection, table: sa.Table):
 def insert_or_ignore(conn: Connection, table: sa.Table, **values: object) -> bool:
     """INSERT a row unless its key exists (the database decides, so racing processes insert once); True
     when this call inserted it."""
-    return conn.execute(_dialect_insert(conn, table).values(**values).on_conflict_do_nothing()).rowcount == 1
+    stmt = _dialect_insert(conn, table).values(**values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT through SQLAlchemy
+    return conn.execute(stmt.returning(sa.literal(1))).first() is not None
 
 
 def upsert(conn: Connection, table: sa.Table, key: list[str], values: dict[str, object],

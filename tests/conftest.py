@@ -87,3 +87,38 @@ def bot_framework(monkeypatch):
     keys.trust(monkeypatch)
     yield keys
     keys.close()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    """A PostgreSQL server for this session (tests/pg_server.py), or BESLUT_TEST_DATABASE_URL's."""
+    existing = os.environ.get("BESLUT_TEST_DATABASE_URL")
+    if existing:
+        yield existing
+        return
+    from pg_server import PgServer
+
+    server = PgServer()
+    yield server.admin
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_admin_url) -> str:
+    """An empty PostgreSQL database of its own for one test."""
+    from pg_server import new_database
+
+    return new_database(pg_admin_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The same test on both storage backends: a SQLite file and a PostgreSQL database."""
+    from embeddings.db import Database
+
+    if request.param == "sqlite":
+        db = Database.sqlite(tmp_path / "beslut.db")
+    else:
+        db = Database(request.getfixturevalue("pg_url"))
+    yield db
+    db.dispose()

@@ -26,8 +26,14 @@ def minutes(date=dt.date(2024, 9, 11), committee="Chefforum", titles=("Telefonti
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "s.db")
+def store(database):
+    """The store contract runs on both backends (conftest ``database``: SQLite and PostgreSQL)."""
+    return Store(database)
+
+
+def first_seen(store: Store) -> dict[int, str]:
+    with store.db.read() as conn:
+        return dict(conn.execute(sqlalchemy.text("SELECT number, first_seen FROM punkter")).all())
 
 
 def test_round_trip_returns_equal_dataclasses(store):
@@ -48,10 +54,10 @@ def test_example_punkt_round_trips(store):
 
 def test_changed_file_replaces_meeting_and_keeps_first_seen(store):
     store.replace_minutes(minutes(), "/src/a.txt", "v1")
-    seen1 = dict(sqlite3.connect(store.path).execute("SELECT number, first_seen FROM punkter"))
+    seen1 = first_seen(store)
     assert store.replace_minutes(minutes(titles=("Telefontider", "Tidsregistrering", "Nyt punkt"),
                                          decision="Ændret."), "/src/a.txt", "v2") is True
-    rows = dict(sqlite3.connect(store.path).execute("SELECT number, first_seen FROM punkter"))
+    rows = first_seen(store)
     assert rows[1] == seen1[1] and rows[2] == seen1[2] and rows[3] > seen1[2]
     assert [p.decision for p in store.punkter()] == ["Ændret."] * 3
     assert store.counts() == (1, 3)
@@ -121,7 +127,8 @@ def test_a_pre_alembic_store_newer_than_this_version_is_refused(tmp_path):
     assert e.value.code == "store_newer"
 
 
-def test_wal_mode(store):
+def test_a_sqlite_store_is_in_wal_mode(tmp_path):
+    store = Store(tmp_path / "s.db")
     assert sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
