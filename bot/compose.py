@@ -64,13 +64,21 @@ def update_index(settings: Settings, store: Store, embedder, rebuild: bool = Fal
     return index, stats
 
 
+def open_store(settings: Settings) -> Store:
+    """The minutes store: PostgreSQL at DATABASE_URL, else SQLite in BESLUT_HOME. The chat state lives in the
+    same database (``store.db``)."""
+    from embeddings.db import Database
+
+    return Store(Database(settings.database_url) if settings.database_url else settings.store_path)
+
+
 def core_options(settings: Settings) -> CoreOptions:
     return CoreOptions(settings.source_url_template, settings.today)
 
 
 def open_core(settings: Settings, embedder=None, store: Store | None = None) -> Beslut:
     """A ready Beslut. A missing index is built from the store (documented); a stale one is an error."""
-    store = store or Store(settings.store_path)
+    store = store or open_store(settings)
     embedder = embedder or load_embedder(settings)
     index = VectorIndex.load(settings.index_dir, embedder.model_id)
     if index is None:
@@ -224,7 +232,7 @@ class Wiring:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings.store_path)
+        return open_store(self.settings)
 
     @cached_property
     def embedder(self):

@@ -82,6 +82,15 @@ def _sources(value: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _database_url(value: str | None) -> str | None:
+    """DATABASE_URL: postgresql://user:password@host/db (also postgres://, postgresql+psycopg://)."""
+    if value is None:
+        return None
+    if not re.match(r"(postgresql|postgres)(\+psycopg)?://", value):
+        raise ConfigError("database_url_invalid")
+    return value
+
+
 def _count(name: str, value: str | None, default: int, least: int = 0) -> int:
     if value is None:
         return default
@@ -95,6 +104,7 @@ class Settings:
     """Everything configurable. See README "Configuration" for the environment variables."""
 
     home: Path = PROJECT_DIR / "data"  # BESLUT_HOME: store, index and model cache live here
+    database_url: str | None = None  # DATABASE_URL: postgresql://... for shared state; None = SQLite in home
     minutes_dir: Path = BUNDLED_MINUTES  # BESLUT_MINUTES: default folder for `beslut ingest`
     model: str | None = None  # BESLUT_MODEL: sentence-transformers name or path; None = bundled e5-small
     model_cache: Path | None = None  # BESLUT_MODEL_CACHE: where the bundled model is converted to
@@ -158,6 +168,7 @@ class Settings:
         home = Path(get("BESLUT_HOME") or PROJECT_DIR / "data").expanduser()
         return cls(
             home=home,
+            database_url=_database_url(get("DATABASE_URL")),
             minutes_dir=Path(get("BESLUT_MINUTES") or BUNDLED_MINUTES).expanduser(),
             model=get("BESLUT_MODEL"),
             model_cache=Path(get("BESLUT_MODEL_CACHE")).expanduser() if get("BESLUT_MODEL_CACHE") else None,

@@ -284,6 +284,9 @@ TEXT.update({
     "sync_vanished": "{source}: mødet {meeting} er ikke længere på siden; det bliver i databasen",
     "sync_planned": "hentes: {source} møde {meeting} ({committee}, {date})",
     "sync_planned_none": "intet at hente: alle møder er hentet og afsluttede",
+    "database_url_invalid": "ugyldig DATABASE_URL: brug en PostgreSQL-adresse som "
+                            "postgresql://bruger:adgangskode@vært:5432/beslut (uden DATABASE_URL bruges SQLite i "
+                            "BESLUT_HOME)",
     "sync_worker_started": "møder hentes '{cron}' ({timezone}) og før hver ugeoversigt fra {sources}",
     "worker_nothing_to_do": "workeren har intet at gøre: sæt BESLUT_DIGEST_CHANNEL eller BESLUT_DIGEST_TEAMS "
                             "(ugens beslutninger) og/eller BESLUT_SOURCES (hent nye referater)",
