@@ -17,17 +17,18 @@ from bot.core.messages import render
 from bot.core.ports import Publisher
 from bot.core.service import Beslut, CoreOptions
 from bot.settings import Settings
-from embeddings.dense.vector_index import UpdateStats, VectorIndex, build_or_update
+from embeddings.dense.vector_index import DirectoryIndex, UpdateStats, VectorIndex, build_or_update
 from embeddings.errors import BeslutError, ConfigError
 from embeddings.search.calibration import calibration_for
 from embeddings.search.retriever import Retriever
 from embeddings.store import Store
 
+from bot.core.live import LiveCore
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from slack_sdk import WebClient
 
-    from bot.core.live import LiveCore
     from bot.core.results import Core, Digest, DigestOutcome
     from bot.digest.builder import DigestBuilder
     from bot.digest.worker import DigestWorker
@@ -49,39 +50,79 @@ def load_embedder(settings: Settings):
     return load(settings.model, settings.model_cache_dir)
 
 
+def index_store(settings: Settings, store: Store):
+    """Where the vector index is kept: in the database with DATABASE_URL (web replicas build theirs from it),
+    else as files in BESLUT_HOME/index."""
+    if settings.database_url:
+        from embeddings.dense.index_db import DatabaseIndex
+
+        return DatabaseIndex(store.db)
+    return DirectoryIndex(settings.index_dir)
+
+
 def update_index(settings: Settings, store: Store, embedder, rebuild: bool = False,
                  note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
                  progress: Callable[[int, int], None] = lambda done, total: None,
                  ) -> tuple[VectorIndex, UpdateStats]:
     """Bring the index up to date with the store, embedding only new or changed punkter."""
-    previous = None if rebuild else VectorIndex.load(settings.index_dir, embedder.model_id)
+    saved = index_store(settings, store)
+    previous = None if rebuild else saved.load(embedder.model_id)
     punkter = [p for p in store.punkter() if not p.closed]
     if previous is None:
         note(render("index_building", punkter=len(punkter)))
     index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous, progress=progress)
-    index.save(settings.index_dir)
+    saved.save(index)
     log.info("index updated: %s", stats)
     return index, stats
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, migrate: bool = True) -> Store:
     """The minutes store: PostgreSQL at DATABASE_URL, else SQLite in BESLUT_HOME. The chat state lives in the
-    same database (``store.db``)."""
+    same database (``store.db``). ``migrate=False``: the web process, which never changes the schema."""
     from embeddings.db import Database
 
-    return Store(Database(settings.database_url) if settings.database_url else settings.store_path)
+    db = Database(settings.database_url, migrate) if settings.database_url else Database.sqlite(settings.store_path,
+                                                                                                migrate)
+    store = Store(db)
+    for owner in schema_owners(settings)[1:]:  # every owner, not only the ones this command touches
+        db.migrate(owner)
+    return store
+
+
+def schema_owners(settings: Settings) -> list:
+    """Every owner of tables in the database: the minutes store, the chat state, the index (with DATABASE_URL)."""
+    from bot.state import CHAT
+    from embeddings.store import MINUTES
+
+    owners = [MINUTES, CHAT]
+    if settings.database_url:
+        from embeddings.dense.index_db import INDEX
+
+        owners.append(INDEX)
+    return owners
+
+
+def migrate(settings: Settings) -> dict[str, str | None]:
+    """Apply every owner's migrations (`beslut migrate`); the revision each stands at afterwards."""
+    store = open_store(settings)
+    return {m.name: store.db.version(m) for m in schema_owners(settings)}
 
 
 def core_options(settings: Settings) -> CoreOptions:
     return CoreOptions(settings.source_url_template, settings.today)
 
 
-def open_core(settings: Settings, embedder=None, store: Store | None = None) -> Beslut:
-    """A ready Beslut. A missing index is built from the store (documented); a stale one is an error."""
+def open_core(settings: Settings, embedder=None, store: Store | None = None, build_missing: bool = True) -> Beslut:
+    """A ready Beslut. A missing index is built from the store (documented), unless ``build_missing`` is
+    off (the web process: only the worker writes vectors); a stale one is an error."""
     store = store or open_store(settings)
+    if store.db.behind():
+        raise BeslutError("schema_behind")
     embedder = embedder or load_embedder(settings)
-    index = VectorIndex.load(settings.index_dir, embedder.model_id)
+    index = index_store(settings, store).load(embedder.model_id)
     if index is None:
+        if not build_missing:
+            raise BeslutError("index_missing")
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
@@ -92,14 +133,6 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None) -> 
 def case_core(settings: Settings, store: Store) -> Beslut:
     """A Beslut for case look-ups and digests: no model, no index, the same citations and source links."""
     return Beslut(store, None, core_options(settings))
-
-
-def open_live_core(settings: Settings, store: Store, embedder=None, interval: float = 30.0) -> LiveCore:
-    """The web process's core: loads the model once and follows `beslut ingest` runs of other processes."""
-    from bot.core.live import LiveCore
-
-    embedder = embedder or load_embedder(settings)
-    return LiveCore(lambda: open_core(settings, embedder=embedder, store=store), store, interval)
 
 
 def sync_sources(settings: Settings, store: Store, sources: list[str] | None = None, since: dt.date | None = None,
@@ -177,12 +210,21 @@ def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebCl
 
 
 def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClient | None = None,
-            token_provider_factory: TokenProviderFactory | None = None) -> FastAPI:
+            token_provider_factory: TokenProviderFactory | None = None, readiness=None) -> FastAPI:
     """The web app of `beslut serve`: the platforms configured in ``settings``. ``slack_client`` and
-    ``token_provider_factory`` replace the Slack Web API client and the Bot Connector token source (tests)."""
+    ``token_provider_factory`` replace the Slack Web API client and the Bot Connector token source (tests);
+    ``readiness`` (a LiveCore) answers GET /readyz (without it the app is ready as soon as it runs)."""
     from bot.web import create_app
 
-    return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory))
+    def ready() -> tuple[bool, str | None]:
+        behind = store.db.behind()
+        if behind:
+            return False, "schema_behind"
+        if readiness is not None and not readiness.ready:
+            return False, readiness.reason
+        return True, None
+
+    return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory), ready=ready)
 
 
 # --- the digest --------------------------------------------------------------------------------------
@@ -238,8 +280,11 @@ class Wiring:
     def embedder(self):
         return load_embedder(self.settings)
 
+    def migrate(self) -> dict[str, str | None]:
+        return migrate(self.settings)
+
     def index_behind(self) -> bool:
-        return VectorIndex.saved_fingerprint(self.settings.index_dir) != self.store.fingerprint()
+        return index_store(self.settings, self.store).saved_fingerprint() != self.store.fingerprint()
 
     def update_index(self, rebuild: bool = False, progress: Callable[[int, int], None] = lambda d, t: None,
                      ) -> UpdateStats:
@@ -289,19 +334,24 @@ class Wiring:
         return ServiceWorker(self)
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
-        """`beslut serve`: settings checked first, then the model loads once, then the port opens."""
+        """`beslut serve`: settings checked first; then the port opens while the model and the index load in
+        the background (GET /readyz says when they have). The web process never migrates the schema or
+        writes vectors: while the schema is behind or there is no index it waits, and says why."""
         check_web_settings(self.settings, socket_mode)
-        core = open_live_core(self.settings, self.store, self.embedder)
+        store = open_store(self.settings, migrate=False)
+        embedder = self.embedder  # loaded before the port opens: a broken model stops the start
+        core = LiveCore(lambda: open_core(self.settings, embedder, store, build_missing=False), store,
+                        background=True)
         if socket_mode:  # pragma: no cover - needs Slack
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            SocketModeHandler(slack_bolt_app(self.settings, core, self.store),
+            SocketModeHandler(slack_bolt_app(self.settings, core, store),
                               app_token=self.settings.slack_app_token).start()
             return
         import uvicorn
 
         # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads.
-        uvicorn.run(web_app(self.settings, core, self.store), host=host,
+        uvicorn.run(web_app(self.settings, core, store, readiness=core), host=host,
                     port=self.settings.port if port is None else port, workers=1, log_level="info",
                     proxy_headers=True, server_header=False)
 

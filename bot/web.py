@@ -9,16 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 Mount = Callable[[FastAPI], None]
+Ready = Callable[[], tuple[bool, "str | None"]]  # (ready, why not: a message code)
 
 
-def create_app(mounts: Sequence[Mount] = ()) -> FastAPI:
+def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None)) -> FastAPI:
+    """GET /healthz: the process runs (liveness). GET /readyz: 200 once the schema is current and the core
+    (model, index) is loaded, 503 with the reason until then (readiness: route traffic here)."""
     app = FastAPI(title="beslut", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/healthz")
     async def healthz() -> dict:
         return {"ok": True}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        ok, reason = ready()
+        return JSONResponse({"ready": ok, "reason": reason}, status_code=200 if ok else 503)
 
     for mount in mounts:
         mount(app)

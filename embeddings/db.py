@@ -47,7 +47,11 @@ class Migrations:
 class Database:
     """One engine; safe to share between threads (the pool hands each its own connection)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, migrate: bool = True) -> None:
+        """``migrate=False``: this process never changes the schema (a web replica); ``migrate`` then only
+        notes whether an owner's tables are current (``behind``), and the operator runs `beslut migrate`."""
+        self.may_migrate = migrate
+        self._behind: dict[str, Migrations] = {}
         self.url = sa.engine.make_url(url)
         if self.url.drivername in ("postgresql", "postgres"):  # DATABASE_URL as platforms write it
             self.url = self.url.set(drivername="postgresql+psycopg")
@@ -62,8 +66,8 @@ class Database:
         self._lock = threading.Lock()
 
     @classmethod
-    def sqlite(cls, path: Path) -> "Database":
-        return cls(f"sqlite:///{Path(path)}")
+    def sqlite(cls, path: Path, migrate: bool = True) -> "Database":
+        return cls(f"sqlite:///{Path(path)}", migrate)
 
     @property
     def path(self) -> Path | None:
@@ -99,13 +103,22 @@ class Database:
             return ctx.get_current_revision()
 
     def current(self, migrations: Migrations) -> bool:
-        return self.version(migrations) == migrations.head()
+        try:
+            return self.version(migrations) == migrations.head()
+        except sa.exc.OperationalError:  # a SQLite file that cannot be read yet (no directory): not current
+            return False
 
     def migrate(self, migrations: Migrations) -> None:
         """Bring ``migrations``' tables to their newest revision (once per process and owner), in one
         transaction: a killed migration leaves the old schema, and two processes migrate one after the other."""
         with self._lock:
             if migrations.name in self._migrated:
+                return
+            if not self.may_migrate:
+                if self.current(migrations):
+                    self._migrated.add(migrations.name)
+                else:
+                    self._behind[migrations.name] = migrations
                 return
             from alembic import command
 
@@ -127,6 +140,16 @@ class Database:
                     if raw is not None:
                         raw.execute("PRAGMA foreign_keys=ON")
             self._migrated.add(migrations.name)
+
+    def behind(self) -> list[str]:
+        """The owners whose tables this process found older than its code and may not migrate itself; asked
+        again each time (an operator may have run `beslut migrate` meanwhile)."""
+        with self._lock:
+            for name, migrations in list(self._behind.items()):
+                if self.current(migrations):
+                    del self._behind[name]
+                    self._migrated.add(name)
+            return sorted(self._behind)
 
     def stamp(self, migrations: Migrations, revision: str) -> None:
         """Record ``revision`` as applied without running it (adopting tables made before Alembic)."""

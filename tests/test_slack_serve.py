@@ -77,17 +77,29 @@ def test_bad_port_setting_is_a_danish_error(tmp_path):
 
 
 def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Until GET /readyz says ready (the model and the index are loaded; /healthz answers before that)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"server exited: {proc.communicate()[1][-2000:]}")
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if json.loads(r.read()) == {"ok": True}:
+            with urllib.request.urlopen(base + "/readyz", timeout=1) as r:
+                if json.loads(r.read())["ready"]:
                     return
         except OSError:
             time.sleep(0.1)
-    raise AssertionError("server did not become healthy")
+    raise AssertionError("server did not become ready")
+
+
+def indexed_home(home) -> None:
+    """The bundled minutes and their index (with the test embedder the server runs): the web process never
+    builds an index, the worker does."""
+    from bot.compose import Wiring
+    from fakes import HashingEmbedder
+
+    wiring = Wiring(Settings(home=home), embedder=HashingEmbedder())
+    assert not ingest_paths(wiring.store, [BUNDLED]).failed
+    wiring.update_index()
 
 
 def _mention_round_trip(base: str, fake: FakeSlack) -> dict:
@@ -126,7 +138,7 @@ def _serve_and_mention(args: list[str], env: dict, fake: FakeSlack, start_timeou
 
 def test_the_web_process_answers_slack_over_http(tmp_path, fake):
     home = tmp_path / "home"
-    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+    indexed_home(home)
     env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
     msg, log = _serve_and_mention(["-c", SERVE_WITH_TEST_EMBEDDER], env, fake, 60)
     assert msg["channel"] == "C1" and "83.02.00-A00-1-23" in json.dumps(msg["blocks"], ensure_ascii=False)
@@ -149,7 +161,7 @@ def _peak_rss_since_reset(pid: int, reset: bool = False) -> int:
 
 def test_the_web_process_refuses_50_mb_and_junk_without_growing_or_logging_them(tmp_path, fake):
     home = tmp_path / "home"
-    assert not ingest_paths(Store(Settings(home=home).store_path), [BUNDLED]).failed
+    indexed_home(home)
     env = clean_env(BESLUT_HOME=str(home), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
     port, marker = free_port(), "zyxwv lillagiraf qqqq"
     log_path = tmp_path / "web.log"  # a file, not a pipe: a server writing a 50 MB log line would block on a pipe

@@ -26,6 +26,9 @@ class Wiring(Protocol):
     settings: Settings
     store: Store  # opened on first use
 
+    def migrate(self) -> dict[str, str | None]:
+        """Apply every owner's migrations; the revision each stands at."""
+
     def index_behind(self) -> bool:
         """True when the saved index was not built from the store as it is now (or there is none)."""
 

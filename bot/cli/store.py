@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-index", action="store_true",
                    help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
     p.set_defaults(run=run_ingest)
+    p = sub.add_parser("migrate", help="opdatér databasens skema til denne version af beslut (før webprocessen "
+                                       "genstartes ved en opgradering)")
+    p.set_defaults(run=run_migrate)
     p = sub.add_parser("meetings", help="vis møderne i databasen")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_meetings)
@@ -61,6 +64,12 @@ def run_ingest(args: argparse.Namespace, wiring: Wiring) -> int:
             stats = wiring.update_index(progress=progress)
         print(render_text.index_summary(stats))
     return 1 if report.failed else 0
+
+
+def run_migrate(args: argparse.Namespace, wiring: Wiring) -> int:
+    for owner, version in wiring.migrate().items():
+        print(render("migrated", owner=owner, version=version))
+    return 0
 
 
 def run_meetings(args: argparse.Namespace, wiring: Wiring) -> int:

@@ -25,19 +25,67 @@ class LiveCore:
     """A Core (ask, sag) over the newest consistent store + index snapshot."""
 
     def __init__(self, open_core: Callable[[], Beslut], store: Store, interval: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, background: bool = False,
+                 retry_every: float = 5.0) -> None:
+        """``background``: return at once and load the first snapshot in a thread, retrying every
+        ``retry_every`` seconds while it cannot (schema behind, no index yet); until then the core is not
+        ``ready`` and questions get the Danish "not ready" message. Otherwise the first load happens now."""
         self._open = open_core
         self._store = store
         self._interval = interval
         self._clock = clock
-        self._core = open_core()
-        self._token = store.change_token()
-        self._checked = clock()
         self._lock = threading.Lock()
         self._reloading: threading.Thread | None = None
+        self._core: Beslut | None = None
+        self._token: object = None
+        self._checked = clock()
+        self.reason: str | None = "loading"  # why not ready (a BeslutError code), None when ready
+        if background:
+            self._first = threading.Thread(target=self._first_load, args=(retry_every,), daemon=True,
+                                           name="core-first-load")
+            self._first.start()
+        else:
+            self._first = None
+            self._token = store.change_token()
+            self._core = open_core()
+            self.reason = None
+
+    @property
+    def ready(self) -> bool:
+        return self._core is not None
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        if self._first is not None:
+            self._first.join(timeout)
+        return self.ready
+
+    def _first_load(self, retry_every: float) -> None:
+        said = None
+        while True:
+            try:
+                token = self._store.change_token()
+                core = self._open()
+            except BeslutError as e:
+                self.reason = e.code
+                if e.code != said:  # once per reason, not every few seconds
+                    log.warning("not ready (%s); trying again every %.0f s", e.code, retry_every)
+                    said = e.code
+            except Exception as e:  # e.g. the schema's tables are not there yet
+                self.reason = "schema_behind" if "no such table" in str(e) or "does not exist" in str(e) else "error"
+                if self.reason != said:
+                    log.warning("not ready (%s: %s); trying again every %.0f s", self.reason, type(e).__name__,
+                                retry_every)
+                    said = self.reason
+            else:
+                self._core, self._token, self._checked, self.reason = core, token, self._clock(), None
+                log.info("core loaded: ready")
+                return
+            time.sleep(retry_every)
 
     @property
     def current(self) -> Beslut:
+        if self._core is None:
+            raise BeslutError("not_ready")
         now = self._clock()
         if now - self._checked >= self._interval:
             with self._lock:

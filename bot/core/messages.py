@@ -287,6 +287,10 @@ TEXT.update({
     "database_url_invalid": "ugyldig DATABASE_URL: brug en PostgreSQL-adresse som "
                             "postgresql://bruger:adgangskode@vært:5432/beslut (uden DATABASE_URL bruges SQLite i "
                             "BESLUT_HOME)",
+    "not_ready": "beslut starter op eller venter på en opdatering af databasen; prøv igen om lidt",
+    "index_missing": "der er intet søgeindeks endnu: kør 'beslut index' (eller 'beslut ingest')",
+    "schema_behind": "databasens skema er ældre end denne version af beslut: kør 'beslut migrate'",
+    "migrated": "{owner}: {version}",
     "sync_worker_started": "møder hentes '{cron}' ({timezone}) og før hver ugeoversigt fra {sources}",
     "worker_nothing_to_do": "workeren har intet at gøre: sæt BESLUT_DIGEST_CHANNEL eller BESLUT_DIGEST_TEAMS "
                             "(ugens beslutninger) og/eller BESLUT_SOURCES (hent nye referater)",

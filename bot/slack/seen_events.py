@@ -20,16 +20,15 @@ class SeenEvents:
         self.keep = keep
         self._inserts = 0
         db.migrate(CHAT)
-        self.prune()
 
     def first_time(self, event_id: str, now: dt.datetime | None = None) -> bool:
         """Record ``event_id``; True only the first time it is seen."""
         now = now or dt.datetime.now(dt.timezone.utc)
         with self.db.write() as conn:
             first = insert_or_ignore(conn, E, event_id=event_id, seen_at=stamp(now))
-        self._inserts += 1
-        if self._inserts % 500 == 0:
+        if self._inserts % 500 == 0:  # the first call too: old rows go soon after a start
             self.prune(now)
+        self._inserts += 1
         return first
 
     def prune(self, now: dt.datetime | None = None) -> None:

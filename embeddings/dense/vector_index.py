@@ -187,3 +187,22 @@ def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_finger
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
     index = VectorIndex.from_vectors(embedder.model_id, embedder.dimension, rows, vectors, store_fingerprint)
     return index, UpdateStats(len({r.uid for r in new_rows}), len(reused), removed, len(rows))
+
+
+class DirectoryIndex:
+    """The index as a directory of files (``<home>/index/``, the default); see the module docstring."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def __str__(self) -> str:
+        return str(self.directory)
+
+    def saved_fingerprint(self) -> str | None:
+        return VectorIndex.saved_fingerprint(self.directory)
+
+    def load(self, model_id: str) -> VectorIndex | None:
+        return VectorIndex.load(self.directory, model_id)
+
+    def save(self, index: VectorIndex) -> None:
+        index.save(self.directory)

@@ -79,7 +79,8 @@ class Store:
         from alembic.util.exc import CommandError
 
         path = self.db.path
-        if path is not None and path.exists() and legacy_version(path) and self.db.version(MINUTES) is None:
+        if (self.db.may_migrate and path is not None and path.exists() and legacy_version(path)
+                and self.db.version(MINUTES) is None):
             upgrade_legacy(path)  # a store made before Alembic: finish its own history, then adopt it
             self.db.stamp(MINUTES, LEGACY_REVISION)
         try:

@@ -1,0 +1,99 @@
+"""The vector index kept in the database (with DATABASE_URL): every web replica builds its FAISS index in
+memory from these rows, without embedding anything; the worker (ingest, sync, `beslut index`) writes them.
+
+``index_manifest`` holds one row (model, dimension, chunking, the store fingerprint it was built from);
+``index_chunks`` one row per chunk with its float32 vector. Saving writes only the difference to what is
+stored, in one transaction, so readers see the old index or the new one.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+
+from embeddings.db import Database, Migrations, upsert
+from embeddings.dense.vector_index import CHUNKING, FORMAT_VERSION, ChunkRow, VectorIndex
+from embeddings.errors import BeslutError
+
+INDEX = Migrations("index", Path(__file__).with_name("migrations"), "beslut_index_version")
+metadata = sa.MetaData()
+manifest = sa.Table(
+    "index_manifest", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("format", sa.Integer, nullable=False),
+    sa.Column("model_id", sa.Text, nullable=False),
+    sa.Column("dimension", sa.Integer, nullable=False),
+    sa.Column("chunking", sa.Text, nullable=False),
+    sa.Column("store_fingerprint", sa.Text, nullable=False),
+)
+chunks = sa.Table(
+    "index_chunks", metadata,
+    sa.Column("uid", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+NAME = "index"
+
+
+class DatabaseIndex:
+    """The IndexStore port (see bot/compose.py) over a Database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.migrate(INDEX)
+
+    def __str__(self) -> str:
+        return f"{self.db!r} (index_chunks)"
+
+    def saved_fingerprint(self) -> str | None:
+        with self.db.read() as conn:
+            return conn.execute(sa.select(manifest.c.store_fingerprint).where(manifest.c.name == NAME)).scalar()
+
+    def load(self, model_id: str) -> VectorIndex | None:
+        with self.db.read() as conn:
+            meta = conn.execute(sa.select(manifest).where(manifest.c.name == NAME)).first()
+            if meta is None:
+                return None
+            if meta.format != FORMAT_VERSION or json.loads(meta.chunking) != CHUNKING:
+                raise BeslutError("index_format", path=str(self))
+            if meta.model_id != model_id:
+                raise BeslutError("index_model_mismatch", path=str(self), found=meta.model_id, model=model_id)
+            rows, vectors = [], []
+            for uid, position, content_hash, text, vector in conn.execute(
+                    sa.select(chunks.c.uid, chunks.c.position, chunks.c.content_hash, chunks.c.text, chunks.c.vector)
+                    .order_by(chunks.c.uid, chunks.c.position)):
+                rows.append(ChunkRow(uid, content_hash, position, text))
+                vectors.append(bytes(vector))
+        if any(len(v) != 4 * meta.dimension for v in vectors):
+            raise BeslutError("index_corrupt", path=str(self))
+        matrix = (np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(rows), meta.dimension)
+                  if rows else np.zeros((0, meta.dimension), np.float32))
+        return VectorIndex.from_vectors(model_id, meta.dimension, rows, matrix, meta.store_fingerprint)
+
+    def save(self, index: VectorIndex) -> None:
+        vectors = index.vectors()
+        wanted = {(r.uid, r.position, r.content_hash): i for i, r in enumerate(index.rows)}
+        with self.db.write() as conn:
+            meta = conn.execute(sa.select(manifest.c.model_id, manifest.c.dimension)
+                                .where(manifest.c.name == NAME)).first()
+            if meta is not None and (meta.model_id, meta.dimension) != (index.model_id, index.dimension):
+                conn.execute(sa.delete(chunks))  # another model: nothing carries over
+            have = set(conn.execute(sa.select(chunks.c.uid, chunks.c.position, chunks.c.content_hash)).all())
+            stale = [k for k in have if k not in wanted]
+            for i in range(0, len(stale), 500):
+                conn.execute(sa.delete(chunks).where(sa.tuple_(chunks.c.uid, chunks.c.position).in_(
+                    [(uid, pos) for uid, pos, _ in stale[i:i + 500]])))
+            new = [k for k in wanted if k not in have]
+            for i in range(0, len(new), 500):
+                conn.execute(sa.insert(chunks), [
+                    {"uid": uid, "position": pos, "content_hash": h, "text": index.rows[wanted[(uid, pos, h)]].text,
+                     "vector": np.ascontiguousarray(vectors[wanted[(uid, pos, h)]], np.float32).tobytes()}
+                    for uid, pos, h in new[i:i + 500]])
+            upsert(conn, manifest, ["name"], {
+                "name": NAME, "format": FORMAT_VERSION, "model_id": index.model_id, "dimension": index.dimension,
+                "chunking": json.dumps(CHUNKING), "store_fingerprint": index.store_fingerprint},
+                update=["format", "model_id", "dimension", "chunking", "store_fingerprint"])
