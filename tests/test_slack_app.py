@@ -5,8 +5,11 @@ the request bodies the fake Slack received, i.e. on what users would see.
 """
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import logging
+import re
 import time
 from contextlib import contextmanager
 
@@ -163,11 +166,35 @@ def test_sag_acks_at_once_with_a_slow_core_then_answers_ephemerally_at_the_respo
     assert fake.count("/chat.postMessage") == 0  # ephemeral: nothing in the channel
 
 
+CITATION = re.compile(r"Chefforum · (\d{1,2})\. (\w+) (\d{4}) · punkt (\d+) · sag (\S+)")
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def citations(message: dict) -> list[tuple[str, dt.date, int]]:
+    """(case, meeting date, punkt number) of each citation line a user sees in ``message``, in order."""
+    shown = "\n".join(t["text"] for t in text_objects(message["blocks"]))
+    return [(case, dt.date(int(year), MONTHS.index(month) + 1, int(day)), int(number))
+            for day, month, year, number, case in CITATION.findall(shown)]
+
+
 def test_sag_with_a_prefix_lists_the_cases_oldest_first(home, fake):
     with serving(home, fake) as url:
         post_signed(url, slash_body(fake.url, "83.02"), FORM)
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+        post_signed(url, slash_body(fake.url, "00.00", hook="many"), FORM)  # 12 punkter in 5 cases
+        (many,) = fake.wait_for("/hooks/commands/T1/1/many")
     assert "83.02.00-A00-1-23" in all_text(hook)
+    shown = citations(many)
+    assert len(shown) == 12 and "Sag 00.00: 12 punkter, ældste først" in all_text(many)
+    cases = [case for case, _, _ in shown]
+    assert len({*cases}) == 5 and [c for c, _ in itertools.groupby(cases)] == list(dict.fromkeys(cases))  # together
+    for case in set(cases):  # each case's punkter oldest first (meeting date, then punkt number)
+        punkter = [(date, number) for c, date, number in shown if c == case]
+        assert punkter == sorted(punkter), case
+    assert [(d.isoformat(), n) for c, d, n in shown if c == "00.00.00-A00-2-21"] == [
+        ("2021-01-21", 1), ("2021-01-21", 5), ("2021-03-17", 1), ("2021-03-17", 7), ("2021-09-02", 2),
+        ("2021-09-02", 7), ("2021-09-02", 9)]
 
 
 @pytest.mark.parametrize("text", ["", "hjælp", "  Hjælp "])
