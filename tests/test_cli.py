@@ -77,19 +77,34 @@ def test_sag_unknown_or_malformed(capsys, query, code, words):
     assert got == code and words in out + err
 
 
-def test_index_from_another_model_is_refused_until_rebuilt(capsys, tiny_model, monkeypatch):
+def ranked(out: str) -> list[tuple[str, int, float]]:
+    """The punkter an `ask --json` answer offers (hits, or uncertain ones when abstaining), best first."""
+    d = json.loads(out)
+    return [(h["meeting_date"], h["item_number"], h["score"]) for h in d["hits"] + d["uncertain"]]
+
+
+def test_index_from_another_model_is_refused_until_rebuilt(capsys, tiny_model, monkeypatch, tmp_path):
+    question = "hvad besluttede vi om telefontider?"
     code, out, err = cli(capsys, "ingest")
     assert code == 0 and "36 punkter indekseret" in out
     manifest = json.loads((home() / "index" / "manifest.json").read_text())
     assert manifest["model_id"] == os.environ["BESLUT_MODEL"] and manifest["punkter"] == 36
+    with_a = ranked(cli(capsys, "ask", question, "--json")[1])
     monkeypatch.setenv("BESLUT_MODEL", tiny_model("tiny-b", 2))
     code, out, err = cli(capsys, "ask", "telefontider")
     assert code == 1 and "beslut index --rebuild" in err and "tiny-a" in err
     assert json.loads((home() / "index" / "manifest.json").read_text())["model_id"].endswith("tiny-a")  # untouched
     code, out, _ = cli(capsys, "index", "--rebuild")
     assert code == 0 and "36 punkter indekseret" in out
-    code, out, _ = cli(capsys, "ask", "hvad besluttede vi om telefontider?", "--json")
-    assert code == 0 and json.loads(out)["question"] == "hvad besluttede vi om telefontider?"
+    code, out, _ = cli(capsys, "ask", question, "--json")
+    assert code == 0 and json.loads(out)["question"] == question
+    rebuilt = ranked(out)
+    # Answered from the rebuilt index: punkter offered, exactly as by an index built from scratch with the new
+    # model, and not as the old model's index ranked them (the dense leg changed with the model).
+    monkeypatch.setenv("BESLUT_HOME", str(tmp_path / "fresh"))
+    assert cli(capsys, "ingest")[0] == 0
+    assert len(rebuilt) == 3 and rebuilt == ranked(cli(capsys, "ask", question, "--json")[1])
+    assert [r[:2] for r in rebuilt] != [r[:2] for r in with_a]
 
 
 def test_a_store_ingested_without_index_builds_it_on_first_question_and_says_so(capsys, tiny_model):
