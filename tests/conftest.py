@@ -1,5 +1,6 @@
-"""Shared fixtures: a clean environment, paths to bundled and shared data, a seeded home, the fake Slack and
-Bot Connector servers, and the Bot Framework's token signing for authenticated Teams requests."""
+"""Shared fixtures: a clean environment, paths to bundled and shared data, a seeded home, the real e5 model
+(converted and loaded once per session), the fake Slack and Bot Connector servers, and the Bot Framework's
+token signing for authenticated Teams requests."""
 from __future__ import annotations
 
 import os
@@ -56,6 +57,45 @@ def seeded_home(tmp_path_factory) -> Path:
 def home(seeded_home, tmp_path) -> Path:
     """A fresh copy of ``seeded_home`` for one test (its own store, ledger and seen events)."""
     return shutil.copytree(seeded_home, tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def e5_model_dir(tmp_path_factory) -> Path:
+    """The bundled e5 model converted once per session (~490 MB), shared by every slow test. Subprocesses get
+    it with BESLUT_MODEL_CACHE=str(e5_model_dir.parent); in-process tests take the loaded ``e5``."""
+    from embeddings.dense.e5_convert import ensure_model
+
+    path = ensure_model(tmp_path_factory.mktemp("models"))
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def e5(e5_model_dir):
+    """The real Embedder over ``e5_model_dir``, loaded once per session (as `beslut` loads it: one thread)."""
+    from embeddings.dense.encoder import load_embedder
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        return load_embedder(None, e5_model_dir.parent)
+
+
+@pytest.fixture(scope="session")
+def e5_home(tmp_path_factory, e5) -> Path:
+    """A home with the bundled minutes indexed by the real model, built once per session (embedding them is
+    most of a slow test's time). Tests copy it to the home they run on."""
+    from bot.compose import open_core
+    from bot.settings import Settings
+    from embeddings.ingest.files import ingest_paths
+    from embeddings.store import Store
+
+    home = tmp_path_factory.mktemp("e5-home")
+    settings = Settings(home=home)
+    store = Store(settings.store_path)
+    assert not ingest_paths(store, [BUNDLED]).failed
+    open_core(settings, embedder=e5, store=store)
+    store.close()
+    return home
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ header on the first page, a new page per punkt, table borders and cell alignment
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 import zlib
@@ -23,7 +24,16 @@ from fpdf.enums import XPos, YPos
 
 from embeddings.ingest.sections import canonical_section
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+def _font_dirs() -> tuple[Path, ...]:
+    """matplotlib's DejaVu fonts (a [dev] dependency, the same files on every machine) first, then Debian's."""
+    spec = importlib.util.find_spec("matplotlib")  # located without importing matplotlib
+    packages = (spec.submodule_search_locations or ()) if spec else ()
+    bundled = tuple(Path(d) / "mpl-data" / "fonts" / "ttf" for d in packages)
+    return (*bundled, Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+FONT_DIRS = _font_dirs()
 _TITLE = re.compile(r"^(REFERAT|DAGSORDEN|PROTOKOLL?)\s+(.+?)\s+d\.\s+(\d{2}-\d{2}-\d{4})\s*$")
 _PUNKT = re.compile(r"^(Punkt|Sak|Sag)\s+\d+\s*:")
 _TOC = re.compile(r"^(.*\.{3,})\t+(\d+)\s*$")
@@ -68,16 +78,8 @@ def font_path(name: str) -> Path:
     for d in FONT_DIRS:
         if (d / name).is_file():
             return d / name
-    raise FileNotFoundError(f"{name} not found in {', '.join(map(str, FONT_DIRS))}")
-
-
-def fonts_available() -> bool:
-    try:
-        font_path("DejaVuSans.ttf")
-        font_path("DejaVuSans-Bold.ttf")
-    except FileNotFoundError:
-        return False
-    return True
+    raise FileNotFoundError(f"{name} is not in {', '.join(map(str, FONT_DIRS))}: the PDF tests need the DejaVu "
+                            "fonts matplotlib ships; install the dev dependencies (make, or pip install -e '.[dev]')")
 
 
 class _Referat(FPDF):

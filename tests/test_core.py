@@ -99,8 +99,16 @@ def test_date_filter_from_the_question(core):
 
 
 def test_nothing_matching_abstains_with_uncertain_neighbours(core):
-    a = core.ask("Hvad besluttede vi om vinterbadning?")
+    question = "Hvad besluttede vi om vinterbadning?"
+    a = core.ask(question)
     assert a.abstained and not a.hits
+    # The neighbours are the k (3) punkter the retriever ranks nearest, best first, each citable.
+    nearest = core.retriever.search(question, k=3, today=core.options.today).hits
+    assert [h.ref for h in a.uncertain] == [f"{s.punkt.meeting.date}#{s.punkt.number}" for s in nearest]
+    assert len(a.uncertain) == 3 and [h.score for h in a.uncertain] == sorted((h.score for h in a.uncertain),
+                                                                              reverse=True)
+    assert a.uncertain == core.ask(question, k=6).uncertain[:3]  # the nearest, not any three
+    assert all(h.quote_verified and h.decision for h in a.uncertain)
 
 
 def test_long_decisions_show_the_matched_sentences(core):

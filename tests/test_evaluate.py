@@ -6,7 +6,11 @@ import datetime as dt
 from bot.core.results import Answer, Hit
 from bot.core.evaluate import Question, load_questions, metrics, run
 
-from conftest import PROJECT
+from embeddings.ingest.files import ingest_paths
+from embeddings.minutes import SectionName
+from embeddings.store import Store
+
+from conftest import BUNDLED, PROJECT
 
 
 def hit(ref: str) -> Hit:
@@ -35,6 +39,27 @@ def test_metrics_count_any_expected_punkt_and_abstentions():
     assert m.by_kind["topic"]["n"] == 3 and m.by_kind["filter"]["recall_at_3"] == 1.0
 
 
-def test_dev_set_is_in_the_project():
-    qs = load_questions(PROJECT / "tests" / "data" / "dev.jsonl")
-    assert len(qs) >= 20 and sum(not q.expect for q in qs) == 2
+DEV_SET = PROJECT / "tests" / "data" / "dev.jsonl"
+
+
+def test_dev_set_is_in_the_project(tmp_path):
+    """The project's dev set can be run on the bundled minutes: every expected punkt is one of theirs, open and
+    quotable, and the two "none" questions expect nothing."""
+    qs = load_questions(DEV_SET)
+    assert len(qs) >= 20 and len({q.q for q in qs}) == len(qs)
+    assert [q.q for q in qs if not q.expect] and all(q.kind == "none" for q in qs if not q.expect)
+    assert sum(not q.expect for q in qs) == 2
+    store = Store(tmp_path / "beslut.db")
+    assert not ingest_paths(store, [BUNDLED]).failed
+    for q in qs:
+        for ref in q.expect:
+            date, number = ref.split("#")
+            found = store.get_punkt(dt.date.fromisoformat(date), int(number))
+            assert len(found) == 1, f"{q.q!r} expects {ref}, which the bundled minutes do not have"
+            punkt = found[0]
+            assert not punkt.closed and (punkt.decision or punkt.section(SectionName.INDSTILLING)), (q.q, ref)
+
+
+def test_dev_set_is_the_shared_one(shared_dir):
+    """tests/data/dev.jsonl is a copy of ../shared/eval/dev.jsonl (the floors in test_cli.py are set on it)."""
+    assert DEV_SET.read_bytes() == (shared_dir / "eval" / "dev.jsonl").read_bytes()

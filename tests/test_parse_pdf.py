@@ -17,10 +17,8 @@ from embeddings.ingest.sources import Format, parse_source, read_source
 from bot.core import messages
 
 from conftest import BUNDLED
-from pdf_fixtures import (LAYOUTS, TIGHT_LAYOUTS, fonts_available, helvetica_width, image_only_pdf, raw_pdf,
-                          render_file, render_minutes, show)
-
-pytestmark = pytest.mark.skipif(not fonts_available(), reason="DejaVu fonts are not installed")
+from pdf_fixtures import (LAYOUTS, TIGHT_LAYOUTS, helvetica_width, image_only_pdf, raw_pdf, render_file,
+                          render_minutes, show)
 
 SEEDS = sorted(f.name for f in BUNDLED.iterdir())
 RUNNING = re.compile(r"REFERAT Chefforum d\. \d\d-\d\d-\d{4}\s+Albertslund Kommune|Side \d+ af \d+")

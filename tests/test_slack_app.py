@@ -5,9 +5,12 @@ the request bodies the fake Slack received, i.e. on what users would see.
 """
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import logging
 import shutil
+import re
 import time
 from contextlib import contextmanager
 
@@ -52,9 +55,38 @@ def serving(home, fake, wrap=None, **changes):
         yield server.url + "/slack/events"
 
 
-def quiet(fake, path="/chat.postMessage", n=0, settle=0.4):
-    time.sleep(settle)
-    assert fake.count(path) == n
+LATER_DM = "DLATER"  # quiet()'s later questions go to DMs DLATER0, DLATER1, …; the counts leave them out
+_later = itertools.count()
+
+
+def posts(fake, path="/chat.postMessage") -> list[dict]:
+    """What ``path`` received, without the answers to quiet()'s later questions."""
+    return [b for b in fake.bodies(path) if not str(b.get("channel", "")).startswith(LATER_DM)]
+
+
+def answered_in(fake, channel: str, timeout: float = 10.0) -> dict:
+    """The first message posted to ``channel``, waited for."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [b for b in fake.bodies("/chat.postMessage") if b.get("channel") == channel]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"nothing was posted to {channel}: {[p for p, _ in fake.calls]}"
+        time.sleep(0.02)
+
+
+def quiet(url, fake, path="/chat.postMessage", n=0):
+    """Asserts that ``path`` received exactly ``n`` calls (none by default) for the requests posted so far.
+
+    An absence is checked after a positive signal, not after a sleep: a later DM is posted and its answer
+    awaited. Bolt runs every listener, lazy ones (the slash command's answer) too, on one first-in-first-out
+    pool, so each earlier request was picked up before the later one and had at least as long to post.
+    """
+    i = next(_later)
+    assert post_signed(url, event_body(dm(TELEFON, channel=f"{LATER_DM}{i}"), event_id=f"EvLater{i}"), JSON)[0] == 200
+    answered_in(fake, f"{LATER_DM}{i}")
+    got = posts(fake, path)
+    assert len(got) == n, [all_text(b)[:200] for b in got]
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -106,7 +138,7 @@ def test_bot_messages_edits_and_own_posts_are_ignored(home, fake):
             assert post_signed(url, event_body(ev, event_id=f"EvBot{n}"), JSON)[0] == 200
         post_signed(url, event_body(dm(TELEFON), event_id="EvHuman"), JSON)
         fake.wait_for("/chat.postMessage")
-        quiet(fake, n=1)
+        quiet(url, fake, n=1)
 
 
 def test_empty_mention_shows_the_help_and_a_question_without_words_the_danish_user_message(home, fake):
@@ -159,21 +191,45 @@ def test_sag_acks_at_once_with_a_slow_core_then_answers_ephemerally_at_the_respo
     assert fake.count("/chat.postMessage") == 0  # ephemeral: nothing in the channel
 
 
+CITATION = re.compile(r"Chefforum · (\d{1,2})\. (\w+) (\d{4}) · punkt (\d+) · sag (\S+)")
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def citations(message: dict) -> list[tuple[str, dt.date, int]]:
+    """(case, meeting date, punkt number) of each citation line a user sees in ``message``, in order."""
+    shown = "\n".join(t["text"] for t in text_objects(message["blocks"]))
+    return [(case, dt.date(int(year), MONTHS.index(month) + 1, int(day)), int(number))
+            for day, month, year, number, case in CITATION.findall(shown)]
+
+
 def test_sag_with_a_prefix_lists_the_cases_oldest_first(home, fake):
     with serving(home, fake) as url:
         post_signed(url, slash_body(fake.url, "83.02"), FORM)
         (hook,) = fake.wait_for("/hooks/commands/T1/1/abc")
+        post_signed(url, slash_body(fake.url, "00.00", hook="many"), FORM)  # 12 punkter in 5 cases
+        (many,) = fake.wait_for("/hooks/commands/T1/1/many")
     assert "83.02.00-A00-1-23" in all_text(hook)
+    shown = citations(many)
+    assert len(shown) == 12 and "Sag 00.00: 12 punkter, ældste først" in all_text(many)
+    cases = [case for case, _, _ in shown]
+    assert len({*cases}) == 5 and [c for c, _ in itertools.groupby(cases)] == list(dict.fromkeys(cases))  # together
+    for case in set(cases):  # each case's punkter oldest first (meeting date, then punkt number)
+        punkter = [(date, number) for c, date, number in shown if c == case]
+        assert punkter == sorted(punkter), case
+    assert [(d.isoformat(), n) for c, d, n in shown if c == "00.00.00-A00-2-21"] == [
+        ("2021-01-21", 1), ("2021-01-21", 5), ("2021-03-17", 1), ("2021-03-17", 7), ("2021-09-02", 2),
+        ("2021-09-02", 7), ("2021-09-02", 9)]
 
 
 @pytest.mark.parametrize("text", ["", "hjælp", "  Hjælp "])
 def test_sag_alone_or_hjaelp_explains_usage(home, fake, text):
     with serving(home, fake) as url:
         status, body, _ = post_signed(url, slash_body(fake.url, text), FORM)
+        quiet(url, fake, "/hooks/commands/T1/1/abc")  # answered in the ack only
     assert status == 200
     usage = json.loads(body)
     assert usage["response_type"] == "ephemeral" and "Sådan bruger du /sag" in usage["text"]
-    quiet(fake, "/hooks/commands/T1/1/abc")
 
 
 def test_sag_with_words_is_answered_as_a_question(home, fake):
@@ -195,12 +251,12 @@ def test_channel_allow_list(home, fake):
         post_signed(url, event_body(mention(TELEFON, channel="CNO"), event_id="Ev1"), JSON)
         _, body, _ = post_signed(url, slash_body(fake.url, "83.02", channel="CNO"), FORM)
         assert json.loads(body)["text"] == messages.render("slack_channel_not_allowed")
-        quiet(fake)
+        quiet(url, fake)
         post_signed(url, event_body(mention(TELEFON, channel="COK"), event_id="Ev2"), JSON)
         post_signed(url, event_body(dm(TELEFON), event_id="Ev3"), JSON)  # DMs are always allowed
-        msgs = fake.wait_for("/chat.postMessage", n=2)
-    assert {m["channel"] for m in msgs} == {"COK", "D1"}
-    quiet(fake, "/hooks/commands/T1/1/abc")
+        answered_in(fake, "COK"), answered_in(fake, "D1")
+        quiet(url, fake, "/hooks/commands/T1/1/abc")
+        assert {m["channel"] for m in posts(fake)} == {"COK", "D1"} and len(posts(fake)) == 2
 
 
 # --- safety ----------------------------------------------------------------------------------------
@@ -211,8 +267,8 @@ def test_bad_and_stale_signatures_get_401_and_nothing_is_posted(home, fake):
         assert post_signed(url, body, JSON, timestamp=int(time.time()) - 600)[0] == 401
         assert post_signed(url, slash_body(fake.url, "83.02"), FORM, secret="wrong-secret")[0] == 401
         assert post_signed(url, slash_body(fake.url, "83.02"), FORM, timestamp=int(time.time()) - 600)[0] == 401
-        quiet(fake)
-        quiet(fake, "/hooks/commands/T1/1/abc")
+        quiet(url, fake)
+        quiet(url, fake, "/hooks/commands/T1/1/abc")
 
 
 def test_url_verification_and_health(home, fake):
@@ -232,12 +288,12 @@ def test_retries_are_answered_once_also_after_a_restart_on_the_same_store(home, 
         fake.wait_for("/chat.postMessage")
         retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
         assert post_signed(url, body, JSON, headers=retry)[0] == 200
-        quiet(fake, n=1)
+        quiet(url, fake, n=1)
     with serving(home, fake) as url:  # a new process on the same store
         assert post_signed(url, body, JSON, headers={"X-Slack-Retry-Num": "2"})[0] == 200
         post_signed(url, event_body(dm(TELEFON), event_id="EvOther"), JSON)
-        fake.wait_for("/chat.postMessage", n=2)
-        quiet(fake, n=2)
+        answered_in(fake, "D1")
+        quiet(url, fake, n=2)
 
 
 def test_minutes_text_with_slack_markup_arrives_inert(home, fake):
@@ -300,7 +356,7 @@ def test_router_scenarios(scenario_servers, scenario, where):
             assert shown["response_type"] == "ephemeral" and shown["replace_original"] is False
         else:  # the whole reply at once; nothing follows
             shown = ack
-            quiet(fake, f"/hooks/commands/T1/1/scn{n}", settle=0.3)
+            quiet(url, fake, f"/hooks/commands/T1/1/scn{n}")
     else:
         ts = f"1726100000.{n:06d}"
         event = mention(scenario.text, ts=ts) if where == "mention" else dm(scenario.text, channel=f"DSCN{n}", ts=ts)

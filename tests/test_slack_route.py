@@ -70,7 +70,7 @@ def test_unsigned_junk_gets_401_before_anything_is_parsed(home, fake, caplog):
                                      (now, "v0=\u00e9"), ("\u00b2", "v0=00")]:  # latin-1 header values
             headers = {**UNSIGNED, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
             assert post(url, junk, headers)[0] == 401, (timestamp, signature)
-        quiet(fake)
+        quiet(url, fake)
     assert "Traceback" not in caplog.text and MARKER not in caplog.text
     assert "slack request refused with 401" in caplog.text
 
@@ -83,7 +83,7 @@ def test_signed_bodies_that_are_no_slack_payload_get_400(home, fake, caplog):
                                    (b"payload=%7B" + marker, FORM), (b"[1, 2]", JSON), (b'"' + marker + b'"', JSON)]:
             status, answer, _ = post_signed(url, body, content_type)
             assert (status, json.loads(answer)) == (400, {"error": "malformed_body"}), body
-        quiet(fake)
+        quiet(url, fake)
     assert "Traceback" not in caplog.text and MARKER not in caplog.text
     assert "slack request refused with 400: signed body is no Slack payload" in caplog.text
 
@@ -94,7 +94,7 @@ def test_slacks_unsigned_ssl_check_is_answered_and_nothing_else_unsigned_is(home
         assert (status, body) == (200, "")
         smuggled = "ssl_check=1&token=abc123&" + slash_body(fake.url, "83.02")
         assert post(url, smuggled, {"Content-Type": FORM})[0] == 401
-        quiet(fake, "/hooks/commands/T1/1/abc")
+        quiet(url, fake, "/hooks/commands/T1/1/abc")
 
 
 def test_the_signature_is_slacks_v0_recipe_with_five_minutes_of_slack():

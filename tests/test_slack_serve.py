@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
 from bot.core import messages
 from bot.settings import Settings
@@ -191,23 +192,19 @@ def test_the_web_process_refuses_50_mb_and_junk_without_growing_or_logging_them(
 
 
 @pytest.mark.slow
-def test_beslut_serve_with_the_real_model(tmp_path, fake):
-    """The Procfile command itself: `beslut serve --port N`, loading the bundled model once."""
-    home = tmp_path / "home"
-    models = tmp_path / "models"
-    env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(models), SLACK_BOT_TOKEN=TOKEN,
+def test_beslut_serve_with_the_real_model(tmp_path, fake, e5_model_dir, e5_home):
+    """The Procfile command itself: `beslut serve --port N`, loading the bundled model once (the session's
+    converted copy, BESLUT_MODEL_CACHE) on a home with the bundled minutes indexed by it."""
+    home = shutil.copytree(e5_home, tmp_path / "home")
+    env = clean_env(BESLUT_HOME=str(home), BESLUT_MODEL_CACHE=str(e5_model_dir.parent), SLACK_BOT_TOKEN=TOKEN,
                     SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url)
-    assert beslut("ingest", env=env, timeout=900).returncode == 0
-    try:
-        msg, _ = _serve_and_mention(["-m", "bot", "serve", "--port"], env, fake, 300)
-    finally:
-        shutil.rmtree(models, ignore_errors=True)
+    msg, _ = _serve_and_mention(["-m", "bot", "serve", "--port"], env, fake, 300)
+    assert not (home / "models").exists()  # nothing converted for this run
     blocks = json.dumps(msg["blocks"], ensure_ascii=False)
     assert "83.02.00-A00-1-23" in blocks and "1. november 2024" in blocks
 
 
 def test_manifest_creates_the_app_the_code_expects():
-    yaml = pytest.importorskip("yaml")
     m = yaml.safe_load((PROJECT / "slack-app-manifest.yml").read_text(encoding="utf-8"))
     assert m["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
     assert m["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")

@@ -17,24 +17,29 @@ from embeddings.search.retriever import Mode
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    modes = [m.value for m in Mode]
+    mode_help = "søgning: bm25 (ordene), dense (betydningen) eller hybrid (begge; standard)"
     p = sub.add_parser("index", help="opdatér søgeindekset (kun nye og ændrede punkter)")
     p.add_argument("--rebuild", action="store_true", help="byg hele indekset forfra (fx efter modelskift)")
     p.set_defaults(run=run_index)
     p = sub.add_parser("ask", help="stil et spørgsmål: beslut ask \"hvad besluttede vi om telefontider?\"")
-    p.add_argument("question")
-    p.add_argument("--k", type=int, default=3, help="antal punkter (standard 3)")
-    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("question", metavar="SPØRGSMÅL", help="spørgsmålet, i anførselstegn")
+    p.add_argument("--k", type=int, default=3, metavar="ANTAL", help="antal punkter (standard 3, højst 20)")
+    p.add_argument("--mode", choices=modes, default=Mode.HYBRID.value, help=mode_help)
+    p.add_argument("--json", action="store_true", help="svaret som JSON (se README)")
     p.set_defaults(run=run_ask)
     p = sub.add_parser("sag", help="en sags punkter på tværs af møder: beslut sag 83.02.00-A00-1-23 (eller 83.02); "
                                    "andre ord besvares som et spørgsmål")
-    p.add_argument("query")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("query", metavar="JOURNALNUMMER",
+                   help="et journalnummer (83.02.00-A00-1-23) eller et KLE-præfiks (83.02); andre ord besvares som "
+                        "et spørgsmål")
+    p.add_argument("--json", action="store_true", help="punkterne som JSON (se README); et spørgsmål som svar-JSON")
     p.set_defaults(run=run_sag)
     p = sub.add_parser("eval", help="mål genfinding på en jsonl-fil med spørgsmål")
-    p.add_argument("file", type=Path)
-    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("file", type=Path, metavar="FIL",
+                   help='jsonl med én linje pr. spørgsmål: {"q": ..., "expect": ["ÅÅÅÅ-MM-DD#N"], "kind": ...}')
+    p.add_argument("--mode", choices=modes, default=Mode.HYBRID.value, help=mode_help)
+    p.add_argument("--json", action="store_true", help="målene som JSON")
     p.set_defaults(run=run_eval)
 
 

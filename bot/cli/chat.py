@@ -17,8 +17,8 @@ from bot.core.results import DigestOutcome, DigestStatus
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="start webprocessen: Slack på POST /slack/events (Procfile 'web')")
-    p.add_argument("--port", type=port_argument, help="port (standard: $PORT, ellers 3000)")
-    p.add_argument("--host", default="0.0.0.0", help="adresse (standard 0.0.0.0)")
+    p.add_argument("--port", type=port_argument, metavar="PORT", help="port (standard: $PORT, ellers 3000)")
+    p.add_argument("--host", default="0.0.0.0", metavar="ADRESSE", help="adresse (standard 0.0.0.0)")
     p.add_argument("--socket-mode", action="store_true",
                    help="Slack via Socket Mode uden offentlig URL (kræver SLACK_APP_TOKEN)")
     p.set_defaults(run=run_serve)
@@ -26,9 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "mandag 08:00) (Procfile 'worker')")
     p.set_defaults(run=run_worker)
     p = sub.add_parser("digest", help="send ugens beslutninger nu: beslut digest [--week 2024-W37] [--dry-run]")
-    p.add_argument("--week", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
+    p.add_argument("--week", metavar="UGE", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
     p.add_argument("--dry-run", action="store_true", help="vis beskeden uden at sende den eller skrive i loggen")
-    p.add_argument("--channel", help="Slack-kanalens id, fx C0123456789 (i stedet for BESLUT_DIGEST_CHANNEL)")
+    p.add_argument("--channel", metavar="KANAL",
+                   help="Slack-kanalens id, fx C0123456789, eller teams:<samtale-id> (i stedet for "
+                        "BESLUT_DIGEST_CHANNEL og BESLUT_DIGEST_TEAMS)")
     p.add_argument("--force", action="store_true",
                    help="send igen, selv om loggen siger sendt eller uvist (se efter i kanalen først)")
     p.set_defaults(run=run_digest_command)

@@ -14,6 +14,7 @@ import sys
 
 from collections.abc import Callable
 
+from bot.cli.argparse_da import DanishArgumentParser
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.settings import Settings
@@ -26,9 +27,11 @@ BROKEN_PIPE_EXIT = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="beslut", description="Find kommunale beslutninger i referater.")
+    """`beslut`'s parser: Danish help for every command, option and argument, and Danish argparse words."""
+    parser = DanishArgumentParser(prog="beslut", description="Find kommunale beslutninger i referater.")
     parser.add_argument("-v", "--verbose", action="store_true", help="vis log-linjer (til drift)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandoer",
+                                help="'beslut KOMMANDO -h' viser kommandoens egen hjælp")
     import importlib
 
     for name in COMMAND_MODULES:

@@ -22,7 +22,8 @@ _REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, PDF, FirstAgenda-JSON) ind")
-    p.add_argument("paths", nargs="*", type=Path, help="filer eller mapper (standard: de medfølgende referater)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="STI",
+                   help="filer eller mapper (standard: BESLUT_MINUTES, ellers de medfølgende referater)")
     p.add_argument("--no-index", action="store_true",
                    help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
     p.set_defaults(run=run_ingest)
@@ -30,11 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "genstartes ved en opgradering)")
     p.set_defaults(run=run_migrate)
     p = sub.add_parser("meetings", help="vis møderne i databasen")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="møderne som JSON (se README)")
     p.set_defaults(run=run_meetings)
     p = sub.add_parser("show", help="vis ét punkt: beslut show [udvalg] ÅÅÅÅ-MM-DD#N")
-    p.add_argument("ref", nargs="+", help="[udvalg] ÅÅÅÅ-MM-DD#N")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("ref", nargs="+", metavar="PUNKT",
+                   help="[udvalg] ÅÅÅÅ-MM-DD#N, fx 2024-09-11#4 (med mødets starttid, fx 2025-09-08T17:15#1, "
+                        "når udvalget holdt to møder den dag)")
+    p.add_argument("--json", action="store_true", help="punktet som JSON (se README)")
     p.set_defaults(run=run_show)
 
 
