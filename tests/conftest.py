@@ -35,17 +35,16 @@ def shared_dir() -> Path:
 def seeded_home(tmp_path_factory) -> Path:
     """A home with the bundled minutes, one crafted file (slack_fakes.EVIL_MINUTES) and a HashingEmbedder
     index, built once per session. Tests use a copy: ``home``."""
-    from bot.compose import open_core
+    from bot.compose import open_core, open_store
     from bot.settings import Settings
     from embeddings.ingest.files import ingest_paths
-    from embeddings.store import Store
     from fakes import HashingEmbedder
     from slack_fakes import EVIL_MINUTES, write_minutes
 
     home = tmp_path_factory.mktemp("seeded")
     extra = write_minutes(home.parent / "extra", "chefforum-2024-10-02.txt", EVIL_MINUTES)
     settings = Settings(home=home)
-    store = Store(settings.store_path)
+    store = open_store(settings)  # every owner's tables, as `beslut ingest` leaves them
     report = ingest_paths(store, [BUNDLED, extra])
     assert not report.failed and report.meetings == 6
     open_core(settings, embedder=HashingEmbedder(), store=store)
@@ -84,14 +83,13 @@ def e5(e5_model_dir):
 def e5_home(tmp_path_factory, e5) -> Path:
     """A home with the bundled minutes indexed by the real model, built once per session (embedding them is
     most of a slow test's time). Tests copy it to the home they run on."""
-    from bot.compose import open_core
+    from bot.compose import open_core, open_store
     from bot.settings import Settings
     from embeddings.ingest.files import ingest_paths
-    from embeddings.store import Store
 
     home = tmp_path_factory.mktemp("e5-home")
     settings = Settings(home=home)
-    store = Store(settings.store_path)
+    store = open_store(settings)  # as `beslut ingest` opens it: every owner's tables (a web process waits for them)
     assert not ingest_paths(store, [BUNDLED]).failed
     open_core(settings, embedder=e5, store=store)
     store.close()
