@@ -337,8 +337,8 @@ class Conversation:
         lines = [messages.following_line(n, s.kind, s.query, s.id, s.paused_reason if s.status is SubscriptionStatus.PAUSED else None)
                  for n, s in enumerate(subs, 1)]
         return Reply("\n".join([messages.render("following_intro", subject=subject, count=len(subs),
-                                                 limit=MAX_SUBSCRIPTIONS), *lines]),
-                     outro=messages.render("following_outro", prefix=prefix))
+                                                 limit=MAX_SUBSCRIPTIONS), *lines, "",
+                                 messages.render("following_outro", prefix=prefix)]))
 
     def _stop(self, i: StopIntent, context: Context) -> Reply:
         owner = context.owner
