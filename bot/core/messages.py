@@ -289,7 +289,8 @@ TEXT.update({
                             "BESLUT_HOME)",
     "sync_worker_started": "møder hentes '{cron}' ({timezone}) og før hver ugeoversigt fra {sources}",
     "worker_nothing_to_do": "workeren har intet at gøre: sæt BESLUT_DIGEST_CHANNEL eller BESLUT_DIGEST_TEAMS "
-                            "(ugens beslutninger) og/eller BESLUT_SOURCES (hent nye referater)",
+                            "(ugens beslutninger), BESLUT_SOURCES (hent nye referater) og/eller SLACK_BOT_TOKEN "
+                            "eller Teams-indstillingerne (beskeder til dem, der følger sager og emner)",
     "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
                     "{failed} fejlede ({requests} forespørgsler)",
 })
