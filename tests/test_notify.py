@@ -216,3 +216,16 @@ def test_a_platform_not_configured_here_is_reported_and_its_followers_told_later
     slack = Recorder()
     (sent,) = notify(settings, slack).outcomes
     assert sent.status is NotifyStatus.SENT and len(slack.posts) == 1
+
+
+def test_a_retried_punkt_that_changed_meanwhile_is_told_once_as_it_is_now(settings):
+    follow(settings, f"følg {CASE}", ANNE)
+    ingest(settings, "cf.txt", CASE_NEXT)
+    slack = Recorder(fail=[NotDelivered("slack refused: ratelimited")])
+    assert [o.status for o in notify(settings, slack).outcomes] == [NotifyStatus.FAILED]
+    ingest(settings, "cf.txt", CASE_NEXT.replace("marts 2025", "april 2025"))  # corrected before the retry
+    (sent,) = notify(settings, slack).outcomes
+    ((_, reply),) = slack.posts
+    (item,) = reply.items  # the failed old version is dropped, the new one told (never told before: not 'ændret')
+    assert item.quote == CASE_NEXT_DECISION.replace("marts 2025", "april 2025") and item.quote_label == "Beslutning"
+    assert notify(settings, slack).outcomes == ()
