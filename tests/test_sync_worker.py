@@ -114,3 +114,22 @@ def test_the_worker_tells_followers_right_after_each_sync(tmp_path, fake):
         assert fake.count("/chat.postMessage") == 2  # the next sync tells nobody again
     finally:
         site.close()
+
+
+def test_a_worker_for_notifications_alone_notifies_one_at_a_time(tmp_path, fake):
+    from bot.core.follow import FollowKind, Owner, OwnerKind
+    from bot.state.subscriptions import SubscriptionStore
+    from embeddings.ingest.files import ingest_paths
+    from follow_minutes import CASE, CASE_NEXT, write
+
+    settings = Settings(home=tmp_path / "home", slack_bot_token=TOKEN, slack_api_url=fake.url)  # no digest, no sync
+    worker = ServiceWorker(Wiring(settings, embedder=HashingEmbedder()))
+    assert sorted(worker.publishers) == ["slack"]
+    store = worker.wiring.store
+    SubscriptionStore(store.db).follow(Owner("slack", OwnerKind.USER, "U1", "U1"), FollowKind.CASE, CASE, "U1", 50)
+    ingest_paths(store, [write(tmp_path / "nye", "cf.txt", CASE_NEXT)])  # `beslut ingest` in another process
+    with Leases(store.db).hold("notify", dt.timedelta(minutes=5)):  # another worker is notifying right now
+        assert worker.notify() is None and fake.count("/chat.postMessage") == 0
+    (outcome,) = worker.notify().outcomes
+    assert outcome.status.value == "sent" and fake.bodies("/chat.postMessage")[0]["channel"] == "U1"
+    assert worker.notify().outcomes == () and fake.count("/chat.postMessage") == 1

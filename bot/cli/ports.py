@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 class Worker(Protocol):
     targets: list[tuple[Publisher, str]]
+    publishers: dict[str, Publisher]  # where notifications to followers can go ("slack", "teams")
+    notify_minutes: int  # how often notifications are also sent, besides after each sync
 
     def run_forever(self) -> None: ...
 

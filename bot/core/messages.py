@@ -378,6 +378,8 @@ TEXT.update({
                       "{messages} beskeder {verb}",
     "subscriptions_none": "ingen abonnementer",
     "subscription_line": "{id}  {owner} → {target}  {what}  [{status}]  oprettet {created}",
+    "notify_worker_started": "beskeder til dem, der følger sager og emner, sendes efter hver hentning og hvert "
+                             "{minutes}. minut ({platforms})",
     "notify_hint": "{count} abonnementer følger sager og emner: workeren giver dem besked efter hver hentning; kør "
                    "'beslut notify' for at give besked nu",
 })
