@@ -21,7 +21,8 @@ A slash command (Slack's ``/sag``, configurable) and ``beslut sag`` are the ``sa
 read as ``sag <text>`` (``parse_command``), so ``/sag 83.02``, ``@beslut sag 83.02`` in Slack and ``sag 83.02``
 in Teams give the same reply, and ``/sag hvad besluttede vi om telefontider?`` is a question.
 
-Following (bot/core/follow.py says whose subscription it is and where notifications go):
+Following (bot/core/follow.py says whose subscription it is and where notifications go; the replies are
+bot/core/following.py's):
 
 - ``følg 83.02.00-A00-1-23`` (also ``følg sag …``) -> follow a case; ``følg 83.02`` -> every case under a KLE
   prefix; ``følg emne telefontider`` (or ``følg`` with words that are no journal number) -> a topic; ``følg``
@@ -46,8 +47,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core import messages
-from bot.core.follow import (MAX_SUBSCRIPTIONS, MAX_TOPIC_CHARS, FollowKind, FollowOutcome, Owner, Subscription,
-                             SubscriptionStatus,                              command_prefix, is_subscription_id, owner_of)
+from bot.core.follow import FollowKind, Owner, is_subscription_id, owner_of
+from bot.core.following import Following
 from bot.core.ports import Subscriptions
 from bot.core.reply import Reply, answer_reply, timeline_reply
 from bot.core.results import Core
@@ -261,17 +262,16 @@ class Conversation:
                  subscriptions: Subscriptions | None = None) -> None:
         self.core = core
         self.slash_command = slash_command
-        self.subscriptions = subscriptions
+        self.following = Following(subscriptions, slash_command)
         self._handlers: dict[type, Callable[[Intent, Context], Reply]] = {
             AskIntent: lambda i, c: answer_reply(self.core.ask(i.question)),
             CaseIntent: lambda i, c: timeline_reply(self.core.sag(i.query)),
             HelpIntent: lambda i, c: self.help(),
             MalformedCaseIntent: lambda i, c: Reply(messages.render("journal_malformed", text=i.text)),
-            FollowIntent: self._follow,
-            FollowingIntent: self._following,
-            StopIntent: self._stop,
-            UsageIntent: lambda i, c: Reply(messages.render(
-                "follow_usage" if i.command == "følg" else "stop_usage", prefix=self._prefix(c.owner))),
+            FollowIntent: lambda i, c: self.following.follow(c.owner, c.reachable, i.kind, i.query, c.user),
+            FollowingIntent: lambda i, c: self.following.listing(c.owner),
+            StopIntent: lambda i, c: self.following.stop(c.owner, i.ref),
+            UsageIntent: lambda i, c: self.following.usage(i.command, c.owner),
         }
         self._pending: dict[type, Callable[[Intent], str]] = {  # intents that need the core, and what to say
             AskIntent: lambda i: messages.render("searching"),
@@ -301,57 +301,6 @@ class Conversation:
             log.exception("%s %s: %s failed (user %s, channel %s)", context.platform, context.surface, kind,
                           context.user, context.channel)
             return apology()
-
-    # --- following ------------------------------------------------------------------------------
-    def _prefix(self, owner: Owner | None) -> str:
-        return command_prefix(owner, self.slash_command) if owner else ""
-
-    def _follow(self, i: FollowIntent, context: Context) -> Reply:
-        owner = context.owner
-        if owner is None or not context.reachable or self.subscriptions is None:
-            return Reply(messages.render("follow_unreachable"))
-        prefix = self._prefix(owner)
-        if i.kind is FollowKind.TOPIC and len(i.query) > MAX_TOPIC_CHARS:
-            return Reply(messages.render("follow_topic_too_long", length=len(i.query), limit=MAX_TOPIC_CHARS,
-                                         prefix=prefix))
-        done = self.subscriptions.follow(owner, i.kind, i.query, context.user, MAX_SUBSCRIPTIONS)
-        log.info("%s: %s %s for %s", context.platform, i.kind.value, done.outcome.value, owner.key)
-        if done.outcome is FollowOutcome.LIMIT:
-            return Reply(messages.render("follow_limit", subject=messages.subject(owner.kind), limit=MAX_SUBSCRIPTIONS,
-                                         prefix=prefix))
-        sub = done.subscription
-        return Reply(messages.render(f"follow_{done.outcome.value}", subject=messages.subject(owner.kind),
-                                     what=messages.followed(sub.kind, sub.query), id=sub.id,
-                                     when=messages.follow_when(owner.platform, owner.kind),
-                                     stop=f"{prefix}stop {sub.id}", prefix=prefix))
-
-    def _following(self, i: FollowingIntent, context: Context) -> Reply:
-        owner = context.owner
-        if owner is None or self.subscriptions is None:
-            return Reply(messages.render("follow_unreachable"))
-        prefix = self._prefix(owner)
-        subs = self.subscriptions.of(owner)
-        subject = messages.subject(owner.kind)
-        if not subs:
-            return Reply(messages.render("following_none", subject=subject, prefix=prefix))
-        lines = [messages.following_line(n, s.kind, s.query, s.id, s.paused_reason if s.status is SubscriptionStatus.PAUSED else None)
-                 for n, s in enumerate(subs, 1)]
-        return Reply("\n".join([messages.render("following_intro", subject=subject, count=len(subs),
-                                                 limit=MAX_SUBSCRIPTIONS), *lines, "",
-                                 messages.render("following_outro", prefix=prefix)]))
-
-    def _stop(self, i: StopIntent, context: Context) -> Reply:
-        owner = context.owner
-        if owner is None or self.subscriptions is None:
-            return Reply(messages.render("follow_unreachable"))
-        prefix = self._prefix(owner)
-        stopped: Subscription | None = self.subscriptions.stop(owner, i.ref)
-        if stopped is None:
-            return Reply(messages.render("stop_unknown", subject=messages.subject(owner.kind), ref=i.ref,
-                                         prefix=prefix))
-        log.info("%s: subscription %s stopped for %s", context.platform, stopped.id, owner.key)
-        return Reply(messages.render("stop_done", subject=messages.subject(owner.kind),
-                                     what=messages.followed(stopped.kind, stopped.query), id=stopped.id))
 
     # --- platforms that must acknowledge at once (Slack's slash command: within 3 seconds) ----------
     def acknowledge(self, text: str, context: Context) -> Acknowledgement:
