@@ -377,6 +377,8 @@ TEXT.update({
     "notify_summary": "{subscriptions} abonnementer, {candidates} nye eller ændrede punkter med beslutning: "
                       "{messages} beskeder {verb}",
     "subscriptions_none": "ingen abonnementer",
+    "follow_in_chat_only": "at følge en sag eller et emne sker i Slack eller Teams, fx /sag følg 83.02.00-A00-1-23; "
+                           "'beslut subscriptions' viser, hvem der følger hvad",
     "subscription_line": "{id}  {owner} → {target}  {what}  [{status}]  oprettet {created}",
     "notify_worker_started": "beskeder til dem, der følger sager og emner, sendes efter hver hentning og hvert "
                              "{minutes}. minut ({platforms})",
