@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from slack_sdk import WebClient
 
-    from bot.core.results import Core, Digest, DigestOutcome
+    from bot.core.follow import Subscription
+    from bot.core.results import Core, Digest, DigestOutcome, NotifyReport
     from bot.digest.builder import DigestBuilder
     from bot.digest.worker import DigestWorker
     from bot.teams.adapter import TokenProviderFactory
@@ -185,8 +186,9 @@ def slack_bolt_app(settings: Settings, core: Core, store: Store, client: WebClie
     from bot.slack.app import build_slack_app, command_name
     from bot.slack.publisher import web_client
     from bot.slack.seen_events import SeenEvents
+    from bot.state.subscriptions import SubscriptionStore
 
-    conversation = Conversation(core, slash_command=command_name(settings))
+    conversation = Conversation(core, slash_command=command_name(settings), subscriptions=SubscriptionStore(store.db))
     return build_slack_app(conversation, settings, client or web_client(settings), SeenEvents(store.db))
 
 
@@ -203,9 +205,11 @@ def web_mounts(settings: Settings, core: Core, store: Store, slack_client: WebCl
         mounts.append(mount_slack(slack_bolt_app(settings, core, store, slack_client), settings.slack_signing_secret))
     if settings.teams_enabled:
         from bot.core.router import Conversation
+        from bot.state.subscriptions import SubscriptionStore
         from bot.teams.adapter import mount_teams
 
-        mounts.append(mount_teams(settings, Conversation(core), store, token_provider_factory=token_provider_factory))
+        conversation = Conversation(core, subscriptions=SubscriptionStore(store.db))
+        mounts.append(mount_teams(settings, conversation, store, token_provider_factory=token_provider_factory))
     return mounts
 
 
@@ -255,6 +259,35 @@ def digest_targets(settings: Settings, store: Store, channel: str | None = None)
     if not targets:
         raise ConfigError("digest_no_targets")
     return targets
+
+
+# --- following: notifications ------------------------------------------------------------------------
+def notify_publishers(settings: Settings, store: Store) -> dict[str, Publisher]:
+    """Where notifications can go from this process: Slack with SLACK_BOT_TOKEN, Teams when configured."""
+    publishers: dict[str, Publisher] = {}
+    if settings.slack_bot_token:
+        from bot.slack.publisher import SlackPublisher, web_client
+
+        publishers["slack"] = SlackPublisher(web_client(settings, retries=False))
+    if settings.teams_enabled:
+        from bot.teams.publisher import TeamsPublisher
+
+        publishers["teams"] = TeamsPublisher.from_settings(settings, store)
+    return publishers
+
+
+def topic_answers(open_core: Callable[[], Beslut]) -> Callable[[str, frozenset[str]], tuple[str, ...]]:
+    """How a followed topic matches new punkter: ``ask`` restricted to them (bot/notify/match.py). The core
+    (model, index) is opened on the first topic that has candidates, once per run."""
+    core: list[Beslut] = []
+
+    def answers(topic: str, uids: frozenset[str]) -> tuple[str, ...]:
+        if not core:
+            core.append(open_core())
+        answer = core[0].ask(topic, k=max(1, len(uids)), within=uids)
+        return () if answer.abstained else tuple(h.uid for h in answer.hits if h.uid)
+
+    return answers
 
 
 def digest_builder(settings: Settings, store: Store, tz) -> DigestBuilder:
@@ -330,6 +363,32 @@ class Wiring:
         return run_digest(self.store, self.digest_builder(tz), self.digest_targets(channel), iso_week, now,
                           self.settings.digest_post_empty, force)
 
+    def notify(self, dry_run: bool = False, publishers: dict[str, Publisher] | None = None) -> NotifyReport:
+        """One notify pass (bot/notify/run.py): tell followers about new punkter, once."""
+        from bot.notify.run import run_notify
+        from bot.slack.app import command_name
+
+        def open_core() -> Beslut:  # a topic needs the index as the store is now
+            if self.index_behind():
+                self.update_index()
+            return self.core()
+
+        return run_notify(self.store, self.case_core().hit, topic_answers(open_core),
+                          notify_publishers(self.settings, self.store) if publishers is None else publishers,
+                          dt.datetime.now(dt.timezone.utc), dry_run, command_name(self.settings))
+
+    def subscriptions(self) -> tuple[list[Subscription], dict[str, dict[str, int]]]:
+        """Every subscription, and its notifications counted by status (`beslut subscriptions`)."""
+        from bot.state.notifications import NotificationLedger
+        from bot.state.subscriptions import SubscriptionStore
+
+        return SubscriptionStore(self.store.db).all(), NotificationLedger(self.store.db).counts()
+
+    def live_subscriptions(self) -> int:
+        from bot.state.subscriptions import SubscriptionStore
+
+        return SubscriptionStore(self.store.db).live_count()
+
     def worker(self) -> ServiceWorker:
         return ServiceWorker(self)
 
@@ -357,11 +416,15 @@ class Wiring:
 
 
 SYNC_LEASE = dt.timedelta(hours=2)  # a worker that dies mid-sync blocks the next one at most this long
+NOTIFY_LEASE = dt.timedelta(minutes=30)
+NOTIFY_MINUTES = 15  # the worker also notifies this often: retries, and minutes read in by `beslut ingest`
 
 
 class ServiceWorker:
     """`beslut worker` (Procfile `worker`): the sync on BESLUT_SYNC_CRON and before each weekly digest, one
-    worker at a time (a lease in the database), followed by the index; the weekly digest on its cron."""
+    worker at a time (a lease in the database), followed by the index and the notifications to followers;
+    the notifications also every NOTIFY_MINUTES (retries, and minutes `beslut ingest` read in); the weekly
+    digest on its cron."""
 
     def __init__(self, wiring: Wiring) -> None:
         from bot.digest.week import zone
@@ -372,7 +435,8 @@ class ServiceWorker:
         self.tz = zone(settings.timezone)
         self.sync_trigger = parse_cron(settings.sync_cron, self.tz, "BESLUT_SYNC_CRON") if settings.sources else None
         targets = wiring.digest_targets() if (settings.digest_channel or settings.digest_teams_conversations) else []
-        if not targets and self.sync_trigger is None:
+        self.publishers = notify_publishers(settings, wiring.store)
+        if not targets and self.sync_trigger is None and not self.publishers:
             raise ConfigError("worker_nothing_to_do")
         self.digest = (DigestWorker(wiring.store, wiring.digest_builder(self.tz), targets,
                                     parse_cron(settings.digest_cron, self.tz), self.tz, settings.digest_post_empty,
@@ -405,6 +469,27 @@ class ServiceWorker:
             if self.wiring.index_behind():
                 stats = self.wiring.update_index()
                 log.info("index updated after sync: %s", stats)
+        self.notify()
+        return report
+
+    def notify(self) -> NotifyReport | None:
+        """Tell followers about new punkter (once: the ledger); None when another worker is notifying now or
+        no chat platform is configured."""
+        from bot.state.leases import Leases
+
+        if not self.publishers:
+            return None
+        with Leases(self.wiring.store.db).hold("notify", NOTIFY_LEASE) as mine:
+            if not mine:
+                log.info("notify skipped: another worker is notifying")
+                return None
+            try:
+                report = self.wiring.notify(publishers=self.publishers)
+            except Exception:  # the scheduler must survive; the next run tries again
+                log.exception("notify failed")
+                return None
+            log.info("notify: %d subscriptions, %d candidate punkter, %d messages", report.subscriptions,
+                     report.candidates, len(report.outcomes))
             return report
 
     def run_forever(self) -> None:  # pragma: no cover - blocks; tests drive sync() and the digest worker
@@ -414,6 +499,9 @@ class ServiceWorker:
         if self.sync_trigger is not None:
             scheduler.add_job(self.sync, self.sync_trigger, id="sync", coalesce=True, max_instances=1,
                               misfire_grace_time=3600, replace_existing=True)
+        if self.publishers:
+            scheduler.add_job(self.notify, "interval", minutes=NOTIFY_MINUTES, id="notify", coalesce=True,
+                              max_instances=1, replace_existing=True)
         if self.digest is not None:
             self.digest.boot()
             self.digest.schedule(scheduler)

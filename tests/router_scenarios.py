@@ -23,6 +23,7 @@ class Kind(StrEnum):
     HELP = "help"  # how to use beslut
     MESSAGE = "message"  # one Danish message: bad input, an unknown case
     APOLOGY = "apology"  # something unexpected failed
+    FOLLOW = "follow"  # following: what is followed and how to stop it, or the list, or a stop
 
     @property
     def cites(self) -> bool:
@@ -40,6 +41,8 @@ class Scenario:
     command: str | None = None  # the text of Slack's /sag meaning the same (None: /sag means something else)
     needs_core: bool = True  # False: answered at once, without the core (Slack's ack is the whole reply)
     broken_core: bool = False  # the core raises an unexpected exception
+    verified: bool = False  # Teams sends it with a verified token (a follow needs a conversation to post to later)
+    owned: bool = False  # the reply is about the owner's subscriptions (the user's via /sag, a mention: the channel's)
 
 
 HELP_WORDS = (messages.HELP[0], "sag 83.02.00-A00-1-23 viser en sags punkter", "@beslut")
@@ -82,6 +85,30 @@ SCENARIOS = (
     Scenario("apology", TELEFON, Kind.APOLOGY, (messages.render("apology"),),
              absent=("hemmelig", "RuntimeError", "Traceback", "/srv"), command="83.02.00-A00-1-23",
              broken_core=True),
+    # following (issue 12): the same words on every surface, whoever owns the subscription there (a scenario
+    # may run twice against one store: "følger nu" or "følger allerede", both name the thing and how to stop)
+    Scenario("follow-case", "følg 83.02.00-A00-1-23", Kind.FOLLOW,
+             ("følger", "sag 83.02.00-A00-1-23 (id ", "Stop med: ", "stop "), absent=NOT_A_CASE + ("Det fandt jeg",),
+             command="følg 83.02.00-A00-1-23", needs_core=False, verified=True, owned=True),
+    Scenario("follow-kle-prefix", "sag følg 83.02", Kind.FOLLOW,
+             ("følger", "alle sager under KLE-præfikset 83.02 (id ", "Stop med: "), command="følg 83.02",
+             needs_core=False, verified=True, owned=True),
+    Scenario("follow-topic", "følg emne telefontider", Kind.FOLLOW,
+             ("følger", "emnet »telefontider« (id ", "Stop med: "), absent=("Det fandt jeg",),
+             command="følg emne telefontider", needs_core=False, verified=True, owned=True),
+    Scenario("follow-nothing-is-usage", "følg", Kind.MESSAGE, ("Skriv hvad der skal følges", "følg emne telefontider"),
+             command="følg", needs_core=False, owned=True),
+    Scenario("follow-malformed-journal-number", "følg 83.02.00-A0-1-23", Kind.MESSAGE,
+             (messages.render("journal_malformed", text="83.02.00-A0-1-23"),), command="følg 83.02.00-A0-1-23",
+             needs_core=False),
+    Scenario("following", "følger", Kind.FOLLOW, ("følger",), absent=("Ingen beslutning fundet", "Det fandt jeg"),
+             command="følger", needs_core=False, owned=True),
+    Scenario("stop-unknown", "stop 49", Kind.MESSAGE, ("følger intet med nummer eller id 49", "følger for at se"),
+             command="stop 49", needs_core=False, owned=True),
+    Scenario("stop-nothing-is-usage", "stop", Kind.MESSAGE, ("Skriv hvad der skal stoppes", "stop 1"),
+             command="stop", needs_core=False, owned=True),
+    Scenario("stop-words-are-a-question", "stop rygning?", Kind.ABSTAIN, ("Ingen beslutning fundet om: stop rygning?",),
+             command="stop rygning?"),
 )
 
 PENDING = (messages.render("searching"), "Slår sag ")  # Slack's ack while the core works

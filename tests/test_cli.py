@@ -74,6 +74,8 @@ def test_sag_needs_no_model_and_keeps_its_json_contract(capsys):
     ("12.34.56-A00-9-99", 1, "ingen sager med journalnummer 12.34.56-A00-9-99"),
     ("83.02.00-A0-1-23", 1, "ikke et gyldigt journalnummer"),
     ("   ", 1, "skriv et journalnummer"),
+    ("følg 83.02", 1, "at følge en sag eller et emne sker i Slack eller Teams"),
+    ("følger", 1, "'beslut subscriptions' viser"),
 ])
 def test_sag_unknown_or_malformed(capsys, query, code, words):
     cli(capsys, "ingest", "--no-index", str(BUNDLED / "chefforum-2024-09-11.txt"))

@@ -266,7 +266,8 @@ def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
     with sqlite3.connect(path) as conn:  # back to version 3's tables: what came since goes
         for stmt in ("DROP INDEX meetings_source", "DROP TABLE attachments", "ALTER TABLE meetings DROP source_url",
                      "ALTER TABLE meetings DROP source_id", "ALTER TABLE meetings DROP concluded",
-                     "ALTER TABLE punkter DROP source_id", "DROP TABLE beslut_minutes_version",
+                     "ALTER TABLE punkter DROP source_id", "DROP INDEX punkter_changed_at",
+                     "ALTER TABLE punkter DROP changed_at", "DROP TABLE beslut_minutes_version",
                      "PRAGMA user_version = 3"):
             conn.execute(stmt)
 

@@ -153,3 +153,17 @@ def test_a_period_with_no_meetings_abstains_and_offers_the_nearest_punkter(core)
     a = core.ask("Hvad besluttede vi om telefontider i 2021?")
     assert a.abstained and a.filters == ("2021",) and not a.hits
     assert "2024-09-11#4" in [h.ref for h in a.uncertain]
+
+
+def test_ask_within_some_punkter_ranks_and_abstains_among_them_only(core):
+    """A followed topic (bot/notify/) is matched as ask restricted to the new punkter."""
+    telefon = core.store.get_punkt(dt.date(2024, 9, 11), 4)[0].uid
+    tid = core.store.get_punkt(dt.date(2024, 9, 11), 5)[0].uid  # about tidsregistrering
+    question = "hvad besluttede vi om telefontider?"
+    a = core.ask(question, k=10, within={telefon, tid})
+    assert not a.abstained and [h.uid for h in a.hits] == [telefon] and a.hits[0].ref == "2024-09-11#4"
+    nothing = core.ask(question, k=10, within={tid})  # the corpus answers it, the restricted set does not
+    assert nothing.abstained and not nothing.hits and [h.uid for h in nothing.uncertain] == [tid]
+    assert core.ask(question, within=set()).abstained
+    everything = core.ask(question, within={p.uid for p in core.store.punkter()})
+    assert [h.uid for h in everything.hits] == [h.uid for h in core.ask(question).hits]

@@ -346,3 +346,26 @@ def test_digest_targets_from_settings_and_channel_option(settings):
         ("slack", "C9"), ("teams", "19:abc@thread.tacv2")]
     assert [(p.platform, t) for p, t in digest_targets(both, store, "teams:19:x@thread.tacv2")] == [
         ("teams", "19:x@thread.tacv2")]
+
+
+# --- a channel's followed cases in its digest (issue 12) ----------------------------------------------
+def test_a_channels_digest_lists_the_cases_it_follows_that_moved_that_week(settings, fake):
+    from bot.core.follow import FollowKind, Owner, OwnerKind
+    from bot.state.subscriptions import SubscriptionStore
+
+    subs = SubscriptionStore(Store(settings.store_path).db)
+    for owner in (Owner("slack", OwnerKind.CHANNEL, "C9", "C9"), Owner("slack", OwnerKind.USER, "U1", "U1")):
+        subs.follow(owner, FollowKind.CASE, "83.02.00-A00-1-23", "U1", 50)  # moved: 11 September, punkt 4
+    subs.follow(Owner("slack", OwnerKind.CHANNEL, "C9", "C9"), FollowKind.PREFIX, "81.10", "U1", 50)  # punkt 5
+    subs.follow(Owner("slack", OwnerKind.CHANNEL, "C9", "C9"), FollowKind.CASE, "00.00.00-A00-2-21", "U1", 50)  # not
+    subs.follow(Owner("slack", OwnerKind.CHANNEL, "C9", "C9"), FollowKind.TOPIC, "telefontider", "U1", 50)  # no case
+    other = RecordingPublisher("slack")
+    store = Store(settings.store_path)
+    run_digest(store, digest_builder(settings, store, CPH), [(slack(settings), "C9"), (other, "C8")], W37, MONDAY_0800)
+    (post,) = fake.bodies("/chat.postMessage")
+    intro = post["blocks"][0]["text"]["text"]
+    assert intro.endswith("Sager I følger, der er sket noget i denne uge:\n• sag 83.02.00-A00-1-23: 1 punkt\n"
+                          "• alle sager under KLE-præfikset 81.10: 1 punkt")
+    assert "00.00.00-A00-2-21" not in intro and "emnet" not in intro
+    ((target, reply),) = other.posts  # a channel that follows nothing: the digest as it was
+    assert target == "C8" and "Sager I følger" not in reply.fallback

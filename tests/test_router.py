@@ -10,9 +10,11 @@ import pytest
 from bot.compose import open_core
 from bot.core import messages
 from bot.core.results import Answer, CaseTimeline
-from bot.core.router import (AskIntent, CaseIntent, Context, Conversation, HelpIntent, MalformedCaseIntent, Surface,
-                             parse, parse_command)
+from bot.core.follow import FollowKind, Owner, OwnerKind
+from bot.core.router import (AskIntent, CaseIntent, Context, Conversation, FollowingIntent, FollowIntent, HelpIntent,
+                             MalformedCaseIntent, StopIntent, Surface, UsageIntent, parse, parse_command)
 from bot.settings import Settings
+from bot.state.subscriptions import SubscriptionStore
 from embeddings.store import Store
 from fakes import HashingEmbedder
 from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
@@ -55,6 +57,47 @@ def test_a_slash_command_is_the_sag_command(argument, intent):
     assert parse_command(argument) == intent == parse(f"sag {argument}")
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("følg 83.02.00-A00-1-23", FollowIntent(FollowKind.CASE, "83.02.00-A00-1-23")),
+    ("Følg sag 83.02.00–A00–1-23.", FollowIntent(FollowKind.CASE, "83.02.00-A00-1-23")),
+    ("følg 22-000015", FollowIntent(FollowKind.CASE, "22-000015")),
+    ("følg 83.02", FollowIntent(FollowKind.PREFIX, "83.02")), ("folg 83", FollowIntent(FollowKind.PREFIX, "83")),
+    ("følg emne telefontider", FollowIntent(FollowKind.TOPIC, "telefontider")),
+    ("følg emne: ens telefontider på rådhuset", FollowIntent(FollowKind.TOPIC, "ens telefontider på rådhuset")),
+    ("følg hundeskov", FollowIntent(FollowKind.TOPIC, "hundeskov")),
+    ("følg 83.02.00-A0-1-23", MalformedCaseIntent("83.02.00-A0-1-23")), ("følg 2024", MalformedCaseIntent("2024")),
+    ("følg", UsageIntent("følg")), ("følg emne", UsageIntent("følg")), ("følg ,,", UsageIntent("følg")),
+    ("følger", FollowingIntent()), ("Følger?", FollowingIntent()), ("foelger", FollowingIntent()),
+    ("følger kommunen loven?", AskIntent("følger kommunen loven?")),
+    ("stop 2", StopIntent("2")), ("stop #2", StopIntent("2")), ("Stop K7Q2M.", StopIntent("k7q2m")),
+    ("stop", UsageIntent("stop")), ("stop rygning i skoletiden?", AskIntent("stop rygning i skoletiden?")),
+    ("stop alle", AskIntent("stop alle")),
+])
+def test_parse_following(text, intent):
+    assert parse(text) == intent
+
+
+@pytest.mark.parametrize("argument, intent", [
+    ("følg 83.02.00-A00-1-23", FollowIntent(FollowKind.CASE, "83.02.00-A00-1-23")),
+    ("følg emne telefontider", FollowIntent(FollowKind.TOPIC, "telefontider")),
+    ("følger", FollowingIntent()), ("stop 1", StopIntent("1")), ("stop", UsageIntent("stop")),
+])
+def test_the_slash_command_passes_following_on(argument, intent):
+    assert parse_command(argument) == intent == parse(f"sag {argument}")
+
+
+def test_whose_subscription_a_message_is_about():
+    slack_user = Owner("slack", OwnerKind.USER, "U1", "U1")  # notified in a DM: chat.postMessage to the user id
+    assert Context("slack", Surface.COMMAND, "U1", "C1").owner == slack_user
+    assert Context("slack", Surface.DIRECT, "U1", "D9").owner == slack_user
+    assert Context("slack", Surface.MENTION, "U1", "C1").owner == Owner("slack", OwnerKind.CHANNEL, "C1", "C1")
+    assert Context("teams", Surface.DIRECT, "29:anne", "a:1chat").owner == Owner("teams", OwnerKind.USER, "29:anne",
+                                                                                  "a:1chat")
+    assert Context("teams", Surface.MENTION, "29:anne", "19:k@thread.tacv2").owner == Owner(
+        "teams", OwnerKind.CHANNEL, "19:k@thread.tacv2", "19:k@thread.tacv2")
+    assert Context("slack", Surface.COMMAND, None, "C1").owner is None
+
+
 def test_a_long_malformed_token_is_shortened_in_the_message():
     intent = parse("sag 1" + "2" * 200)
     assert isinstance(intent, MalformedCaseIntent) and len(intent.text) == 65 and intent.text.endswith("…")
@@ -69,7 +112,8 @@ def core(seeded_home, tmp_path_factory):
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_scenarios(core, scenario):
-    conversation = Conversation(BrokenCore() if scenario.broken_core else core, slash_command="/sag")
+    conversation = Conversation(BrokenCore() if scenario.broken_core else core, slash_command="/sag",
+                                subscriptions=SubscriptionStore(core.store.db))
     reply = conversation.reply(scenario.text, SLACK)
     check(scenario, reply.fallback, bool(reply.items))
     if scenario.command is not None:  # the slash command: the same reply, acknowledged first
@@ -78,6 +122,9 @@ def test_scenarios(core, scenario):
         if now.follows:
             assert now.reply.intro.startswith(PENDING) and not now.reply.items
             assert conversation.follow_up(scenario.command, COMMAND) == reply
+        elif scenario.owned:  # the user's subscriptions via /sag, the channel's in a mention: same words
+            check(scenario, now.reply.fallback, bool(now.reply.items))
+            assert conversation.follow_up(scenario.command, COMMAND) is None
         else:
             assert now.reply == reply and conversation.follow_up(scenario.command, COMMAND) is None
 

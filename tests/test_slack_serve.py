@@ -210,7 +210,8 @@ def test_manifest_creates_the_app_the_code_expects():
     assert m["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
     (command,) = m["features"]["slash_commands"]
     assert command["command"] == Settings().slack_command and command["url"].endswith("/slack/events")
-    assert set(m["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "chat:write", "commands", "im:history"}
+    assert set(m["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "chat:write", "commands", "im:history",
+                                                        "im:write"}  # im:write: notifications in a user's DM
     assert m["features"]["bot_user"]["display_name"] == "beslut"
     assert m["features"]["app_home"]["messages_tab_enabled"] is True  # users can DM the app
     assert m["settings"]["socket_mode_enabled"] is False

@@ -64,6 +64,58 @@ def test_changed_file_replaces_meeting_and_keeps_first_seen(store):
     assert store.source_known("v2") and not store.source_known("v1")
 
 
+def changed_at(store: Store) -> dict[int, str]:
+    with store.db.read() as conn:
+        return dict(conn.execute(sqlalchemy.text("SELECT number, changed_at FROM punkter")).all())
+
+
+def test_changed_at_moves_only_when_a_punkts_content_changes(store):
+    """What followers are told of (bot/notify/): punkter stored or changed since they last looked."""
+    store.replace_minutes(minutes(), "/src/a.txt", "v1")
+    first = changed_at(store)
+    assert first == first_seen(store)
+    start, until = "0", max(first.values())
+    assert [(c.punkt.number, c.content_hash) for c in store.changed_between(start, until)] == [
+        (p.number, p.content_hash) for p in minutes().punkter]
+    store.replace_minutes(minutes(), "/src/a.txt", "v1-again")  # the same content again: nothing changed
+    assert changed_at(store) == first and store.changed_between(until, "9") == []
+    corrected = minutes(titles=("Telefontider", "Tidsregistrering", "Nyt punkt"))
+    corrected = Minutes(corrected.meeting, (corrected.punkter[0], dataclasses.replace(
+        corrected.punkter[1], sections=(Section(SectionName.BESLUTNING, "Rettet beslutning."),)),
+        corrected.punkter[2]))
+    store.replace_minutes(corrected, "/src/a.txt", "v2")
+    now = changed_at(store)
+    assert now[1] == first[1] and now[2] > first[2] and now[3] > first[2]  # kept; corrected; new
+    assert first_seen(store)[2] == first[2]  # first_seen stays as it is
+    assert [(c.punkt.number, c.punkt.decision) for c in store.changed_between(until, "9")] == [
+        (2, "Rettet beslutning."), (3, "Godkendt.")]
+
+
+def test_a_store_from_before_changed_at_starts_it_at_first_seen(tmp_path):
+    from alembic import command
+
+    from embeddings.db import Database
+
+    db = Database.sqlite(tmp_path / "m2.db")
+    with db.write() as conn:  # a store migrated by the previous beslut (revision m0002), holding one punkt
+        command.upgrade(MINUTES.config(conn), "m0002")
+        conn.execute(sqlalchemy.text("INSERT INTO meetings (committee, date, participants, source_path, source_sha256)"
+                                     " VALUES ('Chefforum', '2024-09-11', '[]', 'a.txt', 'a')"))
+        conn.execute(sqlalchemy.text("INSERT INTO punkter (meeting_id, number, raw_title, title, closed, "
+                                     "content_hash, first_seen) VALUES (1, 1, 'CF - T', 'T', 0, 'h', "
+                                     "'2024-09-12T06:00:00.000000+00:00')"))
+    store = Store(db)
+    assert changed_at(store) == first_seen(store) == {1: "2024-09-12T06:00:00.000000+00:00"}
+
+
+def test_changed_between_leaves_out_closed_punkter_and_those_without_a_decision(store):
+    m = minutes(titles=("Åbent", "Uden beslutning", "Lukket"))
+    undecided = dataclasses.replace(m.punkter[1], sections=(Section(SectionName.INDSTILLING, "at det godkendes"),))
+    closed = dataclasses.replace(m.punkter[2], sections=(), closed=True)
+    store.replace_minutes(Minutes(m.meeting, (m.punkter[0], undecided, closed)), "/src/a.txt", "a")
+    assert [c.punkt.title for c in store.changed_between("0", "9")] == ["Åbent"]
+
+
 def test_same_meeting_from_another_file_replaces_it(store):
     store.replace_minutes(minutes(), "/src/a.txt", "a")
     store.replace_minutes(minutes(decision="Fra PDF."), "/src/a.pdf", "b")

@@ -89,3 +89,47 @@ def test_the_digest_is_built_after_a_sync_so_it_holds_what_arrived(tmp_path, fak
         assert site.requests == [] and fake.count("/chat.postMessage") == 1
     finally:
         site.close()
+
+
+def test_the_worker_tells_followers_right_after_each_sync(tmp_path, fake):
+    from bot.core.follow import FollowKind, Owner, OwnerKind
+    from bot.state.subscriptions import SubscriptionStore
+
+    site = FakeSite()
+    try:
+        referat(site, "m1", "2026-11-25T17:00:00+01:00", "Byrådet vedtog at bygge en skatepark.")
+        settings = Settings(home=tmp_path / "home", sources=(site.url,), today=dt.date(2026, 11, 30),
+                            slack_bot_token=TOKEN, slack_api_url=fake.url)
+        worker = ServiceWorker(Wiring(settings, embedder=HashingEmbedder()))
+        worker.sync()  # the archive: stored before anyone followed, so nobody is told
+        subs = SubscriptionStore(worker.wiring.store.db)
+        subs.follow(Owner("slack", OwnerKind.USER, "U1", "U1"), FollowKind.CASE, "26-000301", "U1", 50)
+        subs.follow(Owner("slack", OwnerKind.CHANNEL, "C7", "C7"), FollowKind.TOPIC, "skatepark", "U1", 50)
+        referat(site, "m2", "2026-11-27T17:00:00+01:00", "Byrådet vedtog placeringen af skateparken ved stationen.")
+        assert ServiceWorker(Wiring(settings, embedder=HashingEmbedder())).sync().new == ("m2",)
+        posts = {b["channel"]: b["text"] for b in fake.bodies("/chat.postMessage")}
+        assert sorted(posts) == ["C7", "U1"]
+        assert all("Byrådet vedtog placeringen af skateparken ved stationen." in t for t in posts.values())
+        assert sorted(ServiceWorker(Wiring(settings, embedder=HashingEmbedder())).sync().unchanged) == ["m1", "m2"]
+        assert fake.count("/chat.postMessage") == 2  # the next sync tells nobody again
+    finally:
+        site.close()
+
+
+def test_a_worker_for_notifications_alone_notifies_one_at_a_time(tmp_path, fake):
+    from bot.core.follow import FollowKind, Owner, OwnerKind
+    from bot.state.subscriptions import SubscriptionStore
+    from embeddings.ingest.files import ingest_paths
+    from follow_minutes import CASE, CASE_NEXT, write
+
+    settings = Settings(home=tmp_path / "home", slack_bot_token=TOKEN, slack_api_url=fake.url)  # no digest, no sync
+    worker = ServiceWorker(Wiring(settings, embedder=HashingEmbedder()))
+    assert sorted(worker.publishers) == ["slack"]
+    store = worker.wiring.store
+    SubscriptionStore(store.db).follow(Owner("slack", OwnerKind.USER, "U1", "U1"), FollowKind.CASE, CASE, "U1", 50)
+    ingest_paths(store, [write(tmp_path / "nye", "cf.txt", CASE_NEXT)])  # `beslut ingest` in another process
+    with Leases(store.db).hold("notify", dt.timedelta(minutes=5)):  # another worker is notifying right now
+        assert worker.notify() is None and fake.count("/chat.postMessage") == 0
+    (outcome,) = worker.notify().outcomes
+    assert outcome.status.value == "sent" and fake.bodies("/chat.postMessage")[0]["channel"] == "U1"
+    assert worker.notify().outcomes == () and fake.count("/chat.postMessage") == 1

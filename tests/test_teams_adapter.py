@@ -13,13 +13,15 @@ from bot.core import messages
 from bot.compose import open_core
 from bot.settings import Settings
 from bot.core.router import Conversation
+from bot.state.subscriptions import SubscriptionStore
 from bot.teams.adapter import add_teams_routes
 from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 from conftest import BUNDLED
 from fakes import HashingEmbedder
 from router_scenarios import SCENARIOS, BrokenCore, check
-from teams_fakes import FakeBotConnector, card_of, card_text, elements, message, serve
+from teams_fakes import (APP_ID, TENANT, FakeBotConnector, card_of, card_text, elements, message, serve,
+                         token_provider_factory)
 
 SOURCE_URL = "https://dagsorden.example.dk/{committee}/{date}#punkt{number}"
 ANON = Settings(teams_allow_anonymous=True)
@@ -37,15 +39,26 @@ def seeded(tmp_path_factory):
     return build_core(tmp_path_factory.mktemp("teams"), BUNDLED)
 
 
-def teams_app(core, store, settings=ANON) -> FastAPI:
+def teams_app(core, store, settings=ANON, token_provider_factory=None) -> FastAPI:
     app = FastAPI()
-    add_teams_routes(app, Conversation(core), store, settings)
+    add_teams_routes(app, Conversation(core, subscriptions=SubscriptionStore(store.db)), store, settings,
+                     token_provider_factory=token_provider_factory)
     return app
 
 
-def ask(core, store, activity: dict, settings=ANON) -> httpx.Response:
-    with serve(teams_app(core, store, settings)) as url:
-        return httpx.post(f"{url}/api/messages", json=activity, timeout=30)
+def ask(core, store, activity: dict, settings=ANON, headers: dict | None = None,
+        token_provider_factory=None) -> httpx.Response:
+    with serve(teams_app(core, store, settings, token_provider_factory)) as url:
+        return httpx.post(f"{url}/api/messages", json=activity, headers=headers, timeout=30)
+
+
+def verified(connector: FakeBotConnector, keys) -> dict:
+    """``ask``'s keywords for a request with a verified Bot Framework token (production settings, the fake
+    connector as the allowed serviceUrl and as the source of the bot's own token)."""
+    settings = Settings(teams_app_id=APP_ID, teams_app_password="hemmeligt", teams_tenant_id=TENANT,
+                        teams_service_urls=(connector.url,))
+    return dict(settings=settings, headers=keys.headers(connector.url),
+                token_provider_factory=token_provider_factory(connector))
 
 
 def the_reply(connector: FakeBotConnector) -> dict:
@@ -178,10 +191,11 @@ WHERE = [("personal", False), ("channel", True)]  # a personal chat; a channel, 
 
 @pytest.mark.parametrize("where, mentioned", WHERE, ids=[w for w, _ in WHERE])
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
-def test_router_scenarios(seeded, connector, scenario, where, mentioned):
+def test_router_scenarios(seeded, connector, scenario, where, mentioned, request):
     core, store = seeded
+    auth = verified(connector, request.getfixturevalue("bot_framework")) if scenario.verified else {}
     r = ask(BrokenCore() if scenario.broken_core else core, store,
-            message(scenario.text, connector.url, conversation_type=where, mention=mentioned))
+            message(scenario.text, connector.url, conversation_type=where, mention=mentioned), **auth)
     assert r.status_code in (200, 202), r.text
     post = the_reply(connector)
     card = card_of(post)

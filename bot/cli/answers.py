@@ -72,6 +72,8 @@ def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
         return print_answer(wiring, intent.question, 3, Mode.HYBRID, args.json)
     if isinstance(intent, router.MalformedCaseIntent):
         raise BeslutError("journal_malformed", text=intent.text)
+    if isinstance(intent, (router.FollowIntent, router.FollowingIntent, router.StopIntent)):
+        raise BeslutError("follow_in_chat_only")
     if not isinstance(intent, router.CaseIntent):  # nothing, or "hjælp": the command line has --help
         raise BeslutError("sag_usage")
     timeline = wiring.case_core().sag(intent.query)

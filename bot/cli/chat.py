@@ -58,6 +58,9 @@ def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
     if settings.sources:
         print(messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
                               sources=", ".join(settings.sources)), file=sys.stderr)
+    if worker.publishers:
+        print(messages.render("notify_worker_started", platforms=", ".join(sorted(worker.publishers)),
+                              minutes=worker.notify_minutes), file=sys.stderr)
     worker.run_forever()
     return 0
 

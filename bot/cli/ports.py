@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import datetime as dt
 
+    from bot.core.follow import Subscription
     from bot.core.ports import Publisher
-    from bot.core.results import Digest, DigestOutcome
+    from bot.core.results import Digest, DigestOutcome, NotifyReport
     from bot.core.service import Beslut
     from bot.settings import Settings
     from embeddings.dense.vector_index import UpdateStats
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 class Worker(Protocol):
     targets: list[tuple[Publisher, str]]
+    publishers: dict[str, Publisher]  # where notifications to followers can go ("slack", "teams")
+    notify_minutes: int  # how often notifications are also sent, besides after each sync
 
     def run_forever(self) -> None: ...
 
@@ -50,6 +53,15 @@ class Wiring(Protocol):
 
     def post_digest(self, week: str | None, channel: str | None, force: bool) -> list[DigestOutcome]:
         """Post ``week``'s digest where it has not been posted (``channel`` instead of the configured ones)."""
+
+    def notify(self, dry_run: bool = False) -> NotifyReport:
+        """Tell followers about new punkter with a decision, once (``dry_run``: say what would be sent)."""
+
+    def subscriptions(self) -> tuple[list[Subscription], dict[str, dict[str, int]]]:
+        """Every subscription, and its notifications counted by status."""
+
+    def live_subscriptions(self) -> int:
+        """How many subscriptions are active or paused."""
 
     def worker(self) -> Worker:
         """`beslut worker`: the sync and the weekly digest on their schedules."""

@@ -6,6 +6,7 @@ not reach the terminal (clear the screen, retitle the window, hide lines). JSON 
 from __future__ import annotations
 
 import re
+import sys
 
 from bot.core import messages
 from bot.core.reply import Item, Reply, answer_reply, timeline_reply
@@ -136,3 +137,9 @@ def answer_text(a: Answer) -> str:
 
 def timeline_text(t: CaseTimeline) -> str:
     return reply_text(timeline_reply(t))
+
+
+def notify_hint(subscriptions: int) -> None:
+    """After new minutes: who follows cases and topics hears of them from the worker, or `beslut notify`."""
+    if subscriptions:
+        print(messages.render("notify_hint", count=subscriptions), file=sys.stderr)

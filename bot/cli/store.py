@@ -66,6 +66,8 @@ def run_ingest(args: argparse.Namespace, wiring: Wiring) -> int:
         with progress_bar() as progress:
             stats = wiring.update_index(progress=progress)
         print(render_text.index_summary(stats))
+    if report.count(FileStatus.NEW) + report.count(FileStatus.CHANGED):
+        render_text.notify_hint(wiring.live_subscriptions())
     return 1 if report.failed else 0
 
 

@@ -45,6 +45,8 @@ def run_sync(args: argparse.Namespace, wiring: Wiring) -> int:
         with progress_bar() as progress:
             stats = wiring.update_index(progress=progress)
         print(render_text.index_summary(stats), file=sys.stderr if args.json else sys.stdout)
+    if report.changed_anything and not args.dry_run:
+        render_text.notify_hint(wiring.live_subscriptions())
     return 1 if report.failed else 0
 
 

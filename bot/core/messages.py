@@ -293,7 +293,8 @@ TEXT.update({
     "migrated": "{owner}: {version}",
     "sync_worker_started": "møder hentes '{cron}' ({timezone}) og før hver ugeoversigt fra {sources}",
     "worker_nothing_to_do": "workeren har intet at gøre: sæt BESLUT_DIGEST_CHANNEL eller BESLUT_DIGEST_TEAMS "
-                            "(ugens beslutninger) og/eller BESLUT_SOURCES (hent nye referater)",
+                            "(ugens beslutninger), BESLUT_SOURCES (hent nye referater) og/eller SLACK_BOT_TOKEN "
+                            "eller Teams-indstillingerne (beskeder til dem, der følger sager og emner)",
     "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
                     "{failed} fejlede ({requests} forespørgsler)",
 })
@@ -324,3 +325,92 @@ HELP_COMMAND = ("Sådan bruger du {command}: som sag ovenfor, fx {command} 83.02
 def help_text(command: str | None = None) -> str:
     """How to use beslut, one line per point; ``command`` names the platform's slash command (Slack: /sag)."""
     return "\n".join(HELP + ((HELP_COMMAND.format(command=command),) if command else ()))
+
+
+# --- following a case or a topic (bot/core/follow.py, bot/notify/): issue 12 ---
+TEXT.update({
+    "followed_case": "sag {query}",
+    "followed_prefix": "alle sager under KLE-præfikset {query}",
+    "followed_topic": "emnet »{query}«",
+    "follow_when_slack_user": "Når nye referater har en beslutning om det, får du besked i en direkte besked fra "
+                              "mig, én gang pr. punkt.",
+    "follow_when_teams_user": "Når nye referater har en beslutning om det, får du besked her i chatten, én gang pr. "
+                              "punkt.",
+    "follow_when_channel": "Når nye referater har en beslutning om det, kommer der besked her i kanalen, én gang pr. "
+                           "punkt; alle i kanalen kan se og stoppe det.",
+    "follow_created": "{subject} følger nu {what} (id {id}). {when} Stop med: {stop}",
+    "follow_already": "{subject} følger allerede {what} (id {id}). Stop med: {stop}",
+    "follow_resumed": "{subject} følger igen {what} (id {id}); det var sat på pause, fordi beskeder ikke kunne "
+                      "leveres. {when} Stop med: {stop}",
+    "follow_limit": "{subject} følger allerede {limit} sager og emner, og det er det højeste antal. Stop et af dem "
+                    "først: skriv {prefix}følger for at se dem.",
+    "follow_usage": "Skriv hvad der skal følges, fx {prefix}følg 83.02.00-A00-1-23 (en sag), {prefix}følg 83.02 "
+                    "(alle sager under et KLE-præfiks) eller {prefix}følg emne telefontider (et emne).",
+    "follow_topic_too_long": "Emnet er for langt ({length} tegn; højst {limit}): skriv det kortere, fx "
+                             "{prefix}følg emne telefontider",
+    "follow_unreachable": "Jeg kan ikke sende beskeder hertil senere, så her kan jeg ikke følge sager eller emner. "
+                          "(Teams uden login, som i udviklingstilstand, gemmer ingen samtaler.)",
+    "following_none": "{subject} følger ingen sager eller emner. Skriv fx {prefix}følg 83.02.00-A00-1-23 eller "
+                      "{prefix}følg emne telefontider.",
+    "following_intro": "{subject} følger {count} (højst {limit}):",
+    "following_outro": "Stop et med {prefix}stop <nummer eller id>, fx {prefix}stop 1.",
+    "following_paused": "på pause: beskeder kunne ikke leveres ({reason}); skriv følg … igen for at genoptage",
+    "stop_done": "{subject} følger ikke længere {what} (id {id}).",
+    "stop_unknown": "{subject} følger intet med nummer eller id {ref}. Skriv {prefix}følger for at se listen.",
+    "stop_usage": "Skriv hvad der skal stoppes: {prefix}stop <nummer eller id>, fx {prefix}stop 1. Skriv "
+                  "{prefix}følger for at se listen.",
+    # the notification itself
+    "notify_intro_user": "Nyt om {what}, som du følger: {count_punkter}",
+    "notify_intro_channel": "Nyt om {what}, som kanalen følger: {count_punkter}",
+    "notify_more": "… og {count} flere.",
+    "notify_stop": "Stop beskederne med: {stop}",
+    # the digest's section for a channel's followed cases
+    "digest_followed": "Sager I følger, der er sket noget i denne uge:",
+    "digest_followed_line": "• {what}: {count_punkter}",
+    # operators: `beslut notify`, `beslut subscriptions`, hints after ingest and sync
+    "notify_sent": "{owner}: {what}: {count_punkter} sendt til {target}",
+    "notify_would_send": "{owner}: {what}: {count_punkter} ville blive sendt til {target}",
+    "notify_failed": "{owner}: {what}: kunne ikke sendes til {target} ({reason}); det prøves igen ved næste kørsel",
+    "notify_paused": "{owner}: {what}: sat på pause, fordi {target} ikke kan nås mere ({reason}); det genoptages, "
+                     "når nogen skriver følg … igen dér",
+    "notify_uncertain": "{owner}: {what}: uvist, om beskeden til {target} nåede frem (intet svar fra platformen); "
+                        "den sendes ikke igen automatisk",
+    "notify_in_flight": "{owner}: {what}: sendes af en anden kørsel lige nu",
+    "notify_no_platform": "{owner}: {what}: {platform} er ikke sat op her, så intet er sendt (sæt SLACK_BOT_TOKEN "
+                          "eller Teams-indstillingerne); det prøves igen ved næste kørsel",
+    "notify_summary": "{subscriptions} abonnementer, {candidates} nye eller ændrede punkter med beslutning: "
+                      "{messages} beskeder {verb}",
+    "subscriptions_none": "ingen abonnementer",
+    "follow_in_chat_only": "at følge en sag eller et emne sker i Slack eller Teams, fx /sag følg 83.02.00-A00-1-23; "
+                           "'beslut subscriptions' viser, hvem der følger hvad",
+    "subscription_line": "{id}  {owner} → {target}  {what}  [{status}]  oprettet {created}",
+    "notify_worker_started": "beskeder til dem, der følger sager og emner, sendes efter hver hentning og hvert "
+                             "{minutes}. minut ({platforms})",
+    "notify_hint": "{count} abonnementer følger sager og emner: workeren giver dem besked efter hver hentning; kør "
+                   "'beslut notify' for at give besked nu",
+})
+AMENDED_LABEL = "Beslutning (ændret)"
+AMENDED_NOTE = "Ændret: beslutningen er rettet, siden der sidst kom besked om punktet."
+SUBSCRIPTION_STATUS = {"active": "aktiv", "paused": "på pause", "stopped": "stoppet"}
+
+
+def subject(owner_kind: str) -> str:
+    """Who follows, as the subject of a sentence: "Du" (a user) or "Kanalen"."""
+    return "Kanalen" if owner_kind == "channel" else "Du"
+
+
+def followed(kind: str, query: str) -> str:
+    """What is followed: "sag 83.02.00-A00-1-23", "alle sager under KLE-præfikset 83.02", "emnet »…«"."""
+    return render(f"followed_{kind}", query=query)
+
+
+def follow_when(platform: str, owner_kind: str) -> str:
+    return render("follow_when_channel" if owner_kind == "channel" else f"follow_when_{platform}_user")
+
+
+def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: str | None) -> str:
+    """One line of ``følger``: "1. sag 83.02.00-A00-1-23 (id k7q2m)", with the pause and its reason."""
+    line = f"{n}. {followed(kind, query)} (id {sub_id})"
+    if paused_reason is not None:
+        line += " – " + render("following_paused", reason=paused_reason)
+    return line

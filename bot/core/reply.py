@@ -1,15 +1,18 @@
-"""The rendering model shared by every chat platform: Answer / CaseTimeline / Digest -> Reply.
+"""The rendering model shared by every chat platform: Answer / CaseTimeline / Digest / Notification -> Reply.
 
 A Reply is plain Danish text pieces (never escaped: each adapter escapes for its own markup). Slack maps a
 Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in the same order.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import messages
+from bot.core.follow import Subscription
 from bot.core.excerpt import decisive_passage
-from bot.core.results import Answer, CaseTimeline, Digest, Hit
+from bot.core.results import Answer, CaseTimeline, Digest, Hit, Notification
+from embeddings.journal import JournalNumber
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,9 @@ def timeline_reply(t: CaseTimeline) -> Reply:
                  tuple(hit_item(h, history=False) for h in t.items))
 
 
-def digest_reply(d: Digest) -> Reply:
+def digest_reply(d: Digest, followed: Sequence[Subscription] = ()) -> Reply:
+    """The weekly digest; ``followed``: the channel's case subscriptions, listed under "Sager I følger" when one
+    of the digest's punkter belongs to them (moved that week)."""
     if d.empty:
         return Reply(messages.render("digest_empty", week=d.week))
     items = []
@@ -104,5 +109,37 @@ def digest_reply(d: Digest) -> Reply:
                 it = Item(it.title, it.quote_label, it.quote, it.citation, it.url, it.notes + (messages.LATE_NOTE,))
             items.append(it)
     n = sum(len(m.items) for m in d.meetings)
-    return Reply(messages.render("digest_intro", week=d.week, start=messages.danish_date(d.start),
-                                 end=messages.danish_date(d.end), count=n), tuple(items))
+    intro = messages.render("digest_intro", week=d.week, start=messages.danish_date(d.start),
+                            end=messages.danish_date(d.end), count=n)
+    moved = followed_moves(d, followed)
+    if moved:
+        intro += "\n\n" + "\n".join([messages.render("digest_followed")] + [
+            messages.render("digest_followed_line", what=messages.followed(s.kind, s.query), count=count)
+            for s, count in moved])
+    return Reply(intro, tuple(items))
+
+
+def followed_moves(d: Digest, followed: Sequence[Subscription]) -> list[tuple[Subscription, int]]:
+    """(subscription, punkter in the digest) for each case subscription that moved in ``d``."""
+    journals = [JournalNumber.try_parse(h.case_number) if h.case_number else None
+                for m in d.meetings for h in m.items]
+    moved = [(s, sum(s.matches_journal(j) for j in journals)) for s in followed]
+    return [(s, n) for s, n in moved if n]
+
+
+def notification_reply(n: Notification, stop: str) -> Reply:
+    """A followed case's or topic's new punkter, each quoted and cited as in answers; a version told before
+    is marked 'ændret'; then how many more there are and how to stop (``stop``: "/sag stop k7q2m")."""
+    sub = n.subscription
+    items = []
+    for h in n.hits:
+        it = hit_item(h, history=False)
+        if h.uid in n.amended:
+            it = Item(it.title, messages.AMENDED_LABEL if it.quote_label == messages.DECISION_LABEL else it.quote_label,
+                      it.quote, it.citation, it.url, (messages.AMENDED_NOTE,) + it.notes)
+        items.append(it)
+    intro = messages.render(f"notify_intro_{sub.owner.kind.value}", what=messages.followed(sub.kind, sub.query),
+                            count=len(n.hits) + n.more)
+    outro = [messages.render("notify_more", count=n.more)] if n.more else []
+    outro.append(messages.render("notify_stop", stop=stop))
+    return Reply(intro, tuple(items), "\n".join(outro))

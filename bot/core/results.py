@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.follow import Subscription
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -46,6 +48,7 @@ class Hit:
     history: tuple[HistoryEntry, ...] = ()
     source_url: str | None = None  # the punkt on its publication site (https), or the operator's template
     attachments: tuple[AttachmentLink, ...] = ()
+    uid: str | None = None  # Punkt.uid: the punkt in the store (notification ledger keys)
 
     @property
     def ref(self) -> str:
@@ -125,3 +128,45 @@ class DigestOutcome:
     already: bool = False
     claimed_at: str | None = None
     in_flight: bool = False  # already claimed by another run that is still sending (not uncertain)
+
+
+# --- following: notifications (bot/notify/) --------------------------------------------------------
+@dataclass(frozen=True)
+class Notification:
+    """One message to one subscription: the new punkter (at most NOTIFY_MAX_ITEMS shown, ``more`` not shown),
+    each a Hit with its verbatim decision; ``amended`` holds the uids of punkter told before in another
+    version (shown as 'ændret')."""
+
+    subscription: Subscription
+    hits: tuple[Hit, ...]
+    amended: frozenset[str] = frozenset()
+    more: int = 0
+
+
+class NotifyStatus(StrEnum):
+    """What happened to one subscription's message in a notify run."""
+
+    SENT = "sent"
+    WOULD_SEND = "would_send"  # --dry-run
+    FAILED = "failed"  # certainly not posted: retried at the next run
+    PAUSED = "paused"  # the target is gone for good: not posted, the subscription paused
+    UNCERTAIN = "uncertain"  # the request left without an answer: never re-sent automatically
+    NO_PLATFORM = "no_platform"  # its platform is not configured in this process: nothing claimed, tried later
+
+
+@dataclass(frozen=True)
+class NotifyOutcome:
+    notification: Notification
+    status: NotifyStatus
+    reason: str | None = None  # a platform's error code, for failures
+
+
+@dataclass(frozen=True)
+class NotifyReport:
+    """One `beslut notify` run: how many active subscriptions and candidate punkter it looked at, and one
+    outcome per subscription that had something to tell."""
+
+    dry_run: bool
+    subscriptions: int
+    candidates: int
+    outcomes: tuple[NotifyOutcome, ...] = ()

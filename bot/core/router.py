@@ -21,8 +21,19 @@ A slash command (Slack's ``/sag``, configurable) and ``beslut sag`` are the ``sa
 read as ``sag <text>`` (``parse_command``), so ``/sag 83.02``, ``@beslut sag 83.02`` in Slack and ``sag 83.02``
 in Teams give the same reply, and ``/sag hvad besluttede vi om telefontider?`` is a question.
 
-Later intents (``følg <sag>``, ``følger``, ``stop <id>``) are a dataclass, an entry in ``COMMANDS`` and a
-handler in ``Conversation``; adapters do not change.
+Following (bot/core/follow.py says whose subscription it is and where notifications go; the replies are
+bot/core/following.py's):
+
+- ``følg 83.02.00-A00-1-23`` (also ``følg sag …``) -> follow a case; ``følg 83.02`` -> every case under a KLE
+  prefix; ``følg emne telefontider`` (or ``følg`` with words that are no journal number) -> a topic; ``følg``
+  with a mistyped journal number -> the journal-number message; ``følg`` alone -> how to write it.
+- ``følger`` alone -> the list, numbered, with short ids; ``følger`` with more words is a question.
+- ``stop 2`` or ``stop k7q2m`` -> stop one; ``stop`` alone -> how to write it; ``stop`` with other words is a
+  question ("stop for rygning i skoletiden?").
+- The ``sag`` command passes these words on: ``sag følg 83.02`` and ``/sag følg 83.02`` mean ``følg 83.02``.
+
+Later intents are a dataclass, an entry in ``COMMANDS`` (a parser returning the intent, or None: "a question")
+and a handler in ``Conversation``; adapters do not change.
 
 A BeslutError becomes its Danish ``user_message``; any other exception the one apology, logged with its
 traceback and the event's ids, never the user's text.
@@ -36,6 +47,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core import messages
+from bot.core.follow import FollowKind, Owner, is_subscription_id, owner_of
+from bot.core.following import Following
+from bot.core.ports import Subscriptions
 from bot.core.reply import Reply, answer_reply, timeline_reply
 from bot.core.results import Core
 from embeddings.errors import BeslutError
@@ -76,7 +90,38 @@ class MalformedCaseIntent:
     text: str
 
 
-Intent = AskIntent | CaseIntent | HelpIntent | MalformedCaseIntent
+@dataclass(frozen=True)
+class FollowIntent:
+    """``følg <journalnummer | KLE-præfiks | emne …>``: notify the owner when new punkter touch it."""
+
+    kind: FollowKind
+    query: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FollowKind(self.kind))
+
+
+@dataclass(frozen=True)
+class FollowingIntent:
+    """``følger``: what the owner follows."""
+
+
+@dataclass(frozen=True)
+class StopIntent:
+    """``stop <nummer eller id>``: stop one of the owner's subscriptions ("" when none was named)."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class UsageIntent:
+    """A command without what it needs (``følg``, ``stop``): how to write it."""
+
+    command: str
+
+
+Intent = (AskIntent | CaseIntent | HelpIntent | MalformedCaseIntent | FollowIntent | FollowingIntent | StopIntent
+          | UsageIntent)
 
 
 def wants_help(text: str) -> bool:
@@ -91,7 +136,8 @@ def parse(text: str) -> Intent:
         return HelpIntent()
     m = _COMMAND.fullmatch(t)
     command = COMMANDS.get(m["word"].lower()) if m else None
-    return command(m["rest"] or "") if command else AskIntent(t)
+    intent = command(m["rest"] or "") if command else None
+    return intent or AskIntent(t)
 
 
 def parse_command(argument: str) -> Intent:
@@ -102,14 +148,57 @@ def parse_command(argument: str) -> Intent:
 def _case(rest: str) -> Intent:
     if wants_help(rest):
         return HelpIntent()
+    first = rest.split()[0].lower().rstrip(":")
+    if first in _SUBCOMMANDS:  # "sag følg 83.02", "/sag følger", "/sag stop 2"
+        return parse(rest)
     if len(rest.split()) > 1:
         return AskIntent(rest)
     token = normalise(rest).rstrip("?!.,;")
     if is_kle_prefix(token) or is_case_number(token):
         return CaseIntent(token)
     if _ATTEMPT.fullmatch(token):
-        return MalformedCaseIntent(token if len(token) <= MAX_LEN else token[:MAX_LEN] + "…")
+        return _malformed(token)
     return AskIntent(rest)
+
+
+def _malformed(token: str) -> MalformedCaseIntent:
+    return MalformedCaseIntent(token if len(token) <= MAX_LEN else token[:MAX_LEN] + "…")
+
+
+def _follow(rest: str) -> Intent:
+    words = rest.split()
+    if not words or wants_help(rest):
+        return UsageIntent("følg")
+    if words[0].lower().rstrip(":") in ("emne", "emnet"):
+        words = words[1:]
+        if not any(c.isalnum() for c in " ".join(words)):
+            return UsageIntent("følg")
+        return FollowIntent(FollowKind.TOPIC, " ".join(words))
+    if words[0].lower() == CASE_WORD and len(words) > 1:  # "følg sag 83.02.00-A00-1-23"
+        words = words[1:]
+    if len(words) == 1:
+        token = normalise(words[0]).rstrip("?!.,;")
+        if is_kle_prefix(token):
+            return FollowIntent(FollowKind.PREFIX, token)
+        if is_case_number(token):
+            return FollowIntent(FollowKind.CASE, JournalNumber.parse(token).raw)
+        if _ATTEMPT.fullmatch(token):
+            return _malformed(token)
+    topic = " ".join(words)
+    return FollowIntent(FollowKind.TOPIC, topic) if any(c.isalnum() for c in topic) else UsageIntent("følg")
+
+
+def _following(rest: str) -> Intent | None:
+    return FollowingIntent() if not rest.strip(" ?!.") else None  # "følger kommunen loven?" is a question
+
+
+def _stop(rest: str) -> Intent | None:
+    ref = rest.strip().rstrip("?!.,;").lstrip("#").lower()
+    if not ref:
+        return UsageIntent("stop")
+    if ref.isascii() and (ref.isdigit() or is_subscription_id(ref)):
+        return StopIntent(ref)
+    return None  # "stop for rygning i skoletiden?": a question
 
 
 def is_case_number(token: str) -> bool:
@@ -119,7 +208,14 @@ def is_case_number(token: str) -> bool:
     return j is not None and (j.is_kle or token[:1].isdigit() or re.search(r"\d{4}", token) is not None)
 
 
-COMMANDS: dict[str, Callable[[str], Intent]] = {CASE_WORD: _case}  # first word -> its parser
+# first word -> its parser (None: the text is a question after all)
+COMMANDS: dict[str, Callable[[str], Intent | None]] = {
+    CASE_WORD: _case,
+    **dict.fromkeys(("følg", "folg", "foelg"), _follow),
+    **dict.fromkeys(("følger", "folger", "foelger"), _following),
+    "stop": _stop,
+}
+_SUBCOMMANDS = set(COMMANDS) - {CASE_WORD}
 
 
 # --- where a message came from ---------------------------------------------------------------------
@@ -131,18 +227,27 @@ class Surface(StrEnum):
 
 @dataclass(frozen=True)
 class Context:
-    """Where a message came from: ids only (for logs, and for later per-user features such as following a
-    case). ``platform`` is "slack" or "teams"; ``user`` and ``channel`` are the platform's ids."""
+    """Where a message came from: ids only (for logs, and for following: whose subscription a ``følg`` makes).
+    ``platform`` is "slack" or "teams"; ``user`` and ``channel`` are the platform's ids (a Teams channel's
+    without ";messageid=…"). ``reachable``: the bot can post here later (Teams: only after a verified request,
+    whose conversation reference is then stored; never in anonymous development mode)."""
 
     platform: str
     surface: Surface
     user: str | None = None
     channel: str | None = None
+    reachable: bool = True
 
     def __post_init__(self) -> None:
         if not self.platform:
             raise ValueError("Context.platform is empty")
         object.__setattr__(self, "surface", Surface(self.surface))
+
+    @property
+    def owner(self) -> Owner | None:
+        """Whose subscriptions a message here is about (bot/core/follow.py ``owner_of``)."""
+        return owner_of(self.platform, self.surface is Surface.DIRECT, self.surface is Surface.COMMAND, self.user,
+                        self.channel)
 
 
 # --- the conversation ------------------------------------------------------------------------------
@@ -150,17 +255,23 @@ class Conversation:
     """Text from a chat platform -> Reply, through ``core`` (a Core: ``ask``, ``sag``).
 
     ``slash_command`` is the platform's slash command ("/sag" in Slack; None where there is none), named in
-    the help.
+    the help. ``subscriptions`` is who follows what (None: following is not offered here).
     """
 
-    def __init__(self, core: Core, slash_command: str | None = None) -> None:
+    def __init__(self, core: Core, slash_command: str | None = None,
+                 subscriptions: Subscriptions | None = None) -> None:
         self.core = core
         self.slash_command = slash_command
-        self._handlers: dict[type, Callable[[Intent], Reply]] = {
-            AskIntent: lambda i: answer_reply(self.core.ask(i.question)),
-            CaseIntent: lambda i: timeline_reply(self.core.sag(i.query)),
-            HelpIntent: lambda i: self.help(),
-            MalformedCaseIntent: lambda i: Reply(messages.render("journal_malformed", text=i.text)),
+        self.following = Following(subscriptions, slash_command)
+        self._handlers: dict[type, Callable[[Intent, Context], Reply]] = {
+            AskIntent: lambda i, c: answer_reply(self.core.ask(i.question)),
+            CaseIntent: lambda i, c: timeline_reply(self.core.sag(i.query)),
+            HelpIntent: lambda i, c: self.help(),
+            MalformedCaseIntent: lambda i, c: Reply(messages.render("journal_malformed", text=i.text)),
+            FollowIntent: lambda i, c: self.following.follow(c.owner, c.reachable, i.kind, i.query, c.user),
+            FollowingIntent: lambda i, c: self.following.listing(c.owner),
+            StopIntent: lambda i, c: self.following.stop(c.owner, i.ref),
+            UsageIntent: lambda i, c: self.following.usage(i.command, c.owner),
         }
         self._pending: dict[type, Callable[[Intent], str]] = {  # intents that need the core, and what to say
             AskIntent: lambda i: messages.render("searching"),
@@ -182,7 +293,7 @@ class Conversation:
         log.info("%s %s: %s (user %s, channel %s)", context.platform, context.surface, kind, context.user,
                  context.channel)
         try:
-            return self._handlers[type(intent)](intent)
+            return self._handlers[type(intent)](intent, context)
         except BeslutError as e:
             log.info("%s %s: %s answered with %s", context.platform, context.surface, kind, e.code)
             return Reply(messages.user_message(e))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.core.results import AttachmentLink, Answer, CaseTimeline, HistoryEntry, Hit
@@ -41,11 +42,15 @@ class Beslut:
         self._stems = Bm25Index([]).tokens
 
     # --- questions ---------------------------------------------------------------------------
-    def ask(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID) -> Answer:
+    def ask(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID,
+            within: Collection[str] | None = None) -> Answer:
+        """The answer to ``question``; ``within`` (Punkt.uid values) restricts it to those punkter, with the
+        same ranking and abstention (a followed topic: which new punkter would this question answer with?)."""
         q = validate_question(question)
         if self.retriever is None:
             raise RuntimeError("this Beslut was built for case look-ups only (no retriever)")
-        result = self.retriever.search(q, k=k, mode=mode, today=self.options.today or dt.date.today())
+        result = self.retriever.search(q, k=k, mode=mode, today=self.options.today or dt.date.today(),
+                                       within=within)
         hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
             return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences)
@@ -98,7 +103,8 @@ class Beslut:
             HistoryEntry(o.meeting.committee, o.meeting.date, o.number, o.title)
             for o in (self.store.by_journal(p.journal.raw) if p.journal else [])
             if not o.closed and o.uid != p.uid)
-        return Hit(committee=p.meeting.committee, meeting_date=p.meeting.date, item_number=p.number, title=p.title,
+        return Hit(uid=p.uid, committee=p.meeting.committee, meeting_date=p.meeting.date, item_number=p.number,
+                   title=p.title,
                    case_number=p.journal.raw if p.journal else None,
                    decision=decision if verified else None, quote_verified=verified,
                    indstilling=indstilling if verified else None, history=history,

@@ -24,6 +24,7 @@ from bot.core.results import DigestOutcome, DigestStatus
 from bot.digest.ledger import DigestLedger
 from bot.core.ports import Publisher
 from bot.core.reply import digest_reply
+from bot.state.subscriptions import SubscriptionStore
 from embeddings.store import Store
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def channel_key(publisher: Publisher, target: str) -> str:
 
 def run_digest(store: Store, build: Build, targets: Sequence[tuple[Publisher, str]], week: IsoWeek,
                now: dt.datetime, post_empty: bool = False, force: bool = False) -> list[DigestOutcome]:
-    """Post ``week``'s digest to every target that has not had it; claim each (week, channel) first.
+    """Post ``week``'s digest to every target that has not had it; claim each (week, channel) first. A
+    channel that follows cases gets a short "Sager I følger" section for those that moved that week.
 
     ``build`` is a DigestBuilder (or any function with its signature). ``force`` re-sends whatever the
     ledger says: only for an operator who checked the channel after an *uncertain* outcome.
@@ -79,7 +81,8 @@ def run_digest(store: Store, build: Build, targets: Sequence[tuple[Publisher, st
             ledger.finish(w, key, DigestStatus.EMPTY, now, 0)
             outcomes.append(DigestOutcome(w, key, target, DigestStatus.EMPTY))
             continue
-        status = _publish(publisher, target, reply, key, w)
+        followed = SubscriptionStore(store.db).channel_cases(publisher.platform, target)
+        status = _publish(publisher, target, digest_reply(digest, followed) if followed else reply, key, w)
         ledger.finish(w, key, status, dt.datetime.now(dt.timezone.utc), items if status is DigestStatus.POSTED else None)
         outcomes.append(DigestOutcome(w, key, target, status, items if status is DigestStatus.POSTED else 0))
     return outcomes

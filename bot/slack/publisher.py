@@ -3,6 +3,11 @@
 Failures are classified for the ledger: Slack refusing (``ok: false``, rate limit) or a request that never
 left (connection refused, DNS) is NotDelivered and retried later; a request that left without an answer
 (read timeout, dropped connection, 5xx) may have posted and is *uncertain*: never reposted automatically.
+A refusal that names a target gone for good (``GONE``: no such channel, archived, the bot not in it, the user
+deactivated) is TargetGone, a NotDelivered that pauses a subscription instead of being retried for ever.
+
+The target is a channel id, or a user id: Slack then posts in the user's direct messages with the app
+(notifications to a user who follows a case).
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import logs as slack_logs
-from bot.core.ports import NotDelivered
+from bot.core.ports import NotDelivered, TargetGone
 from bot.core.reply import Reply
 from bot.settings import Settings
 from bot.slack.blocks import to_messages
@@ -21,6 +26,9 @@ from bot.slack.blocks import to_messages
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# chat.postMessage errors that will not go away by retrying: the channel or user is gone, or the bot was removed
+GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
+                  "cannot_dm_bot", "messages_tab_disabled", "team_access_not_granted"})
 
 
 def web_client(settings: Settings, retries: bool = True, timeout: int = 30) -> WebClient:
@@ -53,6 +61,8 @@ class SlackPublisher:
                 error = e.response.get("error") if e.response is not None else None
                 log.warning("chat.postMessage to %s refused: HTTP %s, %s", target, status, error)
                 if n == 0 and status is not None and (status < 500):
+                    if error in GONE:
+                        raise TargetGone(f"slack refused: {error}", error) from None
                     raise NotDelivered(f"slack refused: {error or status}") from None
                 raise  # a 5xx, or a later part of a split digest: part of it may be in the channel
             except URLError as e:  # raised before the request was fully sent: connection refused, DNS

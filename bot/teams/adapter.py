@@ -10,7 +10,9 @@ SDK's connection manager (MSAL by default); ``token_provider_factory`` swaps the
 Before the SDK sees an activity the route checks its shape (400 for a body that is not an activity or a
 serviceUrl that is not an http(s) URL) and where replies would go (403 unless the serviceUrl is on the
 allow-list, bot/teams_service_urls.py; loopback too in anonymous mode). Conversation references for the
-digest are stored, and removed, only for requests that carried a verified token: never in anonymous mode.
+digest and for notifications are stored, and removed, only for requests that carried a verified token: never
+in anonymous mode. A ``følg`` from a verified request stores its conversation's reference (where the
+notifications go); in anonymous mode the router answers that nothing can be followed there.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from microsoft_agents.activity import Activity, ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
 from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core import (AccessTokenProviderBase, AgentApplication, AgentAuthConfiguration,
                                            ApplicationOptions, AuthTypes, ConnectionManager, Connections, MemoryStorage,
@@ -31,7 +33,7 @@ from microsoft_agents.hosting.core import (AccessTokenProviderBase, AgentApplica
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from bot.core.reply import Reply
-from bot.core.router import Context, Conversation, Surface, apology
+from bot.core.router import Context, Conversation, FollowIntent, Surface, apology
 from bot.settings import Settings
 from bot.teams.conversations import TeamsConversations
 from embeddings.errors import ConfigError
@@ -103,11 +105,18 @@ def conversation_type(activity: Activity) -> str:
     return (activity.conversation.conversation_type if activity.conversation else None) or "personal"
 
 
-def context_of(activity: Activity) -> Context:
-    """Where a message came from, for the router: ids only."""
+def context_of(activity: Activity, reachable: bool = False) -> Context:
+    """Where a message came from, for the router: ids only. A channel's id is without ";messageid=…" (the
+    thread a message was in), so a channel's subscriptions are the channel's, whichever thread they were made
+    in. ``reachable``: the request was verified, so its conversation can be posted to later."""
     surface = Surface.DIRECT if conversation_type(activity) == "personal" else Surface.MENTION
     return Context(PLATFORM, surface, activity.from_property.id if activity.from_property else None,
-                   activity.conversation.id if activity.conversation else None)
+                   channel_id(activity.conversation.id) if activity.conversation else None, reachable)
+
+
+def channel_id(conversation_id: str) -> str:
+    """"19:abc@thread.tacv2;messageid=1700" -> "19:abc@thread.tacv2": the conversation, not one thread in it."""
+    return conversation_id.split(";messageid=", 1)[0]
 
 
 # --- the agent -------------------------------------------------------------------------------------
@@ -140,7 +149,11 @@ def build_bot(conversation: Conversation, store: Store, auth: AgentAuthConfigura
         if not addressed_to_bot(act):
             log.debug("teams: ignoring unaddressed message in %s", conv)
             return
-        await send(ctx, await asyncio.to_thread(conversation.reply, question_text(act), context_of(act)))
+        context = context_of(act, reachable=authenticated(ctx))
+        intent = conversation.intent(question_text(act), context)
+        if isinstance(intent, FollowIntent) and context.reachable:  # notifications will be posted here later
+            await asyncio.to_thread(conversations.save, reference_for_later(act))
+        await send(ctx, await asyncio.to_thread(conversation.answer, intent, context))
 
     @agent.activity(ActivityTypes.conversation_update)
     async def on_conversation_update(ctx: TurnContext, _state: TurnState) -> None:
@@ -182,6 +195,14 @@ def build_bot(conversation: Conversation, store: Store, auth: AgentAuthConfigura
 
     adapter.on_turn_error = apologise  # the SDK default would post the exception text to the user
     return TeamsBot(agent, adapter, auth)
+
+
+def reference_for_later(activity: Activity) -> ConversationReference:
+    """The conversation reference to post to later: the conversation itself (a channel without the thread's
+    ";messageid=…"), so a notification is a new post."""
+    ref = activity.get_conversation_reference()
+    return ref.model_copy(update={"conversation": ref.conversation.model_copy(
+        update={"id": channel_id(ref.conversation.id)})})
 
 
 async def apologise(ctx: TurnContext, err: Exception) -> None:

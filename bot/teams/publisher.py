@@ -12,7 +12,9 @@ written by hand, cannot send the bot's token elsewhere. A refused one is ``NotDe
 Failures are classified for the ledger like the Slack publisher's: when the post certainly did not happen
 (unknown conversation, no token, connection refused, the connector answering 4xx) ``NotDelivered`` (retried
 at the next run); a 5xx or a request that left without an answer may have posted and is re-raised as is
-(*uncertain*: never reposted automatically).
+(*uncertain*: never reposted automatically). An unknown conversation (the bot was removed, so its reference
+was deleted) and the connector's 403 (the bot is not in the conversation any more) and 404 (no such
+conversation) are ``TargetGone``: a NotDelivered that pauses a subscription instead of being retried for ever.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from microsoft_agents.hosting.fastapi import CloudAdapter
 
 from bot.core import messages
 from bot.teams.conversations import TeamsConversations
-from bot.core.ports import NotDelivered
+from bot.core.ports import NotDelivered, TargetGone
 from bot.core.reply import Reply
 from bot.settings import Settings
 from bot.teams.adapter import TokenProviderFactory, auth_configuration, connections
@@ -37,6 +39,7 @@ from bot.teams.service_urls import ServiceUrls, shown
 from embeddings.store import Store
 
 log = logging.getLogger(__name__)
+GONE = frozenset({403, 404})  # the Bot Connector: the bot is not in the conversation / no such conversation
 
 
 async def _propagate(_ctx: TurnContext, err: Exception) -> None:
@@ -88,7 +91,8 @@ class TeamsPublisher:
     async def publish_async(self, target: str, reply: Reply) -> None:
         ref = await asyncio.to_thread(self.conversations.load, target)
         if ref is None:
-            raise NotDelivered(messages.render("teams_conversation_unknown", conversation_id=target))
+            raise TargetGone(messages.render("teams_conversation_unknown", conversation_id=target),
+                             "conversation_unknown")
         if not self.service_urls.allows(ref.service_url):
             log.warning("teams: not posting to %s: its serviceUrl %s is not allowed (BESLUT_TEAMS_SERVICE_URLS)",
                         target, shown(ref.service_url))
@@ -111,6 +115,8 @@ class TeamsPublisher:
                 await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, post)
         except aiohttp.ClientResponseError as e:
             log.warning("teams: post to %s refused: HTTP %s", target, e.status)
+            if e.status in GONE:
+                raise TargetGone(f"teams refused: HTTP {e.status}", f"HTTP {e.status}") from None
             if e.status < 500:
                 raise NotDelivered(f"teams refused: HTTP {e.status}") from None
             raise

@@ -8,7 +8,7 @@ decides whether to abstain.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -53,6 +53,7 @@ class Legs:
     dense: np.ndarray
     lexical: np.ndarray
     chunks: dict[int, str]
+    scope: np.ndarray | None = None  # ``within``: the only punkter searched, also when abstaining (None: all)
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,22 @@ class Retriever:
         return self.background + cal.cosine_margin
 
     def search(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID,
-               today: dt.date | None = None) -> SearchResult:
-        return self.rank(self.legs(question, mode, today), k, mode)
+               today: dt.date | None = None, within: Collection[str] | None = None) -> SearchResult:
+        """The best ``k`` punkter for ``question``, or an abstention. ``within`` (Punkt.uid values) restricts
+        the search to those punkter: ranking and abstention then see only them, as if the corpus held only
+        them besides the question's own filters (notifications: "would ask have answered with it?")."""
+        return self.rank(self.legs(question, mode, today, within), k, mode)
 
-    def legs(self, question: str, mode: Mode = Mode.HYBRID, today: dt.date | None = None) -> Legs:
+    def legs(self, question: str, mode: Mode = Mode.HYBRID, today: dt.date | None = None,
+             within: Collection[str] | None = None) -> Legs:
         qfilter, rest = parse_filters(question, today or dt.date.today(), self.committees)
         n = len(self.punkter)
         mask = np.fromiter((qfilter.accepts(c, d) for c, d in zip(self._committee, self._dates)), bool, n)
+        scope = None
+        if within is not None:
+            scope = np.zeros(n, bool)
+            scope[[self._pos[u] for u in within if u in self._pos]] = True
+            mask &= scope
         preferred = np.fromiter((qfilter.prefers(d) for d in self._dates), bool, n)
         cases = {j.raw for j in find_journal_numbers(question)}
         exact = np.fromiter((bool(cases and p.journal and p.journal.raw in cases) for p in self.punkter), bool, n)
@@ -105,7 +115,7 @@ class Retriever:
                 if i is not None and cos > dense[i]:
                     dense[i], chunks[i] = cos, row.text
         lexical = self._bm25.scores(rest) if mode is not Mode.DENSE else np.zeros(n, np.float32)
-        return Legs(rest, qfilter, mask, preferred, exact, dense, lexical, chunks)
+        return Legs(rest, qfilter, mask, preferred, exact, dense, lexical, chunks, scope)
 
     def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
              calibration: Calibration | None = None) -> SearchResult:
@@ -118,7 +128,8 @@ class Retriever:
             abstain = _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal)
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
-            blend, order = self._order(legs, np.ones_like(legs.mask), k, mode, cal)
+            everywhere = np.ones_like(legs.mask) if legs.scope is None else legs.scope
+            blend, order = self._order(legs, everywhere, k, mode, cal)
         elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
             order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
         hits = tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),

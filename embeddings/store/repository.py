@@ -37,6 +37,15 @@ class MeetingSummary:
 
 
 @dataclass(frozen=True)
+class Changed:
+    """A punkt whose content was stored at ``changed_at`` (store timestamp) with ``content_hash``."""
+
+    punkt: Punkt
+    content_hash: str
+    changed_at: str
+
+
+@dataclass(frozen=True)
 class PublishedMeeting:
     """What the store holds of a meeting read from a publication site (for deciding what to fetch)."""
 
@@ -99,7 +108,8 @@ class Store:
         """Store one file's meeting, replacing what that file or that meeting held before, atomically.
 
         Returns True when an earlier version was replaced. ``first_seen`` of a punkt number that
-        existed before is kept, so a corrected file does not look like new decisions.
+        existed before is kept, so a corrected file does not look like new decisions; its ``changed_at`` is
+        kept too unless its content hash changed (then it is now: followers hear of the correction).
         """
         m = minutes.meeting
         start = m.start_time.isoformat() if m.start_time else None
@@ -110,9 +120,12 @@ class Store:
                 M.c.committee == m.committee, M.c.date == m.date.isoformat(),
                 sa.func.coalesce(M.c.start_time, "") == (start or ""))).scalar()
             first_seen: dict[int, str] = {}
+            changed: dict[int, tuple[str, str]] = {}  # number -> (content hash, changed_at)
             if same is not None:
                 old_ids.add(same)
-                first_seen = dict(conn.execute(sa.select(P.c.number, P.c.first_seen).where(P.c.meeting_id == same)).all())
+                for number, seen, digest, changed_at in conn.execute(sa.select(
+                        P.c.number, P.c.first_seen, P.c.content_hash, P.c.changed_at).where(P.c.meeting_id == same)):
+                    first_seen[number], changed[number] = seen, (digest, changed_at)
             if old_ids:
                 conn.execute(sa.delete(M).where(M.c.id.in_(old_ids)))
             meeting_id = conn.execute(sa.insert(M).values(
@@ -123,12 +136,15 @@ class Store:
             now = _now()
             for p in minutes.punkter:
                 j = p.journal
+                digest = p.content_hash
+                before = changed.get(p.number)
                 punkt_id = conn.execute(sa.insert(P).values(
                     meeting_id=meeting_id, number=p.number, raw_title=p.raw_title, title=p.title,
                     time_slot=p.time_slot, journal=j.raw if j else None, kle_emne=j.emne if j else None,
                     kle_facet=j.facet if j else None, kle_serial=j.serial if j else None,
-                    kle_year=j.year if j else None, closed=int(p.closed), content_hash=p.content_hash,
-                    first_seen=first_seen.get(p.number, now), source_id=p.source_id).returning(P.c.id)).scalar_one()
+                    kle_year=j.year if j else None, closed=int(p.closed), content_hash=digest,
+                    first_seen=first_seen.get(p.number, now), source_id=p.source_id,
+                    changed_at=before[1] if before and before[0] == digest else now).returning(P.c.id)).scalar_one()
                 if p.sections:
                     conn.execute(sa.insert(S), [{"punkt_id": punkt_id, "position": i, "name": s.name.value,
                                                  "heading": s.heading, "text": s.text}
@@ -189,6 +205,15 @@ class Store:
         return self._punkter(P.c.first_seen > after, P.c.first_seen <= until,
                              M.c.date < held_before.isoformat(), P.c.closed == 0)
 
+    def changed_between(self, after: str, until: str) -> list[Changed]:
+        """Open punkter with a decision whose content was first stored or last changed in (``after``,
+        ``until``] (store timestamps), oldest change first: what followers may not have heard of yet."""
+        decided = sa.exists().where(S.c.punkt_id == P.c.id, S.c.name == SectionName.BESLUTNING.value,
+                                    sa.func.trim(S.c.text) != "")
+        loaded = self._load(P.c.changed_at > after, P.c.changed_at <= until, P.c.closed == 0, decided,
+                            order=(P.c.changed_at, M.c.date, M.c.committee, P.c.number))
+        return [Changed(p, r["content_hash"], r["changed_at"]) for r, p in loaded if p.decision is not None]
+
     def get_punkt(self, date: dt.date, number: int, committee: str | None = None,
                   start_time: dt.time | None = None) -> list[Punkt]:
         """The punkt(er) numbered ``number`` on ``date``; several when meetings share a date."""
@@ -222,6 +247,10 @@ class Store:
                              order=(P.c.journal, M.c.date, P.c.number))
 
     def _punkter(self, *where, order=None) -> list[Punkt]:
+        return [p for _, p in self._load(*where, order=order)]
+
+    def _load(self, *where, order=None) -> list[tuple[dict, Punkt]]:
+        """(row, punkt) for the punkter matching ``where``: the row holds the punkter table's columns."""
         q = (sa.select(P, M.c.committee, M.c.date, M.c.start_time, M.c.location, M.c.participants,
                        M.c.source_path, M.c.source_sha256, M.c.source_url,
                        M.c.source_id.label("meeting_source_id"), M.c.concluded)
@@ -259,10 +288,10 @@ class Store:
             journal = None
             if r["journal"]:
                 journal = JournalNumber(r["journal"], r["kle_emne"], r["kle_facet"], r["kle_serial"], r["kle_year"])
-            out.append(Punkt(meeting=meeting, number=r["number"], raw_title=r["raw_title"], title=r["title"],
-                             journal=journal, sections=tuple(sections.get(r["id"], ())),
-                             time_slot=r["time_slot"], closed=bool(r["closed"]), source_id=r["source_id"],
-                             attachments=tuple(attachments.get(r["id"], ()))))
+            out.append((r, Punkt(meeting=meeting, number=r["number"], raw_title=r["raw_title"], title=r["title"],
+                                 journal=journal, sections=tuple(sections.get(r["id"], ())),
+                                 time_slot=r["time_slot"], closed=bool(r["closed"]), source_id=r["source_id"],
+                                 attachments=tuple(attachments.get(r["id"], ())))))
         return out
 
     def change_token(self) -> tuple[int, str | None]:

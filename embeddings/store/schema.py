@@ -42,6 +42,7 @@ punkter = sa.Table(
     sa.Column("content_hash", sa.Text, nullable=False),
     sa.Column("first_seen", sa.Text, nullable=False),
     sa.Column("source_id", sa.Text),  # the punkt's id on its publication site
+    sa.Column("changed_at", sa.Text),  # first stored, or its content hash last changed (always set by the store)
     sa.UniqueConstraint("meeting_id", "number"),
 )
 
@@ -75,4 +76,5 @@ sa.Index("meetings_key", meetings.c.committee, meetings.c.date, sa.func.coalesce
 sa.Index("meetings_source", meetings.c.source_url, meetings.c.source_id)
 sa.Index("punkter_journal", punkter.c.journal)
 sa.Index("punkter_first_seen", punkter.c.first_seen)
+sa.Index("punkter_changed_at", punkter.c.changed_at)
 sa.Index("sources_sha", sources.c.sha256)
