@@ -153,10 +153,12 @@ def meeting_line(committee: str, date, location: str | None, items: int, decisio
     return f"{committee} · {danish_date(date)}{place} · {items} punkter, {decisions} med beslutning"
 
 
-def citation(committee: str, date, number: int, case_number: str | None) -> str:
-    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'."""
+def citation(committee: str, date, number: int, case_number: str | None, start=None) -> str:
+    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'; with ``start`` (a committee that met
+    twice that day) 'Byrådet · 8. september 2025 kl. 17.15 · punkt 1 · …'."""
     sag = f" · sag {case_number}" if case_number else ""
-    return f"{committee} · {danish_date(date)} · punkt {number}{sag}"
+    when = danish_date(date) + (f" kl. {start.hour}.{start.minute:02d}" if start else "")
+    return f"{committee} · {when} · punkt {number}{sag}"
 
 
 def where(path: str, line: int | None = None, punkt: int | None = None) -> str:

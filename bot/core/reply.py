@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.core import messages
 from bot.core.follow import Subscription
 from bot.core.excerpt import decisive_passage
-from bot.core.results import Answer, CaseTimeline, Digest, Hit, Notification
+from bot.core.results import AttachmentLink, Answer, CaseTimeline, Digest, Hit, Notification
 from embeddings.journal import JournalNumber
 
 
@@ -23,8 +23,9 @@ class Item:
     quote_label: str  # "Beslutning", "Indstilling (ikke en beslutning)" or "" when there is nothing to quote
     quote: str  # verbatim from the minutes ("" when none)
     citation: str  # "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
-    url: str | None = None  # http(s) only, built by the core from the operator's template
+    url: str | None = None  # http(s) only: the punkt on its site, or the operator's template
     notes: tuple[str, ...] = ()  # matched sentences, sagsforløb lines, "Ingen beslutning registreret"
+    attachments: tuple[AttachmentLink, ...] = ()  # bilag: one compact "Bilag:" line, names linked where https
 
     @property
     def plain(self) -> str:
@@ -51,7 +52,7 @@ class Reply:
 
 
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
-    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
+    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number, h.meeting_start)
     notes: list[str] = []
     if h.decision:
         label, quote = messages.DECISION_LABEL, h.decision
@@ -68,7 +69,7 @@ def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
     if history and h.history:
         notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
             f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
-    return Item(h.title, label, quote, citation, h.source_url, tuple(notes))
+    return Item(h.title, label, quote, citation, h.source_url, tuple(notes), () if short else h.attachments)
 
 
 def filter_lines(a: Answer) -> list[str]:
