@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.core.follow import Subscription
+    from bot.core.metrics import ServiceState
     from bot.core.results import Core, Digest, DigestOutcome, NotifyReport
     from bot.digest.builder import DigestBuilder
     from bot.digest.worker import DigestWorker
@@ -218,6 +219,7 @@ def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClien
     """The web app of `beslut serve`: the platforms configured in ``settings``. ``slack_client`` and
     ``token_provider_factory`` replace the Slack Web API client and the Bot Connector token source (tests);
     ``readiness`` (a LiveCore) answers GET /readyz (without it the app is ready as soon as it runs)."""
+    from bot.core.metrics import registry
     from bot.web import create_app
 
     def ready() -> tuple[bool, str | None]:
@@ -228,7 +230,44 @@ def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClien
             return False, readiness.reason
         return True, None
 
-    return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory), ready=ready)
+    return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory), ready=ready,
+                      metrics=registry(service_state(store, core)))
+
+
+SYNC_JOB = "sync"  # its name in the job_runs table (bot/state/job_runs.py)
+
+
+def service_state(store: Store, core: Core | LiveCore | None) -> Callable[[], ServiceState]:
+    """What GET /metrics reads at each scrape: the index the web process answers from, and from the
+    database when the worker last synced and posted a digest, and what failed."""
+    from bot.core.metrics import ServiceState
+    from bot.digest.ledger import DigestLedger
+    from bot.state.job_runs import JobRuns
+    from bot.state.notifications import NotificationLedger, NotificationStatus
+
+    ledger, runs, notifications = DigestLedger(store.db), JobRuns(store.db), NotificationLedger(store.db)
+    failed = {NotificationStatus.FAILED.value, NotificationStatus.UNCERTAIN.value}
+
+    def read() -> ServiceState:
+        digest = ledger.health()
+        notify_failures = sum(n for by_status in notifications.counts().values()
+                              for status, n in by_status.items() if status in failed)
+        return ServiceState(index_chunks=index_chunks(core), last_sync=runs.last_success(SYNC_JOB),
+                            last_digest=digest.last_posted, digest_failures=digest.failures,
+                            notify_failures=notify_failures)
+
+    return read
+
+
+def index_chunks(core: Core | LiveCore | None) -> int | None:
+    """Chunks in the vector index ``core`` answers from (None: not loaded yet, or a core without an index)."""
+    if isinstance(core, LiveCore):
+        if not core.ready:
+            return None
+        core = core.current
+    retriever = getattr(core, "retriever", None)  # a Beslut's; test doubles have none
+    index = getattr(retriever, "index", None)
+    return len(index) if index is not None else None
 
 
 # --- the digest --------------------------------------------------------------------------------------
@@ -328,8 +367,21 @@ class Wiring:
 
     def sync(self, sources: list[str] | None = None, since: dt.date | None = None, dry_run: bool = False,
              progress: Callable[[int, int], None] = lambda done, total: None) -> SyncReport:
-        """Fetch new and changed meetings from ``sources`` (default BESLUT_SOURCES) into the store."""
-        return sync_sources(self.settings, self.store, sources, since, dry_run, progress)
+        """Fetch new and changed meetings from ``sources`` (default BESLUT_SOURCES) into the store. A run that
+        read every site's list is recorded as the last sync (GET /metrics), one that did not as a failure."""
+        from bot.state.job_runs import JobRuns
+
+        try:
+            report = sync_sources(self.settings, self.store, sources, since, dry_run, progress)
+        except BeslutError:
+            raise  # bad arguments or settings: nothing was tried
+        except Exception:
+            if not dry_run:
+                JobRuns(self.store.db).record(SYNC_JOB, ok=False)
+            raise
+        if not dry_run:
+            JobRuns(self.store.db).record(SYNC_JOB, ok=not any(f.meeting is None for f in report.failed))
+        return report
 
     def case_core(self) -> Beslut:
         return case_core(self.settings, self.store)
@@ -409,10 +461,12 @@ class Wiring:
             return
         import uvicorn
 
-        # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads.
+        # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads. Its logs
+        # go through the CLI's one configuration (log_config=None; bot/cli/logs.py); no access log: the router
+        # logs each message's ids, outcome and latency, and refusals are logged by their route.
         uvicorn.run(web_app(self.settings, core, store, readiness=core), host=host,
                     port=self.settings.port if port is None else port, workers=1, log_level="info",
-                    proxy_headers=True, server_header=False)
+                    log_config=None, access_log=False, proxy_headers=True, server_header=False)
 
 
 SYNC_LEASE = dt.timedelta(hours=2)  # a worker that dies mid-sync blocks the next one at most this long

@@ -91,6 +91,18 @@ def _database_url(value: str | None) -> str | None:
     return value
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def _log_format(value: str | None) -> str:
+    """BESLUT_LOG_FORMAT: "text" (default) or "json" (one JSON object per line)."""
+    if value is None:
+        return "text"
+    if value.lower() not in LOG_FORMATS:
+        raise ConfigError("log_format_invalid", value=value)
+    return value.lower()
+
+
 def _count(name: str, value: str | None, default: int, least: int = 0) -> int:
     if value is None:
         return default
@@ -130,6 +142,7 @@ class Settings:
     sync_concurrency: int = 2  # BESLUT_SYNC_CONCURRENCY: requests to one run's sites at once
     # Web process (`beslut serve`)
     port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on
+    log_format: str = "text"  # BESLUT_LOG_FORMAT: text or json (JSON lines), for every command
     # Teams
     teams_app_id: str | None = None
     teams_app_password: str | None = None
@@ -190,6 +203,7 @@ class Settings:
             sync_recheck_days=_count("BESLUT_SYNC_RECHECK_DAYS", get("BESLUT_SYNC_RECHECK_DAYS"), 60),
             sync_concurrency=_count("BESLUT_SYNC_CONCURRENCY", get("BESLUT_SYNC_CONCURRENCY"), 2, least=1),
             port=_port(get("PORT")),
+            log_format=_log_format(get("BESLUT_LOG_FORMAT")),
             teams_app_id=get("MICROSOFT_APP_ID"),
             teams_app_password=get("MICROSOFT_APP_PASSWORD"),
             teams_tenant_id=get("MICROSOFT_APP_TENANT_ID"),

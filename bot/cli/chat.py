@@ -21,10 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="0.0.0.0", metavar="ADRESSE", help="adresse (standard 0.0.0.0)")
     p.add_argument("--socket-mode", action="store_true",
                    help="Slack via Socket Mode uden offentlig URL (kræver SLACK_APP_TOKEN)")
-    p.set_defaults(run=run_serve)
+    p.set_defaults(run=run_serve, service=True)  # service: beslut's INFO lines are logged (bot/cli/logs.py)
     p = sub.add_parser("worker", help="send ugens beslutninger efter planen (BESLUT_DIGEST_CRON, standard "
                                       "mandag 08:00) (Procfile 'worker')")
-    p.set_defaults(run=run_worker)
+    p.set_defaults(run=run_worker, service=True)
     p = sub.add_parser("digest", help="send ugens beslutninger nu: beslut digest [--week 2024-W37] [--dry-run]")
     p.add_argument("--week", metavar="UGE", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
     p.add_argument("--dry-run", action="store_true", help="vis beskeden uden at sende den eller skrive i loggen")

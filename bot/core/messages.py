@@ -416,3 +416,7 @@ def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: st
     if paused_reason is not None:
         line += " – " + render("following_paused", reason=paused_reason)
     return line
+# --- operations: logs, backups (README "Operations") ---
+TEXT.update({
+    "log_format_invalid": "ugyldig BESLUT_LOG_FORMAT {value!r}: brug text eller json",
+})

@@ -6,7 +6,7 @@ Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core import messages
 from bot.core.follow import Subscription
@@ -41,6 +41,9 @@ class Reply:
     intro: str
     items: tuple[Item, ...] = ()
     outro: str = ""
+    # For operators (the router's log line and GET /metrics), never shown: "answered", "abstained", "case",
+    # "not_found"; None lets the router name it after the intent.
+    outcome: str | None = field(default=None, compare=False)
 
     @property
     def fallback(self) -> str:
@@ -86,15 +89,16 @@ def answer_reply(a: Answer) -> Reply:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
         label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
         return Reply(messages.render("abstained", question=a.question) + filters + label,
-                     items, messages.UNCERTAIN_NOTE if items else "")
-    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
+                     items, messages.UNCERTAIN_NOTE if items else "", outcome="abstained")
+    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits),
+                 outcome="answered")
 
 
 def timeline_reply(t: CaseTimeline) -> Reply:
     if not t.items:
-        return Reply(messages.render("case_unknown", query=t.query))
+        return Reply(messages.render("case_unknown", query=t.query), outcome="not_found")
     return Reply(messages.render("case_header", query=t.query, count=len(t.items)),
-                 tuple(hit_item(h, history=False) for h in t.items))
+                 tuple(hit_item(h, history=False) for h in t.items), outcome="case")
 
 
 def digest_reply(d: Digest, followed: Sequence[Subscription] = ()) -> Reply:
