@@ -26,6 +26,8 @@ from embeddings.store import Store
 from bot.core.live import LiveCore
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fastapi import FastAPI
     from slack_sdk import WebClient
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from bot.digest.worker import DigestWorker
     from bot.teams.adapter import TokenProviderFactory
     from bot.web import Mount
+    from embeddings.backup import BackupReport
     from embeddings.sync.run import SyncReport
 
 log = logging.getLogger(__name__)
@@ -440,6 +443,15 @@ class Wiring:
         from bot.state.subscriptions import SubscriptionStore
 
         return SubscriptionStore(self.store.db).live_count()
+
+    def backup(self, target: Path) -> BackupReport:
+        """`beslut backup FILE`: the SQLite database (store and chat state), copied online and atomically.
+        The store is not opened (so not migrated): the copy is the database as the running processes use it."""
+        if self.settings.database_url:
+            raise ConfigError("backup_needs_sqlite")
+        from embeddings.backup import backup_sqlite
+
+        return backup_sqlite(self.settings.store_path, target)
 
     def worker(self) -> ServiceWorker:
         return ServiceWorker(self)

@@ -20,7 +20,8 @@ from bot.core import messages
 from bot.settings import Settings
 from embeddings.errors import BeslutError
 
-COMMAND_MODULES = ("bot.cli.store", "bot.cli.sync", "bot.cli.answers", "bot.cli.chat", "bot.cli.notify")
+COMMAND_MODULES = ("bot.cli.store", "bot.cli.sync", "bot.cli.answers", "bot.cli.chat", "bot.cli.notify",
+                   "bot.cli.backup")
 # Exit code when the reader of stdout went away (`beslut meetings | head -1`): 128 + SIGPIPE, what a shell
 # reports for any program stopped that way (`yes | head -1`), so `set -o pipefail` scripts see the same.
 BROKEN_PIPE_EXIT = 141

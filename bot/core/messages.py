@@ -419,4 +419,11 @@ def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: st
 # --- operations: logs, backups (README "Operations") ---
 TEXT.update({
     "log_format_invalid": "ugyldig BESLUT_LOG_FORMAT {value!r}: brug text eller json",
+    "backup_needs_sqlite": "beslut backup kopierer SQLite-filen, men DATABASE_URL er sat: tag backup af "
+                           "PostgreSQL med pg_dump, fx pg_dump --format=custom --file=beslut.dump \"$DATABASE_URL\"",
+    "backup_no_store": "der er ingen database at tage backup af: {path} findes ikke (sæt BESLUT_HOME)",
+    "backup_same_file": "backup-filen {path} er selve databasen: vælg en anden fil",
+    "backup_folder_missing": "mappen til backup-filen findes ikke: {folder}",
+    "backup_failed": "backup til {path} mislykkedes: {reason}",
+    "backup_done": "backup skrevet til {path} ({size_mb:.1f} MB)",
 })
