@@ -6,13 +6,15 @@ Danish message and a non-zero exit at start-up, not a failure on the first reque
 from __future__ import annotations
 
 import argparse
+import logging
 import re
-import sys
 
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.core.reply import digest_reply
 from bot.core.results import DigestOutcome, DigestStatus
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,15 +54,16 @@ def run_serve(args: argparse.Namespace, wiring: Wiring) -> int:
 def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
     settings = wiring.settings
     worker = wiring.worker()
+    # log lines, not prints: a worker's output is its log (JSON lines with BESLUT_LOG_FORMAT=json)
     if worker.targets:
-        print(messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
-                              targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)), file=sys.stderr)
+        log.info("%s", messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
+                                       targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)))
     if settings.sources:
-        print(messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
-                              sources=", ".join(settings.sources)), file=sys.stderr)
+        log.info("%s", messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
+                                       sources=", ".join(settings.sources)))
     if worker.publishers:
-        print(messages.render("notify_worker_started", platforms=", ".join(sorted(worker.publishers)),
-                              minutes=worker.notify_minutes), file=sys.stderr)
+        log.info("%s", messages.render("notify_worker_started", platforms=", ".join(sorted(worker.publishers)),
+                                       minutes=worker.notify_minutes))
     worker.run_forever()
     return 0
 
