@@ -145,6 +145,9 @@ def configured():
     names = ("bot", "embeddings", "beslut", "beslut.progress", "bm25s")
     saved = (root.level, {n: logging.getLogger(n).level for n in names})
     handlers: list[logging.Handler] = []
+    uvicorn = logging.getLogger("uvicorn")  # as `beslut serve` leaves it (log_config=None), not as a test's
+    uvicorn_saved = (uvicorn.propagate, uvicorn.handlers[:])  # LiveServer (uvicorn's own config) left it
+    uvicorn.propagate, uvicorn.handlers = True, []
 
     def configure(**kwargs) -> io.StringIO:
         out = io.StringIO()
@@ -158,6 +161,7 @@ def configured():
     for n, level in saved[1].items():
         logging.getLogger(n).setLevel(level)
     logging.captureWarnings(False)
+    uvicorn.propagate, uvicorn.handlers = uvicorn_saved
 
 
 def test_json_lines_carry_the_request_fields_and_no_text(configured):
