@@ -86,7 +86,7 @@ def test_a_sync_that_could_not_read_its_site_is_not_the_last_sync(home):
     try:
         site.trouble["/api/agenda/udvalgsliste"] = [Trouble(status=404)]
         wiring.sync([site.url])
-        from bot.compose import SYNC_JOB
+        from bot.compose.web import SYNC_JOB
         from bot.state.job_runs import JobRuns
 
         assert JobRuns(wiring.store.db).last_success(SYNC_JOB) is None
