@@ -85,6 +85,7 @@ DROPPED: dict[str, str] = {
                                            "2022-11-09#4 a model for tværfagligt samarbejde",
     "Beslutning om inddragelse i kommende politikproces": "2024-09-11#6 decides how citizens are involved",
     "Drøftelse af inddragelse i kommende politikproces": "2024-09-11#6 decides how citizens are involved",
+    "Drøftelse om inddragelse i kommende politikproces": "2024-09-11#6 decides how citizens are involved",
 }
 
 
