@@ -1,0 +1,72 @@
+"""Read rows written by bench.answerability and print how well each signal, and a few abstention rules,
+separate right answers from near misses.
+
+    python -m bench.answerability_report rows.jsonl [more.jsonl ...]
+
+Groups: "right" (answerable, top punkt right), "wrong-top" (answerable, top punkt wrong: a paraphrase
+miss), "none" (nothing decided: near misses and never-decided questions). For each signal the quantiles
+per group; for each rule how many of each group it would answer. The product's rule today is
+``margin >= 0.041 or coverage >= 0.5`` (embeddings/search.py).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+SIGNALS = ("margin", "gap", "coverage", "coverage_decision", "soft_min", "soft_cov", "loo_max",
+           "loo_uncovered_max")
+QUANTILES = (0, .1, .25, .5, .75, .9, 1)
+
+
+def quantiles(xs: list[float | None]) -> str:
+    v = sorted(x for x in xs if x is not None)
+    if not v:
+        return "-"
+    return " ".join(f"{v[int(round(p * (len(v) - 1)))]:+.3f}" for p in QUANTILES)
+
+
+def groups(rows: list[dict]) -> dict[str, list[dict]]:
+    return {"right": [r for r in rows if r["label"] == "right"],
+            "wrong-top": [r for r in rows if r["label"] == "wrong-top"],
+            "none": [r for r in rows if r["label"] == "none"]}
+
+
+def rules() -> dict[str, Callable[[dict], bool]]:
+    out: dict[str, Callable[[dict], bool]] = {
+        "today: margin>=.041 or cov>=.5": lambda r: r["margin"] >= .041 or r["coverage"] >= .5}
+    for m in (.041, .05, .06, .07):
+        for g in (0, .01, .015, .02):
+            for c in (.6, .7, .8, 1.0):
+                out[f"margin>={m} and gap>={g} or cov>={c}"] = (
+                    lambda r, m=m, g=g, c=c: (r["margin"] >= m and r["gap"] >= g) or r["coverage"] >= c)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    rows = [json.loads(line) for p in argv for line in Path(p).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    rows = [r for r in rows if "margin" in r]  # a question whose filter left nothing has no top punkt
+    g = groups(rows)
+    print(" ".join(f"{k}={len(v)}" for k, v in g.items()), "| quantiles", QUANTILES)
+    for sig in SIGNALS:
+        print(sig)
+        for name, rs in g.items():
+            print(f"   {name:10} {quantiles([r.get(sig) for r in rs])}")
+    print("\nrule: answered right / wrong-top / none (lower none is better; right should stay)")
+    scored = [(name, *(sum(rule(r) for r in g[k]) for k in ("right", "wrong-top", "none")))
+              for name, rule in rules().items()]
+    print(f"   {scored[0][0]:40} {scored[0][1]:4} {scored[0][2]:4} {scored[0][3]:4}")
+    best: dict[int, tuple] = {}
+    for s in scored[1:]:
+        if s[1] not in best or s[3] < best[s[1]][3]:
+            best[s[1]] = s
+    for right in sorted(best, reverse=True)[:6]:
+        s = best[right]
+        print(f"   {s[0]:40} {s[1]:4} {s[2]:4} {s[3]:4}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
