@@ -43,6 +43,12 @@ from embeddings.models import Punkt, SectionName
 SOFT_T = 0.90
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 _STOP = set(DANISH_STOPWORDS)
+# Words questions are phrased with that name no topic ("Hvordan gik det med ...", "Hvornår holder vi ...").
+QUESTION_WORDS = set("""
+gik gå går gået lave laver lavet mente mener ment holder holde holdt ser se så gør gøre gjort havde har få
+får fik ofte tit ny nye nyt sidder sidde ligger ligge ligger udvikler udvikle før stadig egentlig aktuelt
+kommer komme bliver gælder gælde står stå hedder mest hele blandt
+""".split())
 
 
 def content_words(text: str) -> list[str]:
@@ -52,6 +58,44 @@ def content_words(text: str) -> list[str]:
 def decision_text(p: Punkt) -> str:
     keep = (SectionName.INDSTILLING, SectionName.BESLUTNING)
     return "\n".join([p.title, *(s.text for s in p.sections if s.name in keep)])
+
+
+class Coverage:
+    """IDF-weighted share of a question's stems a punkt has, as the product's coverage, in variants:
+    ``question_words`` drops QUESTION_WORDS first; ``compounds`` also counts a question stem of five or more
+    letters as present when a punkt stem starts with it ("journalisere" in "journaliseringspraksis") or,
+    with "both", when it starts with a punkt stem of five or more letters ("coronatiden" / "corona")."""
+
+    def __init__(self, texts: list[str], tokens) -> None:
+        self.tokens = tokens
+        self.stems = [set(tokens(t)) for t in texts]
+        df: dict[str, int] = {}
+        for st in self.stems:
+            for x in st:
+                df[x] = df.get(x, 0) + 1
+        self.df, self.n = df, len(texts)
+
+    def __call__(self, query: str, i: int, question_words: bool = False,
+                 compounds: str = "") -> tuple[float, list[str]]:
+        words = " ".join(w for w in query.split() if not (question_words and w.lower().strip("?,.") in QUESTION_WORDS))
+        terms = set(self.tokens(words))
+        if not terms:
+            return 0.0, []
+        have = self.stems[i]
+        total = found = 0.0
+        missing = []
+        for t in sorted(terms):
+            w = math.log((self.n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5) + 1)
+            total += w
+            ok = t in have
+            if not ok and compounds and len(t) >= 5:
+                ok = any(h.startswith(t) for h in have) or (
+                    compounds == "both" and any(len(h) >= 5 and t.startswith(h) for h in have))
+            if ok:
+                found += w
+            else:
+                missing.append(t)
+        return found / total, missing
 
 
 class WordVectors:
@@ -79,7 +123,7 @@ def load_set(path: Path) -> list[dict]:
 
 
 def signals(d: dict, retriever, bm25_full: Bm25Index, bm25_dec: Bm25Index, words: WordVectors,
-            word_idf) -> dict:
+            word_idf, cover: Coverage) -> dict:
     legs = retriever.legs(d["q"])
     res = retriever.rank(legs, k=3)
     answerable = bool(d["expect"] or d["cases"])
@@ -120,6 +164,10 @@ def signals(d: dict, retriever, bm25_full: Bm25Index, bm25_dec: Bm25Index, words
         "coverage": round(bm25_full.coverage(legs.query, i), 4),
         "coverage_decision": round(bm25_dec.coverage(legs.query, i), 4),
         "uncovered": sorted(q_stems - p_stems),
+        "coverage_q": round(cover(legs.query, i, question_words=True)[0], 4),
+        "coverage_qc": round(cover(legs.query, i, question_words=True, compounds="doc")[0], 4),
+        "coverage_qcc": round(cover(legs.query, i, question_words=True, compounds="both")[0], 4),
+        "uncovered_qc": cover(legs.query, i, question_words=True, compounds="doc")[1],
         "word_sims": sims,
         "soft_min": min(sims.values()) if sims else None,
         "weakest": min(sims, key=sims.get) if sims else None,
@@ -169,10 +217,11 @@ def main(argv: list[str]) -> int:
         return math.log((n + 1) / (df.get(w, 0) + 0.5))
 
     words = WordVectors(embedder)
+    cover = Coverage([punkt_text(p) for p in retriever.punkter], bm25_full.tokens)
     with open(args.out, "w", encoding="utf-8") as f:
         for path in args.files:
             for d in load_set(path):
-                row = signals(d, retriever, bm25_full, bm25_dec, words, word_idf) | {"set": path.name}
+                row = signals(d, retriever, bm25_full, bm25_dec, words, word_idf, cover) | {"set": path.name}
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
                 f.flush()
             print(f"{path.name} done ({len(words.cache)} word vectors)", file=sys.stderr, flush=True)

@@ -1,7 +1,7 @@
 """Read rows written by bench.answerability and print how well each signal, and a few abstention rules,
 separate right answers from near misses.
 
-    python -m bench.answerability_report rows.jsonl [more.jsonl ...]
+    python -m bench.answerability_report rows.jsonl [more.jsonl ...] [--rule="margin>=0.05 and ..."]
 
 Groups: "right" (answerable, top punkt right), "wrong-top" (answerable, top punkt wrong: a paraphrase
 miss), "none" (nothing decided: near misses and never-decided questions). For each signal the quantiles
@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-SIGNALS = ("margin", "gap", "coverage", "coverage_decision", "soft_min", "soft_cov", "loo_max",
-           "loo_uncovered_max")
+SIGNALS = ("margin", "gap", "coverage", "coverage_q", "coverage_qc", "coverage_qcc", "coverage_decision",
+           "soft_min", "soft_cov", "loo_max", "loo_uncovered_max")
 QUANTILES = (0, .1, .25, .5, .75, .9, 1)
 
 
@@ -36,15 +36,18 @@ def groups(rows: list[dict]) -> dict[str, list[dict]]:
 def rules() -> dict[str, Callable[[dict], bool]]:
     out: dict[str, Callable[[dict], bool]] = {
         "today: margin>=.041 or cov>=.5": lambda r: r["margin"] >= .041 or r["coverage"] >= .5}
-    for m in (.041, .05, .06, .07):
-        for g in (0, .01, .015, .02):
-            for c in (.6, .7, .8, 1.0):
-                out[f"margin>={m} and gap>={g} or cov>={c}"] = (
-                    lambda r, m=m, g=g, c=c: (r["margin"] >= m and r["gap"] >= g) or r["coverage"] >= c)
+    for cov in ("coverage", "coverage_q"):
+        for m in (.041, .05, .06, .07, .08):
+            for g in (0, .01, .015, .02, .03):
+                for c in (.5, .6, .7, .8, 1.0):
+                    out[f"margin>={m} and gap>={g} or {cov}>={c}"] = (
+                        lambda r, m=m, g=g, c=c, cov=cov: (r["margin"] >= m and r["gap"] >= g) or r[cov] >= c)
     return out
 
 
 def main(argv: list[str]) -> int:
+    argv_rules = [a[len("--rule="):] for a in argv if a.startswith("--rule=")]
+    argv = [a for a in argv if not a.startswith("--rule=")]
     rows = [json.loads(line) for p in argv for line in Path(p).read_text(encoding="utf-8").splitlines()
             if line.strip()]
     rows = [r for r in rows if "margin" in r]  # a question whose filter left nothing has no top punkt
@@ -65,6 +68,9 @@ def main(argv: list[str]) -> int:
     for right in sorted(best, reverse=True)[:6]:
         s = best[right]
         print(f"   {s[0]:40} {s[1]:4} {s[2]:4} {s[3]:4}")
+    for name in argv_rules:
+        s = next(x for x in scored if x[0] == name)
+        print(f"   {s[0]:40} {s[1]:4} {s[2]:4} {s[3]:4}  (asked for)")
     return 0
 
 
