@@ -21,7 +21,11 @@ top punkt this writes one row with:
   its cosine to the whole question (``loo``). A word the punkt is about pulls the question towards it
   (removing it lowers the cosine); a word the punkt knows nothing about pulls away (removing it raises
   the cosine). ``loo_max`` / ``loo_word``: the word pulling away most; ``loo_uncovered_max``: the same
-  among words whose stem is not in the punkt's text.
+  among words whose stem is not in the punkt's text;
+- contextual word similarity (late interaction, as ColBERT but with e5's own hidden states): each content
+  word of the question (QUESTION_WORDS left out) as the mean of its tokens' last hidden states in the
+  encoded question, against every token of every chunk of the punkt; per word the best cosine (``ctx``),
+  ``ctx_min`` the weakest word's, ``ctx_word`` that word.
 
 Read-only on the store when ``--home`` is a copy; the word vectors are cached per run.
 """
@@ -38,6 +42,7 @@ import numpy as np
 
 from bot.settings import PROJECT_DIR, Settings
 from embeddings.lexical import DANISH_STOPWORDS, Bm25Index, punkt_text
+from embeddings.chunking import chunk_punkt, punkt_key
 from embeddings.models import Punkt, SectionName
 
 SOFT_T = 0.90
@@ -98,6 +103,50 @@ class Coverage:
         return found / total, missing
 
 
+class ContextualMaxSim:
+    """Per question word, its best cosine to any token of the punkt's chunks, in e5's last hidden layer."""
+
+    def __init__(self, embedder) -> None:
+        import torch
+
+        self.torch = torch
+        st = embedder.model
+        self.tokenizer, self.model = st.tokenizer, st[0].auto_model
+        prompts = getattr(embedder, "prompts", {})
+        self.qp, self.dp = prompts.get("query", ""), prompts.get("document", prompts.get("passage", ""))
+        self.cache: dict[str, np.ndarray] = {}
+
+    def _states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        enc = self.tokenizer(text, return_tensors="pt", truncation=True, max_length=512,
+                             return_offsets_mapping=True)
+        offsets = enc.pop("offset_mapping")[0].numpy()
+        with self.torch.no_grad():
+            h = self.model(**enc).last_hidden_state[0]
+        return self.torch.nn.functional.normalize(h, dim=-1).numpy(), offsets
+
+    def _punkt(self, p: Punkt) -> np.ndarray:
+        key = punkt_key(p)
+        if key not in self.cache:
+            self.cache[key] = np.concatenate([self._states(self.dp + c.text)[0][1:-1] for c in chunk_punkt(p)]
+                                             or [np.zeros((1, self.model.config.hidden_size), np.float32)])
+        return self.cache[key]
+
+    def __call__(self, query: str, words: list[str], p: Punkt) -> dict[str, float]:
+        text = self.qp + query
+        states, offsets = self._states(text)
+        doc = self._punkt(p)
+        out = {}
+        for w in words:
+            m = re.search(rf"(?iu)\b{re.escape(w)}\b", text)
+            if not m:
+                continue
+            idx = [k for k, (a, b) in enumerate(offsets) if b > a and a >= m.start() - 1 and m.start() < b <= m.end()]
+            if idx:
+                v = states[idx].mean(axis=0)
+                out[w] = round(float((doc @ (v / np.linalg.norm(v))).max()), 4)
+        return out
+
+
 class WordVectors:
     """Each word encoded alone, as a query, cached; rows L2-normalised."""
 
@@ -123,7 +172,7 @@ def load_set(path: Path) -> list[dict]:
 
 
 def signals(d: dict, retriever, bm25_full: Bm25Index, bm25_dec: Bm25Index, words: WordVectors,
-            word_idf, cover: Coverage) -> dict:
+            word_idf, cover: Coverage, ctx: ContextualMaxSim) -> dict:
     legs = retriever.legs(d["q"])
     res = retriever.rank(legs, k=3)
     answerable = bool(d["expect"] or d["cases"])
@@ -155,6 +204,7 @@ def signals(d: dict, retriever, bm25_full: Bm25Index, bm25_dec: Bm25Index, words
     p_stems = set(bm25_full.tokens(punkt_text(top)))
     loo = leave_one_out(legs.query, qwords, legs.chunks.get(i) or top.title, words.embedder)
     uncovered_words = [w for w in loo if not set(bm25_full.tokens(w)) <= p_stems]
+    csims = ctx(legs.query, [w for w in qwords if w not in QUESTION_WORDS], top)
     return out | {
         "label": label, "rank": rank,
         "top": f"{top.meeting.committee} {top.id} {top.journal.raw if top.journal else ''}: {top.title[:70]}",
@@ -172,6 +222,9 @@ def signals(d: dict, retriever, bm25_full: Bm25Index, bm25_dec: Bm25Index, words
         "soft_min": min(sims.values()) if sims else None,
         "weakest": min(sims, key=sims.get) if sims else None,
         "soft_cov": round(sum(weights[w] for w, s in sims.items() if s >= SOFT_T) / total, 4) if sims else None,
+        "ctx": csims,
+        "ctx_min": min(csims.values()) if csims else None,
+        "ctx_word": min(csims, key=csims.get) if csims else None,
         "loo": loo,
         "loo_max": max(loo.values()) if loo else None,
         "loo_word": max(loo, key=loo.get) if loo else None,
@@ -218,10 +271,11 @@ def main(argv: list[str]) -> int:
 
     words = WordVectors(embedder)
     cover = Coverage([punkt_text(p) for p in retriever.punkter], bm25_full.tokens)
+    ctx = ContextualMaxSim(embedder)
     with open(args.out, "w", encoding="utf-8") as f:
         for path in args.files:
             for d in load_set(path):
-                row = signals(d, retriever, bm25_full, bm25_dec, words, word_idf, cover) | {"set": path.name}
+                row = signals(d, retriever, bm25_full, bm25_dec, words, word_idf, cover, ctx) | {"set": path.name}
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
                 f.flush()
             print(f"{path.name} done ({len(words.cache)} word vectors)", file=sys.stderr, flush=True)

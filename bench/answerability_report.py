@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 SIGNALS = ("margin", "gap", "coverage", "coverage_q", "coverage_qc", "coverage_qcc", "coverage_decision",
-           "soft_min", "soft_cov", "loo_max", "loo_uncovered_max")
+           "soft_min", "soft_cov", "ctx_min", "loo_max", "loo_uncovered_max")
 QUANTILES = (0, .1, .25, .5, .75, .9, 1)
 
 
@@ -42,6 +42,12 @@ def rules() -> dict[str, Callable[[dict], bool]]:
                 for c in (.5, .6, .7, .8, 1.0):
                     out[f"margin>={m} and gap>={g} or {cov}>={c}"] = (
                         lambda r, m=m, g=g, c=c, cov=cov: (r["margin"] >= m and r["gap"] >= g) or r[cov] >= c)
+    for t in (.82, .84, .85, .86, .88):
+        for m in (.041, .05, .06):
+            for c in (.8, 1.01):
+                out[f"ctx_min>={t} and margin>={m} or coverage_q>={c}"] = (
+                    lambda r, t=t, m=m, c=c: ((r.get("ctx_min") or 0) >= t and r["margin"] >= m)
+                    or r["coverage_q"] >= c)
     return out
 
 
