@@ -51,6 +51,39 @@ def rules() -> dict[str, Callable[[dict], bool]]:
     return out
 
 
+CTX_T = 0.85  # a question word is "covered" when some token of the punkt is this close in context
+
+
+def answer(r: dict) -> bool:
+    """Proposed: the punkt has the question's words (question words aside), or all of them in context."""
+    return r["coverage_q"] >= 0.8 or ((r.get("ctx_min") or 0) >= CTX_T and r["margin"] >= 0.041)
+
+
+def near(r: dict) -> bool:
+    """Close enough to name as the nearest punkt: what answers today."""
+    return r["margin"] >= 0.041 or r["coverage"] >= 0.5
+
+
+def missing_words(r: dict) -> list[str]:
+    """The question words the punkt has nothing close to: 'intet om: ...' of a partial answer."""
+    return [w for w, v in sorted(r.get("ctx", {}).items(), key=lambda x: x[1]) if v < CTX_T]
+
+
+def tiers(g: dict[str, list[dict]]) -> None:
+    print(f"\ntiers (answer: coverage_q>=0.8 or ctx_min>={CTX_T} and margin>=0.041; partial: otherwise, when "
+          "margin>=0.041 or coverage>=0.5; else abstain)")
+    for name, rs in g.items():
+        a = sum(answer(r) for r in rs)
+        p = sum(not answer(r) and near(r) for r in rs)
+        print(f"   {name:10} answer {a:3}  partial {p:3}  abstain {len(rs) - a - p:3}")
+    print("   partial answers to never-decided questions, as they would read:")
+    for r in [r for r in g["none"] if not answer(r) and near(r)][:40]:
+        print(f"     {r['q'][:66]:66} -> intet om: {', '.join(missing_words(r)) or '?'}")
+    print("   right answers demoted to partial:")
+    for r in [r for r in g["right"] if not answer(r)]:
+        print(f"     {r['q'][:66]:66} -> intet om: {', '.join(missing_words(r)) or '?'}")
+
+
 def main(argv: list[str]) -> int:
     argv_rules = [a[len("--rule="):] for a in argv if a.startswith("--rule=")]
     argv = [a for a in argv if not a.startswith("--rule=")]
@@ -77,6 +110,7 @@ def main(argv: list[str]) -> int:
     for name in argv_rules:
         s = next(x for x in scored if x[0] == name)
         print(f"   {s[0]:40} {s[1]:4} {s[2]:4} {s[3]:4}  (asked for)")
+    tiers(g)
     return 0
 
 
