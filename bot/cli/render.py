@@ -104,7 +104,8 @@ def hit_json(h: Hit) -> dict:
 def answer_json(a: Answer) -> dict:
     return {"question": a.question, "abstained": a.abstained, "filters": list(a.filters),
             "preferences": list(a.preferences),
-            "hits": [hit_json(h) for h in a.hits], "uncertain": [hit_json(h) for h in a.uncertain]}
+            "hits": [hit_json(h) for h in a.hits], "uncertain": [hit_json(h) for h in a.uncertain],
+            "tier": a.tier.value, "uncovered": list(a.uncovered)}
 
 
 def timeline_json(t: CaseTimeline) -> dict:

@@ -11,6 +11,7 @@ from bot.core.service import Beslut, CoreOptions
 from bot.settings import Settings
 from embeddings.dense.vector_index import DirectoryIndex, UpdateStats, VectorIndex, build_or_update
 from embeddings.errors import BeslutError, ConfigError
+from embeddings.search.answerability import Answerability
 from embeddings.search.calibration import calibration_for
 from embeddings.search.retriever import Retriever
 from embeddings.store import Store
@@ -101,8 +102,22 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None, bui
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
-    retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id))
+    retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id),
+                          answerability_for(embedder))
     return Beslut(store, retriever, core_options(settings))
+
+
+def answerability_for(embedder) -> Answerability | None:
+    """Issue 15's answer / partial / none decision for a model that was tuned for it (its own hidden states
+    compare the question's words with the punkt's); None for other models: the retriever's rule alone."""
+    from embeddings.search.answerability import RULES
+
+    rule = RULES.get(embedder.model_id)
+    if rule is None or not hasattr(embedder, "model"):
+        return None
+    from embeddings.dense.word_match import ContextualWordMatcher
+
+    return Answerability(rule, ContextualWordMatcher(embedder))
 
 
 def case_core(settings: Settings, store: Store) -> Beslut:

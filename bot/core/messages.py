@@ -427,3 +427,14 @@ TEXT.update({
     "backup_failed": "backup til {path} mislykkedes: {reason}",
     "backup_done": "backup skrevet til {path} ({size_mb:.1f} MB)",
 })
+# --- answers: the partial tier (issue 15): near the question, but not about exactly that ---
+TEXT.update({
+    "partial": "Ingen beslutning om præcis det — det nærmeste er:",
+    "partial_uncovered": "intet om: {words}",
+})
+PARTIAL_LABEL = "Nærmeste punkt (ikke et svar)"
+PARTIAL_LABEL_MANY = "Nærmeste punkter (ikke svar)"
+PARTIAL_NOTE = ("Punktet ovenfor handler om noget beslægtet, men ikke om præcis det, du spurgte om: citatet er "
+                "ikke et svar.")
+PARTIAL_NOTE_MANY = ("Punkterne ovenfor handler om noget beslægtet, men ikke om præcis det, du spurgte om: "
+                     "citaterne er ikke et svar.")

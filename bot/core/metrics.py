@@ -2,11 +2,12 @@
 
 Counted where it happens (the router, ``observe``), per process:
 
-- ``beslut_requests_total{platform, outcome}``: chat messages handled (outcome: answered, abstained, case,
+- ``beslut_requests_total{platform, outcome}``: chat messages handled (outcome: answered, abstained, partial, case,
   not_found, help, malformed, refused, error, …; see ``bot.core.router``);
 - ``beslut_answer_latency_seconds{platform}``: time to reply to a message that needed the core (a question,
   a case look-up);
-- ``beslut_abstentions_total{platform}``: questions answered with an honest "found nothing certain".
+- ``beslut_abstentions_total{platform}``: questions answered with an honest "found nothing certain" (or "no
+  decision about exactly that": the partial tier).
 
 Read from the database at each scrape (``ServiceState``, fed by a function the composition root passes), so
 they are right in the web process although the worker syncs and posts the digests:
@@ -48,7 +49,7 @@ def observe(platform: str, outcome: str, seconds: float, needed_core: bool) -> N
     REQUESTS.labels(platform, outcome).inc()
     if needed_core:
         ANSWER_LATENCY.labels(platform).observe(seconds)
-    if outcome == "abstained":
+    if outcome in ("abstained", "partial"):  # partial: no decision about exactly that (issue 15)
         ABSTENTIONS.labels(platform).inc()
 
 

@@ -13,6 +13,7 @@ from bot.core.follow import Subscription
 from bot.core.excerpt import decisive_passage
 from bot.core.results import AttachmentLink, Answer, CaseTimeline, Digest, Hit, Notification
 from embeddings.journal import JournalNumber
+from embeddings.search.answerability import Tier
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Reply:
     intro: str
     items: tuple[Item, ...] = ()
     outro: str = ""
-    # For operators (the router's log line and GET /metrics), never shown: "answered", "abstained", "case",
+    # For operators (the router's log line and GET /metrics), never shown: "answered", "abstained", "partial", "case",
     # "not_found"; None lets the router name it after the intent.
     outcome: str | None = field(default=None, compare=False)
 
@@ -85,6 +86,8 @@ def filter_lines(a: Answer) -> list[str]:
 
 def answer_reply(a: Answer) -> Reply:
     filters = "".join(" " + line for line in filter_lines(a))
+    if a.tier is Tier.PARTIAL:
+        return partial_reply(a, filters)
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
         label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
@@ -92,6 +95,19 @@ def answer_reply(a: Answer) -> Reply:
                      items, messages.UNCERTAIN_NOTE if items else "", outcome="abstained")
     return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits),
                  outcome="answered")
+
+
+def partial_reply(a: Answer, filters: str) -> Reply:
+    """Issue 15's middle tier: no decision about exactly that; the nearest punkt(er), shown as nearest, and the
+    question's words they say nothing about ("intet om: politikere")."""
+    intro = messages.render("partial")
+    if a.uncovered:
+        intro += "\n" + messages.render("partial_uncovered", words=", ".join(a.uncovered))
+    many = len(a.uncertain) > 1
+    label = messages.PARTIAL_LABEL_MANY if many else messages.PARTIAL_LABEL
+    items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
+    return Reply(intro + filters + f"\n{label}:", items, messages.PARTIAL_NOTE_MANY if many else messages.PARTIAL_NOTE,
+                 outcome="partial")
 
 
 def timeline_reply(t: CaseTimeline) -> Reply:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.core.follow import Subscription
+from embeddings.search.answerability import Tier
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer to a question: hits, or an honest abstention with the nearest punkter as uncertain."""
+    """The answer to a question: hits, or an honest abstention with the nearest punkter as uncertain.
+
+    ``tier`` (issue 15): "answer" (hits answer the question), "partial" (no decision about exactly that:
+    ``uncertain`` holds the nearest punkt(er), ``uncovered`` the question's words they have nothing close
+    to) or "none" (nothing near). ``abstained`` is true for partial and none, as before tiers existed.
+    """
 
     question: str
     abstained: bool
@@ -66,6 +72,16 @@ class Answer:
     uncertain: tuple[Hit, ...] = ()  # nearest punkter when abstaining, clearly labelled as uncertain
     filters: tuple[str, ...] = ()  # Danish descriptions of filters read from the question ("i 2021")
     preferences: tuple[str, ...] = ()  # periods preferred, not required ("gebyret i 2025")
+    tier: Tier | None = None  # None: from ``abstained`` (answer or none)
+    uncovered: tuple[str, ...] = ()  # partial only: "intet om: ..."
+
+    def __post_init__(self) -> None:
+        if self.tier is None:
+            object.__setattr__(self, "tier", Tier.NONE if self.abstained else Tier.ANSWER)
+        if self.abstained == (self.tier is Tier.ANSWER):
+            raise ValueError(f"abstained={self.abstained} contradicts tier {self.tier}")
+        if self.uncovered and self.tier is not Tier.PARTIAL:
+            raise ValueError("only a partial answer names uncovered words")
 
 
 @dataclass(frozen=True)

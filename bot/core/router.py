@@ -39,7 +39,7 @@ A BeslutError becomes its Danish ``user_message``; any other exception the one a
 traceback and the event's ids, never the user's text.
 
 Each handled message is one log line and a count in GET /metrics (bot/core/metrics.py): platform, surface,
-event and channel ids, the outcome (answered, abstained, case, not_found, help, malformed_case, refused
+event and channel ids, the outcome (answered, abstained, partial, case, not_found, help, malformed_case, refused
 (a BeslutError, with its code), error; a later intent is named after its class) and the latency.
 """
 from __future__ import annotations

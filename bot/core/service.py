@@ -16,6 +16,7 @@ from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber, is_kle_prefix, normalise
 from embeddings.search.lexical import Bm25Index
 from embeddings.minutes import Punkt, SectionName
+from embeddings.search.answerability import Tier
 from embeddings.search.retriever import Mode, Retriever, Scored
 from embeddings.store import Store
 from embeddings.sync.site import attachment_link, punkt_link
@@ -53,7 +54,8 @@ class Beslut:
                                        within=within)
         hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
-            return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences)
+            tier, uncovered = (result.tier, result.uncovered) if hits else (Tier.NONE, ())
+            return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences, tier, uncovered)
         if not hits:  # every hit was closed or removed since the index was loaded: nothing left that answers
             return Answer(q, True, (), (), result.filter.descriptions, result.filter.preferences)
         return Answer(q, False, hits, (), result.filter.descriptions, result.filter.preferences)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embeddings.search.answerability import Answerability, Tier, Verdict
 from embeddings.search.calibration import UNTUNED, Calibration, background_cosine
 from embeddings.journal import find_journal_numbers
 from embeddings.search.lexical import Bm25Index, punkt_text
@@ -60,18 +61,21 @@ class Legs:
 class SearchResult:
     hits: tuple[Scored, ...]  # best first; when abstaining, the nearest punkter (uncertain)
     filter: QueryFilter
-    abstain: bool
+    abstain: bool  # true for the partial tier too: nothing answers exactly what was asked
+    tier: Tier = Tier.ANSWER  # answer / partial (near, but not what was asked) / none (issue 15)
+    uncovered: tuple[str, ...] = ()  # partial: the question's words the nearest punkt has nothing close to
 
 
 class Retriever:
     """Search over the open punkter of a store snapshot. Build once per process; queries are read-only."""
 
     def __init__(self, punkter: Sequence[Punkt], index: VectorIndex | None, embedder: "Embedder | None",
-                 calibration: Calibration = UNTUNED) -> None:
+                 calibration: Calibration = UNTUNED, answerability: Answerability | None = None) -> None:
         self.punkter = [p for p in punkter if not p.closed]
         self.index = index
         self.embedder = embedder
         self.cal = calibration
+        self.answerability = answerability  # None: answer whenever the nearest punkt is not weak
         self._pos = {p.uid: i for i, p in enumerate(self.punkter)}
         self._bm25 = Bm25Index([punkt_text(p) for p in self.punkter])
         self._committee = [p.meeting.committee for p in self.punkter]
@@ -126,15 +130,35 @@ class Retriever:
             top_cos = float(legs.dense[order[0]])
             top_cov = self._bm25.coverage(legs.query, order[0]) if mode is not Mode.DENSE else 0.0
             abstain = _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal)
+            # --- issue 15: near, but is it what was asked? (embeddings/search/answerability.py) ---
+            if not abstain and self.answerability is not None:
+                verdict = self.judge(legs, order[0], mode)
+                if verdict.tier is Tier.PARTIAL:  # the nearest punkt alone, shown as nearest
+                    return SearchResult(self._scored(legs, blend, order[:1]), legs.filter, True, Tier.PARTIAL,
+                                        verdict.uncovered)
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             everywhere = np.ones_like(legs.mask) if legs.scope is None else legs.scope
             blend, order = self._order(legs, everywhere, k, mode, cal)
         elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
             order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
-        hits = tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
+        return SearchResult(self._scored(legs, blend, order), legs.filter, abstain,
+                            Tier.NONE if abstain else Tier.ANSWER)
+
+    def _scored(self, legs: Legs, blend: np.ndarray, order: list[int]) -> tuple[Scored, ...]:
+        return tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
                             legs.chunks.get(i)) for i in order)
-        return SearchResult(hits, legs.filter, abstain)
+
+    def judge(self, legs: Legs, i: int, mode: Mode = Mode.HYBRID, compare_all: bool = False) -> Verdict:
+        """issue 15: the answerability signals and verdict for punkt ``i`` (the top one) of ``legs``."""
+        assert self.answerability is not None
+        margin = None
+        if mode is not Mode.BM25 and self.background is not None:
+            margin = float(legs.dense[i]) - self.background
+        signals = self.answerability.signals(
+            legs.query, lambda text: self._bm25.coverage(text, i), margin,
+            lambda: legs.chunks.get(i) or punkt_text(self.punkter[i]), compare_all)
+        return self.answerability.decide(signals)
 
     def _order(self, legs: Legs, mask: np.ndarray, k: int, mode: Mode,
                cal: Calibration) -> tuple[np.ndarray, list[int]]:

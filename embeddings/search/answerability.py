@@ -1,0 +1,151 @@
+"""Does the nearest punkt answer what the question asks, or only something near it? (issue 15)
+
+The retriever's abstention (retriever._weak) asks how close the nearest punkt is. A near miss is close too:
+"tidsregistrering for byrådets politikere" lands on the decision about the staff's time registration.
+What tells them apart is the question's own content: the things, people and qualifiers it names must be in
+the punkt, literally or as a close paraphrase. Three tiers follow:
+
+- ``answer``: the punkt has the question's content words (question verbs such as "gik", "holder" aside):
+  their IDF-weighted lexical coverage is at least ``min_coverage``; or the punkt is clearly close (dense
+  margin over the corpus background at least ``min_margin``) and every content word it lacks literally has
+  a close paraphrase in it (``WordMatcher``: the word in the question's context against the punkt's tokens
+  in theirs, at least ``min_word``).
+- ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
+  nearest, with the words it has nothing close to (below ``name_below``), as "intet om: ...".
+- ``none``: the retriever abstained (nothing near).
+
+Signals are computed from the question without its filter words, the product's BM25 coverage of the top
+punkt, its best chunk and its cosine; the thresholds are per model (``RULES``), chosen with
+`python -m bench.quality` (docs/benchmarks.md, "Answer, partial or none").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from embeddings.dense.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
+from embeddings.search.lexical import DANISH_STOPWORDS
+
+
+class Tier(StrEnum):
+    ANSWER = "answer"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+# Words questions are phrased with that name no topic ("Hvordan gik det med ...", "Hvornår holder vi ...",
+# "Hvem sidder i ..."): left out of coverage, never compared, never named as uncovered.
+QUESTION_WORDS = frozenset("""
+gik gå går gået lave laver lavet mente mener ment holder holde holdt ser se så gør gøre gjort havde har få
+får fik ofte tit ny nye nyt sidder sidde ligger ligge udvikler udvikle før stadig egentlig aktuelt
+kommer komme bliver gælder gælde står stå hedder mest hele blandt ved kun ude tog stedet høre bruge flere
+igen fremover længere mere mindre godt gode nogen noget hvilket hvilken hvilke hvordan hvorfor hvornår
+hvad hvem hvor besluttede beslutte besluttet bestemte bestemt vedtaget vedtog aftalt aftalte sagt sagde
+""".split()) | frozenset(DANISH_STOPWORDS)
+_WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
+
+
+def content_words(question: str) -> list[str]:
+    """The question's words that name what it is about, in order, lower-cased, each once."""
+    return list(dict.fromkeys(w for w in _WORD.findall(question.lower()) if w not in QUESTION_WORDS))
+
+
+class WordMatcher(Protocol):
+    """How close each question word comes to the passage: per word, in 0..1 (cosine-like)."""
+
+    def similarities(self, question: str, words: Sequence[str], passage: str) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class AnswerRule:
+    """The thresholds of the three tiers for one model (see the module docstring)."""
+
+    min_coverage: float = 0.8
+    min_margin: float | None = 0.045  # None: no dense path to an answer (a model nobody tuned)
+    min_word: float = 0.80
+    name_below: float = 0.85
+    max_named: int = 2
+
+    def __post_init__(self) -> None:
+        if self.min_coverage < 0 or self.max_named < 0:  # above 1: coverage alone never answers
+            raise ValueError("min_coverage and max_named must not be negative")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the decision looks at, for one question and its top punkt."""
+
+    words: tuple[str, ...]  # content words of the question
+    coverage: float  # IDF-weighted share of the content words' stems the punkt has
+    literal: frozenset[str]  # content words whose stem the punkt has
+    margin: float | None  # best chunk cosine minus the corpus background (None: no dense leg)
+    similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
+
+    def score(self, word: str) -> float:
+        return 1.0 if word in self.literal else self.similarity.get(word, 0.0)
+
+    @property
+    def weakest(self) -> float:
+        return min((self.score(w) for w in self.words), default=1.0)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tier: Tier
+    uncovered: tuple[str, ...] = ()  # question words the punkt has nothing close to, weakest first
+    signals: Signals | None = None
+
+
+NONE = Verdict(Tier.NONE)
+
+
+class Answerability:
+    """Decides answer / partial for the top punkt of a search the retriever would answer."""
+
+    def __init__(self, rule: AnswerRule, matcher: WordMatcher | None = None) -> None:
+        self.rule = rule
+        self.matcher = matcher
+
+    def signals(self, question: str, coverage: Callable[[str], float], margin: float | None,
+                passage: Callable[[], str], compare_all: bool = False) -> Signals:
+        """``coverage(text)``: the product's lexical coverage of ``text`` in the top punkt; ``passage()``:
+        its text for the word comparison (its best chunk), fetched only when a word needs comparing.
+        ``compare_all``: compare the words even when the coverage alone answers (benchmarks)."""
+        words = content_words(question)
+        if not words:
+            return Signals((), 1.0, frozenset(), margin)
+        literal = frozenset(w for w in words if coverage(w) > 0)
+        cov = coverage(" ".join(words))
+        missing = [w for w in words if w not in literal]
+        sims: dict[str, float] = {}
+        if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage):
+            sims = self.matcher.similarities(question, missing, passage())
+        return Signals(tuple(words), cov, literal, margin, sims)
+
+    def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
+        rule = rule or self.rule
+        if s.coverage >= rule.min_coverage:
+            return Verdict(Tier.ANSWER, (), s)
+        close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
+        if close and self.matcher is not None and s.weakest >= rule.min_word:
+            return Verdict(Tier.ANSWER, (), s)
+        weak = sorted((w for w in s.words if w not in s.literal and s.score(w) < rule.name_below), key=s.score)
+        return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
+
+    def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
+              passage: Callable[[], str]) -> Verdict:
+        return self.decide(self.signals(question, coverage, margin, passage))
+
+
+# Thresholds per model id, as Calibration: chosen by `python -m bench.quality` on the bundled sets and the
+# Greve sets together (docs/benchmarks.md). A model nobody tuned answers on lexical coverage only, or with
+# the retriever's old rule when no Answerability is given.
+RULES: dict[str, AnswerRule] = {DEFAULT_MODEL_ID: AnswerRule()}
+UNTUNED = AnswerRule(min_margin=None)
+
+
+def rule_for(model_id: str) -> AnswerRule:
+    return RULES.get(model_id, UNTUNED)
