@@ -102,22 +102,27 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None, bui
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
-    retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id),
-                          answerability_for(embedder))
+    punkter = store.punkter()
+    retriever = Retriever(punkter, index, embedder, calibration_for(embedder.model_id),
+                          answerability_for(embedder, punkter))
     return Beslut(store, retriever, core_options(settings))
 
 
-def answerability_for(embedder) -> Answerability | None:
+def answerability_for(embedder, punkter) -> Answerability | None:
     """Issue 15's answer / partial / none decision for a model that was tuned for it (its own hidden states
-    compare the question's words with the punkt's); None for other models: the retriever's rule alone."""
+    compare the question's words with the punkt's, against a background of the corpus's first chunks);
+    None for other models: the retriever's rule alone."""
     from embeddings.search.answerability import RULES
 
     rule = RULES.get(embedder.model_id)
     if rule is None or not hasattr(embedder, "model"):
         return None
-    from embeddings.dense.word_match import ContextualWordMatcher
+    from embeddings.dense.chunking import chunk_punkt
+    from embeddings.dense.word_match import ContextualWordMatcher, background_passages
 
-    return Answerability(rule, ContextualWordMatcher(embedder))
+    opened = [p for p in punkter if not p.closed]
+    background = background_passages([chunk_punkt(p)[0].text for p in background_passages(opened)])
+    return Answerability(rule, ContextualWordMatcher(embedder, background))
 
 
 def case_core(settings: Settings, store: Store) -> Beslut:

@@ -11,7 +11,8 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   a close paraphrase in it (``WordMatcher``: the word in the question's context against the punkt's tokens
   in theirs, at least ``min_word``).
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
-  nearest, with the words it has nothing close to (below ``name_below``), as "intet om: ...".
+  nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
+  punkt is not, the least close one), as "intet om: ...".
 - ``none``: the retriever abstained (nothing near).
 
 Signals are computed from the question without its filter words, the product's BM25 coverage of the top
@@ -28,6 +29,7 @@ from typing import Protocol
 
 from embeddings.dense.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
 from embeddings.search.lexical import DANISH_STOPWORDS
+from embeddings.search.query_filters import MONTHS
 
 
 class Tier(StrEnum):
@@ -44,7 +46,7 @@ får fik ofte tit ny nye nyt sidder sidde ligger ligge udvikler udvikle før sta
 kommer komme bliver gælder gælde står stå hedder mest hele blandt ved kun ude tog stedet høre bruge flere
 igen fremover længere mere mindre godt gode nogen noget hvilket hvilken hvilke hvordan hvorfor hvornår
 hvad hvem hvor besluttede beslutte besluttet bestemte bestemt vedtaget vedtog aftalt aftalte sagt sagde
-""".split()) | frozenset(DANISH_STOPWORDS)
+""".split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 
 
@@ -65,8 +67,8 @@ class AnswerRule:
 
     min_coverage: float = 0.8
     min_margin: float | None = 0.045  # None: no dense path to an answer (a model nobody tuned)
-    min_word: float = 0.80
-    name_below: float = 0.85
+    min_word: float = 0.05  # WordMatcher scores: for e5, contrasts over the corpus background (word_match.py)
+    name_below: float = 0.06
     max_named: int = 2
 
     def __post_init__(self) -> None:
@@ -132,7 +134,9 @@ class Answerability:
         close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
         if close and self.matcher is not None and s.weakest >= rule.min_word:
             return Verdict(Tier.ANSWER, (), s)
-        weak = sorted((w for w in s.words if w not in s.literal and s.score(w) < rule.name_below), key=s.score)
+        unmatched = sorted((w for w in s.words if w not in s.literal), key=s.score)
+        # The words it has nothing close to; when every word is close but the punkt is not, the least close.
+        weak = [w for w in unmatched if s.score(w) < rule.name_below] or unmatched[:1]
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
