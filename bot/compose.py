@@ -17,7 +17,8 @@ from bot.core.messages import render
 from bot.core.ports import Publisher
 from bot.core.service import Beslut, CoreOptions
 from bot.settings import Settings
-from embeddings.dense.vector_index import DirectoryIndex, UpdateStats, VectorIndex, build_or_update
+from embeddings.dense.build import UpdateStats, build_or_update
+from embeddings.dense.vector_index import DirectoryIndex, VectorIndex
 from embeddings.errors import BeslutError, ConfigError
 from embeddings.search.calibration import calibration_for
 from embeddings.search.retriever import Retriever
@@ -51,13 +52,26 @@ def load_embedder(settings: Settings):
     return load(settings.model, settings.model_cache_dir)
 
 
+def index_kind(settings: Settings):
+    from embeddings.dense.ann import IndexKind
+
+    return IndexKind(settings.index_kind)
+
+
+def index_workers(settings: Settings) -> int:
+    """Processes for a big batch of embedding (BESLUT_INDEX_WORKERS; 0: one per core this process may use)."""
+    import os
+
+    return settings.index_workers or len(os.sched_getaffinity(0))
+
+
 def index_store(settings: Settings, store: Store):
     """Where the vector index is kept: in the database with DATABASE_URL (web replicas build theirs from it),
     else as files in BESLUT_HOME/index."""
     if settings.database_url:
         from embeddings.dense.index_db import DatabaseIndex
 
-        return DatabaseIndex(store.db)
+        return DatabaseIndex(store.db, store, index_kind(settings))
     return DirectoryIndex(settings.index_dir)
 
 
@@ -65,13 +79,15 @@ def update_index(settings: Settings, store: Store, embedder, rebuild: bool = Fal
                  note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
                  progress: Callable[[int, int], None] = lambda done, total: None,
                  ) -> tuple[VectorIndex, UpdateStats]:
-    """Bring the index up to date with the store, embedding only new or changed punkter."""
+    """Bring the index up to date with the store, embedding only new or changed punkter (on every core when
+    there are many: embeddings/dense/parallel.py)."""
     saved = index_store(settings, store)
     previous = None if rebuild else saved.load(embedder.model_id)
-    punkter = [p for p in store.punkter() if not p.closed]
+    fingerprint = store.fingerprint()
     if previous is None:
-        note(render("index_building", punkter=len(punkter)))
-    index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous, progress=progress)
+        note(render("index_building", punkter=len(store.open_keys())))
+    index, stats = build_or_update(store, embedder, fingerprint, previous, progress=progress,
+                                   kind=index_kind(settings), workers=index_workers(settings))
     saved.save(index)
     log.info("index updated: %s", stats)
     return index, stats
@@ -127,7 +143,7 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None, bui
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
-    retriever = Retriever(store.punkter(), index, embedder, calibration_for(embedder.model_id))
+    retriever = Retriever(index, store.get_many, embedder, calibration_for(embedder.model_id))
     return Beslut(store, retriever, core_options(settings))
 
 

@@ -414,3 +414,9 @@ def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: st
     if paused_reason is not None:
         line += " – " + render("following_paused", reason=paused_reason)
     return line
+
+
+# --- the search index at scale (issue 14) ---
+TEXT.update({
+    "index_kind_invalid": "ugyldig BESLUT_INDEX {value!r}: brug {kinds}",
+})
