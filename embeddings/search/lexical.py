@@ -106,7 +106,8 @@ class Bm25Index:
             if not len(docs):
                 continue
             tf = tfs.astype(np.float64)
-            out[docs] += (np.float64(np.float32(self._idf(len(docs)))) * (tf / (self._norm[docs] + tf))).astype(np.float32)
+            idf = np.float64(np.float32(self._idf(len(docs))))
+            out[docs] += (idf * (tf / (self._norm[docs] + tf))).astype(np.float32)
         return out
 
     # --- updates and persistence -------------------------------------------------------------

@@ -143,7 +143,7 @@ class Retriever:
     def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
              calibration: Calibration | None = None) -> SearchResult:
         cal = calibration or self.cal
-        order, blend = self._order(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
+        order, blend = best_blended(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
         abstain = not order
         if order and not legs.exact.any():
             top_cos = float(legs.dense[order[0]])
@@ -152,7 +152,7 @@ class Retriever:
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             everywhere = np.ones_like(legs.mask) if legs.scope is None else legs.scope
-            order, blend = self._order(legs, everywhere, k, mode, cal)
+            order, blend = best_blended(legs, everywhere, k, mode, cal)
         elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
             keep = [j for j, b in enumerate(blend) if b >= cal.min_relative * blend[0]]
             order, blend = [order[j] for j in keep], [blend[j] for j in keep]
@@ -173,33 +173,34 @@ class Retriever:
         chunks = chunk_punkt(p)
         return chunks[position].text if position < len(chunks) else None
 
-    def _order(self, legs: Legs, mask: np.ndarray, k: int, mode: Mode,
-               cal: Calibration) -> tuple[list[int], list[float]]:
-        """The best ``k`` punkter inside ``mask`` by blended score, best first (ties: store order), and their
-        scores. The blend is computed for the punkter a leg scored; every other punkt in ``mask`` scores the
-        same constant (plus the date bonus), so the first of them fill up when fewer than ``k`` do better."""
-        if not mask.any():
-            return [], []
-        scored = [np.fromiter(legs.chunks.keys(), np.int64, len(legs.chunks)), np.flatnonzero(legs.exact)]
-        if mode is not Mode.DENSE:
-            scored.append(np.flatnonzero(legs.lexical))
-        cand = np.unique(np.concatenate(scored))
-        cand = cand[mask[cand]]
-        base, rest = _blend(legs.dense[cand].astype(np.float64), legs.lexical[cand].astype(np.float64),
-                            int(np.count_nonzero(mask)), mode, cal.dense_weight)
-        values = base + cal.date_bonus * legs.preferred[cand] + legs.exact[cand] * 10.0
-        ids = cand
-        unscored = [(rest + cal.date_bonus * 1.0 + 0.0, True), (rest + cal.date_bonus * 0.0 + 0.0, False)]
-        if np.count_nonzero(values > max(v for v, _ in unscored)) < k and len(cand) < np.count_nonzero(mask):
-            extra = [ids]
-            for value, pref in unscored:  # the first punkter of each kind that no leg scored
-                firsts = np.flatnonzero(mask & (legs.preferred == pref))[:k + len(cand)]
-                firsts = firsts[~np.isin(firsts, cand)][:k]
-                extra.append(firsts)
-                values = np.concatenate([values, np.full(len(firsts), value)])
-            ids = np.concatenate(extra)
-        best = np.lexsort((ids, -values))[:k]
-        return [int(i) for i in ids[best]], [float(v) for v in values[best]]
+
+def best_blended(legs: Legs, mask: np.ndarray, k: int, mode: Mode,
+                 cal: Calibration) -> tuple[list[int], list[float]]:
+    """The best ``k`` punkter inside ``mask`` by blended score, best first (ties: store order), and their
+    scores. The blend is computed for the punkter a leg scored; every other punkt in ``mask`` scores the
+    same constant (plus the date bonus), so the first of them fill up when fewer than ``k`` do better."""
+    if not mask.any():
+        return [], []
+    scored = [np.fromiter(legs.chunks.keys(), np.int64, len(legs.chunks)), np.flatnonzero(legs.exact)]
+    if mode is not Mode.DENSE:
+        scored.append(np.flatnonzero(legs.lexical))
+    cand = np.unique(np.concatenate(scored))
+    cand = cand[mask[cand]]
+    base, rest = _blend(legs.dense[cand].astype(np.float64), legs.lexical[cand].astype(np.float64),
+                        int(np.count_nonzero(mask)), mode, cal.dense_weight)
+    values = base + cal.date_bonus * legs.preferred[cand] + legs.exact[cand] * 10.0
+    ids = cand
+    unscored = [(rest + cal.date_bonus * 1.0 + 0.0, True), (rest + cal.date_bonus * 0.0 + 0.0, False)]
+    if np.count_nonzero(values > max(v for v, _ in unscored)) < k and len(cand) < np.count_nonzero(mask):
+        extra = [ids]
+        for value, pref in unscored:  # the first punkter of each kind that no leg scored
+            firsts = np.flatnonzero(mask & (legs.preferred == pref))[:k + len(cand)]
+            firsts = firsts[~np.isin(firsts, cand)][:k]
+            extra.append(firsts)
+            values = np.concatenate([values, np.full(len(firsts), value)])
+        ids = np.concatenate(extra)
+    best = np.lexsort((ids, -values))[:k]
+    return [int(i) for i in ids[best]], [float(v) for v in values[best]]
 
 
 def _blend(dense: np.ndarray, lexical: np.ndarray, in_mask: int, mode: Mode, w: float) -> tuple[np.ndarray, float]:
