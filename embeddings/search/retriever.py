@@ -181,11 +181,10 @@ def best_blended(legs: Legs, mask: np.ndarray, k: int, mode: Mode,
     same constant (plus the date bonus), so the first of them fill up when fewer than ``k`` do better."""
     if not mask.any():
         return [], []
-    scored = [np.fromiter(legs.chunks.keys(), np.int64, len(legs.chunks)), np.flatnonzero(legs.exact)]
-    if mode is not Mode.DENSE:
-        scored.append(np.flatnonzero(legs.lexical))
-    cand = np.unique(np.concatenate(scored))
-    cand = cand[mask[cand]]
+    scored = legs.lexical > 0 if mode is not Mode.DENSE else np.zeros(len(mask), bool)
+    scored[np.fromiter(legs.chunks.keys(), np.int64, len(legs.chunks))] = True
+    scored |= legs.exact
+    cand = np.flatnonzero(scored & mask)
     base, rest = _blend(legs.dense[cand].astype(np.float64), legs.lexical[cand].astype(np.float64),
                         int(np.count_nonzero(mask)), mode, cal.dense_weight)
     values = base + cal.date_bonus * legs.preferred[cand] + legs.exact[cand] * 10.0
@@ -199,6 +198,9 @@ def best_blended(legs: Legs, mask: np.ndarray, k: int, mode: Mode,
             extra.append(firsts)
             values = np.concatenate([values, np.full(len(firsts), value)])
         ids = np.concatenate(extra)
+    if len(values) > k:  # only the values from the k-th best up can be among the best k (ties included)
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        ids, values = ids[values >= kth], values[values >= kth]
     best = np.lexsort((ids, -values))[:k]
     return [int(i) for i in ids[best]], [float(v) for v in values[best]]
 

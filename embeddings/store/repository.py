@@ -259,9 +259,10 @@ class Store:
                 continue
         found: dict[str, Punkt] = {}
         wanted = list(keys.values())
-        for i in range(0, len(wanted), 200):
-            for p in self._punkter(sa.tuple_(M.c.committee, M.c.date, sa.func.coalesce(M.c.start_time, ""),
-                                             P.c.number).in_(wanted[i:i + 200])):
+        for i in range(0, len(wanted), 100):  # one equality per punkt, so each uses the meetings_key index
+            for p in self._punkter(sa.or_(*(sa.and_(M.c.committee == c, M.c.date == d,
+                                                    sa.func.coalesce(M.c.start_time, "") == t, P.c.number == n)
+                                            for c, d, t, n in wanted[i:i + 100]))):
                 found[p.uid] = p
         return [found[u] for u in uids if u in found]
 
