@@ -139,7 +139,7 @@ class Settings:
     sync_recheck_days: int = 60  # BESLUT_SYNC_RECHECK_DAYS: meetings this recent are fetched again
     sync_concurrency: int = 2  # BESLUT_SYNC_CONCURRENCY: requests to one run's sites at once
     # The search index (`beslut index`, ingest, sync, the worker)
-    index_kind: str = "auto"  # BESLUT_INDEX: auto (exact below a size, IVF above), flat, hnsw or ivf
+    index_kind: str = "auto"  # BESLUT_INDEX: auto (exact up to a size, HNSW above), flat, hnsw or ivf
     index_workers: int = 0  # BESLUT_INDEX_WORKERS: processes that embed a big batch; 0 = one per core
     # Web process (`beslut serve`)
     port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on

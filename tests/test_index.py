@@ -76,11 +76,11 @@ def test_search_agrees_with_brute_force(built):
     assert_agrees_with_oracle(index)
 
 
-def test_auto_is_exact_below_the_threshold_and_ivf_above():
+def test_auto_is_exact_below_the_threshold_and_hnsw_above():
     assert ann.resolve(IndexKind.AUTO, 144) is IndexKind.FLAT
     assert ann.resolve(IndexKind.AUTO, ann.FLAT_MAX) is IndexKind.FLAT
-    assert ann.resolve(IndexKind.AUTO, ann.FLAT_MAX + 1) is IndexKind.IVF
-    assert ann.resolve(IndexKind.HNSW, 10) is IndexKind.HNSW
+    assert ann.resolve(IndexKind.AUTO, ann.FLAT_MAX + 1) is IndexKind.HNSW
+    assert ann.resolve(IndexKind.IVF, 10) is IndexKind.IVF
 
 
 def test_chunks_cover_long_punkter_with_overlap(punkter):

@@ -1,16 +1,17 @@
 """The FAISS structure over the chunk vectors, chosen by size (BESLUT_INDEX=auto|flat|hnsw|ivf).
 
-- ``flat``: exact inner product over float32 vectors (IndexFlatIP), as beslut always had: below
-  ``FLAT_MAX`` chunks it stays within the latency budget, and its answers are exact.
-- ``ivf``: an inverted file (``ivf_lists(n)`` k-means cells, ``IVF_NPROBE`` of them searched) over 8-bit
-  scalar-quantised residuals: 392 bytes per chunk instead of 1,536, cheap to build, and what ``auto`` picks
-  above ``FLAT_MAX``.
-- ``hnsw``: an HNSW graph (``HNSW_M`` links) over the same 8-bit codes: the fastest queries, the slowest build.
+- ``flat``: exact inner product over float32 vectors (IndexFlatIP), as beslut always had: up to ``FLAT_MAX``
+  chunks it stays within the latency budget on one thread, and its answers are exact.
+- ``hnsw``: an HNSW graph (``HNSW_M`` links per node) over 8-bit scalar-quantised vectors: about 650 bytes
+  per chunk instead of 1,536, a couple of milliseconds for the retriever's 400 candidates at a million chunks.
+  What ``auto`` picks above ``FLAT_MAX``.
+- ``ivf``: an inverted file (``ivf_lists(n)`` k-means cells, ``IVF_NPROBE`` searched) over 8-bit codes of
+  the residuals: 400 bytes per chunk and a build in seconds, but it needs many cells searched for the same
+  recall, so it is slower per question.
 
-The numbers come from bench/scale (docs/benchmarks.md, "Scale"): at a million chunks ``ivf`` keeps the
-dense leg's recall@10 against exact search at 0.95 or more within a few milliseconds on one thread. 8-bit
-codes were chosen over float16 on recall measured with the real model (Greve's chunks). Every structure
-takes new vectors incrementally; removals are tombstones in the index's chunk table (vector_index.py).
+The numbers come from bench/scale (docs/benchmarks.md, "Scale"). 8-bit codes were chosen over float16 on
+recall measured with the real model (Greve's chunks). Every structure takes new vectors incrementally;
+removals are tombstones in the index's chunk table (vector_index.py), since HNSW cannot delete.
 """
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ from enum import StrEnum
 import faiss
 import numpy as np
 
-FLAT_MAX = 100_000  # chunks; above this ``auto`` builds IVF (bench/scale: flat p95 vs size)
+FLAT_MAX = 100_000  # chunks; above this ``auto`` builds HNSW (bench/scale: exact search's p95 by size)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128  # at least k: the retriever asks for 400 candidates, so efSearch is 400 then
-IVF_NPROBE = 32
+IVF_NPROBE = 128
 TRAIN_MAX = 100_000  # vectors sampled to train the quantiser and the IVF cells
 
 
@@ -37,10 +38,10 @@ class IndexKind(StrEnum):
 
 
 def resolve(kind: IndexKind, chunks: int) -> IndexKind:
-    """The structure to build for ``chunks`` vectors: ``auto`` is exact below FLAT_MAX, IVF above."""
+    """The structure to build for ``chunks`` vectors: ``auto`` is exact up to FLAT_MAX, HNSW above."""
     if kind is not IndexKind.AUTO:
         return kind
-    return IndexKind.FLAT if chunks <= FLAT_MAX else IndexKind.IVF
+    return IndexKind.FLAT if chunks <= FLAT_MAX else IndexKind.HNSW
 
 
 def ivf_lists(chunks: int) -> int:
@@ -58,15 +59,16 @@ def threads(n: int):
         faiss.omp_set_num_threads(1)
 
 
-def create(kind: IndexKind, dimension: int, sample: np.ndarray, workers: int = 1) -> faiss.Index:
-    """An empty index of ``kind``, trained on ``sample`` (float32 rows) where the kind needs training."""
+def create(kind: IndexKind, dimension: int, sample: np.ndarray, total: int, workers: int = 1) -> faiss.Index:
+    """An empty index of ``kind`` for ``total`` vectors, trained on ``sample`` (float32 rows of them) where the
+    kind needs training."""
     if kind is IndexKind.FLAT:
         return faiss.IndexFlatIP(dimension)
     if kind is IndexKind.HNSW:
         index = faiss.index_factory(dimension, f"HNSW{HNSW_M},SQ8", faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     elif kind is IndexKind.IVF:
-        nlist = min(ivf_lists(len(sample)), max(1, len(sample)))
+        nlist = min(ivf_lists(total), max(1, len(sample)))
         index = faiss.index_factory(dimension, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
         index.cp.min_points_per_centroid = 1  # no warning for small indexes (tests force ivf on a few chunks)
     else:

@@ -6,6 +6,7 @@ store order, so ties rank as they would in a fresh build.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -111,6 +112,7 @@ def build_or_update(punkter: Sequence[Punkt] | PunktSource, embedder: "Embedder"
         moved = np.where(prev_cp >= 0, old_to_new[np.maximum(prev_cp, 0)], -1)
         live_chunks += int(np.count_nonzero(moved >= 0))
     target = ann.resolve(kind, live_chunks)
+    started = time.perf_counter()
     if (previous is not None and target is not ann.IndexKind.FLAT and previous.kind is target
             and np.count_nonzero(moved < 0) <= REBUILD_REMOVED_SHARE * (len(moved) + len(new_chunks))):
         index = faiss.clone_index(previous.faiss)  # the loaded one may be memory-mapped, read-only
@@ -126,10 +128,11 @@ def build_or_update(punkter: Sequence[Punkt] | PunktSource, embedder: "Embedder"
         old_vectors = (np.asarray(previous.vectors()[live], np.float32) if previous is not None
                        else np.zeros((0, embedder.dimension), np.float32))
         all_vectors = np.concatenate([old_vectors, vectors])
-        index = ann.create(target, embedder.dimension, ann.train_sample(all_vectors), workers)
+        index = ann.create(target, embedder.dimension, ann.train_sample(all_vectors), len(all_vectors), workers)
         ann.add(index, all_vectors, workers)
     built = VectorIndex(embedder.model_id, embedder.dimension, punkts, chunk_punkt_, position, all_vectors, index,
                         lexical, store_fingerprint)
+    built.structure_seconds = time.perf_counter() - started
     first_new = len(chunk_punkt_) - len(new_chunks)
     built.texts = {first_new + i: t for i, (_, _, t) in enumerate(new_chunks)}
     built.background = background(built, embedder)
@@ -170,7 +173,8 @@ def from_saved_vectors(model_id: str, dimension: int, rows: Sequence[tuple[str, 
     chunk_punkt_ = np.array([r for r, _ in chosen], np.int32)
     position = np.array([rows[i][2] for i in picked], np.int32)
     chosen_vectors = np.asarray(vectors, np.float32)[picked] if len(picked) else np.zeros((0, dimension), np.float32)
-    index = ann.create(ann.resolve(kind, len(picked)), dimension, ann.train_sample(chosen_vectors), workers)
+    index = ann.create(ann.resolve(kind, len(picked)), dimension, ann.train_sample(chosen_vectors), len(picked),
+                       workers)
     ann.add(index, chosen_vectors, workers)
     return VectorIndex(model_id, dimension, punkts, chunk_punkt_, position, chosen_vectors, index, lexical,
                        store_fingerprint)

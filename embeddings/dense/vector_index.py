@@ -77,6 +77,7 @@ class VectorIndex:
         self.store_fingerprint = store_fingerprint
         self.background = background  # {"probes": key, "cosine": x} (calibration.py), None: not known
         self.texts: dict[int, str] = {}  # chunk row -> text, for rows embedded in this process (index_db.py)
+        self.structure_seconds: float | None = None  # building the FAISS structure, when built in this process
         self.removed = int(np.count_nonzero(np.asarray(chunk_punkt) < 0))
         self._alive = None
         if self.removed:
@@ -120,7 +121,8 @@ class VectorIndex:
         return {"format": FORMAT_VERSION, "model_id": self.model_id, "dimension": self.dimension,
                 "chunks": len(self), "punkter": len(self.punkts), "removed_chunks": self.removed,
                 "store_fingerprint": self.store_fingerprint, "chunking": CHUNKING,
-                "structure": ann.describe(self.faiss), "committees": self.punkts.committees,
+                "structure": ann.describe(self.faiss), "structure_seconds": self.structure_seconds,
+                "committees": self.punkts.committees,
                 "background": self.background}
 
     def save(self, directory: Path) -> None:
