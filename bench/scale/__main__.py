@@ -255,11 +255,11 @@ def quality_section(rep: Report, args) -> None:
             "Each structure built from the same vectors (nothing embedded twice); `flat` is what `auto` picks at "
             "these sizes, the others are forced.")
     rep.table(["set", "structure", "R@1", "R@3", "none abstained", "answerable abstained"], rows)
-    sources = args.greve_from + [PROJECT_DIR / "data/bench/greve"]
+    sources = args.greve_from + [PROJECT_DIR / "data/bench/greve", PROJECT_DIR.parent / "cache" / "greve"]
     greve = quality.greve(args.home / "greve-e5", sources, embedder, log=log)
     if greve is None:
         rep.add("Greve: skipped (no Greve store with a real-model index: run `python -m bench.run` once, or give "
-                "`--greve-from HOME`).")
+                "`--greve-from HOME`; ../cache/greve is used when it is beside the project).")
     else:
         rep.add("Greve questions (bench/greve.jsonl: 10 answerable at rank 1, 5 to abstain), 5,168 open punkter:")
         rep.table(["structure", "right", "R@1 (answerable)"], greve)
