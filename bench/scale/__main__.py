@@ -198,7 +198,9 @@ def main(argv: list[str]) -> int:
         cores_section(rep)
         quality_section(rep, args)
     before_section(rep, results.get("100k"))
-    rep.add(f"_{(time.perf_counter() - started) / 60:.0f} minutes for this run._")
+    reading(rep, results)
+    rep.add(f"_{(time.perf_counter() - started) / 60:.0f} minutes for this run (the stores are generated once, "
+            "the indexes reused unless `--rebuild-index`)._")
     log(f"written to {args.out}")
     return 0
 
@@ -261,8 +263,47 @@ def quality_section(rep: Report, args) -> None:
         rep.add("Greve: skipped (no Greve store with a real-model index: run `python -m bench.run` once, or give "
                 "`--greve-from HOME`; ../cache/greve is used when it is beside the project).")
     else:
-        rep.add("Greve questions (bench/greve.jsonl: 10 answerable at rank 1, 5 to abstain), 5,168 open punkter:")
-        rep.table(["structure", "right", "R@1 (answerable)"], greve)
+        rep.add("Greve (5,168 open punkter, 38,494 chunks, real e5 vectors): the questions of bench/greve.jsonl "
+                "(10 answerable at rank 1, 5 to abstain), and how many of exact search's top 10 punkter each "
+                "structure returns for 200 of Greve's titles asked as questions (both legs):")
+        rep.table(["structure", "right", "R@1 (answerable)", "recall@10 of the punkter vs exact"], greve)
+
+
+def reading(rep: Report, results: dict) -> None:
+    lines = ["### Reading these numbers", ""]
+    big = results.get("1m")
+    if big:
+        p = big["probe"]
+        per_chunk = {k: v * 2**20 / p["chunks"] for k, v in p["mapped_mb"].items()}
+        faiss_b, bm25_kb = per_chunk.get("faiss.index", 0), sum(v for k, v in p["mapped_mb"].items()
+                                                                if k.startswith("bm25.")) * 1024 / p["punkter"]
+        lines.append(f"- A million punkter as real minutes have them (7 chunks each, Greve's lengths) would hold "
+                     f"7 million chunks: {faiss_b:.0f} bytes per chunk in the HNSW structure (as measured here) "
+                     f"is {7 * faiss_b / 1024:.1f} KB per punkt, with BM25 postings as at 100k (1.3 KB), the punkt "
+                     f"and chunk tables and the heap about 8 KB per punkt, 8 GB in all: one 24 GB machine holds it.")
+    lines += [
+        "- Threshold: exact search (float32) costs about 0.1 ms per thousand chunks on one thread here, so "
+        "`auto` stays exact up to 100,000 chunks (about 14,000 punkter of Greve's length: a large municipality's "
+        "decade) and switches to HNSW above. Greve's 38,494 chunks stay exact: its answers are unchanged.",
+        "- HNSW over IVF: on Greve's real vectors both reach 0.99 of exact search's top punkter, but IVF needs 128 "
+        "of 512 cells searched (tens of milliseconds at a million chunks) where HNSW answers the retriever's 400 "
+        "candidates in about a millisecond; its slower build is small next to embedding with the real model "
+        "(8 chunks/s per core). IVF stays available (`BESLUT_INDEX=ivf`): the smallest and fastest to build.",
+        "- 8-bit codes over float16: on Greve's real vectors 8-bit codes keep 0.99 of the exact top-10 punkter "
+        "(float16: 0.997) at half the memory; the answers to the dev, extra and Greve questions are the same "
+        "under every structure (table above).",
+        "- Removals: HNSW cannot delete, so a removed or changed punkt's chunks stay as tombstones that searches "
+        "skip, until a fifth of the structure is tombstones; then it is rebuilt from `vectors.npy` (nothing is "
+        "embedded again). Flat indexes are rebuilt at every update, as before.",
+        "- The synthetic vectors: random word vectors give a space without neighbourhoods, where every text is a "
+        "needle and no approximate index finds it (HNSW recall@10 0.35 there, exact search 1.0); the tiny model "
+        "builds words from letter 4-grams in a 64-dimensional space (bench/scale/corpus.py), which brings HNSW's "
+        "recall at 100k chunks close to its recall on Greve's real vectors.",
+        "- With DATABASE_URL the database keeps float32 vectors per chunk (unchanged schema, format 2) and each "
+        "replica builds the structure, the punkt table and BM25 from them and the store when it loads: the same "
+        "memory, but a start that grows with the corpus (BM25 tokenises every punkt).",
+        ""]
+    rep.add(*lines)
 
 
 def before_section(rep: Report, after: dict | None) -> None:

@@ -53,17 +53,24 @@ def bundled(work: Path, embedder, log=print) -> list[list[object]]:
 
 
 def greve(home: Path, sources: list[Path], embedder, log=print) -> list[list[object]] | None:
-    """Rows (structure, right of 15, R@1 of the answerable ones) on Greve, or None without a real-model index."""
+    """Rows (structure, right of 15, R@1 of the answerable ones, recall@10 of the top punkter against exact
+    search over Greve's titles as questions) on Greve, or None without a real-model index."""
     index = _greve_index(home, sources, embedder, log)
     if index is None:
         return None
     store = Store(home / "beslut.db")
     questions = [json.loads(line) for line in (PROJECT_DIR / "bench/greve.jsonl").read_text(encoding="utf-8")
                  .splitlines()]
-    rows = []
+    keys = store.open_keys()
+    picked = np.random.default_rng(3).choice(len(keys), 200, replace=False)
+    titles = [p.title for p in store.get_many([keys[i][0] for i in picked])]
+    rows, exact = [], None
     for kind in KINDS:
         index, _ = build_or_update(store, embedder, store.fingerprint(), previous=index, kind=kind)
         core = core_on(store, index, embedder)
+        tops = [[s.punkt.uid for s in core.retriever.search(t, k=10).hits] for t in titles]
+        exact = exact or tops  # flat comes first: exact search
+        recall = np.mean([len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(tops, exact)])
         right = answerable = first = 0
         for d in questions:
             a = core.ask(d["q"], k=3)
@@ -74,7 +81,7 @@ def greve(home: Path, sources: list[Path], embedder, log=print) -> list[list[obj
             if d["cases"]:
                 answerable += 1
                 first += ok
-        rows.append([kind.value, f"{right}/{len(questions)}", f"{first / answerable:.3f}"])
+        rows.append([kind.value, f"{right}/{len(questions)}", f"{first / answerable:.3f}", f"{recall:.3f}"])
         log(f"  Greve, {kind.value}: {right}/{len(questions)}")
     return rows
 
