@@ -72,7 +72,8 @@ def build_or_update(punkter: Sequence[Punkt] | PunktSource, embedder: "Embedder"
     wanted = source.open_keys()
     uids = [u for u, _ in wanted]
     old = previous.punkts if previous is not None else PunktTable.build([])
-    old_rows = old.uids.find_all(uids) if len(old) else np.full(len(uids), -1, np.int64)
+    row_of = {u: i for i, u in enumerate(old.uids)}  # one pass, not a binary search per punkt
+    old_rows = np.array([row_of.get(u, -1) for u in uids], np.int64)
     same = np.array([r >= 0 and old.content_hash(int(r)) == h for r, (_, h) in zip(old_rows, wanted)], bool)
     keep = old_rows[same] if len(same) else np.zeros(0, np.int64)
     removed = len(old) - int(np.count_nonzero(old_rows >= 0))
