@@ -20,6 +20,7 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.service
 
 # torch first and pinned: 2.13.0 is a CPU wheel on these machines; anything else pulls CUDA.
 $(VENV)/.installed: pyproject.toml
