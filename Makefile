@@ -20,6 +20,7 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.service
 
 # 100k and 1M synthetic punkter with a tiny model (about half an hour; the stores are kept in data/bench/scale/)
 bench-scale: $(VENV)/.installed

@@ -101,6 +101,18 @@ def _index_kind(value: str | None) -> str:
     return kind
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def _log_format(value: str | None) -> str:
+    """BESLUT_LOG_FORMAT: "text" (default) or "json" (one JSON object per line)."""
+    if value is None:
+        return "text"
+    if value.lower() not in LOG_FORMATS:
+        raise ConfigError("log_format_invalid", value=value)
+    return value.lower()
+
+
 def _count(name: str, value: str | None, default: int, least: int = 0) -> int:
     if value is None:
         return default
@@ -143,6 +155,7 @@ class Settings:
     index_workers: int = 0  # BESLUT_INDEX_WORKERS: processes that embed a big batch; 0 = one per core
     # Web process (`beslut serve`)
     port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on
+    log_format: str = "text"  # BESLUT_LOG_FORMAT: text or json (JSON lines), for every command
     # Teams
     teams_app_id: str | None = None
     teams_app_password: str | None = None
@@ -205,6 +218,7 @@ class Settings:
             index_kind=_index_kind(get("BESLUT_INDEX")),
             index_workers=_count("BESLUT_INDEX_WORKERS", get("BESLUT_INDEX_WORKERS"), 0),
             port=_port(get("PORT")),
+            log_format=_log_format(get("BESLUT_LOG_FORMAT")),
             teams_app_id=get("MICROSOFT_APP_ID"),
             teams_app_password=get("MICROSOFT_APP_PASSWORD"),
             teams_tenant_id=get("MICROSOFT_APP_TENANT_ID"),

@@ -1,24 +1,35 @@
-"""The one web app (Procfile `web: beslut serve`): GET /healthz and the routes each chat platform mounts.
+"""The one web app (Procfile `web: beslut serve`): GET /healthz, GET /readyz, GET /metrics and the routes each
+chat platform mounts.
 
 A mount is a callable that adds a platform's routes to the app (``bot.slack.route.mount_slack``,
 ``bot.teams.adapter.mount_teams``); the composition root decides which. Authentication stays per route
 (Slack signatures on /slack/events, Teams JWT on /api/messages), never app-wide middleware.
+
+GET /metrics serves ``metrics`` (bot/core/metrics.py) in Prometheus's text format: counts and ids, never
+message text.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.concurrency import run_in_threadpool
+
+from bot.core import metrics as core_metrics
 
 Mount = Callable[[FastAPI], None]
 Ready = Callable[[], tuple[bool, "str | None"]]  # (ready, why not: a message code)
 
 
-def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None)) -> FastAPI:
+def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None),
+               metrics: CollectorRegistry | None = None) -> FastAPI:
     """GET /healthz: the process runs (liveness). GET /readyz: 200 once the schema is current and the core
-    (model, index) is loaded, 503 with the reason until then (readiness: route traffic here)."""
+    (model, index) is loaded, 503 with the reason until then (readiness: route traffic here). GET /metrics:
+    ``metrics`` (default: the request counters and the process's own)."""
     app = FastAPI(title="beslut", docs_url=None, redoc_url=None, openapi_url=None)
+    registry = metrics or core_metrics.registry()
 
     @app.get("/healthz")
     async def healthz() -> dict:
@@ -28,6 +39,11 @@ def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None)
     async def readyz() -> JSONResponse:
         ok, reason = ready()
         return JSONResponse({"ready": ok, "reason": reason}, status_code=200 if ok else 503)
+
+    @app.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        body = await run_in_threadpool(generate_latest, registry)  # reads the database: off the event loop
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     for mount in mounts:
         mount(app)

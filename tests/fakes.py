@@ -69,3 +69,21 @@ def tiny_sentence_transformer(prompts: dict[str, str] | None, texts: list[str], 
     weights = np.random.default_rng(seed).normal(size=(len(words), dimension)).astype(np.float32)
     return SentenceTransformer(modules=[StaticEmbedding(tok, embedding_weights=weights)], prompts=prompts,
                                device="cpu")
+
+
+def race(n: int, attempt) -> list:
+    """``attempt(i)`` from ``n`` threads released at once (each with connections of its own); the results."""
+    import threading
+
+    barrier, results = threading.Barrier(n), []
+
+    def go(i: int) -> None:
+        barrier.wait()
+        results.append(attempt(i))
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results

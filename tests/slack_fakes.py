@@ -97,6 +97,16 @@ class FakeSlack:
             time.sleep(0.02)
         raise AssertionError(f"expected {n} call(s) to {path}; got {[p for p, _ in self.calls]}")
 
+    def first_post(self, match, timeout: float = 10.0) -> dict:
+        """The first chat.postMessage body ``match`` accepts, waited for."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [b for b in self.bodies("/chat.postMessage") if match(b)]
+            if found:
+                return found[0]
+            assert time.monotonic() < deadline, f"no such message posted: {[p for p, _ in self.calls]}"
+            time.sleep(0.02)
+
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()

@@ -61,15 +61,9 @@ def slack_mention(url: str, ts: str, event_id: str, secret: str = SECRET, text: 
     return status
 
 
-def slack_answer_in_thread(fake, ts: str, timeout: float = 10.0) -> dict:
+def slack_answer_in_thread(fake, ts: str) -> dict:
     """The answer posted in the thread of the Slack message ``ts``, waited for."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [b for b in fake.bodies("/chat.postMessage") if b.get("thread_ts") == ts]
-        if found:
-            return found[0]
-        assert time.monotonic() < deadline, f"no answer in thread {ts}: {[p for p, _ in fake.calls]}"
-        time.sleep(0.02)
+    return fake.first_post(lambda b: b.get("thread_ts") == ts)
 
 
 def test_one_server_one_core_answers_slack_and_anonymous_teams(home, fake, connector):

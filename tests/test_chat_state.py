@@ -4,7 +4,6 @@ connections of their own, the database's keys decide."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from microsoft_agents.activity import ConversationReference
 
@@ -13,23 +12,11 @@ from bot.digest.ledger import DigestLedger
 from bot.slack.seen_events import SeenEvents
 from bot.state.leases import Leases
 from bot.teams.conversations import TeamsConversations
+from fakes import race
 
 NOW = dt.datetime(2024, 9, 16, 6, 0, tzinfo=dt.timezone.utc)
 
 
-def race(n: int, attempt) -> list[bool]:
-    barrier, results = threading.Barrier(n), []
-
-    def go(i: int) -> None:
-        barrier.wait()
-        results.append(attempt(i))
-
-    threads = [threading.Thread(target=go, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_ledger_claims_once_reclaims_failed_and_force(database):

@@ -19,7 +19,7 @@ ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "
            "error:", "the following arguments are required", "invalid choice", "choose from", "invalid int value",
            "unrecognized arguments", "expected one argument", "ignored explicit argument", "argument --")
 COMMANDS = ("ingest", "migrate", "meetings", "show", "sync", "index", "ask", "sag", "eval", "serve", "worker", "digest",
-            "notify", "subscriptions")
+            "notify", "subscriptions", "backup")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -134,6 +137,46 @@ def test_a_damaged_index_is_a_clear_error(built, tmp_path, damaged):
     with pytest.raises(BeslutError) as e:
         VectorIndex.load(tmp_path / "index", HashingEmbedder.model_id)
     assert e.value.code == "index_corrupt" and "beslut index --rebuild" in messages.user_message(e.value)
+
+
+def test_readers_see_one_whole_version_while_others_save(built, tmp_path):
+    """Saves from several threads (one process: one pid) and a reader in a loop: every load is a whole index,
+    never a mix of two saves or a directory caught between renames; old versions do not pile up."""
+    index, _ = built
+    index.save(tmp_path / "index")
+    errors, loads, stop = [], [0], threading.Event()
+
+    def save() -> None:
+        try:
+            for _ in range(6):
+                index.save(tmp_path / "index")
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                loaded = VectorIndex.load(tmp_path / "index", HashingEmbedder.model_id)
+                assert loaded is not None and len(loaded) == len(index)
+                loads[0] += 1
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    savers = [threading.Thread(target=save) for _ in range(3)]
+    for t in savers:
+        t.start()
+    for t in savers:
+        t.join()
+    stop.set()
+    reader.join()
+    assert errors == [] and loads[0] > 0
+    assert (tmp_path / "index").is_symlink()
+    for old in tmp_path.glob("index.v-*"):  # as if saved two minutes ago: no save of those is still writing
+        os.utime(old, (time.time() - 120, time.time() - 120))
+    index.save(tmp_path / "index")
+    assert len(list(tmp_path.glob("index.v-*"))) == 2  # the new version and the one a reader may still be on
 
 
 class CountingEmbedder(HashingEmbedder):

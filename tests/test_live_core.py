@@ -75,3 +75,18 @@ def test_a_stale_index_keeps_the_previous_snapshot_and_says_why(tmp_path, caplog
     live.ask("telefontider")
     live.wait_for_reload(10)
     assert not live.ask("vinterbadeanstalt ved havnen").abstained
+
+
+def test_an_index_still_behind_the_store_is_looked_at_again_within_seconds(tmp_path):
+    """`beslut ingest` stores, then indexes: a check between the two finds the index stale. The next look
+    comes a few seconds later, not a whole interval, so new minutes are answered soon after the index."""
+    settings, store, embedder, clock, live = setup(tmp_path)
+    ingest_new(tmp_path, store)
+    clock.now = 31
+    live.ask("vinterbadeanstalt ved havnen")  # sees the change; the index is not there yet
+    live.wait_for_reload(10)
+    update_index(settings, Store(store.path), embedder)
+    clock.now = 37  # 6 s later, long before the next 30-s interval
+    live.ask("vinterbadeanstalt ved havnen")
+    live.wait_for_reload(10)
+    assert not live.ask("vinterbadeanstalt ved havnen").abstained

@@ -22,19 +22,21 @@ from embeddings.store import Store
 from conftest import BUNDLED, PROJECT
 from slack_fakes import SECRET, TOKEN, FakeSlack, event_body, mention, post, post_signed, post_stream
 
-# `beslut serve` with the test embedder: the same uvicorn process `beslut serve` runs, without the model load.
+# `beslut serve` with the test embedder: the CLI (its logging included) and the same uvicorn process
+# `beslut serve` runs, without the model load. The port is the last argument.
 SERVE_WITH_TEST_EMBEDDER = """
 import sys
 sys.path.insert(0, "tests")
+from bot.cli.main import run
 from bot.compose import Wiring
-from bot.settings import Settings
 from fakes import HashingEmbedder
-Wiring(Settings.from_env(), embedder=HashingEmbedder()).serve("127.0.0.1", int(sys.argv[1]), socket_mode=False)
+sys.exit(run([*sys.argv[1:-1], "serve", "--host", "127.0.0.1", "--port", sys.argv[-1]],
+             lambda settings: Wiring(settings, embedder=HashingEmbedder())))
 """
 
 
-# The same at DEBUG on the root logger, as an operator chasing a problem would run it.
-SERVE_AT_DEBUG = "import logging\nlogging.basicConfig(level=logging.DEBUG)\n" + SERVE_WITH_TEST_EMBEDDER
+# The same at DEBUG (`beslut -v serve`), as an operator chasing a problem would run it.
+SERVE_AT_DEBUG = SERVE_WITH_TEST_EMBEDDER.replace("[*sys.argv[1:-1], ", '["-v", *sys.argv[1:-1], ')
 
 
 def clean_env(**extra: str) -> dict:

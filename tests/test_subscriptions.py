@@ -4,7 +4,6 @@ backends (conftest ``database``: SQLite and PostgreSQL); claims race for real, o
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 
@@ -14,6 +13,7 @@ from bot.core.results import Answer, CaseTimeline
 from bot.core.router import Context, Conversation, Surface
 from bot.state.notifications import Match, NotificationLedger, NotificationStatus
 from bot.state.subscriptions import SubscriptionStore
+from fakes import race
 
 NOW = dt.datetime(2024, 10, 1, 8, 0, tzinfo=dt.timezone.utc)
 ANNE = Owner("slack", OwnerKind.USER, "U1", "U1")
@@ -23,19 +23,6 @@ COMMAND = Context("slack", Surface.COMMAND, "U1", "C1")  # /sag in channel C1: A
 IN_C7 = Context("slack", Surface.MENTION, "U2", "C7")  # @beslut in C7 by Bo: the channel's
 
 
-def race(n: int, attempt) -> list:
-    barrier, results = threading.Barrier(n), []
-
-    def go(i: int) -> None:
-        barrier.wait()
-        results.append(attempt(i))
-
-    threads = [threading.Thread(target=go, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 class NoCore:

@@ -279,7 +279,8 @@ def reading(rep: Report, results: dict) -> None:
                                                                 if k.startswith("bm25.")) * 1024 / p["punkter"]
         lines.append(f"- A million punkter as real minutes have them (7 chunks each, Greve's lengths) would hold "
                      f"7 million chunks: {faiss_b:.0f} bytes per chunk in the HNSW structure (as measured here) "
-                     f"is {7 * faiss_b / 1024:.1f} KB per punkt, with BM25 postings as at 100k (1.3 KB), the punkt "
+                     f"is {7 * faiss_b / 1024:.1f} KB per punkt, with BM25 postings as here "
+                     f"({bm25_kb:.1f} KB), the punkt "
                      f"and chunk tables and the heap about 8 KB per punkt, 8 GB in all: one 24 GB machine holds it.")
     lines += [
         "- Threshold: exact search (float32) costs about 0.1 ms per thousand chunks on one thread here, so "

@@ -6,13 +6,15 @@ Danish message and a non-zero exit at start-up, not a failure on the first reque
 from __future__ import annotations
 
 import argparse
+import logging
 import re
-import sys
 
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.core.reply import digest_reply
 from bot.core.results import DigestOutcome, DigestStatus
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,10 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="0.0.0.0", metavar="ADRESSE", help="adresse (standard 0.0.0.0)")
     p.add_argument("--socket-mode", action="store_true",
                    help="Slack via Socket Mode uden offentlig URL (kræver SLACK_APP_TOKEN)")
-    p.set_defaults(run=run_serve)
+    p.set_defaults(run=run_serve, service=True)  # service: beslut's INFO lines are logged (bot/cli/logs.py)
     p = sub.add_parser("worker", help="send ugens beslutninger efter planen (BESLUT_DIGEST_CRON, standard "
                                       "mandag 08:00) (Procfile 'worker')")
-    p.set_defaults(run=run_worker)
+    p.set_defaults(run=run_worker, service=True)
     p = sub.add_parser("digest", help="send ugens beslutninger nu: beslut digest [--week 2024-W37] [--dry-run]")
     p.add_argument("--week", metavar="UGE", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
     p.add_argument("--dry-run", action="store_true", help="vis beskeden uden at sende den eller skrive i loggen")
@@ -52,15 +54,16 @@ def run_serve(args: argparse.Namespace, wiring: Wiring) -> int:
 def run_worker(args: argparse.Namespace, wiring: Wiring) -> int:
     settings = wiring.settings
     worker = wiring.worker()
+    # log lines, not prints: a worker's output is its log (JSON lines with BESLUT_LOG_FORMAT=json)
     if worker.targets:
-        print(messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
-                              targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)), file=sys.stderr)
+        log.info("%s", messages.render("digest_worker_started", cron=settings.digest_cron, timezone=settings.timezone,
+                                       targets=", ".join(f"{p.platform}:{t}" for p, t in worker.targets)))
     if settings.sources:
-        print(messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
-                              sources=", ".join(settings.sources)), file=sys.stderr)
+        log.info("%s", messages.render("sync_worker_started", cron=settings.sync_cron, timezone=settings.timezone,
+                                       sources=", ".join(settings.sources)))
     if worker.publishers:
-        print(messages.render("notify_worker_started", platforms=", ".join(sorted(worker.publishers)),
-                              minutes=worker.notify_minutes), file=sys.stderr)
+        log.info("%s", messages.render("notify_worker_started", platforms=", ".join(sorted(worker.publishers)),
+                                       minutes=worker.notify_minutes))
     worker.run_forever()
     return 0
 

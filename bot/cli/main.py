@@ -8,19 +8,20 @@ Exit codes: 0 success, 1 a BeslutError (Danish message on stderr), 2 a ConfigErr
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from collections.abc import Callable
 
+from bot.cli import logs
 from bot.cli.argparse_da import DanishArgumentParser
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.settings import Settings
 from embeddings.errors import BeslutError
 
-COMMAND_MODULES = ("bot.cli.store", "bot.cli.sync", "bot.cli.answers", "bot.cli.chat", "bot.cli.notify")
+COMMAND_MODULES = ("bot.cli.store", "bot.cli.sync", "bot.cli.answers", "bot.cli.chat", "bot.cli.notify",
+                   "bot.cli.backup")
 # Exit code when the reader of stdout went away (`beslut meetings | head -1`): 128 + SIGPIPE, what a shell
 # reports for any program stopped that way (`yes | head -1`), so `set -o pipefail` scripts see the same.
 BROKEN_PIPE_EXIT = 141
@@ -29,7 +30,7 @@ BROKEN_PIPE_EXIT = 141
 def build_parser() -> argparse.ArgumentParser:
     """`beslut`'s parser: Danish help for every command, option and argument, and Danish argparse words."""
     parser = DanishArgumentParser(prog="beslut", description="Find kommunale beslutninger i referater.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="vis log-linjer (til drift)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="vis også fejlsøgningens log-linjer")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandoer",
                                 help="'beslut KOMMANDO -h' viser kommandoens egen hjælp")
     import importlib
@@ -42,13 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
     """Parse ``argv``, read Settings from the environment, run the command on ``wiring(settings)``."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("beslut.progress").setLevel(logging.INFO)  # long runs show progress in any log
-    if not args.verbose:
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
     try:
-        code = int(args.run(args, wiring(Settings.from_env())) or 0)
+        settings = Settings.from_env()
+        logs.configure(settings.log_format, verbose=args.verbose, service=getattr(args, "service", False))
+        code = int(args.run(args, wiring(settings)) or 0)
         sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
         return code
     except BeslutError as e:  # ConfigError (exit 2) included

@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
 
     from bot.core.follow import Subscription
     from bot.core.ports import Publisher
     from bot.core.results import Digest, DigestOutcome, NotifyReport
     from bot.core.service import Beslut
     from bot.settings import Settings
+    from embeddings.backup import BackupReport
     from embeddings.dense.build import UpdateStats
     from embeddings.store import Store
     from embeddings.sync.run import SyncReport
@@ -65,6 +67,9 @@ class Wiring(Protocol):
 
     def worker(self) -> Worker:
         """`beslut worker`: the sync and the weekly digest on their schedules."""
+
+    def backup(self, target: Path) -> BackupReport:
+        """Copy the SQLite database to ``target`` while it is in use (ConfigError with DATABASE_URL)."""
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
         """Run the web process until it is stopped."""

@@ -97,6 +97,7 @@ def hit_json(h: Hit) -> dict:
                      "item_number": e.item_number, "title": e.title} for e in h.history],
         "source_url": h.source_url,
         "attachments": attachments_json(h),
+        "meeting_start": h.meeting_start.strftime("%H:%M") if h.meeting_start else None,
     }
 
 
@@ -126,6 +127,9 @@ def item_lines(it: Item) -> list[str]:
         lines.append(f"  {it.quote_label}:")
         lines += [f"    {x}" for x in it.quote.splitlines() if x.strip()]
     lines += [f"  {n}" for n in it.notes]
+    if it.attachments:
+        lines.append(f"  {messages.ATTACHMENTS_LABEL}: " + ", ".join(
+            a.name + (f" ({a.url})" if a.url else "") for a in it.attachments))
     if it.url:
         lines.append(f"  {it.url}")
     return lines

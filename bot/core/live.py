@@ -36,6 +36,7 @@ class LiveCore:
         self._clock = clock
         self._lock = threading.Lock()
         self._reloading: threading.Thread | None = None
+        self._retry_every = retry_every
         self._core: Beslut | None = None
         self._token: object = None
         self._checked = clock()
@@ -104,6 +105,8 @@ class LiveCore:
         except BeslutError as e:
             log.warning("the store changed but the core was not reloaded (%s); answering from the previous "
                         "snapshot", e.code)
+            if e.code == "index_stale":  # the index usually follows the store within seconds: look again soon
+                self._checked = self._clock() - self._interval + min(self._retry_every, self._interval)
         except Exception:
             log.exception("reloading the core failed; answering from the previous snapshot")
         else:

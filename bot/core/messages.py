@@ -153,10 +153,12 @@ def meeting_line(committee: str, date, location: str | None, items: int, decisio
     return f"{committee} · {danish_date(date)}{place} · {items} punkter, {decisions} med beslutning"
 
 
-def citation(committee: str, date, number: int, case_number: str | None) -> str:
-    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'."""
+def citation(committee: str, date, number: int, case_number: str | None, start=None) -> str:
+    """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'; with ``start`` (a committee that met
+    twice that day) 'Byrådet · 8. september 2025 kl. 17.15 · punkt 1 · …'."""
     sag = f" · sag {case_number}" if case_number else ""
-    return f"{committee} · {danish_date(date)} · punkt {number}{sag}"
+    when = danish_date(date) + (f" kl. {start.hour}.{start.minute:02d}" if start else "")
+    return f"{committee} · {when} · punkt {number}{sag}"
 
 
 def where(path: str, line: int | None = None, punkt: int | None = None) -> str:
@@ -420,3 +422,46 @@ def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: st
 TEXT.update({
     "index_kind_invalid": "ugyldig BESLUT_INDEX {value!r}: brug {kinds}",
 })
+
+
+# --- operations: logs, backups (README "Operations") ---
+TEXT.update({
+    "log_format_invalid": "ugyldig BESLUT_LOG_FORMAT {value!r}: brug text eller json",
+    "backup_needs_sqlite": "beslut backup kopierer SQLite-filen, men DATABASE_URL er sat: tag backup af "
+                           "PostgreSQL med pg_dump, fx pg_dump --format=custom --file=beslut.dump \"$DATABASE_URL\"",
+    "backup_no_store": "der er ingen database at tage backup af: {path} findes ikke (sæt BESLUT_HOME)",
+    "backup_same_file": "backup-filen {path} er selve databasen: vælg en anden fil",
+    "backup_folder_missing": "mappen til backup-filen findes ikke: {folder}",
+    "backup_failed": "backup til {path} mislykkedes: {reason}",
+    "backup_done": "backup skrevet til {path} ({size_mb:.1f} MB)",
+})
+
+
+# --- argparse's own words (headings, the help option, its errors), keyed by Python 3.11's English texts;
+# used by bot/cli/argparse_da.py ---
+ARGPARSE = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at most one argument": "tager højst én værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "ignored explicit argument %r": "tager ingen værdi (fik %r)",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "one of the arguments %s is required": "et af disse argumenter skal med: %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)",
+    "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
+}
+ARGPARSE_PLURALS = {
+    ("expected %s argument", "expected %s arguments"): ("forventede %s værdi", "forventede %s værdier"),
+}

@@ -6,12 +6,12 @@ Reply to Block Kit, Teams to an Adaptive Card, so both show the same words in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core import messages
 from bot.core.follow import Subscription
 from bot.core.excerpt import decisive_passage
-from bot.core.results import Answer, CaseTimeline, Digest, Hit, Notification
+from bot.core.results import AttachmentLink, Answer, CaseTimeline, Digest, Hit, Notification
 from embeddings.journal import JournalNumber
 
 
@@ -23,8 +23,9 @@ class Item:
     quote_label: str  # "Beslutning", "Indstilling (ikke en beslutning)" or "" when there is nothing to quote
     quote: str  # verbatim from the minutes ("" when none)
     citation: str  # "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23"
-    url: str | None = None  # http(s) only, built by the core from the operator's template
+    url: str | None = None  # http(s) only: the punkt on its site, or the operator's template
     notes: tuple[str, ...] = ()  # matched sentences, sagsforløb lines, "Ingen beslutning registreret"
+    attachments: tuple[AttachmentLink, ...] = ()  # bilag: one compact "Bilag:" line, names linked where https
 
     @property
     def plain(self) -> str:
@@ -40,6 +41,9 @@ class Reply:
     intro: str
     items: tuple[Item, ...] = ()
     outro: str = ""
+    # For operators (the router's log line and GET /metrics), never shown: "answered", "abstained", "case",
+    # "not_found"; None lets the router name it after the intent.
+    outcome: str | None = field(default=None, compare=False)
 
     @property
     def fallback(self) -> str:
@@ -51,7 +55,7 @@ class Reply:
 
 
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
-    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number)
+    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number, h.meeting_start)
     notes: list[str] = []
     if h.decision:
         label, quote = messages.DECISION_LABEL, h.decision
@@ -68,7 +72,7 @@ def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
     if history and h.history:
         notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
             f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
-    return Item(h.title, label, quote, citation, h.source_url, tuple(notes))
+    return Item(h.title, label, quote, citation, h.source_url, tuple(notes), () if short else h.attachments)
 
 
 def filter_lines(a: Answer) -> list[str]:
@@ -85,15 +89,16 @@ def answer_reply(a: Answer) -> Reply:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
         label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
         return Reply(messages.render("abstained", question=a.question) + filters + label,
-                     items, messages.UNCERTAIN_NOTE if items else "")
-    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits))
+                     items, messages.UNCERTAIN_NOTE if items else "", outcome="abstained")
+    return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits),
+                 outcome="answered")
 
 
 def timeline_reply(t: CaseTimeline) -> Reply:
     if not t.items:
-        return Reply(messages.render("case_unknown", query=t.query))
+        return Reply(messages.render("case_unknown", query=t.query), outcome="not_found")
     return Reply(messages.render("case_header", query=t.query, count=len(t.items)),
-                 tuple(hit_item(h, history=False) for h in t.items))
+                 tuple(hit_item(h, history=False) for h in t.items), outcome="case")
 
 
 def digest_reply(d: Digest, followed: Sequence[Subscription] = ()) -> Reply:

@@ -48,6 +48,7 @@ class Hit:
     history: tuple[HistoryEntry, ...] = ()
     source_url: str | None = None  # the punkt on its publication site (https), or the operator's template
     attachments: tuple[AttachmentLink, ...] = ()
+    meeting_start: dt.time | None = None  # set when the committee met more than once that day: cited then
     uid: str | None = None  # Punkt.uid: the punkt in the store (notification ledger keys)
 
     @property

@@ -37,16 +37,21 @@ and a handler in ``Conversation``; adapters do not change.
 
 A BeslutError becomes its Danish ``user_message``; any other exception the one apology, logged with its
 traceback and the event's ids, never the user's text.
+
+Each handled message is one log line and a count in GET /metrics (bot/core/metrics.py): platform, surface,
+event and channel ids, the outcome (answered, abstained, case, not_found, help, malformed_case, refused
+(a BeslutError, with its code), error; a later intent is named after its class) and the latency.
 """
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core import messages
+from bot.core import messages, metrics
 from bot.core.follow import FollowKind, Owner, is_subscription_id, owner_of
 from bot.core.following import Following
 from bot.core.ports import Subscriptions
@@ -237,6 +242,7 @@ class Context:
     user: str | None = None
     channel: str | None = None
     reachable: bool = True
+    event: str | None = None  # the platform's id of this message or event (Slack event_id, Teams activity id)
 
     def __post_init__(self) -> None:
         if not self.platform:
@@ -290,17 +296,24 @@ class Conversation:
 
     def answer(self, intent: Intent, context: Context) -> Reply:
         kind = type(intent).__name__
-        log.info("%s %s: %s (user %s, channel %s)", context.platform, context.surface, kind, context.user,
-                 context.channel)
+        started, code = time.perf_counter(), None
         try:
-            return self._handlers[type(intent)](intent, context)
+            reply = self._handlers[type(intent)](intent, context)
+            outcome = reply.outcome or _snake(kind.removesuffix("Intent"))
         except BeslutError as e:
-            log.info("%s %s: %s answered with %s", context.platform, context.surface, kind, e.code)
-            return Reply(messages.user_message(e))
+            reply, outcome, code = Reply(messages.user_message(e)), "refused", e.code
         except Exception:
             log.exception("%s %s: %s failed (user %s, channel %s)", context.platform, context.surface, kind,
                           context.user, context.channel)
-            return apology()
+            reply, outcome = apology(), "error"
+        seconds = time.perf_counter() - started
+        metrics.observe(context.platform, outcome, seconds, needed_core=type(intent) in self._pending)
+        log.info("%s %s %s: %s%s in %d ms (channel %s, event %s)", context.platform, context.surface, kind, outcome,
+                 f" ({code})" if code else "", seconds * 1000, context.channel, context.event,
+                 extra={"platform": context.platform, "surface": str(context.surface), "intent": kind,
+                        "outcome": outcome, "code": code, "latency_ms": round(seconds * 1000, 1),
+                        "channel": context.channel, "event": context.event})
+        return reply
 
     # --- platforms that must acknowledge at once (Slack's slash command: within 3 seconds) ----------
     def acknowledge(self, text: str, context: Context) -> Acknowledgement:
@@ -325,6 +338,11 @@ class Acknowledgement:
 
     reply: Reply
     follows: bool
+
+
+def _snake(name: str) -> str:
+    """"MalformedCase" -> "malformed_case"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def apology() -> Reply:

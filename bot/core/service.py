@@ -110,7 +110,13 @@ class Beslut:
                    indstilling=indstilling if verified else None, history=history,
                    source_url=self._source_url(p),
                    attachments=tuple(AttachmentLink(a.name, attachment_link(p.meeting.source_url, a.source_id))
-                                     for a in p.attachments))
+                                     for a in p.attachments),
+                   meeting_start=p.meeting.start_time if self._met_twice(p) else None)
+
+    def _met_twice(self, p: Punkt) -> bool:
+        """The committee met more than once on the punkt's date (Greve's Byråd, 8 September 2025): the date
+        alone does not say which meeting, so citations name the start time."""
+        return p.meeting.start_time is not None and self.store.meetings_on(p.meeting.committee, p.meeting.date) > 1
 
     def _matched_sentences(self, decision: str, question: str, n: int = 2) -> tuple[str, ...]:
         wanted = set(self._stems(question))

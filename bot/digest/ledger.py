@@ -37,6 +37,15 @@ class LedgerRow:
     items: int | None
 
 
+@dataclass(frozen=True)
+class LedgerHealth:
+    """For GET /metrics: when a digest was last posted, and how many (week, channel) rows are failed or
+    uncertain (a failed one is retried; an uncertain one waits for the operator)."""
+
+    last_posted: dt.datetime | None
+    failures: int
+
+
 class DigestLedger:
     """Claim-before-post rows in ``digest_ledger``; safe across threads, processes and hosts (the
     database's primary key decides who claims)."""
@@ -71,6 +80,14 @@ class DigestLedger:
         with self.db.write() as conn:
             conn.execute(sa.update(L).where(L.c.week == week, L.c.channel == channel)
                          .values(status=status.value, finished_at=stamp(now), items=items))
+
+    def health(self) -> LedgerHealth:
+        with self.db.read() as conn:
+            last = conn.execute(sa.select(sa.func.max(L.c.finished_at)).where(
+                L.c.status == DigestStatus.POSTED.value)).scalar()
+            failures = conn.execute(sa.select(sa.func.count()).select_from(L).where(
+                L.c.status.in_([DigestStatus.FAILED.value, DigestStatus.UNCERTAIN.value]))).scalar_one()
+        return LedgerHealth(dt.datetime.fromisoformat(last) if last else None, failures)
 
     def last_cutoff(self, before_week: str) -> str | None:
         """When the latest digest of an earlier week was built (its claim time), failed ones excepted:

@@ -19,10 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.core import messages
+from bot.core import log_privacy, messages
 from bot.core.router import Context, Conversation, Surface
 from bot.settings import Settings
-from bot.slack import logs as slack_logs
 from bot.slack.blocks import SlackMessage, escape, text_message, to_messages
 from bot.slack.seen_events import SeenEvents
 
@@ -31,6 +30,7 @@ log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 LISTENER_THREADS = 8
 PLATFORM = "slack"
+BOLT_LOGGER = "slack_bolt.App"  # a third-party name: the filter drops its lines below WARNING
 
 
 def command_name(settings: Settings) -> str:
@@ -54,14 +54,15 @@ def build_slack_app(conversation: Conversation, settings: Settings, client: WebC
 
     Bolt does not call auth.test at start-up (token_verification_enabled=False); its first request does,
     through ``client``. Bolt verifies no signatures: the HTTP route (bot/web.py) does, on the raw bytes
-    before anything is parsed, and Socket Mode needs none. Its logs never carry payloads (bot/slack_logs.py).
+    before anything is parsed, and Socket Mode needs none. Its logs never carry payloads: its logger has the
+    privacy filter (bot/core/log_privacy.py), which bolt copies to every logger it derives from it.
     """
     allowed = set(settings.slack_allowed_channels)
     name = command_name(settings)
     app = App(client=client, signing_secret="", token_verification_enabled=False,
               request_verification_enabled=False, process_before_response=False,
               listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
-              logger=slack_logs.bolt_logger())
+              logger=log_privacy.guarded_logger(BOLT_LOGGER))
 
     def channel_allowed(channel: str | None) -> bool:
         return not allowed or (channel or "").startswith("D") or channel in allowed
@@ -86,8 +87,8 @@ def build_slack_app(conversation: Conversation, settings: Settings, client: WebC
         if not channel_allowed(channel):
             log.info("slack mention in channel %s ignored: not in BESLUT_SLACK_CHANNELS", channel)
             return
-        log.info("slack mention %s in %s", body.get("event_id"), channel)
-        context = Context(PLATFORM, Surface.MENTION, event.get("user"), channel)
+        log.debug("slack mention %s in %s", body.get("event_id"), channel)  # the router logs the outcome
+        context = Context(PLATFORM, Surface.MENTION, event.get("user"), channel, event=body.get("event_id"))
         reply = conversation.reply(question_from(event.get("text", "")), context)
         post(client, channel, event.get("thread_ts") or event.get("ts"), to_messages(reply))
 
@@ -95,13 +96,15 @@ def build_slack_app(conversation: Conversation, settings: Settings, client: WebC
     def on_message(event: dict, body: dict, client: WebClient) -> None:
         if event.get("channel_type") != "im" or _is_from_bot(event):
             return  # only direct messages; channel messages reach us as app_mention
-        log.info("slack dm %s in %s", body.get("event_id"), event.get("channel"))
-        context = Context(PLATFORM, Surface.DIRECT, event.get("user"), event.get("channel"))
+        log.debug("slack dm %s in %s", body.get("event_id"), event.get("channel"))
+        context = Context(PLATFORM, Surface.DIRECT, event.get("user"), event.get("channel"),
+                          event=body.get("event_id"))
         reply = conversation.reply(question_from(event.get("text", "")), context)
         post(client, event["channel"], event.get("thread_ts"), to_messages(reply))
 
     def command_context(command: dict) -> Context:
-        return Context(PLATFORM, Surface.COMMAND, command.get("user_id"), command.get("channel_id"))
+        return Context(PLATFORM, Surface.COMMAND, command.get("user_id"), command.get("channel_id"),
+                       event=command.get("trigger_id"))
 
     def sag_ack(ack: Callable, command: dict) -> None:
         if not channel_allowed(command.get("channel_id")):

@@ -113,6 +113,9 @@ def item_blocks(it: Item) -> list[dict]:
     blocks.append(_context(citation))
     if it.notes:
         blocks.append(_context("\n".join(escape(n) for n in it.notes)))
+    if it.attachments:  # one compact line; names are links where the site publishes them
+        blocks.append(_context(f"{escape(messages.ATTACHMENTS_LABEL)}: " + ", ".join(
+            link(a.url, a.name) if a.url else escape(a.name) for a in it.attachments)))
     blocks.append({"type": "divider"})
     return blocks
 

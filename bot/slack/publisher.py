@@ -17,7 +17,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import logs as slack_logs
+from bot.core import log_privacy
 from bot.core.ports import NotDelivered, TargetGone
 from bot.core.reply import Reply
 from bot.settings import Settings
@@ -25,6 +25,8 @@ from bot.slack.blocks import to_messages
 
 log = logging.getLogger(__name__)
 
+# slack_sdk logs every Web API and response_url request and answer body at DEBUG (WebClient, respond()).
+SDK_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")
 DEFAULT_API_URL = "https://slack.com/api/"
 # chat.postMessage errors that will not go away by retrying: the channel or user is gone, or the bot was removed
 GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
@@ -37,7 +39,7 @@ def web_client(settings: Settings, retries: bool = True, timeout: int = 30) -> W
     ``retries=False`` turns off slack_sdk's automatic retry of dropped connections, which could post a
     digest twice; answers in chat keep it.
     """
-    slack_logs.install()  # slack_sdk logs every request and answer body at DEBUG
+    log_privacy.guard(*SDK_LOGGERS)  # filtered for every handler, not only the CLI's (bot/core/log_privacy.py)
     base = settings.slack_api_url or DEFAULT_API_URL
     kwargs = {} if retries else {"retry_handlers": []}
     return WebClient(token=settings.slack_bot_token, base_url=base.rstrip("/") + "/", timeout=timeout, **kwargs)

@@ -7,6 +7,7 @@ requests and processes. Each table has one repository that owns its SQL:
 - ``leases``: bot/state/leases.py (a job one process runs at a time, e.g. the sync)
 - ``subscriptions``: bot/state/subscriptions.py (who follows which case or topic, bot/core/follow.py)
 - ``notifications``: bot/state/notifications.py (which punkt was notified to which subscription, exactly once)
+- ``job_runs``: bot/state/job_runs.py (when a job last succeeded and failed, for GET /metrics)
 """
 from __future__ import annotations
 
@@ -77,4 +78,11 @@ notifications = sa.Table(
     sa.Column("claimed_at", sa.Text, nullable=False),
     sa.Column("finished_at", sa.Text),
     sa.Column("reason", sa.Text),  # why it failed (ids and codes only)
+)
+
+job_runs = sa.Table(
+    "job_runs", metadata,
+    sa.Column("name", sa.Text, primary_key=True),  # "sync"
+    sa.Column("succeeded_at", sa.Text),  # UTC ISO stamps (embeddings.store.stamp)
+    sa.Column("failed_at", sa.Text),
 )

@@ -111,7 +111,8 @@ def context_of(activity: Activity, reachable: bool = False) -> Context:
     in. ``reachable``: the request was verified, so its conversation can be posted to later."""
     surface = Surface.DIRECT if conversation_type(activity) == "personal" else Surface.MENTION
     return Context(PLATFORM, surface, activity.from_property.id if activity.from_property else None,
-                   channel_id(activity.conversation.id) if activity.conversation else None, reachable)
+                   channel_id(activity.conversation.id) if activity.conversation else None, reachable,
+                   event=activity.id)
 
 
 def channel_id(conversation_id: str) -> str:

@@ -79,12 +79,28 @@ def item_container(item: Item) -> dict[str, Any]:
         notes = list(item.notes)
     for note in notes:
         body += paragraphs(note, subtle=True, italic=True, spacing="Small")
+    if item.attachments:
+        body.append(attachments_block(item))
     body.append(text_block(item.citation, subtle=True, spacing="Small"))
     url = https_url(item.url)
     if url:
         body.append({"type": "ActionSet", "actions": [
             {"type": "Action.OpenUrl", "title": messages.TEAMS_OPEN_MINUTES, "url": url}]})
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": body}
+
+
+def attachments_block(item: Item) -> dict[str, Any]:
+    """One compact "Bilag:" line; a name with an https link opens it (a TextRun's selectAction)."""
+    inlines: list[dict[str, Any]] = [{"type": "TextRun", "text": f"{messages.ATTACHMENTS_LABEL}: ", "isSubtle": True}]
+    for i, a in enumerate(item.attachments):
+        run: dict[str, Any] = {"type": "TextRun", "text": a.name, "isSubtle": True}
+        url = https_url(a.url)
+        if url:
+            run.update(color="Accent", selectAction={"type": "Action.OpenUrl", "url": url})
+        inlines.append(run)
+        if i < len(item.attachments) - 1:
+            inlines.append({"type": "TextRun", "text": ", ", "isSubtle": True})
+    return {"type": "RichTextBlock", "inlines": inlines, "spacing": "Small"}
 
 
 def reply_card(reply: Reply) -> dict[str, Any]:

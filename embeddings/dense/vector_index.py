@@ -17,17 +17,21 @@ Everything but the manifest is memory-mapped on load, so a process is ready in a
 size, and a question reads only what it touches. Updating is incremental (build.py): vectors of punkter
 whose content hash is unchanged are reused, only new or changed punkter are embedded; a flat index is
 rebuilt from the saved vectors, an IVF or HNSW index takes the new vectors and marks the removed ones
-(HNSW cannot delete), and is rebuilt from the saved vectors once a fifth of it is removed. A new directory
-is written beside the old one and swapped in, so a crash leaves either the old or the new index (or none:
-then it is rebuilt from the store).
+(HNSW cannot delete), and is rebuilt from the saved vectors once a fifth of it is removed.
+
+``<home>/index`` is a symbolic link to one version directory (``index.v-<id>``). A save writes a new version
+and replaces the link in one rename, so a crash leaves the old or the new index, and a reader (which resolves
+the link once) never sees a mix of two saves, however many processes or threads save at once.
 """
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+import time
+import uuid
 from pathlib import Path
 
 import faiss
@@ -44,16 +48,6 @@ log = logging.getLogger(__name__)
 CHUNKING = {"window_words": WINDOW_WORDS, "overlap_words": OVERLAP_WORDS}
 FORMAT_VERSION = 3  # 3: no texts, FAISS structure by size, BM25 and punkt arrays saved; 2: punkt keys with start time
 faiss.omp_set_num_threads(1)  # the query path runs on one thread (2 threads on 2 busy cores: 30x slower)
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    """One chunk as the database index stores it (index_db.py)."""
-
-    uid: str
-    content_hash: str
-    position: int
-    text: str = ""
 
 
 class VectorIndex:
@@ -126,23 +120,31 @@ class VectorIndex:
                 "background": self.background}
 
     def save(self, directory: Path) -> None:
+        """Write the index as a new version next to ``directory`` and switch ``directory`` (a symbolic link)
+        to it in one rename: a reader resolves the link once and reads one whole version (see ``load``),
+        whoever saves meanwhile (processes or threads). The previous version is kept for readers still on it;
+        older ones are removed."""
         directory = Path(directory)
-        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        faiss.write_index(self.faiss, str(tmp / "faiss.index"))
-        save_array(tmp, "vectors", np.asarray(self._vectors, np.float32))
-        save_array(tmp, "chunk.punkt", np.asarray(self.chunk_punkt, np.int32))
-        save_array(tmp, "chunk.position", np.asarray(self.chunk_position, np.int32))
-        self.punkts.save(tmp)
-        self.lexical.save(tmp)
-        (tmp / "manifest.json").write_text(json.dumps(self.manifest(), indent=2, ensure_ascii=False),
-                                           encoding="utf-8")
-        old = directory.with_name(f"{directory.name}.old-{os.getpid()}")
-        if directory.exists():
-            os.rename(directory, old)
-        os.rename(tmp, directory)
-        shutil.rmtree(old, ignore_errors=True)
+        version = directory.with_name(f"{directory.name}.v-{uuid.uuid4().hex[:12]}")
+        version.mkdir(parents=True)
+        faiss.write_index(self.faiss, str(version / "faiss.index"))
+        save_array(version, "vectors", np.asarray(self._vectors, np.float32))
+        save_array(version, "chunk.punkt", np.asarray(self.chunk_punkt, np.int32))
+        save_array(version, "chunk.position", np.asarray(self.chunk_position, np.int32))
+        self.punkts.save(version)
+        self.lexical.save(version)
+        (version / "manifest.json").write_text(json.dumps(self.manifest(), indent=2, ensure_ascii=False),
+                                               encoding="utf-8")
+        previous = directory.resolve() if directory.is_symlink() else None
+        if directory.exists() and not directory.is_symlink():  # a plain directory from an older version
+            os.rename(directory, directory.with_name(f"{directory.name}.v-old-{uuid.uuid4().hex[:12]}"))
+        link = directory.with_name(f"{directory.name}.link-{uuid.uuid4().hex[:12]}")
+        os.symlink(version.name, link)
+        os.replace(link, directory)
+        keep = {version.name} | ({previous.name} if previous is not None else set())
+        for old in directory.parent.glob(f"{glob.escape(directory.name)}.v-*"):
+            if old.name not in keep and old.stat().st_mtime < time.time() - 60:  # not one being written now
+                shutil.rmtree(old, ignore_errors=True)
 
     @staticmethod
     def saved_fingerprint(directory: Path) -> str | None:
@@ -158,7 +160,7 @@ class VectorIndex:
     def load(cls, directory: Path, model_id: str) -> "VectorIndex | None":
         """The saved index (memory-mapped), None when there is none; a clear error when it belongs to another
         model or an older format."""
-        directory = Path(directory)
+        directory = Path(directory).resolve()  # one version, even if a newer one is saved while this reads
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         except FileNotFoundError:

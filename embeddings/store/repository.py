@@ -182,6 +182,12 @@ class Store:
             return {sid: PublishedMeeting(sid, dt.date.fromisoformat(d), bool(c), bool(dec))
                     for sid, d, c, dec in conn.execute(q)}
 
+    def meetings_on(self, committee: str, date: dt.date) -> int:
+        """How many meetings ``committee`` held on ``date`` (more than one: cite the start time)."""
+        with self.db.read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(M).where(
+                M.c.committee == committee, M.c.date == date.isoformat())).scalar_one()
+
     def committees(self) -> list[str]:
         with self.db.read() as conn:
             return list(conn.execute(sa.select(M.c.committee).distinct().order_by(M.c.committee)).scalars())

@@ -1,0 +1,149 @@
+"""Composition of the knowledge side: the store (SQLite or PostgreSQL), the model, the index and the core."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable
+
+from bot.core.messages import render
+from bot.core.service import Beslut, CoreOptions
+from bot.settings import Settings
+from embeddings.dense.build import UpdateStats, build_or_update
+from embeddings.dense.vector_index import DirectoryIndex, VectorIndex
+from embeddings.errors import BeslutError, ConfigError
+from embeddings.search.calibration import calibration_for
+from embeddings.search.retriever import Retriever
+from embeddings.store import Store
+from embeddings.sync.run import SyncReport
+
+log = logging.getLogger(__name__)
+
+
+def load_embedder(settings: Settings):
+    from embeddings.dense.encoder import load_embedder as load
+
+    return load(settings.model, settings.model_cache_dir)
+
+
+def index_kind(settings: Settings):
+    from embeddings.dense.ann import IndexKind
+
+    return IndexKind(settings.index_kind)
+
+
+def index_workers(settings: Settings) -> int:
+    """Processes for a big batch of embedding (BESLUT_INDEX_WORKERS; 0: one per core this process may use)."""
+    import os
+
+    return settings.index_workers or len(os.sched_getaffinity(0))
+
+
+def index_store(settings: Settings, store: Store):
+    """Where the vector index is kept: in the database with DATABASE_URL (web replicas build theirs from it),
+    else as files in BESLUT_HOME/index."""
+    if settings.database_url:
+        from embeddings.dense.index_db import DatabaseIndex
+
+        return DatabaseIndex(store.db, store, index_kind(settings))
+    return DirectoryIndex(settings.index_dir)
+
+
+def update_index(settings: Settings, store: Store, embedder, rebuild: bool = False,
+                 note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+                 progress: Callable[[int, int], None] = lambda done, total: None,
+                 ) -> tuple[VectorIndex, UpdateStats]:
+    """Bring the index up to date with the store, embedding only new or changed punkter (on every core when
+    there are many: embeddings/dense/parallel.py)."""
+    saved = index_store(settings, store)
+    previous = None if rebuild else saved.load(embedder.model_id)
+    fingerprint = store.fingerprint()
+    if previous is None:
+        note(render("index_building", punkter=len(store.open_keys())))
+    index, stats = build_or_update(store, embedder, fingerprint, previous, progress=progress,
+                                   kind=index_kind(settings), workers=index_workers(settings))
+    saved.save(index)
+    log.info("index updated: %s", stats)
+    return index, stats
+
+
+def open_store(settings: Settings, migrate: bool = True) -> Store:
+    """The minutes store: PostgreSQL at DATABASE_URL, else SQLite in BESLUT_HOME. The chat state lives in the
+    same database (``store.db``). ``migrate=False``: the web process, which never changes the schema."""
+    from embeddings.db import Database
+
+    db = Database(settings.database_url, migrate) if settings.database_url else Database.sqlite(settings.store_path,
+                                                                                                migrate)
+    store = Store(db)
+    for owner in schema_owners(settings)[1:]:  # every owner, not only the ones this command touches
+        db.migrate(owner)
+    return store
+
+
+def schema_owners(settings: Settings) -> list:
+    """Every owner of tables in the database: the minutes store, the chat state, the index (with DATABASE_URL)."""
+    from bot.state import CHAT
+    from embeddings.store import MINUTES
+
+    owners = [MINUTES, CHAT]
+    if settings.database_url:
+        from embeddings.dense.index_db import INDEX
+
+        owners.append(INDEX)
+    return owners
+
+
+def migrate(settings: Settings) -> dict[str, str | None]:
+    """Apply every owner's migrations (`beslut migrate`); the revision each stands at afterwards."""
+    store = open_store(settings)
+    return {m.name: store.db.version(m) for m in schema_owners(settings)}
+
+
+def core_options(settings: Settings) -> CoreOptions:
+    return CoreOptions(settings.source_url_template, settings.today)
+
+
+def open_core(settings: Settings, embedder=None, store: Store | None = None, build_missing: bool = True) -> Beslut:
+    """A ready Beslut. A missing index is built from the store (documented), unless ``build_missing`` is
+    off (the web process: only the worker writes vectors); a stale one is an error."""
+    store = store or open_store(settings)
+    if store.db.behind():
+        raise BeslutError("schema_behind")
+    embedder = embedder or load_embedder(settings)
+    index = index_store(settings, store).load(embedder.model_id)
+    if index is None:
+        if not build_missing:
+            raise BeslutError("index_missing")
+        index, _ = update_index(settings, store, embedder)
+    elif index.store_fingerprint != store.fingerprint():
+        raise BeslutError("index_stale")
+    retriever = Retriever(index, store.get_many, embedder, calibration_for(embedder.model_id))
+    return Beslut(store, retriever, core_options(settings))
+
+
+def case_core(settings: Settings, store: Store) -> Beslut:
+    """A Beslut for case look-ups and digests: no model, no index, the same citations and source links."""
+    return Beslut(store, None, core_options(settings))
+
+
+def sync_sources(settings: Settings, store: Store, sources: list[str] | None = None, since: dt.date | None = None,
+                 dry_run: bool = False, progress: Callable[[int, int], None] = lambda done, total: None,
+                 ) -> SyncReport:
+    from embeddings.sync.client import ClientOptions, SiteClient
+    from embeddings.sync.run import SyncOptions, sync
+    from embeddings.sync.site import normalise_base
+
+    if sources:
+        try:
+            sources = [normalise_base(s) for s in sources]
+        except ValueError as e:
+            raise BeslutError("sync_source_invalid", value=str(e)) from None
+    chosen = sources or list(settings.sources)
+    if not chosen:
+        raise ConfigError("sync_no_sources")
+    client = SiteClient(ClientOptions())
+    try:
+        return sync(store, chosen, client, SyncOptions(settings.today_date(), since, settings.sync_recheck_days,
+                                                       dry_run, settings.sync_concurrency), progress)
+    finally:
+        client.close()
