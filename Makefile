@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= hvad besluttede vi om telefontider?
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo test test-fast bench bench-scale clean
 demo: $(VENV)/.installed
 	$(BIN)/beslut ingest
 	$(BIN)/beslut meetings
@@ -20,6 +20,11 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.service
+
+# 100k and 1M synthetic punkter with a tiny model (about half an hour; the stores are kept in data/bench/scale/)
+bench-scale: $(VENV)/.installed
+	nice -n 10 $(BIN)/python -m bench.scale
 
 # torch first and pinned: 2.13.0 is a CPU wheel on these machines; anything else pulls CUDA.
 $(VENV)/.installed: pyproject.toml

@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import itertools
 import json
-import shutil
 import statistics
 import sys
 import tempfile
@@ -96,7 +95,8 @@ def collect(core, name: str, path: Path, today: dt.date) -> list[Row]:
         signals, seconds = None, 0.0
         if not res.abstain and res.hits:
             t = time.perf_counter()
-            signals = retriever.judge(legs, retriever._pos[res.hits[0].punkt.uid], compare_all=True).signals
+            signals = retriever.judge(legs, int(retriever.punkts.rows_of([res.hits[0].punkt.uid])[0]),
+                                      compare_all=True).signals
             seconds = time.perf_counter() - t
         out.append(Row(name, d["q"], bool(d["expect"] or d["cases"]), res.abstain, rank, signals, seconds))
     print(f"{name}: {len(out)} questions", file=sys.stderr, flush=True)
@@ -274,12 +274,14 @@ def open_bundled(work: Path, embedder):
 
 
 def open_greve(work: Path, greve_home: Path, embedder):
+    """A copy of the Greve store and index in ``work`` (an index of the previous format is converted from
+    its saved vectors: nothing is embedded)."""
+    from bench.scale.quality import greve_copy
     from bot.compose import open_core
 
-    home = work / "greve"
-    home.mkdir()
-    shutil.copy2(greve_home / "beslut.db", home / "beslut.db")
-    shutil.copytree(greve_home / "index", home / "index")
+    home = greve_copy(work / "greve", [greve_home], embedder, log=lambda s: print(s, file=sys.stderr))
+    if home is None:
+        raise SystemExit(f"no Greve store and index for {embedder.model_id} in {greve_home}")
     return open_core(Settings(home=home, model_cache=PROJECT_DIR / "data/models"), embedder=embedder,
                      build_missing=False)
 

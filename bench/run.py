@@ -33,7 +33,7 @@ from embeddings.ingest.files import ingest_paths
 from embeddings.search.lexical import Bm25Index, punkt_text
 from embeddings.search.retriever import Mode
 from embeddings.store import Store
-from embeddings.dense.vector_index import build_or_update
+from embeddings.dense.build import build_or_update
 
 SHARED = PROJECT_DIR.parent / "shared"
 QUESTION_SETS = [PROJECT_DIR / "tests/data/dev.jsonl", PROJECT_DIR / "tests/data/extra.jsonl"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.sections import write_section
 from bot.settings import PROJECT_DIR
-from embeddings.dense.vector_index import build_or_update
+from embeddings.dense.build import build_or_update
 from embeddings.store import Store
 from embeddings.sync.client import SiteClient
 from embeddings.sync.run import SyncOptions, sync

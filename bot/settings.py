@@ -91,6 +91,16 @@ def _database_url(value: str | None) -> str | None:
     return value
 
 
+INDEX_KINDS = ("auto", "flat", "hnsw", "ivf")
+
+
+def _index_kind(value: str | None) -> str:
+    kind = (value or "auto").lower()
+    if kind not in INDEX_KINDS:
+        raise ConfigError("index_kind_invalid", value=value, kinds=", ".join(INDEX_KINDS))
+    return kind
+
+
 LOG_FORMATS = ("text", "json")
 
 
@@ -140,6 +150,9 @@ class Settings:
     sync_cron: str = "mon-fri 06:00"  # BESLUT_SYNC_CRON
     sync_recheck_days: int = 60  # BESLUT_SYNC_RECHECK_DAYS: meetings this recent are fetched again
     sync_concurrency: int = 2  # BESLUT_SYNC_CONCURRENCY: requests to one run's sites at once
+    # The search index (`beslut index`, ingest, sync, the worker)
+    index_kind: str = "auto"  # BESLUT_INDEX: auto (exact up to a size, HNSW above), flat, hnsw or ivf
+    index_workers: int = 0  # BESLUT_INDEX_WORKERS: processes that embed a big batch; 0 = one per core
     # Web process (`beslut serve`)
     port: int = 3000  # PORT: what the platform (Procfile `web`) tells the process to listen on
     log_format: str = "text"  # BESLUT_LOG_FORMAT: text or json (JSON lines), for every command
@@ -202,6 +215,8 @@ class Settings:
             sync_cron=get("BESLUT_SYNC_CRON") or "mon-fri 06:00",
             sync_recheck_days=_count("BESLUT_SYNC_RECHECK_DAYS", get("BESLUT_SYNC_RECHECK_DAYS"), 60),
             sync_concurrency=_count("BESLUT_SYNC_CONCURRENCY", get("BESLUT_SYNC_CONCURRENCY"), 2, least=1),
+            index_kind=_index_kind(get("BESLUT_INDEX")),
+            index_workers=_count("BESLUT_INDEX_WORKERS", get("BESLUT_INDEX_WORKERS"), 0),
             port=_port(get("PORT")),
             log_format=_log_format(get("BESLUT_LOG_FORMAT")),
             teams_app_id=get("MICROSOFT_APP_ID"),

@@ -116,9 +116,7 @@ class Punkt:
     def uid(self) -> str:
         """``committee|YYYY-MM-DD|HH:MM|N`` (time empty when unknown): unique in the store, since a committee
         can meet twice a day (Greve's Byråd, 8 September 2025). The index keys its chunks by it."""
-        t = self.meeting.start_time
-        start = "" if t is None else t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
-        return f"{self.meeting.committee}|{self.meeting.date.isoformat()}|{start}|{self.number}"
+        return punkt_uid(self.meeting.committee, self.meeting.date, self.meeting.start_time, self.number)
 
     def section(self, name: SectionName) -> Section | None:
         for s in self.sections:
@@ -138,6 +136,13 @@ class Punkt:
         re-embedded."""
         return content_hash(self.title, self.journal.raw if self.journal else None, self.closed,
                             [(s.name.value, s.heading, s.text) for s in self.sections])
+
+
+def punkt_uid(committee: str, date: dt.date, start_time: dt.time | None, number: int) -> str:
+    """``Punkt.uid`` from its parts (the store builds it from columns without building the Punkt)."""
+    t = start_time
+    start = "" if t is None else t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
+    return f"{committee}|{date.isoformat()}|{start}|{number}"
 
 
 def content_hash(title: str, journal: str | None, closed: bool, sections: list[tuple[str, str, str]]) -> str:

@@ -121,7 +121,7 @@ def cores(tmp_path_factory):
     assert not ingest_paths(store, [BUNDLED]).failed
     plain = open_core(settings, embedder=HashingEmbedder(), store=store)
     r = plain.retriever
-    decided = Beslut(store, Retriever(r.punkter, r.index, r.embedder, r.cal,
+    decided = Beslut(store, Retriever(r.index, r.fetch, r.embedder, r.cal,
                                       Answerability(AnswerRule(min_margin=None), StemMatcher())), plain.options)
     return plain, decided
 

@@ -34,6 +34,8 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
     ({"PORT": "²"}, ["meetings"], "PORT '²'"),  # "²".isdigit() is true, int("²") is a ValueError
     ({"PORT": "99999999999999999999"}, ["meetings"], "PORT '99999999999999999999'"),
     ({"PORT": "web"}, ["meetings"], "PORT 'web'"),
+    ({"BESLUT_INDEX": "annoy"}, ["index"], "ugyldig BESLUT_INDEX 'annoy': brug auto, flat, hnsw, ivf"),
+    ({"BESLUT_INDEX_WORKERS": "alle"}, ["index"], "BESLUT_INDEX_WORKERS 'alle'"),
     ({"SLACK_BOT_TOKEN": "xoxb-test"}, ["serve"], "SLACK_SIGNING_SECRET mangler"),
     ({"SLACK_BOT_TOKEN": "xoxb-test"}, ["serve", "--socket-mode"], "SLACK_APP_TOKEN"),
     ({**SLACK, "BESLUT_TEAMS_ALLOW_ANONYMOUS": "true", "MICROSOFT_APP_ID": "app"}, ["serve"],

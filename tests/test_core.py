@@ -167,3 +167,17 @@ def test_ask_within_some_punkter_ranks_and_abstains_among_them_only(core):
     assert core.ask(question, within=set()).abstained
     everything = core.ask(question, within={p.uid for p in core.store.punkter()})
     assert [h.uid for h in everything.hits] == [h.uid for h in core.ask(question).hits]
+
+
+def test_why_is_the_hits_closest_chunk_cut_from_the_stored_punkt(core):
+    import numpy as np
+
+    from embeddings.dense.chunking import chunk_punkt
+
+    question = "hvad besluttede vi om telefontider?"
+    top = core.ask(question).hits[0]
+    stored = core.store.get(top.uid)
+    chunks = [c.text for c in chunk_punkt(stored)]
+    qv = HashingEmbedder().encode_queries([question])[0]
+    closest = chunks[int(np.argmax(HashingEmbedder().encode_documents(chunks) @ qv))]
+    assert top.why == closest

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -63,3 +64,26 @@ def test_committees_only_those_in_the_store():
     assert not f.accepts("Økonomiudvalget", D(2023, 5, 1))
     f, _ = parse_filters("hvad besluttede Chefforum", TODAY, ["Byråd"])
     assert not f.active
+
+
+def committees_the_long_way(question: str, committees: list[str]) -> tuple[tuple[str, ...], str]:
+    """The oracle: every committee's regex tried, longest name first, each match taken out."""
+    found, rest = [], question
+    for name in sorted(committees, key=len, reverse=True):
+        m = re.search(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", rest, re.I)
+        if m:
+            found.append(name)
+            rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+    return tuple(found), re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip() or question
+
+
+def test_a_thousand_committees_are_found_as_the_regex_of_each_finds_them():
+    towns = ["Greve", "Køge", "Ærø", "Århus", "Ishøj", "Solrød", "Lyngby-Taarbæk", "Høje-Taastrup"]
+    bodies = ["Byrådet", "Økonomiudvalget", "Børne- og Skoleudvalget", "Klima-, Teknik- og Miljøudvalget"]
+    committees = [f"{b} {t}{'' if i == 0 else f' {i}'}" for b in bodies for t in towns for i in range(32)]
+    committees += ["Byråd", "ØU", "İzmir-udvalget", "Ikast-udvalget"]  # a prefix of others; lower cases that grow
+    for question in ["hvad besluttede ØKONOMIUDVALGET GREVE om budget", "budget i økonomiudvalget greve 3 og i Byråd",
+                     "hvad sagde İZMİR-UDVALGET", "og İKAST-UDVALGET", "i Klima-, Teknik- og Miljøudvalget Ærø 12 om vand",
+                     "Byrådet Høje-Taastrup 31 og Byrådet Køge", "ØU-møde", "intet udvalg her"]:
+        f, left = parse_filters(question, TODAY, committees)
+        assert (f.committees, left) == committees_the_long_way(question, committees), question

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -27,7 +26,6 @@ from bot.digest.week import IsoWeek
 from bot.digest.worker import run_digest
 from bot.settings import Settings
 from embeddings.dense.index_db import DatabaseIndex
-from embeddings.dense.vector_index import ChunkRow, VectorIndex
 from embeddings.ingest.files import ingest_paths
 from embeddings.store import MINUTES
 from fakes import HashingEmbedder
@@ -160,25 +158,41 @@ def test_beslut_migrate_brings_every_owner_to_its_head(tmp_path, pg_url):
     assert set(versions) == {"minutes", "chat", "index"} and all(versions.values())
 
 
-def test_the_index_in_the_database_round_trips_and_saves_only_the_difference(database):
-    store = DatabaseIndex(database)
-    assert store.load("m") is None and store.saved_fingerprint() is None
-    rows = [ChunkRow(f"u{i}", f"h{i}", 0, f"tekst {i}") for i in range(5)]
-    vectors = np.random.default_rng(1).normal(size=(5, 8)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store.save(VectorIndex.from_vectors("m", 8, rows, vectors, "fp1"))
-    loaded = store.load("m")
-    assert loaded.store_fingerprint == "fp1" and store.saved_fingerprint() == "fp1"
-    assert sorted(r.uid for r in loaded.rows) == [f"u{i}" for i in range(5)]
-    by_uid = {r.uid: v for r, v in zip(loaded.rows, loaded.vectors())}
-    assert all(np.allclose(by_uid[r.uid], v) for r, v in zip(rows, vectors))
-    changed = rows[:3] + [ChunkRow("u3", "h3b", 0, "ny tekst")]  # u4 gone, u3 changed
-    store.save(VectorIndex.from_vectors("m", 8, changed, vectors[:4], "fp2"))
-    again = store.load("m")
-    assert sorted((r.uid, r.content_hash) for r in again.rows) == [("u0", "h0"), ("u1", "h1"), ("u2", "h2"),
-                                                                  ("u3", "h3b")]
+def test_the_index_in_the_database_round_trips_and_saves_only_the_difference(database, tmp_path):
+    import sqlalchemy as sa
+
+    from embeddings.dense.build import build_or_update
+    from embeddings.dense.index_db import chunks
+    from embeddings.store import Store
+
+    store = Store(database)
+    saved = DatabaseIndex(database, store)
+    assert saved.load("m") is None and saved.saved_fingerprint() is None
+    ingest_paths(store, [BUNDLED])
+    first, _ = build_or_update(store, HashingEmbedder(), store.fingerprint())
+    saved.save(first)
+    loaded = saved.load(HashingEmbedder.model_id)
+    assert loaded.store_fingerprint == first.store_fingerprint == saved.saved_fingerprint()
+    by_key = {(first.chunk_uid(r), int(first.chunk_position[r])): first.vectors()[r] for r in first.live_rows()}
+    assert sorted(by_key) == sorted((loaded.chunk_uid(r), int(loaded.chunk_position[r])) for r in loaded.live_rows())
+    assert all(np.allclose(by_key[(loaded.chunk_uid(r), int(loaded.chunk_position[r]))], loaded.vectors()[r])
+               for r in loaded.live_rows())
+    qv = HashingEmbedder().encode_queries(["telefontider"])[0]
+    assert loaded.search(qv, 5) == first.search(qv, 5)
+    assert np.array_equal(loaded.lexical.scores("telefontider"), first.lexical.scores("telefontider"))
+    # One meeting changes: its punkter get new rows, the rest keep theirs.
+    source = BUNDLED / "chefforum-2024-09-11.txt"
+    changed = source.read_text(encoding="utf-8").replace("telefontider", "telefontiderne")
+    ingest_paths(store, [write_minutes(tmp_path / "m", source.name, changed)])
+    second, stats = build_or_update(store, HashingEmbedder(), store.fingerprint(), loaded)
+    assert stats.embedded_punkter and stats.reused_punkter
+    saved.save(second)
+    with database.read() as conn:
+        rows = set(conn.execute(sa.select(chunks.c.uid, chunks.c.position, chunks.c.content_hash)).all())
+    assert rows == {(second.chunk_uid(r), int(second.chunk_position[r]),
+                     second.punkts.content_hash(int(second.chunk_punkt[r]))) for r in second.live_rows()}
     with pytest.raises(Exception) as e:
-        store.load("another-model")
+        saved.load("another-model")
     assert getattr(e.value, "code", None) == "index_model_mismatch"
 
 

@@ -220,3 +220,20 @@ def test_a_version_2_store_from_before_alembic_keeps_its_meetings_and_chat_state
     from bot.digest.ledger import DigestLedger
 
     assert [(r.week, r.channel) for r in DigestLedger(new.db).rows()] == [("2024-W37", "slack:C1")]
+
+
+def test_the_index_reads_open_punkter_by_key_and_by_uid(store):
+    early = minutes(titles=("Ekstraordinært",))
+    early = Minutes(dataclasses.replace(early.meeting, start_time=dt.time(17, 15, 30)),
+                    tuple(dataclasses.replace(p, meeting=dataclasses.replace(p.meeting, start_time=dt.time(17, 15, 30)))
+                          for p in early.punkter))
+    closed = minutes(date=dt.date(2024, 10, 2), titles=("Personalesag",))
+    closed = Minutes(closed.meeting, (dataclasses.replace(closed.punkter[0], sections=(), closed=True),))
+    for i, m in enumerate((minutes(), early, closed, minutes(committee="Økonomiudvalget"))):
+        store.replace_minutes(m, f"/src/{i}.txt", str(i))
+    everything = store.punkter()
+    assert store.open_keys() == [(p.uid, p.content_hash) for p in everything if not p.closed]
+    wanted = [everything[3].uid, "Chefforum|2024-09-11|09:00|9", everything[0].uid, "no uid", everything[2].uid]
+    assert store.get_many(wanted) == [everything[3], everything[0], everything[2]]  # asked order, unknown left out
+    assert [p.closed for p in store.get_many([p.uid for p in everything])] == [p.closed for p in everything]
+    assert store.get_many([]) == []

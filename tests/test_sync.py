@@ -26,7 +26,7 @@ from bot.digest.week import IsoWeek
 from bot.settings import Settings
 from embeddings.store import Store
 from embeddings.sync.client import ClientOptions, SiteClient
-from embeddings.sync.run import SyncOptions, sync
+from embeddings.sync.run import SyncOptions, SyncReport, sync
 from fakes import HashingEmbedder
 from site_fakes import FakeSite, Trouble, meeting_doc, punkt_doc
 
@@ -76,7 +76,7 @@ def site():
     s.close()
 
 
-def run(store: Store, site: FakeSite, options: ClientOptions = FAST, **changes) -> "SyncReport":  # noqa: F821
+def run(store: Store, site: FakeSite, options: ClientOptions = FAST, **changes) -> SyncReport:
     client = SiteClient(options, sleep=lambda s: None)
     try:
         return sync(store, [site.url], client, SyncOptions(TODAY, **changes))

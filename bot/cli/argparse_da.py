@@ -8,7 +8,8 @@ and puts argparse's own back afterwards: other parsers in the process are untouc
 The catalogue is keyed by argparse's English texts (Python 3.11's). A text a later argparse words differently
 falls back to English, and tests/test_cli_help.py, which checks that what a user can meet is Danish, fails.
 Texts only a programmer can meet (conflicting option strings, dest= missing) stay English. The help of each
-option and command lives with the command (bot/cli/*.py).
+option and command lives with the command (bot/cli/*.py); the catalogue itself with every other Danish
+word, in bot/core/messages.py.
 """
 from __future__ import annotations
 
@@ -17,32 +18,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-CATALOGUE = {
-    "usage: ": "brug: ",
-    "positional arguments": "argumenter",
-    "options": "tilvalg",
-    "show this help message and exit": "vis denne hjælp og afslut",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
-    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
-    "the following arguments are required: %s": "mangler: %s",
-    "unrecognized arguments: %s": "ukendte argumenter: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg %(value)r (vælg mellem %(choices)s)",
-    "invalid %(type)s value: %(value)r": "ugyldig værdi %(value)r",
-    "expected one argument": "mangler en værdi",
-    "expected at most one argument": "tager højst én værdi",
-    "expected at least one argument": "mangler mindst én værdi",
-    "ignored explicit argument %r": "tager ingen værdi (fik %r)",
-    "not allowed with argument %s": "kan ikke bruges sammen med %s",
-    "one of the arguments %s is required": "et af disse argumenter skal med: %s",
-    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
-    "unexpected option string: %s": "uventet tilvalg: %s",
-    "unknown parser %(parser_name)r (choices: %(choices)s)":
-        "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)",
-    "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
-}
-PLURALS = {
-    ("expected %s argument", "expected %s arguments"): ("forventede %s værdi", "forventede %s værdier"),
-}
+from bot.core.messages import ARGPARSE as CATALOGUE, ARGPARSE_PLURALS as PLURALS
 
 
 def gettext(message: str) -> str:

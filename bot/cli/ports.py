@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.core.service import Beslut
     from bot.settings import Settings
     from embeddings.backup import BackupReport
-    from embeddings.dense.vector_index import UpdateStats
+    from embeddings.dense.build import UpdateStats
     from embeddings.store import Store
     from embeddings.sync.run import SyncReport
 

@@ -13,7 +13,7 @@ from bot.core.reply import Item, Reply, answer_reply, timeline_reply
 from bot.core.results import Answer, CaseTimeline, Hit
 from embeddings.minutes import Punkt, SectionName
 from embeddings.store import MeetingSummary
-from embeddings.dense.vector_index import UpdateStats
+from embeddings.dense.build import UpdateStats
 
 
 # ANSI/VT escape sequences: CSI (ESC [ or the C1 byte 0x9b, parameters, final byte), OSC/DCS/PM/APC/SOS

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from bot.core.messages import render
 from bot.core.service import Beslut, CoreOptions
 from bot.settings import Settings
-from embeddings.dense.vector_index import DirectoryIndex, UpdateStats, VectorIndex, build_or_update
+from embeddings.dense.build import UpdateStats, build_or_update
+from embeddings.dense.vector_index import DirectoryIndex, VectorIndex
 from embeddings.errors import BeslutError, ConfigError
 from embeddings.search.answerability import Answerability
 from embeddings.search.calibration import calibration_for
@@ -26,13 +27,26 @@ def load_embedder(settings: Settings):
     return load(settings.model, settings.model_cache_dir)
 
 
+def index_kind(settings: Settings):
+    from embeddings.dense.ann import IndexKind
+
+    return IndexKind(settings.index_kind)
+
+
+def index_workers(settings: Settings) -> int:
+    """Processes for a big batch of embedding (BESLUT_INDEX_WORKERS; 0: one per core this process may use)."""
+    import os
+
+    return settings.index_workers or len(os.sched_getaffinity(0))
+
+
 def index_store(settings: Settings, store: Store):
     """Where the vector index is kept: in the database with DATABASE_URL (web replicas build theirs from it),
     else as files in BESLUT_HOME/index."""
     if settings.database_url:
         from embeddings.dense.index_db import DatabaseIndex
 
-        return DatabaseIndex(store.db)
+        return DatabaseIndex(store.db, store, index_kind(settings))
     return DirectoryIndex(settings.index_dir)
 
 
@@ -40,13 +54,15 @@ def update_index(settings: Settings, store: Store, embedder, rebuild: bool = Fal
                  note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
                  progress: Callable[[int, int], None] = lambda done, total: None,
                  ) -> tuple[VectorIndex, UpdateStats]:
-    """Bring the index up to date with the store, embedding only new or changed punkter."""
+    """Bring the index up to date with the store, embedding only new or changed punkter (on every core when
+    there are many: embeddings/dense/parallel.py)."""
     saved = index_store(settings, store)
     previous = None if rebuild else saved.load(embedder.model_id)
-    punkter = [p for p in store.punkter() if not p.closed]
+    fingerprint = store.fingerprint()
     if previous is None:
-        note(render("index_building", punkter=len(punkter)))
-    index, stats = build_or_update(punkter, embedder, store.fingerprint(), previous, progress=progress)
+        note(render("index_building", punkter=len(store.open_keys())))
+    index, stats = build_or_update(store, embedder, fingerprint, previous, progress=progress,
+                                   kind=index_kind(settings), workers=index_workers(settings))
     saved.save(index)
     log.info("index updated: %s", stats)
     return index, stats
@@ -102,16 +118,15 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None, bui
         index, _ = update_index(settings, store, embedder)
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
-    punkter = store.punkter()
-    retriever = Retriever(punkter, index, embedder, calibration_for(embedder.model_id),
-                          answerability_for(embedder, punkter))
+    retriever = Retriever(index, store.get_many, embedder, calibration_for(embedder.model_id),
+                          answerability_for(embedder, store))
     return Beslut(store, retriever, core_options(settings))
 
 
-def answerability_for(embedder, punkter) -> Answerability | None:
+def answerability_for(embedder, store: Store) -> Answerability | None:
     """Issue 15's answer / partial / none decision for a model that was tuned for it (its own hidden states
-    compare the question's words with the punkt's, against a background of the corpus's first chunks);
-    None for other models: the retriever's rule alone."""
+    compare the question's words with the punkt's, against a background of first chunks of 16 open punkter
+    spread over the store); None for other models: the retriever's rule alone."""
     from embeddings.search.answerability import RULES
 
     rule = RULES.get(embedder.model_id)
@@ -120,8 +135,8 @@ def answerability_for(embedder, punkter) -> Answerability | None:
     from embeddings.dense.chunking import chunk_punkt
     from embeddings.dense.word_match import ContextualWordMatcher, background_passages
 
-    opened = [p for p in punkter if not p.closed]
-    background = background_passages([chunk_punkt(p)[0].text for p in background_passages(opened)])
+    spread = background_passages([uid for uid, _ in store.open_keys()])
+    background = [chunk_punkt(p)[0].text for p in store.get_many(spread)]
     return Answerability(rule, ContextualWordMatcher(embedder, background))
 
 

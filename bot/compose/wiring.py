@@ -14,7 +14,7 @@ from bot.core.live import LiveCore
 from bot.core.ports import Publisher
 from bot.core.service import Beslut
 from bot.settings import Settings
-from embeddings.dense.vector_index import UpdateStats
+from embeddings.dense.build import UpdateStats
 from embeddings.errors import BeslutError, ConfigError
 from embeddings.store import Store
 

@@ -416,6 +416,14 @@ def following_line(n: int, kind: str, query: str, sub_id: str, paused_reason: st
     if paused_reason is not None:
         line += " – " + render("following_paused", reason=paused_reason)
     return line
+
+
+# --- the search index at scale (issue 14) ---
+TEXT.update({
+    "index_kind_invalid": "ugyldig BESLUT_INDEX {value!r}: brug {kinds}",
+})
+
+
 # --- operations: logs, backups (README "Operations") ---
 TEXT.update({
     "log_format_invalid": "ugyldig BESLUT_LOG_FORMAT {value!r}: brug text eller json",
@@ -438,3 +446,33 @@ PARTIAL_NOTE = ("Punktet ovenfor handler om noget beslægtet, men ikke om præci
                 "ikke et svar.")
 PARTIAL_NOTE_MANY = ("Punkterne ovenfor handler om noget beslægtet, men ikke om præcis det, du spurgte om: "
                      "citaterne er ikke et svar.")
+
+
+# --- argparse's own words (headings, the help option, its errors), keyed by Python 3.11's English texts;
+# used by bot/cli/argparse_da.py ---
+ARGPARSE = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at most one argument": "tager højst én værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "ignored explicit argument %r": "tager ingen værdi (fik %r)",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "one of the arguments %s is required": "et af disse argumenter skal med: %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)",
+    "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
+}
+ARGPARSE_PLURALS = {
+    ("expected %s argument", "expected %s arguments"): ("forventede %s værdi", "forventede %s værdier"),
+}

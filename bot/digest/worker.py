@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler

@@ -48,16 +48,24 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """The Embedder port over a loaded ``SentenceTransformer``."""
 
-    def __init__(self, model: "SentenceTransformer", model_id: str, batch_size: int = 8) -> None:
+    def __init__(self, model: "SentenceTransformer", model_id: str, batch_size: int = 8,
+                 recipe: tuple[str | None, str] | None = None) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.model = model
         self.model_id = model_id
         self.batch_size = batch_size
+        self.recipe = recipe  # (model, cache dir) as given to load_embedder: how another process loads it
         dimension = model.get_embedding_dimension()
         if not dimension:  # some models cannot tell without encoding something
             dimension = self._encode(model.encode, ["dimension"], 1).shape[1]
         self.dimension = int(dimension)
+
+    def __reduce__(self):
+        """Pickled as the way to load it (for embedding worker processes, dense/parallel.py), on one thread."""
+        if self.recipe is None:
+            raise TypeError("this embedder was not made by load_embedder: no way to load it in another process")
+        return (_load_again, (*self.recipe, self.batch_size))
 
     @property
     def prompts(self) -> dict[str, str]:
@@ -112,9 +120,14 @@ def load_embedder(model: str | None, cache_dir: Path, *, threads: int | None = 1
         except Exception as e:
             raise ConfigError("model_load_failed", model=model, reason=e5_convert.short_reason(e)) from e
         embedder = SentenceTransformerEmbedder(st, str(model), batch_size)
+    embedder.recipe = (model, str(cache_dir))
     log.info("embedding model %s loaded in %.1f s (dimension %d, prompts %s)", embedder.model_id,
              time.perf_counter() - started, embedder.dimension, sorted(embedder.prompts) or "none")
     return embedder
+
+
+def _load_again(model: str | None, cache_dir: str, batch_size: int) -> SentenceTransformerEmbedder:
+    return load_embedder(model, Path(cache_dir), threads=1, batch_size=batch_size)
 
 
 def _load_default(load: Callable[..., "SentenceTransformer"], cache_dir: Path,

@@ -1,124 +1,150 @@
-"""The dense leg: chunk vectors in a FAISS inner-product index, persisted as a directory with a manifest.
+"""The search index: every open punkt's chunk vectors in a FAISS structure (ann.py) and its BM25 postings
+(search/lexical.py), with what ranking needs of each punkt in arrays (punkt_table.py). No text is kept:
+hits are read from the store.
 
-Layout of ``<home>/index/``::
+Layout of ``<home>/index/`` (format 3)::
 
-    manifest.json   format, model id, dimension, counts, store fingerprint, chunking parameters
-    faiss.index     IndexFlatIP over L2-normalised chunk vectors (inner product = cosine)
-    chunks.jsonl    one line per vector: punkt key, content hash, position, text
+    manifest.json       format, model id, dimension, counts, store fingerprint, chunking, the FAISS structure,
+                        the committees, the abstention background (calibration.py)
+    faiss.index         the FAISS structure over the chunk vectors (ann.py)
+    vectors.npy         every chunk's vector as embedded (float32): rebuilds use it, questions never read it
+    chunk.punkt.npy     per chunk: the punkt's row, -1 when the punkt was removed (a tombstone, see below)
+    chunk.position.npy  per chunk: its position in the punkt (chunking.py)
+    punkt.*             per punkt: uid, content hash, committee, date, journal key (punkt_table.py)
+    bm25.*              the BM25 postings (lexical.py)
 
-Updating is incremental: vectors of punkter whose content hash is unchanged are reused, only new or
-changed punkter are embedded. A new directory is written beside the old one and swapped in, so a
-crash leaves either the old or the new index (or none: then it is rebuilt from the store).
+Everything but the manifest is memory-mapped on load, so a process is ready in about a second whatever the
+size, and a question reads only what it touches. Updating is incremental (build.py): vectors of punkter
+whose content hash is unchanged are reused, only new or changed punkter are embedded; a flat index is
+rebuilt from the saved vectors, an IVF or HNSW index takes the new vectors and marks the removed ones
+(HNSW cannot delete), and is rebuilt from the saved vectors once a fifth of it is removed.
+
+``<home>/index`` is a symbolic link to one version directory (``index.v-<id>``). A save writes a new version
+and replaces the link in one rename, so a crash leaves the old or the new index, and a reader (which resolves
+the link once) never sees a mix of two saves, however many processes or threads save at once.
 """
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
+from embeddings.arrays import load_array, save_array
+from embeddings.dense import ann
+from embeddings.dense.chunking import OVERLAP_WORDS, WINDOW_WORDS
+from embeddings.dense.punkt_table import PunktTable
 from embeddings.errors import BeslutError
-from embeddings.dense.chunking import OVERLAP_WORDS, WINDOW_WORDS, chunk_punkt
-from embeddings.minutes import Punkt
-
-if TYPE_CHECKING:
-    from embeddings.dense.encoder import Embedder
+from embeddings.search.lexical import Bm25Index
 
 log = logging.getLogger(__name__)
 CHUNKING = {"window_words": WINDOW_WORDS, "overlap_words": OVERLAP_WORDS}
-FORMAT_VERSION = 2  # 2: punkt keys carry the meeting's start time
+FORMAT_VERSION = 3  # 3: no texts, FAISS structure by size, BM25 and punkt arrays saved; 2: punkt keys with start time
 faiss.omp_set_num_threads(1)  # the query path runs on one thread (2 threads on 2 busy cores: 30x slower)
 
 
-@dataclass(frozen=True)
-class ChunkRow:
-    uid: str  # Punkt.uid ("punkt_key" in chunks.jsonl)
-    content_hash: str
-    position: int
-    text: str
-
-    def as_json(self) -> dict:
-        return {"punkt_key": self.uid, "content_hash": self.content_hash, "position": self.position,
-                "text": self.text}
-
-    @classmethod
-    def from_json(cls, d: dict) -> "ChunkRow":
-        return cls(d["punkt_key"], d["content_hash"], d["position"], d["text"])
-
-
-@dataclass(frozen=True)
-class UpdateStats:
-    embedded_punkter: int
-    reused_punkter: int
-    removed_punkter: int
-    chunks: int
-
-
 class VectorIndex:
-    """Chunk vectors + their rows, searchable by cosine."""
+    """Chunk vectors, BM25 postings and the punkt table of one store snapshot, searchable by cosine."""
 
-    def __init__(self, model_id: str, rows: list[ChunkRow], index: "faiss.Index", store_fingerprint: str) -> None:
-        if len(rows) != index.ntotal:
-            raise ValueError("rows and vectors differ in length")
+    def __init__(self, model_id: str, dimension: int, punkts: PunktTable, chunk_punkt: np.ndarray,
+                 chunk_position: np.ndarray, vectors: np.ndarray, index: faiss.Index, lexical: Bm25Index,
+                 store_fingerprint: str, background: dict | None = None) -> None:
+        if not (len(chunk_punkt) == len(chunk_position) == len(vectors) == index.ntotal):
+            raise ValueError("chunk rows and vectors differ in length")
+        if lexical.size != len(punkts):
+            raise ValueError("BM25 documents and punkter differ in number")
         self.model_id = model_id
-        self.dimension = index.d
-        self.rows = rows
-        self.store_fingerprint = store_fingerprint
+        self.dimension = dimension
+        self.punkts = punkts
+        self.chunk_punkt = chunk_punkt
+        self.chunk_position = chunk_position
+        self._vectors = vectors
         self.faiss = index
-
-    @classmethod
-    def from_vectors(cls, model_id: str, dimension: int, rows: list[ChunkRow], vectors: np.ndarray,
-                     store_fingerprint: str) -> "VectorIndex":
-        index = faiss.IndexFlatIP(dimension)
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(model_id, rows, index, store_fingerprint)
+        self.lexical = lexical
+        self.store_fingerprint = store_fingerprint
+        self.background = background  # {"probes": key, "cosine": x} (calibration.py), None: not known
+        self.texts: dict[int, str] = {}  # chunk row -> text, for rows embedded in this process (index_db.py)
+        self.structure_seconds: float | None = None  # building the FAISS structure, when built in this process
+        self.removed = int(np.count_nonzero(np.asarray(chunk_punkt) < 0))
+        self._alive = None
+        if self.removed:
+            live = (np.asarray(chunk_punkt) >= 0).astype(np.uint8)
+            self._alive = np.packbits(live, bitorder="little")
+            self._selector = faiss.IDSelectorBitmap(len(live), faiss.swig_ptr(self._alive))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        """Live chunks."""
+        return len(self.chunk_punkt) - self.removed
+
+    @property
+    def kind(self) -> ann.IndexKind:
+        return ann.kind_of(self.faiss)
 
     def vectors(self) -> np.ndarray:
-        if not len(self.rows):
-            return np.zeros((0, self.dimension), np.float32)
-        return self.faiss.reconstruct_n(0, len(self.rows))
+        """Every chunk row's vector as embedded (rows of removed punkter included until a rebuild)."""
+        return self._vectors
 
-    def search(self, query_vector: np.ndarray, k: int) -> list[tuple[float, ChunkRow]]:
-        """Top ``k`` chunks by cosine, best first."""
-        k = min(k, len(self.rows))
+    def live_rows(self) -> np.ndarray:
+        return np.flatnonzero(np.asarray(self.chunk_punkt) >= 0)
+
+    def search(self, query_vector: np.ndarray, k: int) -> list[tuple[float, int]]:
+        """Top ``k`` live chunks as (cosine, chunk row), best first."""
+        scores, rows = self.search_arrays(query_vector, k)
+        return [(float(s), int(r)) for s, r in zip(scores, rows)]
+
+    def search_arrays(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, len(self))
         if k <= 0:
-            return []
-        scores, ids = self.faiss.search(np.ascontiguousarray(query_vector.reshape(1, -1), np.float32), k)
-        return [(float(s), self.rows[i]) for s, i in zip(scores[0], ids[0]) if i >= 0]
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores, rows = ann.search(self.faiss, query_vector, k, self._selector if self.removed else None)
+        found = rows >= 0
+        return scores[found], rows[found]
+
+    def chunk_uid(self, row: int) -> str:
+        return self.punkts.uid(int(self.chunk_punkt[row]))
 
     # --- persistence -----------------------------------------------------------------------
     def manifest(self) -> dict:
         return {"format": FORMAT_VERSION, "model_id": self.model_id, "dimension": self.dimension,
-                "chunks": len(self.rows), "punkter": len({r.uid for r in self.rows}),
-                "store_fingerprint": self.store_fingerprint,
-                "chunking": CHUNKING}
+                "chunks": len(self), "punkter": len(self.punkts), "removed_chunks": self.removed,
+                "store_fingerprint": self.store_fingerprint, "chunking": CHUNKING,
+                "structure": ann.describe(self.faiss), "structure_seconds": self.structure_seconds,
+                "committees": self.punkts.committees,
+                "background": self.background}
 
     def save(self, directory: Path) -> None:
+        """Write the index as a new version next to ``directory`` and switch ``directory`` (a symbolic link)
+        to it in one rename: a reader resolves the link once and reads one whole version (see ``load``),
+        whoever saves meanwhile (processes or threads). The previous version is kept for readers still on it;
+        older ones are removed."""
         directory = Path(directory)
-        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        faiss.write_index(self.faiss, str(tmp / "faiss.index"))
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for r in self.rows:
-                f.write(json.dumps(r.as_json(), ensure_ascii=False) + "\n")
-        (tmp / "manifest.json").write_text(json.dumps(self.manifest(), indent=2), encoding="utf-8")
-        old = directory.with_name(f"{directory.name}.old-{os.getpid()}")
-        if directory.exists():
-            os.rename(directory, old)
-        os.rename(tmp, directory)
-        shutil.rmtree(old, ignore_errors=True)
+        version = directory.with_name(f"{directory.name}.v-{uuid.uuid4().hex[:12]}")
+        version.mkdir(parents=True)
+        faiss.write_index(self.faiss, str(version / "faiss.index"))
+        save_array(version, "vectors", np.asarray(self._vectors, np.float32))
+        save_array(version, "chunk.punkt", np.asarray(self.chunk_punkt, np.int32))
+        save_array(version, "chunk.position", np.asarray(self.chunk_position, np.int32))
+        self.punkts.save(version)
+        self.lexical.save(version)
+        (version / "manifest.json").write_text(json.dumps(self.manifest(), indent=2, ensure_ascii=False),
+                                               encoding="utf-8")
+        previous = directory.resolve() if directory.is_symlink() else None
+        if directory.exists() and not directory.is_symlink():  # a plain directory from an older version
+            os.rename(directory, directory.with_name(f"{directory.name}.v-old-{uuid.uuid4().hex[:12]}"))
+        link = directory.with_name(f"{directory.name}.link-{uuid.uuid4().hex[:12]}")
+        os.symlink(version.name, link)
+        os.replace(link, directory)
+        keep = {version.name} | ({previous.name} if previous is not None else set())
+        for old in directory.parent.glob(f"{glob.escape(directory.name)}.v-*"):
+            if old.name not in keep and old.stat().st_mtime < time.time() - 60:  # not one being written now
+                shutil.rmtree(old, ignore_errors=True)
 
     @staticmethod
     def saved_fingerprint(directory: Path) -> str | None:
@@ -132,8 +158,9 @@ class VectorIndex:
 
     @classmethod
     def load(cls, directory: Path, model_id: str) -> "VectorIndex | None":
-        """The saved index, None when there is none; a clear error when it belongs to another model."""
-        directory = Path(directory)
+        """The saved index (memory-mapped), None when there is none; a clear error when it belongs to another
+        model or an older format."""
+        directory = Path(directory).resolve()  # one version, even if a newer one is saved while this reads
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -148,45 +175,27 @@ class VectorIndex:
             raise BeslutError("index_model_mismatch", path=str(directory), found=manifest.get("model_id"),
                               model=model_id)
         try:
-            index = faiss.read_index(str(directory / "faiss.index"))
-            with open(directory / "chunks.jsonl", encoding="utf-8") as f:
-                rows = [ChunkRow.from_json(json.loads(line)) for line in f]
-        except (OSError, RuntimeError, ValueError, TypeError):
+            index = _read_faiss(directory / "faiss.index")
+            vectors = load_array(directory, "vectors")
+            chunk_punkt = load_array(directory, "chunk.punkt")
+            chunk_position = load_array(directory, "chunk.position")
+            punkts = PunktTable.load(directory, list(manifest["committees"]))
+            lexical = Bm25Index.load(directory)
+            loaded = cls(model_id, int(manifest["dimension"]), punkts, chunk_punkt, chunk_position, vectors, index,
+                         lexical, manifest["store_fingerprint"], manifest.get("background"))
+        except (OSError, RuntimeError, ValueError, TypeError, KeyError):
             raise BeslutError("index_corrupt", path=str(directory)) from None
-        if index.ntotal != len(rows) or index.d != manifest["dimension"]:
+        if index.d != manifest["dimension"] or len(loaded) != manifest["chunks"]:
             raise BeslutError("index_corrupt", path=str(directory))
-        return cls(model_id, rows, index, manifest["store_fingerprint"])
+        return loaded
 
 
-def build_or_update(punkter: Sequence[Punkt], embedder: "Embedder", store_fingerprint: str,
-                    previous: VectorIndex | None = None, batch_size: int = 32,
-                    progress: Callable[[int, int], None] = lambda done, total: None,
-                    ) -> tuple[VectorIndex, UpdateStats]:
-    """An index over ``punkter``, reusing ``previous`` vectors for punkter whose content is unchanged."""
-    keep_rows: list[ChunkRow] = []
-    keep_vecs: list[np.ndarray] = []
-    wanted = {p.uid: p.content_hash for p in punkter}
-    reused: set[str] = set()
-    if previous is not None and len(previous):
-        old_vectors = previous.vectors()
-        for row, vec in zip(previous.rows, old_vectors):
-            if wanted.get(row.uid) == row.content_hash:
-                keep_rows.append(row)
-                keep_vecs.append(vec)
-                reused.add(row.uid)
-    removed = len({r.uid for r in previous.rows} - set(wanted)) if previous else 0
-    new_rows = [ChunkRow(c.uid, p.content_hash, c.position, c.text)
-                for p in punkter if p.uid not in reused for c in chunk_punkt(p)]
-    new_vecs: list[np.ndarray] = []
-    for i in range(0, len(new_rows), batch_size):
-        batch = new_rows[i:i + batch_size]
-        new_vecs.append(embedder.encode_documents([r.text for r in batch]))
-        progress(i + len(batch), len(new_rows))
-    rows = keep_rows + new_rows
-    parts = ([np.stack(keep_vecs)] if keep_vecs else []) + new_vecs
-    vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
-    index = VectorIndex.from_vectors(embedder.model_id, embedder.dimension, rows, vectors, store_fingerprint)
-    return index, UpdateStats(len({r.uid for r in new_rows}), len(reused), removed, len(rows))
+def _read_faiss(path: Path) -> faiss.Index:
+    """Memory-mapped where FAISS can (flat codes), read whole otherwise."""
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    except RuntimeError:
+        return faiss.read_index(str(path))
 
 
 class DirectoryIndex:

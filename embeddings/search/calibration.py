@@ -5,19 +5,20 @@ e5 cosines are compressed, and the best match of a question about something neve
 size of the corpus (more punkter, more near misses): on the 36 bundled punkter it is about 0.83, on Greve's
 5,168 about 0.86. So the threshold is a margin over a baseline measured on the corpus itself: the median
 best cosine of questions about things no municipality decides. Sixteen query encodings (~0.3 s) when the
-retriever is built.
+index is built; the result is kept in its manifest (``PROBES_KEY`` says which probes it was measured with).
 """
 from __future__ import annotations
 
+import hashlib
 import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from embeddings.dense.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
-from embeddings.dense.vector_index import VectorIndex
 
 if TYPE_CHECKING:
     from embeddings.dense.encoder import Embedder
+    from embeddings.dense.vector_index import VectorIndex
 
 @dataclass(frozen=True)
 class Calibration:
@@ -57,7 +58,10 @@ PROBES = (
 )
 
 
-def background_cosine(index: VectorIndex, embedder: "Embedder") -> float:
+PROBES_KEY = hashlib.sha256("\n".join(PROBES).encode("utf-8")).hexdigest()[:16]  # a cached background's probes
+
+
+def background_cosine(index: "VectorIndex", embedder: "Embedder") -> float:
     """The median over PROBES of the best chunk cosine in ``index`` (0 for an empty index)."""
     if not len(index):
         return 0.0

@@ -10,6 +10,7 @@ before ranking.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -69,6 +70,20 @@ _ABOUT_MEETINGS = re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|vedt[ao]g
                              r"drøftede|drøftet|møde\w*|referat\w*)\b", re.I)
 
 
+@functools.lru_cache(maxsize=8)
+def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
+    """Longest name first, each with its pattern (compiled once per list of committees)."""
+    return [(name, re.compile(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", re.I))
+            for name in sorted(committees, key=len, reverse=True)]
+
+
+def _may_occur(name: str, text: str, folded: str) -> bool:
+    """False only when ``name`` certainly cannot match case-insensitively in ``text`` (lower-cased: ``folded``):
+    its lower case is not in it. When a lower case changes length ('İ'), the regex decides."""
+    lower = name.lower()
+    return len(lower) != len(name) or len(folded) != len(text) or lower in folded
+
+
 def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> tuple[QueryFilter, str]:
     """(filter, question without the strict filter words). Only the first date expression is used."""
     date_from = date_to = None
@@ -109,11 +124,15 @@ def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> 
     preferences = () if strict else tuple(desc)
     desc = desc if strict else []
     found = []
-    for name in sorted(committees, key=len, reverse=True):
-        m = re.search(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", rest, re.I)
+    folded = rest.lower()
+    for name, pattern in _committee_patterns(tuple(committees)):
+        if not _may_occur(name, rest, folded):  # no regex for names that cannot be there (a thousand at scale)
+            continue
+        m = pattern.search(rest)
         if m:
             found.append(name)
             desc.append(name)
             rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+            folded = rest.lower()
     rest = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip()
     return QueryFilter(date_from, date_to, tuple(found), tuple(desc), strict, preferences), rest or question

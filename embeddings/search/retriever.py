@@ -4,24 +4,32 @@ per punkt) and lexical (BM25, Danish stems) scores, with Danish date/committee f
 A search runs in two steps so the legs can be measured and tuned separately (bench/tune.py):
 ``legs(question)`` computes each leg's score for every punkt once; ``rank(legs)`` blends, filters and
 decides whether to abstain.
+
+The retriever holds no punkt: what ranking needs is in the index's arrays (dense/punkt_table.py), in store
+order; the hits are read from the store (``fetch``) when a question is answered, with the text of the chunk
+that matched cut from them again. Blending looks only at the punkter a leg scored (and, when fewer than
+``k`` of them pass the filter, the first ones that did not): at a million punkter a question costs a few
+passes over small arrays, with the same result as blending every punkt (tests/test_retriever_blend.py).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from embeddings.search.answerability import Answerability, Tier, Verdict
-from embeddings.search.calibration import UNTUNED, Calibration, background_cosine
-from embeddings.journal import find_journal_numbers
-from embeddings.search.lexical import Bm25Index, punkt_text
-from embeddings.minutes import Punkt
-from embeddings.search.query_filters import QueryFilter, parse_filters
+from embeddings.dense.chunking import chunk_punkt
+from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
+from embeddings.journal import find_journal_numbers
+from embeddings.minutes import Punkt
+from embeddings.search.answerability import Answerability, Tier, Verdict
+from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
+from embeddings.search.lexical import punkt_text
+from embeddings.search.query_filters import QueryFilter, parse_filters
 
 if TYPE_CHECKING:
     from embeddings.dense.encoder import Embedder
@@ -35,7 +43,7 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Scored:
-    punkt: Punkt
+    punkt: Punkt  # as the store holds it now
     score: float
     dense: float  # best chunk cosine (0 when the punkt was not among the candidates)
     lexical: float  # raw BM25
@@ -44,7 +52,7 @@ class Scored:
 
 @dataclass(frozen=True)
 class Legs:
-    """Each leg's score for every punkt of the retriever, for one question."""
+    """Each leg's score for every punkt of the index (by row), for one question."""
 
     query: str  # the question without its filter words
     filter: QueryFilter
@@ -53,7 +61,7 @@ class Legs:
     exact: np.ndarray  # punkter whose journal number the question names
     dense: np.ndarray
     lexical: np.ndarray
-    chunks: dict[int, str]
+    chunks: dict[int, int]  # punkt row -> chunk row of its best chunk (the dense leg's candidates)
     scope: np.ndarray | None = None  # ``within``: the only punkter searched, also when abstaining (None: all)
 
 
@@ -67,23 +75,27 @@ class SearchResult:
 
 
 class Retriever:
-    """Search over the open punkter of a store snapshot. Build once per process; queries are read-only."""
+    """Search over the open punkter of an index; ``fetch`` reads punkter from the store by uid (in the order
+    asked, unknown ones left out). Build once per process; queries are read-only."""
 
-    def __init__(self, punkter: Sequence[Punkt], index: VectorIndex | None, embedder: "Embedder | None",
-                 calibration: Calibration = UNTUNED, answerability: Answerability | None = None) -> None:
-        self.punkter = [p for p in punkter if not p.closed]
+    def __init__(self, index: VectorIndex, fetch: Callable[[list[str]], Sequence[Punkt]],
+                 embedder: "Embedder | None", calibration: Calibration = UNTUNED,
+                 answerability: Answerability | None = None) -> None:
         self.index = index
+        self.fetch = fetch
         self.embedder = embedder
         self.cal = calibration
         self.answerability = answerability  # None: answer whenever the nearest punkt is not weak
-        self._pos = {p.uid: i for i, p in enumerate(self.punkter)}
-        self._bm25 = Bm25Index([punkt_text(p) for p in self.punkter])
-        self._committee = [p.meeting.committee for p in self.punkter]
-        self._dates = [p.meeting.date for p in self.punkter]
-        self.committees = sorted(set(self._committee))
+        self.punkts = index.punkts
+        self.committees = list(self.punkts.committees)
         self.background = None  # the corpus's cosine for unrelated questions, when a margin needs it
-        if calibration.cosine_margin is not None and index is not None and embedder is not None:
-            self.background = background_cosine(index, embedder)
+        if calibration.cosine_margin is not None and embedder is not None:
+            cached = index.background or {}
+            self.background = (cached["cosine"] if cached.get("probes") == PROBES_KEY
+                               else background_cosine(index, embedder))
+
+    def __len__(self) -> int:
+        return len(self.punkts)
 
     def min_cosine(self, cal: Calibration) -> float:
         if cal.cosine_margin is None or self.background is None:
@@ -100,92 +112,157 @@ class Retriever:
     def legs(self, question: str, mode: Mode = Mode.HYBRID, today: dt.date | None = None,
              within: Collection[str] | None = None) -> Legs:
         qfilter, rest = parse_filters(question, today or dt.date.today(), self.committees)
-        n = len(self.punkter)
-        mask = np.fromiter((qfilter.accepts(c, d) for c, d in zip(self._committee, self._dates)), bool, n)
+        n = len(self.punkts)
+        period = self._in_period(qfilter)
+        mask = period if qfilter.strict_dates else np.ones(n, bool)
+        if qfilter.committees:
+            wanted = [i for i, c in enumerate(self.committees) if c in qfilter.committees]
+            mask = mask & np.isin(self.punkts.committee, wanted)
         scope = None
         if within is not None:
             scope = np.zeros(n, bool)
-            scope[[self._pos[u] for u in within if u in self._pos]] = True
-            mask &= scope
-        preferred = np.fromiter((qfilter.prefers(d) for d in self._dates), bool, n)
-        cases = {j.raw for j in find_journal_numbers(question)}
-        exact = np.fromiter((bool(cases and p.journal and p.journal.raw in cases) for p in self.punkter), bool, n)
+            scope[self.punkts.rows_of(within)] = True
+            mask = mask & scope
+        preferred = period if not qfilter.strict_dates else np.zeros(n, bool)
+        keys = [journal_key(j.raw) for j in find_journal_numbers(question)]
+        exact = np.isin(self.punkts.journal, np.array(keys, np.uint64)) if keys else np.zeros(n, bool)
         dense = np.zeros(n, np.float32)
-        chunks: dict[int, str] = {}
-        if mode is not Mode.BM25 and self.index is not None and self.embedder is not None and n:
+        chunks: dict[int, int] = {}
+        if mode is not Mode.BM25 and self.embedder is not None and n:
             qv = self.embedder.encode_queries([rest])[0]
-            for cos, row in self.index.search(qv, self.cal.dense_candidates):
-                i = self._pos.get(row.uid)
-                if i is not None and cos > dense[i]:
-                    dense[i], chunks[i] = cos, row.text
-        lexical = self._bm25.scores(rest) if mode is not Mode.DENSE else np.zeros(n, np.float32)
+            scores, rows = self.index.search_arrays(qv, self.cal.dense_candidates)
+            for cos, row, i in zip(scores.tolist(), rows.tolist(), self.index.chunk_punkt[rows].tolist()):
+                if cos > dense[i]:
+                    dense[i], chunks[i] = cos, row
+        lexical = self.index.lexical.scores(rest) if mode is not Mode.DENSE else np.zeros(n, np.float32)
         return Legs(rest, qfilter, mask, preferred, exact, dense, lexical, chunks, scope)
+
+    def _in_period(self, f: QueryFilter) -> np.ndarray:
+        days = self.punkts.date
+        inside = np.ones(len(days), bool)
+        if f.date_from:
+            inside &= days >= f.date_from.toordinal()
+        if f.date_to:
+            inside &= days <= f.date_to.toordinal()
+        return inside
 
     def rank(self, legs: Legs, k: int = 3, mode: Mode = Mode.HYBRID,
              calibration: Calibration | None = None) -> SearchResult:
         cal = calibration or self.cal
-        blend, order = self._order(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
+        order, blend = best_blended(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
         abstain = not order
         if order and not legs.exact.any():
             top_cos = float(legs.dense[order[0]])
-            top_cov = self._bm25.coverage(legs.query, order[0]) if mode is not Mode.DENSE else 0.0
+            top_cov = self.index.lexical.coverage(legs.query, order[0]) if mode is not Mode.DENSE else 0.0
             abstain = _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal)
             # --- issue 15: near, but is it what was asked? (embeddings/search/answerability.py) ---
             if not abstain and self.answerability is not None:
                 verdict = self.judge(legs, order[0], mode)
                 if verdict.tier is Tier.PARTIAL:  # the nearest punkt alone, shown as nearest
-                    return SearchResult(self._scored(legs, blend, order[:1]), legs.filter, True, Tier.PARTIAL,
+                    return SearchResult(self._hits(legs, order[:1], blend[:1]), legs.filter, True, Tier.PARTIAL,
                                         verdict.uncovered)
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             everywhere = np.ones_like(legs.mask) if legs.scope is None else legs.scope
-            blend, order = self._order(legs, everywhere, k, mode, cal)
+            order, blend = best_blended(legs, everywhere, k, mode, cal)
         elif not abstain:  # answering: only punkter close to the best; abstaining: the nearest, as uncertain
-            order = [i for i in order if blend[i] >= cal.min_relative * blend[order[0]]]
-        return SearchResult(self._scored(legs, blend, order), legs.filter, abstain,
+            keep = [j for j, b in enumerate(blend) if b >= cal.min_relative * blend[0]]
+            order, blend = [order[j] for j in keep], [blend[j] for j in keep]
+        return SearchResult(self._hits(legs, order, blend), legs.filter, abstain,
                             Tier.NONE if abstain else Tier.ANSWER)
 
-    def _scored(self, legs: Legs, blend: np.ndarray, order: list[int]) -> tuple[Scored, ...]:
-        return tuple(Scored(self.punkter[i], float(blend[i]), float(legs.dense[i]), float(legs.lexical[i]),
-                            legs.chunks.get(i)) for i in order)
+    def _hits(self, legs: Legs, order: Sequence[int], blend: Sequence[float]) -> tuple[Scored, ...]:
+        fetched = {p.uid: p for p in self.fetch([self.punkts.uid(i) for i in order])}
+        hits = []
+        for i, score in zip(order, blend):
+            p = fetched.get(self.punkts.uid(i))
+            if p is not None:  # removed from the store since the index was loaded: never shown
+                hits.append(Scored(p, score, float(legs.dense[i]), float(legs.lexical[i]),
+                                   self._why(p, i, legs.chunks.get(i))))
+        return tuple(hits)
 
     def judge(self, legs: Legs, i: int, mode: Mode = Mode.HYBRID, compare_all: bool = False) -> Verdict:
-        """issue 15: the answerability signals and verdict for punkt ``i`` (the top one) of ``legs``."""
+        """issue 15: the answerability signals and verdict for punkt row ``i`` (the top one) of ``legs``."""
         assert self.answerability is not None
         margin = None
         if mode is not Mode.BM25 and self.background is not None:
             margin = float(legs.dense[i]) - self.background
+
+        def passage() -> str:  # its best chunk, read from the store only when a word must be compared
+            found = self.fetch([self.punkts.uid(i)])
+            if not found:
+                return ""
+            return self._why(found[0], i, legs.chunks.get(i)) or punkt_text(found[0])
+
         signals = self.answerability.signals(
-            legs.query, lambda text: self._bm25.coverage(text, i), margin,
-            lambda: legs.chunks.get(i) or punkt_text(self.punkter[i]), compare_all)
+            legs.query, lambda text: self.index.lexical.coverage(text, i), margin, passage, compare_all)
         return self.answerability.decide(signals)
 
-    def _order(self, legs: Legs, mask: np.ndarray, k: int, mode: Mode,
-               cal: Calibration) -> tuple[np.ndarray, list[int]]:
-        """The blended score of every punkt (-inf outside ``mask``) and the best ``k`` inside it."""
-        if not mask.any():
-            return np.full(len(mask), -np.inf), []
-        blend = _blend(legs.dense, legs.lexical, mask, mode, cal.dense_weight)
-        blend = np.where(mask, blend + cal.date_bonus * legs.preferred, -np.inf) + legs.exact * 10.0
-        return blend, [int(i) for i in np.argsort(-blend, kind="stable")[:k] if np.isfinite(blend[i])]
+    def _why(self, p: Punkt, i: int, chunk_row: int | None) -> str | None:
+        """The text of the chunk that matched, cut from the punkt again (None when it changed since)."""
+        if chunk_row is None or p.content_hash != self.punkts.content_hash(i):
+            return None
+        position = int(self.index.chunk_position[chunk_row])
+        chunks = chunk_punkt(p)
+        return chunks[position].text if position < len(chunks) else None
 
 
-def _blend(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, mode: Mode, w: float) -> np.ndarray:
+def best_blended(legs: Legs, mask: np.ndarray, k: int, mode: Mode,
+                 cal: Calibration) -> tuple[list[int], list[float]]:
+    """The best ``k`` punkter inside ``mask`` by blended score, best first (ties: store order), and their
+    scores. The blend is computed for the punkter a leg scored; every other punkt in ``mask`` scores the
+    same constant (plus the date bonus), so the first of them fill up when fewer than ``k`` do better."""
+    if not mask.any():
+        return [], []
+    scored = legs.lexical > 0 if mode is not Mode.DENSE else np.zeros(len(mask), bool)
+    scored[np.fromiter(legs.chunks.keys(), np.int64, len(legs.chunks))] = True
+    scored |= legs.exact
+    cand = np.flatnonzero(scored & mask)
+    base, rest = _blend(legs.dense[cand].astype(np.float64), legs.lexical[cand].astype(np.float64),
+                        int(np.count_nonzero(mask)), mode, cal.dense_weight)
+    values = base + cal.date_bonus * legs.preferred[cand] + legs.exact[cand] * 10.0
+    ids = cand
+    unscored = [(rest + cal.date_bonus * 1.0 + 0.0, True), (rest + cal.date_bonus * 0.0 + 0.0, False)]
+    if np.count_nonzero(values > max(v for v, _ in unscored)) < k and len(cand) < np.count_nonzero(mask):
+        extra = [ids]
+        for value, pref in unscored:  # the first punkter of each kind that no leg scored
+            firsts = np.flatnonzero(mask & (legs.preferred == pref))[:k + len(cand)]
+            firsts = firsts[~np.isin(firsts, cand)][:k]
+            extra.append(firsts)
+            values = np.concatenate([values, np.full(len(firsts), value)])
+        ids = np.concatenate(extra)
+    if len(values) > k:  # only the values from the k-th best up can be among the best k (ties included)
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        ids, values = ids[values >= kth], values[values >= kth]
+    best = np.lexsort((ids, -values))[:k]
+    return [int(i) for i in ids[best]], [float(v) for v in values[best]]
+
+
+def _blend(dense: np.ndarray, lexical: np.ndarray, in_mask: int, mode: Mode, w: float) -> tuple[np.ndarray, float]:
+    """The blend of the scored punkter (``dense``, ``lexical``: theirs) and of every other punkt in the mask
+    (both legs 0), as if computed over all ``in_mask`` punkter of the mask."""
     if mode is Mode.BM25:
-        return lexical.astype(np.float64)
+        return lexical, 0.0
     if mode is Mode.DENSE:
-        return dense.astype(np.float64)
+        return dense, 0.0
 
-    def norm(x: np.ndarray, scored: np.ndarray) -> np.ndarray:
-        """Min-max over the punkter the leg scored, so the rest (0) cannot squash their differences."""
-        if not scored.any():
-            return np.zeros_like(x)
-        lo, hi = float(x[scored].min()), float(x[scored].max())
-        return np.clip((x - lo) / (hi - lo), 0.0, 1.0) if hi > lo else np.where(scored, 1.0, 0.0)
+    def norm(x: np.ndarray, scored: np.ndarray, others: bool) -> tuple[np.ndarray, float]:
+        """Min-max over the punkter the leg scored, so the rest (0) cannot squash their differences;
+        ``others``: punkter outside ``x`` count as scored with 0. Returns (x normalised, 0 normalised)."""
+        if others:
+            lo, hi = 0.0, float(x.max(initial=0.0))
+        elif scored.any():
+            lo, hi = float(x[scored].min()), float(x[scored].max())
+        else:
+            return np.zeros_like(x), 0.0
+        if hi > lo:
+            return np.clip((x - lo) / (hi - lo), 0.0, 1.0), float(np.clip((0.0 - lo) / (hi - lo), 0.0, 1.0))
+        return np.where(scored, 1.0, 0.0), (1.0 if others else 0.0)
 
     # The dense leg scores only the FAISS candidates (the best chunks); on a big corpus everything else is 0.
-    d, lex = dense.astype(np.float64), lexical.astype(np.float64)
-    return w * norm(d, mask & (d > 0)) + (1 - w) * norm(lex, mask)
+    nd, nd0 = norm(dense, dense > 0, False)
+    nl, nl0 = norm(lexical, np.ones(len(lexical), bool), len(lexical) < in_mask)
+    return w * nd + (1 - w) * nl, w * nd0 + (1 - w) * nl0
 
 
 def _weak(top_cos: float, top_cov: float, mode: Mode, min_cosine: float, cal: Calibration) -> bool:
@@ -196,4 +273,3 @@ def _weak(top_cos: float, top_cov: float, mode: Mode, min_cosine: float, cal: Ca
     if mode is Mode.DENSE:
         return dense_weak
     return dense_weak and lex_weak
-

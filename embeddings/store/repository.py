@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from embeddings.db import Database, Migrations
 from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber
-from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName, punkt_uid
 from embeddings.store.legacy import legacy_version, upgrade_legacy
 from embeddings.store.schema import attachments as A, meetings as M, punkter as P, sections as S, sources as SRC
 
@@ -188,12 +188,6 @@ class Store:
             return conn.execute(sa.select(sa.func.count()).select_from(M).where(
                 M.c.committee == committee, M.c.date == date.isoformat())).scalar_one()
 
-    def meetings_on(self, committee: str, date: dt.date) -> int:
-        """How many meetings ``committee`` held on ``date`` (more than one: cite the start time)."""
-        with self.db.read() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(M).where(
-                M.c.committee == committee, M.c.date == date.isoformat())).scalar_one()
-
     def committees(self) -> list[str]:
         with self.db.read() as conn:
             return list(conn.execute(sa.select(M.c.committee).distinct().order_by(M.c.committee)).scalars())
@@ -248,6 +242,35 @@ class Store:
         found = self._punkter(M.c.committee == committee, M.c.date == day,
                               sa.func.coalesce(M.c.start_time, "") == start, P.c.number == n)
         return found[0] if found else None
+
+    def open_keys(self) -> list[tuple[str, str]]:
+        """(``Punkt.uid``, ``Punkt.content_hash``) of every open punkt, in the order of ``punkter()``: what
+        the index needs to decide what to embed, without reading any text."""
+        q = (sa.select(M.c.committee, M.c.date, M.c.start_time, P.c.number, P.c.content_hash)
+             .select_from(P.join(M, M.c.id == P.c.meeting_id)).where(P.c.closed == 0)
+             .order_by(M.c.date, M.c.committee, P.c.number))
+        with self.db.read() as conn:
+            return [(punkt_uid(c, dt.date.fromisoformat(d), dt.time.fromisoformat(t) if t else None, n), h)
+                    for c, d, t, n, h in conn.execute(q)]
+
+    def get_many(self, uids: list[str]) -> list[Punkt]:
+        """The punkter whose uids are given, as stored now, in that order; unknown uids are left out."""
+        keys = {}
+        for uid in uids:
+            try:
+                committee, date, start, number = uid.rsplit("|", 3)
+                keys[uid] = (committee, dt.date.fromisoformat(date).isoformat(),
+                             dt.time.fromisoformat(start).isoformat() if start else "", int(number))
+            except ValueError:
+                continue
+        found: dict[str, Punkt] = {}
+        wanted = list(keys.values())
+        for i in range(0, len(wanted), 100):  # one equality per punkt, so each uses the meetings_key index
+            for p in self._punkter(sa.or_(*(sa.and_(M.c.committee == c, M.c.date == d,
+                                                    sa.func.coalesce(M.c.start_time, "") == t, P.c.number == n)
+                                            for c, d, t, n in wanted[i:i + 100]))):
+                found[p.uid] = p
+        return [found[u] for u in uids if u in found]
 
     def by_journal(self, journal: str) -> list[Punkt]:
         return self._punkter(P.c.journal == journal)
