@@ -45,7 +45,10 @@ BUNDLED_SETS = {"dev": PROJECT_DIR / "tests/data/dev.jsonl", "extra": PROJECT_DI
                 "near_miss": PROJECT_DIR / "bench/near_miss.jsonl"}
 GREVE_SETS = {"greve": PROJECT_DIR / "bench/greve.jsonl",
               "greve_paraphrase": PROJECT_DIR / "bench/greve_paraphrase.jsonl"}
-GREVE_CACHE = Path("/work/cache/greve")  # where a prebuilt Greve store + index may be (read-only)
+# Where a Greve store and real-model index may be (read only; the first that has them): bench.run's,
+# bench.scale's, a prebuilt copy beside the project.
+GREVE_HOMES = (PROJECT_DIR / "data/bench/greve", PROJECT_DIR / "data/bench/scale/greve-e5",
+               PROJECT_DIR.parent / "cache" / "greve")
 COVERAGES = (0.6, 0.7, 0.8, 0.9, 1.01)
 MARGINS = (0.03, 0.04, 0.045, 0.05, 0.06, 0.07)
 WORDS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08)  # contrast over the corpus background
@@ -273,15 +276,15 @@ def open_bundled(work: Path, embedder):
     return open_core(settings, embedder=embedder)
 
 
-def open_greve(work: Path, greve_home: Path, embedder):
+def open_greve(work: Path, greve_homes: list[Path], embedder):
     """A copy of the Greve store and index in ``work`` (an index of the previous format is converted from
     its saved vectors: nothing is embedded)."""
     from bench.scale.quality import greve_copy
     from bot.compose import open_core
 
-    home = greve_copy(work / "greve", [greve_home], embedder, log=lambda s: print(s, file=sys.stderr))
+    home = greve_copy(work / "greve", greve_homes, embedder, log=lambda s: print(s, file=sys.stderr))
     if home is None:
-        raise SystemExit(f"no Greve store and index for {embedder.model_id} in {greve_home}")
+        return None
     return open_core(Settings(home=home, model_cache=PROJECT_DIR / "data/models"), embedder=embedder,
                      build_missing=False)
 
@@ -338,7 +341,7 @@ def from_json(d: dict) -> Row:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.quality")
-    ap.add_argument("--greve-home", type=Path, default=GREVE_CACHE,
+    ap.add_argument("--greve-home", type=Path, action="append", default=[],
                     help="a Greve store + index (beslut.db, index/), copied before use; skipped when missing")
     ap.add_argument("--rows", type=Path, help="also write every question's row here (jsonl)")
     ap.add_argument("--from-rows", type=Path, help="score rows written by --rows instead of running the model")
@@ -388,8 +391,8 @@ def run(args) -> tuple[dict[str, list[Row]], str]:
                 by_set[name] = collect(core, name, path, today)
             else:
                 skipped.append(name)
-        if (args.greve_home / "beslut.db").is_file():
-            core = open_greve(work, args.greve_home, embedder)
+        core = open_greve(work, args.greve_home + list(GREVE_HOMES), embedder)
+        if core is not None:
             for name, path in GREVE_SETS.items():
                 by_set[name] = collect(core, name, path, today)
         else:
