@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         assert len(loaded) == len(source)
     finally:
         server.stop()
-    rows = [["write all vectors (the worker, first time)", f"{save_s:.1f} s"],
+    rows = [["write all vectors (from a loaded index, so without the chunk texts a first build also stores)", f"{save_s:.1f} s"],
             ["load and build FAISS (a web replica), median of 3", f"{statistics.median(loads):.1f} s"]]
     table = ["| step | time |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows]
     write_section("service", "\n".join([
