@@ -121,13 +121,13 @@ def test_an_index_from_another_model_is_a_clear_error(built, tmp_path):
     assert e.value.code == "index_model_mismatch" and "beslut index --rebuild" in messages.user_message(e.value)
 
 
-def test_an_index_of_the_previous_format_asks_for_a_rebuild(built, tmp_path):
+def test_an_index_of_the_previous_format_asks_for_beslut_index(built, tmp_path):
     built[0].save(tmp_path / "index")
     path = tmp_path / "index" / "manifest.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "format": 2}))
     with pytest.raises(BeslutError) as e:
         VectorIndex.load(tmp_path / "index", HashingEmbedder.model_id)
-    assert e.value.code == "index_format" and "beslut index --rebuild" in messages.user_message(e.value)
+    assert e.value.code == "index_format" and "kør 'beslut index'" in messages.user_message(e.value)
 
 
 @pytest.mark.parametrize("damaged", ["faiss.index", "bm25.docs.npy", "punkt.uid.blob.npy"])

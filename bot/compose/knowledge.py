@@ -57,12 +57,22 @@ def update_index(settings: Settings, store: Store, embedder, rebuild: bool = Fal
     """Bring the index up to date with the store, embedding only new or changed punkter (on every core when
     there are many: embeddings/dense/parallel.py)."""
     saved = index_store(settings, store)
-    previous = None if rebuild else saved.load(embedder.model_id)
+    kind, workers = index_kind(settings), index_workers(settings)
+    previous = None
+    if not rebuild:
+        try:
+            previous = saved.load(embedder.model_id)
+        except BeslutError as e:  # an index of an older format: converted from its vectors, or built again
+            if e.code != "index_format":
+                raise
+            previous = saved.upgraded(embedder.model_id, store, kind, workers)
+            if previous is not None:
+                note(render("index_upgraded", path=str(saved), chunks=len(previous)))
     fingerprint = store.fingerprint()
     if previous is None:
         note(render("index_building", punkter=len(store.open_keys())))
     index, stats = build_or_update(store, embedder, fingerprint, previous, progress=progress,
-                                   kind=index_kind(settings), workers=index_workers(settings))
+                                   kind=kind, workers=workers)
     saved.save(index)
     log.info("index updated: %s", stats)
     return index, stats

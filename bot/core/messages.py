@@ -69,7 +69,10 @@ TEXT: dict[str, str] = {
     # --- search index ---
     "index_model_mismatch": "søgeindekset i {path} er bygget med modellen {found}, men beslut bruger nu {model}: "
                             "kør 'beslut index --rebuild'",
-    "index_format": "søgeindekset i {path} har et ældre format: kør 'beslut index --rebuild'",
+    "index_format": "søgeindekset i {path} har et ældre format: kør 'beslut index' (det genbruger de gemte "
+                    "vektorer, når det kan)",
+    "index_upgraded": "søgeindekset i {path} havde et ældre format: omdannet fra de gemte vektorer ({chunks} "
+                      "tekststykker, intet indlejret igen)",
     "index_corrupt": "søgeindekset i {path} er beskadiget: kør 'beslut index --rebuild'",
     "index_stale": "søgeindekset passer ikke til databasen (der er læst nye referater ind): kør 'beslut index'",
     "index_building": "bygger søgeindeks for {punkter} punkter (første gang; det tager lidt tid) ...",

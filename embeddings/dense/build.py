@@ -6,9 +6,11 @@ store order, so ties rank as they would in a fresh build.
 """
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import faiss
@@ -179,3 +181,28 @@ def from_saved_vectors(model_id: str, dimension: int, rows: Sequence[tuple[str, 
     ann.add(index, chosen_vectors, workers)
     return VectorIndex(model_id, dimension, punkts, chunk_punkt_, position, chosen_vectors, index, lexical,
                        store_fingerprint)
+
+
+def from_format_2(directory: Path, source: PunktSource, model_id: str, kind: ann.IndexKind = ann.IndexKind.AUTO,
+                  workers: int = 1) -> VectorIndex | None:
+    """A saved index of format 2 (the version before this one: float32 vectors in a flat ``faiss.index``, one
+    line per chunk in ``chunks.jsonl``) as the current format, from its vectors: nothing is embedded, so an
+    upgrade costs seconds, not a night. None when ``directory`` is not a readable format-2 index of
+    ``model_id`` (then the index is built from the store)."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != 2 or manifest.get("model_id") != model_id:
+            return None
+        flat = faiss.read_index(str(directory / "faiss.index"))
+        vectors = flat.reconstruct_n(0, flat.ntotal) if flat.ntotal else np.zeros((0, flat.d), np.float32)
+        rows = []
+        with open(directory / "chunks.jsonl", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                rows.append((str(d["punkt_key"]), str(d["content_hash"]), int(d["position"])))
+        if len(rows) != len(vectors):
+            return None
+        return from_saved_vectors(model_id, flat.d, rows, vectors, source, str(manifest["store_fingerprint"]),
+                                  kind, workers)
+    except (OSError, RuntimeError, ValueError, TypeError, KeyError):
+        return None

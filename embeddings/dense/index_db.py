@@ -83,6 +83,10 @@ class DatabaseIndex:
         return from_saved_vectors(model_id, meta.dimension, rows, matrix, self.source, meta.store_fingerprint,
                                   self.kind)
 
+    def upgraded(self, model_id: str, source, kind: IndexKind, workers: int = 1) -> VectorIndex | None:
+        """Rows of an older format are not converted: the index is built from the store (one worker, once)."""
+        return None
+
     def save(self, index: VectorIndex) -> None:
         vectors = index.vectors()
         live = index.live_rows()

@@ -215,3 +215,10 @@ class DirectoryIndex:
 
     def save(self, index: VectorIndex) -> None:
         index.save(self.directory)
+
+    def upgraded(self, model_id: str, source, kind: ann.IndexKind, workers: int = 1) -> VectorIndex | None:
+        """The saved index of an older format in the current one, from its saved vectors (build.py,
+        ``from_format_2``); None when that cannot be done (then it is built from the store)."""
+        from embeddings.dense.build import from_format_2
+
+        return from_format_2(self.directory.resolve(), source, model_id, kind, workers)
