@@ -33,10 +33,10 @@ from pathlib import Path
 import Stemmer
 
 from bot.settings import PROJECT_DIR
-from embeddings.lexical import DANISH_STOPWORDS
-from embeddings.models import Punkt
-from embeddings.parse_json import parse_firstagenda_json
-from embeddings.sources import parse_source, read_source
+from embeddings.search.lexical import DANISH_STOPWORDS
+from embeddings.minutes import Punkt
+from embeddings.ingest.firstagenda import parse_firstagenda_json
+from embeddings.ingest.sources import parse_source, read_source
 
 TARBALL = PROJECT_DIR.parent / "shared/corpus/greve/firstagenda-greve-raw-json.tar.gz"
 BUNDLED = PROJECT_DIR / "data/referater"
