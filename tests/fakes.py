@@ -45,6 +45,19 @@ class HashingEmbedder:
         return self._encode(texts)
 
 
+
+class CountingEmbedder(HashingEmbedder):
+    """A HashingEmbedder that counts the documents it embeds (what an index update cost)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.documents = 0
+
+    def encode_documents(self, texts):
+        self.documents += len(texts)
+        return super().encode_documents(texts)
+
+
 class NoCore:
     """A Core for routes that must not ask it anything (installs, auth failures): fails the test if asked."""
 

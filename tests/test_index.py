@@ -23,7 +23,7 @@ from embeddings.minutes import Section, SectionName
 from bot.core import messages
 
 from conftest import BUNDLED
-from fakes import HashingEmbedder
+from fakes import CountingEmbedder, HashingEmbedder
 
 KINDS = [IndexKind.FLAT, IndexKind.HNSW, IndexKind.IVF]
 QUESTIONS = ["telefontider", "ukrainske flygtninge og styregruppe", "sygefravær 2020", "budgetproces",
@@ -177,16 +177,6 @@ def test_readers_see_one_whole_version_while_others_save(built, tmp_path):
         os.utime(old, (time.time() - 120, time.time() - 120))
     index.save(tmp_path / "index")
     assert len(list(tmp_path.glob("index.v-*"))) == 2  # the new version and the one a reader may still be on
-
-
-class CountingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.documents = 0
-
-    def encode_documents(self, texts):
-        self.documents += len(texts)
-        return super().encode_documents(texts)
 
 
 def test_update_embeds_only_new_or_changed_punkter(built, punkter):

@@ -17,19 +17,9 @@ from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 
 from conftest import BUNDLED
-from fakes import HashingEmbedder
+from fakes import CountingEmbedder, HashingEmbedder
 
 QUESTIONS = ["telefontider", "sygefravær 2020", "tidsregistrering for ledere", "budgetproces"]
-
-
-class CountingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.documents = 0
-
-    def encode_documents(self, texts):
-        self.documents += len(texts)
-        return super().encode_documents(texts)
 
 
 def write_format_2(index: VectorIndex, directory) -> None:

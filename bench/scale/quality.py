@@ -12,14 +12,13 @@ import json
 import shutil
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from bot.core.evaluate import load_questions, metrics, run
 from bot.core.service import Beslut, CoreOptions
 from bot.settings import PROJECT_DIR, Settings
 from embeddings.dense.ann import IndexKind
-from embeddings.dense.build import build_or_update, from_saved_vectors
+from embeddings.dense.build import build_or_update, from_format_2
 from embeddings.dense.vector_index import VectorIndex
 from embeddings.ingest.files import ingest_paths
 from embeddings.search.calibration import calibration_for
@@ -108,23 +107,13 @@ def greve_copy(home: Path, sources: list[Path], embedder, log) -> Path | None:
                 shutil.copy2(f, home / f.name)
             if json.loads(manifest.read_text(encoding="utf-8")).get("format") == 2:
                 log(f"  converting the format-2 Greve index in {src} from its saved vectors")
-                _convert_format_2(src / "index", Store(settings.store_path), embedder.model_id).save(settings.index_dir)
+                converted = from_format_2(src / "index", Store(settings.store_path), embedder.model_id)
+                if converted is None:
+                    raise SystemExit(f"the format-2 index in {src} cannot be read: run `python -m bench.run`")
+                converted.save(settings.index_dir)
             else:
                 shutil.copytree(src / "index", settings.index_dir)
             break
         else:
             return None
     return home
-
-
-def _convert_format_2(directory: Path, store: Store, model_id: str) -> VectorIndex:
-    """A format-2 index (faiss.index with float32 vectors, chunks.jsonl) as format 3, without embedding."""
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    flat = faiss.read_index(str(directory / "faiss.index"))
-    vectors = flat.reconstruct_n(0, flat.ntotal) if flat.ntotal else np.zeros((0, flat.d), np.float32)
-    rows = []
-    with open(directory / "chunks.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            rows.append((d["punkt_key"], d["content_hash"], d["position"]))
-    return from_saved_vectors(model_id, flat.d, rows, vectors, store, manifest["store_fingerprint"])
