@@ -335,7 +335,7 @@ def to_json(r: Row) -> dict:
 def from_json(d: dict) -> Row:
     s = d.pop("signals")
     sig = None if s is None else Signals(tuple(s["words"]), s["coverage"], frozenset(s["literal"]), s["margin"],
-                                         s["similarity"])
+                                         s["similarity"], tuple(s.get("exclusive", ())))
     return Row(**d, signals=sig)
 
 

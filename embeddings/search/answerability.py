@@ -10,6 +10,10 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   margin over the corpus background at least ``min_margin``) and every content word it lacks literally has
   a close paraphrase in it (``WordMatcher``: the word in the question's context against the punkt's tokens
   in theirs, at least ``min_word``).
+  A qualifier from a closed set of mutually exclusive terms (days of the week, weekend and weekdays, parts
+  of the day, seasons: ``EXCLUSIVE``) counts only literally, or as one of its own members ("weekenden" by
+  "lørdag"): in the model's space "weekenden" is close to "mandag til fredag", which contradicts it, so a
+  punkt that lacks it never answers, however high its coverage.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
   punkt is not, the least close one), as "intet om: ...".
@@ -49,6 +53,23 @@ hvad hvem hvor besluttede beslutte besluttet bestemte bestemt vedtaget vedtog af
 """.split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 
+# Closed sets whose members the embedding puts close together although they exclude each other: base form ->
+# the words that also cover it ("weekend" is there when the punkt says "lørdag"). Inflected forms count.
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
+EXCLUSIVE: dict[str, tuple[str, ...]] = {
+    **{d: () for d in _WEEKDAYS}, "lørdag": (), "søndag": (), "helligdag": (),
+    "weekend": ("lørdag", "søndag"), "hverdag": _WEEKDAYS,
+    "formiddag": (), "eftermiddag": (), "aften": (), "nat": (),
+    "forår": (), "sommer": (), "efterår": (), "vinter": (),
+}
+_INFLECTIONS = ("", "e", "en", "ene", "er", "erne", "s", "ens", "et", "ets", "ten", "tens", "ne")
+
+
+def exclusive_base(word: str) -> str | None:
+    """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "vinteren" -> "vinter"), or
+    None when it is not one."""
+    return next((b for b in EXCLUSIVE if word.startswith(b) and word[len(b):] in _INFLECTIONS), None)
+
 
 def content_words(question: str) -> list[str]:
     """The question's words that name what it is about, in order, lower-cased, each once."""
@@ -85,9 +106,10 @@ class Signals:
     literal: frozenset[str]  # content words whose stem the punkt has
     margin: float | None  # best chunk cosine minus the corpus background (None: no dense leg)
     similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
+    exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers of the question the punkt lacks (never compared)
 
     def score(self, word: str) -> float:
-        return 1.0 if word in self.literal else self.similarity.get(word, 0.0)
+        return 1.0 if word in self.literal else 0.0 if word in self.exclusive else self.similarity.get(word, 0.0)
 
     @property
     def weakest(self) -> float:
@@ -119,22 +141,24 @@ class Answerability:
         words = content_words(question)
         if not words:
             return Signals((), 1.0, frozenset(), margin)
-        literal = frozenset(w for w in words if coverage(w) > 0)
+        literal = frozenset(w for w in words if coverage(w) > 0 or any(coverage(a) > 0 for a in _covering(w)))
         cov = coverage(" ".join(words))
-        missing = [w for w in words if w not in literal]
+        exclusive = tuple(w for w in words if w not in literal and exclusive_base(w))
+        missing = [w for w in words if w not in literal and w not in exclusive]
         sims: dict[str, float] = {}
-        if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage):
+        if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage or exclusive):
             sims = self.matcher.similarities(question, missing, passage())
-        return Signals(tuple(words), cov, literal, margin, sims)
+        return Signals(tuple(words), cov, literal, margin, sims, exclusive)
 
     def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
         rule = rule or self.rule
-        if s.coverage >= rule.min_coverage:
-            return Verdict(Tier.ANSWER, (), s)
-        close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
-        if close and self.matcher is not None and s.weakest >= rule.min_word:
-            return Verdict(Tier.ANSWER, (), s)
-        unmatched = sorted((w for w in s.words if w not in s.literal), key=s.score)
+        if not s.exclusive:
+            if s.coverage >= rule.min_coverage:
+                return Verdict(Tier.ANSWER, (), s)
+            close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
+            if close and self.matcher is not None and s.weakest >= rule.min_word:
+                return Verdict(Tier.ANSWER, (), s)
+        unmatched = sorted((w for w in s.words if w not in s.literal), key=lambda w: (s.score(w), w not in s.exclusive))
         # The words it has nothing close to; when every word is close but the punkt is not, the least close.
         weak = [w for w in unmatched if s.score(w) < rule.name_below] or unmatched[:1]
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
@@ -142,6 +166,11 @@ class Answerability:
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
               passage: Callable[[], str]) -> Verdict:
         return self.decide(self.signals(question, coverage, margin, passage))
+
+
+def _covering(word: str) -> tuple[str, ...]:
+    base = exclusive_base(word)
+    return EXCLUSIVE[base] if base else ()
 
 
 # Thresholds per model id, as Calibration: chosen by `python -m bench.quality` on the bundled sets and the
