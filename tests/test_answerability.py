@@ -85,6 +85,7 @@ class CloseToAll:
                                         ("hverdagene", "hverdag"), ("vinteren", "vinter"), ("efteråret", "efterår"),
                                         ("aftenen", "aften"), ("natten", "nat"), ("fredag", "fredag"),
                                         ("fredagsbar", None), ("sommerhus", None), ("natur", None),
+                                        ("torsdags", None),
                                         ("aftensmad", None), ("genbrugspladsen", None)])
 def test_exclusive_qualifiers_are_known_in_their_inflected_forms_only(word, base):
     assert exclusive_base(word) == base

@@ -54,7 +54,8 @@ hvad hvem hvor besluttede beslutte besluttet bestemte bestemt vedtaget vedtog af
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 
 # Closed sets whose members the embedding puts close together although they exclude each other: base form ->
-# the words that also cover it ("weekend" is there when the punkt says "lørdag"). Inflected forms count.
+# the words that also cover it ("weekend" is there when the punkt says "lørdag"). Inflected forms count, but
+# not "i torsdags" (last Thursday: when it was decided, not what about).
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
 EXCLUSIVE: dict[str, tuple[str, ...]] = {
     **{d: () for d in _WEEKDAYS}, "lørdag": (), "søndag": (), "helligdag": (),
@@ -62,7 +63,7 @@ EXCLUSIVE: dict[str, tuple[str, ...]] = {
     "formiddag": (), "eftermiddag": (), "aften": (), "nat": (),
     "forår": (), "sommer": (), "efterår": (), "vinter": (),
 }
-_INFLECTIONS = ("", "e", "en", "ene", "er", "erne", "s", "ens", "et", "ets", "ten", "tens", "ne")
+_INFLECTIONS = ("", "e", "en", "ene", "er", "erne", "ens", "et", "ets", "ten", "tens", "ne")
 
 
 def exclusive_base(word: str) -> str | None:
@@ -158,7 +159,8 @@ class Answerability:
             close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
             if close and self.matcher is not None and s.weakest >= rule.min_word:
                 return Verdict(Tier.ANSWER, (), s)
-        unmatched = sorted((w for w in s.words if w not in s.literal), key=lambda w: (s.score(w), w not in s.exclusive))
+        unmatched = sorted((w for w in s.words if w not in s.literal),
+                           key=lambda w: (s.score(w), w not in s.exclusive))  # exclusive ones first among ties
         # The words it has nothing close to; when every word is close but the punkt is not, the least close.
         weak = [w for w in unmatched if s.score(w) < rule.name_below] or unmatched[:1]
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
