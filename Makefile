@@ -21,6 +21,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m bench.paraphrase_ranking
+	$(BIN)/python -m bench.adapt
 	$(BIN)/python -m bench.sync
 	$(BIN)/python -m bench.service
 

@@ -12,7 +12,9 @@ bench/greve.jsonl and bench/greve_paraphrase.jsonl, for:
 - reciprocal-rank fusion of the two legs instead of the blend;
 - a bonus for chunks holding decisive sections (Resume, Indstilling, Beslutning), by the share of their words;
 - a punkt scored by its best two chunks (best + 0.2 x second) instead of its best;
-- dense pseudo-relevance feedback (the question's vector moved towards its top 5 chunks).
+- dense pseudo-relevance feedback (the question's vector moved towards its top 5 chunks);
+- BM25 on the question's content words only (answerability.content_words: question verbs such as "kommer",
+  "gælder" left out).
 
 Nothing is embedded but the questions: the variants work on the index's saved vectors. Writes the section
 "paraphrase-ranking" of docs/benchmarks.md. Without ../shared or a Greve home those sets are skipped.
@@ -34,6 +36,7 @@ from bench.sections import write_section
 from bot.settings import PROJECT_DIR
 from embeddings.dense.chunking import OVERLAP_WORDS, WINDOW_WORDS
 from embeddings.minutes import Punkt, SectionName
+from embeddings.search.answerability import content_words
 from embeddings.search.retriever import Legs, Mode, best_blended
 from embeddings.store import Store
 
@@ -139,6 +142,11 @@ def rrf(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
     return np.argsort(-fused, kind="stable")[:10].tolist()
 
 
+def content_only(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
+    lexical = c.core.retriever.index.lexical.scores(" ".join(content_words(legs.query)))
+    return blend(0.8, exact)(c, replace(legs, lexical=lexical), qv)
+
+
 VARIANTS: dict[str, Variant] = {
     "product: blend w 0.8 (FAISS candidates)": blend(0.8),
     "blend w 0.8, exact dense": blend(0.8, exact),
@@ -152,6 +160,7 @@ VARIANTS: dict[str, Variant] = {
     "decisive-section bonus 0.02": blend(0.8, decisive_bonus(0.02)),
     "best two chunks (+0.2 x second)": blend(0.8, two_chunks),
     "dense feedback (top 5, 0.5)": blend(0.8, feedback),
+    "BM25 on content words only": content_only,
 }
 
 
