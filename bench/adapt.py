@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quality import BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, load, open_bundled, open_greve, table
+from bench.quality import (BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, load, open_bundled, open_greve, rank_of,
+                           recall, table)
 from bench.sections import write_section
 from bot.settings import PROJECT_DIR
 from embeddings.dense.encoder import SentenceTransformerEmbedder
@@ -103,14 +104,8 @@ def measure(core, path: Path, today: dt.date) -> dict[str, tuple[float, float, f
     for d in questions:
         legs = retriever.legs(d["q"], today=today)
         for mode in (Mode.HYBRID, Mode.DENSE):
-            rows = best_blended(legs, legs.mask, 10, mode, retriever.cal)[0]
-            found = {p.uid: p for p in retriever.fetch([retriever.punkts.uid(i) for i in rows])}
-            punkter = [found.get(retriever.punkts.uid(i)) for i in rows]
-            ranks[mode.value].append(next((n for n, p in enumerate(punkter, 1) if p is not None and (
-                p.ref in d["expect"] if d["expect"] else bool(p.journal and p.journal.raw in d["cases"]))), None))
-    n = len(questions)
-    return {m: (sum(r == 1 for r in rs) / n, sum(r is not None and r <= 3 for r in rs) / n,
-                sum(r is not None for r in rs) / n) for m, rs in ranks.items()}
+            ranks[mode.value].append(rank_of(retriever, best_blended(legs, legs.mask, 10, mode, retriever.cal)[0], d))
+    return {m: recall(rs) for m, rs in ranks.items()}
 
 
 def adapt_and_measure(core, store: Store, sets: dict[str, Path], checkpoints: list[int], today: dt.date,

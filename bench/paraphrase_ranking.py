@@ -31,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quality import BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, load, open_bundled, open_greve, table
+from bench.quality import (BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, load, open_bundled, open_greve, rank_of,
+                           recall, table)
 from bench.sections import write_section
 from bot.settings import PROJECT_DIR
 from embeddings.dense.chunking import OVERLAP_WORDS, WINDOW_WORDS
@@ -173,20 +174,8 @@ def measure(corpus: Corpus, path: Path, today: dt.date) -> dict[str, tuple[float
         legs = retriever.legs(d["q"], today=today)
         qv = retriever.embedder.encode_queries([legs.query])[0]
         for name, variant in VARIANTS.items():
-            rows = variant(corpus, legs, qv)
-            punkts = [retriever.punkts.uid(i) for i in rows]
-            found = {p.uid: p for p in retriever.fetch(punkts)}
-
-            def right(uid: str) -> bool:
-                p = found.get(uid)
-                if p is None:
-                    return False
-                return p.ref in d["expect"] if d["expect"] else bool(p.journal and p.journal.raw in d["cases"])
-
-            hits[name].append(next((n for n, uid in enumerate(punkts, 1) if right(uid)), None))
-    n = len(questions)
-    return {name: (sum(r == 1 for r in rs) / n, sum(r is not None and r <= 3 for r in rs) / n,
-                   sum(r is not None for r in rs) / n, n) for name, rs in hits.items()}
+            hits[name].append(rank_of(retriever, variant(corpus, legs, qv), d))
+    return {name: (*recall(rs), len(questions)) for name, rs in hits.items()}
 
 
 def report(results: dict[str, dict], note: str) -> str:

@@ -78,6 +78,25 @@ def load(path: Path) -> list[dict]:
     return rows
 
 
+def is_right(p, d: dict) -> bool:
+    """Whether punkt ``p`` answers question ``d`` of a set: one of its refs ("expect"), else its case numbers."""
+    return p.ref in d["expect"] if d["expect"] else bool(p.journal and p.journal.raw in d["cases"])
+
+
+def rank_of(retriever, rows: list[int], d: dict) -> int | None:
+    """The 1-based rank of the first right punkt among the retriever's punkt ``rows`` (best first), or None."""
+    found = {p.uid: p for p in retriever.fetch([retriever.punkts.uid(i) for i in rows])}
+    punkter = [found.get(retriever.punkts.uid(i)) for i in rows]
+    return next((n for n, p in enumerate(punkter, 1) if p is not None and is_right(p, d)), None)
+
+
+def recall(ranks: list[int | None]) -> tuple[float, float, float]:
+    """R@1, R@3 and R@10 of ``ranks`` (rank_of per question)."""
+    n = len(ranks) or 1
+    return (sum(r == 1 for r in ranks) / n, sum(r is not None and r <= 3 for r in ranks) / n,
+            sum(r is not None and r <= 10 for r in ranks) / n)
+
+
 def collect(core, name: str, path: Path, today: dt.date) -> list[Row]:
     """Rank every question of ``path`` as today, and the decision's signals for the top punkt."""
     retriever = core.retriever
@@ -91,10 +110,7 @@ def collect(core, name: str, path: Path, today: dt.date) -> list[Row]:
         finally:
             retriever.answerability = answerability
 
-        def right(p) -> bool:
-            return p.ref in d["expect"] if d["expect"] else bool(p.journal and p.journal.raw in d["cases"])
-
-        rank = next((n for n, h in enumerate(res.hits, 1) if right(h.punkt)), None)
+        rank = next((n for n, h in enumerate(res.hits, 1) if is_right(h.punkt, d)), None)
         signals, seconds = None, 0.0
         if not res.abstain and res.hits:
             t = time.perf_counter()
