@@ -82,7 +82,7 @@ class CloseToAll:
 
 
 @pytest.mark.parametrize("word, base", [("weekenden", "weekend"), ("søndagen", "søndag"), ("lørdage", "lørdag"),
-                                        ("hverdagene", "hverdag"), ("vinteren", "vinter"), ("efteråret", "efterår"),
+                                        ("hverdagene", "hverdag"), ("vinteren", None), ("efteråret", None),
                                         ("aftenen", "aften"), ("natten", "nat"), ("fredag", "fredag"),
                                         ("fredagsbar", None), ("sommerhus", None), ("natur", None),
                                         ("torsdags", None),
@@ -91,7 +91,7 @@ def test_exclusive_qualifiers_are_known_in_their_inflected_forms_only(word, base
     assert exclusive_base(word) == base
 
 
-def test_a_day_or_season_the_punkt_lacks_makes_it_partial_however_close_the_rest():
+def test_a_day_or_part_of_the_day_the_punkt_lacks_makes_it_partial_however_close_the_rest():
     a = Answerability(AnswerRule(), CloseToAll())
     punkt = coverage_of({"åbningstider", "genbrugsstationen", "mandag", "fredag"})
     v = a.judge("åbningstider for genbrugsstationen i weekenden", punkt, 0.2, lambda: "Mandag til fredag 10-17")

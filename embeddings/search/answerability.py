@@ -11,7 +11,7 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   a close paraphrase in it (``WordMatcher``: the word in the question's context against the punkt's tokens
   in theirs, at least ``min_word``).
   A qualifier from a closed set of mutually exclusive terms (days of the week, weekend and weekdays, parts
-  of the day, seasons: ``EXCLUSIVE``) counts only literally, or as one of its own members ("weekenden" by
+  of the day: ``EXCLUSIVE``) counts only literally, or as one of its own members ("weekenden" by
   "lørdag"): in the model's space "weekenden" is close to "mandag til fredag", which contradicts it, so a
   punkt that lacks it never answers, however high its coverage.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
@@ -61,13 +61,12 @@ EXCLUSIVE: dict[str, tuple[str, ...]] = {
     **{d: () for d in _WEEKDAYS}, "lørdag": (), "søndag": (), "helligdag": (),
     "weekend": ("lørdag", "søndag"), "hverdag": _WEEKDAYS,
     "formiddag": (), "eftermiddag": (), "aften": (), "nat": (),
-    "forår": (), "sommer": (), "efterår": (), "vinter": (),
-}
+}  # not the seasons: "i efteråret 2022" more often says when something was decided than what about
 _INFLECTIONS = ("", "e", "en", "ene", "er", "erne", "ens", "et", "ets", "ten", "tens", "ne")
 
 
 def exclusive_base(word: str) -> str | None:
-    """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "vinteren" -> "vinter"), or
+    """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "aftenen" -> "aften"), or
     None when it is not one."""
     return next((b for b in EXCLUSIVE if word.startswith(b) and word[len(b):] in _INFLECTIONS), None)
 
