@@ -35,6 +35,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from bench.measure import percentile
 from bench.sections import write_section
 from bot.settings import PROJECT_DIR, Settings
 from embeddings.search.answerability import AnswerRule, Answerability, Signals, Tier, rule_for
@@ -332,8 +333,7 @@ def latency(core, today: dt.date) -> list[Row]:
 
 def latency_lines(rows: list[Row]) -> list[str]:
     def pct(xs: list[float], p: float) -> float:
-        xs = sorted(xs)
-        return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))] * 1000
+        return percentile(xs, p) * 1000
 
     without = [r.seconds for r in rows if not r.abstained]
     with_ = [r.seconds for r in rows if r.abstained]

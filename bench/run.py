@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.fts5 import Fts5Index
+from bench.measure import percentile, rss_mb
 from bench.sections import write_section
 from bot.compose import open_core
 from bot.core.evaluate import load_questions, metrics, run
@@ -45,22 +46,9 @@ GREVE_QUESTIONS = [  # latency on a real-size corpus (quality: bench/greve.jsonl
 ]
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def percentile(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
-
-
 def probe_rss(home: Path, load_core: bool) -> float:
     """RSS (MB) of a fresh process that loads the model, and the store + index + BM25 when ``load_core``."""
-    code = ("import sys; from bench.run import rss_mb; from bot.settings import Settings, PROJECT_DIR; "
+    code = ("import sys; from bench.measure import rss_mb; from bot.settings import Settings, PROJECT_DIR; "
             "from embeddings.dense.encoder import load_embedder; from bot.compose import open_core; "
             "from pathlib import Path; s = Settings(home=Path(sys.argv[1]), model_cache=PROJECT_DIR / 'data/models'); "
             "e = load_embedder(None, s.model_cache_dir); "

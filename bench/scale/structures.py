@@ -13,13 +13,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from bench.measure import percentile
 from embeddings.dense import ann
 from embeddings.dense.ann import IndexKind
-
-
-def percentile(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
 
 
 def timed_searches(index: faiss.Index, queries: np.ndarray, k: int = 400) -> tuple[list[float], np.ndarray]:
