@@ -35,7 +35,7 @@ from bench.quality import (BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, load, open_bun
                            recall, table)
 from bench.sections import write_section
 from bot.settings import PROJECT_DIR
-from embeddings.dense.chunking import OVERLAP_WORDS, WINDOW_WORDS
+from embeddings.dense.chunking import WINDOW_WORDS, window_starts
 from embeddings.minutes import Punkt, SectionName
 from embeddings.search.answerability import content_words
 from embeddings.search.retriever import Legs, Mode, best_blended
@@ -50,8 +50,7 @@ def decisive_share(p: Punkt) -> list[float]:
     names: list[SectionName] = []
     for s in p.sections:
         names += [s.name] * (1 + len(s.text.split()))  # the heading word, then the text
-    step = WINDOW_WORDS - OVERLAP_WORDS
-    windows = [names[s:s + WINDOW_WORDS] for s in range(0, max(len(names) - OVERLAP_WORDS, 1), step)]
+    windows = [names[s:s + WINDOW_WORDS] for s in window_starts(len(names))]
     return [sum(n in DECISIVE for n in w) / len(w) if w else 0.0 for w in windows]
 
 

@@ -31,13 +31,17 @@ def punkt_words(p: Punkt) -> list[str]:
     return words
 
 
-def chunk_punkt(p: Punkt, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WORDS) -> list[Chunk]:
+def window_starts(n_words: int, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WORDS) -> range:
+    """Where each chunk's window starts in a punkt of ``n_words`` words (punkt_words)."""
     if not 0 <= overlap < window:
         raise ValueError("overlap must be smaller than the window")
-    key = p.uid
+    return range(0, max(n_words - overlap, 1), window - overlap)
+
+
+def chunk_punkt(p: Punkt, window: int = WINDOW_WORDS, overlap: int = OVERLAP_WORDS) -> list[Chunk]:
     words = punkt_words(p)
+    starts = window_starts(len(words), window, overlap)  # checks window and overlap first
+    key = p.uid
     if not words:
         return [Chunk(key, 0, p.title)]
-    step = window - overlap
-    starts = range(0, max(len(words) - overlap, 1), step)
     return [Chunk(key, i, f"{p.title}\n{' '.join(words[s:s + window])}") for i, s in enumerate(starts)]
