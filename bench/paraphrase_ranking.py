@@ -14,15 +14,21 @@ bench/greve.jsonl and bench/greve_paraphrase.jsonl, for:
 - a punkt scored by its best two chunks (best + 0.2 x second) instead of its best;
 - dense pseudo-relevance feedback (the question's vector moved towards its top 5 chunks);
 - BM25 on the question's content words only (answerability.content_words: question verbs such as "kommer",
-  "gælder" left out).
+  "gælder" left out);
+- a bonus for punkter whose title names a year the question names ("klagesager i 2024": the 2024 report,
+  treated in 2025);
+- late interaction: the product's top 10 re-scored by how close each question word comes to the punkt's best
+  chunk in the model's own hidden states (the answerability decision's word matcher, word_match.py).
 
-Nothing is embedded but the questions: the variants work on the index's saved vectors. Writes the section
+Nothing is embedded but the questions (and, for late interaction, the top 10 chunks' token states): the
+variants work on the index's saved vectors. Writes the section
 "paraphrase-ranking" of docs/benchmarks.md. Without ../shared or a Greve home those sets are skipped.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -43,6 +49,7 @@ from embeddings.store import Store
 
 DECISIVE = frozenset({SectionName.RESUME, SectionName.INDSTILLING, SectionName.BESLUTNING})
 CANDIDATES = 200  # punkter given a dense score per question (the product: those of its 400 best chunks)
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def decisive_share(p: Punkt) -> list[float]:
@@ -60,19 +67,23 @@ class Corpus:
     vectors: np.ndarray  # chunk vectors (rows of the index)
     chunk_punkt: np.ndarray
     decisive: np.ndarray  # per chunk row: decisive share
+    title_years: list[frozenset[str]]  # per punkt row: the years its title names
 
     @classmethod
     def of(cls, core, store: Store) -> "Corpus":
         index = core.retriever.index
         cp = np.asarray(index.chunk_punkt)
         pos = np.asarray(index.chunk_position)
-        shares = {p.uid: decisive_share(p) for p in store.punkter()}
+        punkter = {p.uid: p for p in store.punkter()}
+        shares = {uid: decisive_share(p) for uid, p in punkter.items()}
         punkts = core.retriever.punkts
+        years = [frozenset(YEAR.findall(punkter[punkts.uid(i)].title)) if punkts.uid(i) in punkter else frozenset()
+                 for i in range(len(punkts))]
         decisive = np.zeros(len(cp), np.float32)
         for row in np.flatnonzero(cp >= 0):
             s = shares.get(punkts.uid(int(cp[row])), [])
             decisive[row] = s[pos[row]] if pos[row] < len(s) else 0.0
-        return cls(core, np.asarray(index.vectors(), np.float32), cp, decisive)
+        return cls(core, np.asarray(index.vectors(), np.float32), cp, decisive, years)
 
     def punkt_scores(self, chunk_scores: np.ndarray, second: float = 0.0) -> tuple[np.ndarray, dict[int, int]]:
         """Dense leg as the retriever builds it, from exact chunk scores: the best ``CANDIDATES`` punkter get
@@ -147,6 +158,33 @@ def content_only(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
     return blend(0.8, exact)(c, replace(legs, lexical=lexical), qv)
 
 
+def title_year(bonus: float) -> Variant:
+    def rank(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
+        asked = set(YEAR.findall(legs.query))
+        rows, values = best_blended(legs, legs.mask, 30, Mode.HYBRID, c.core.retriever.cal)
+        rescored = [v + bonus * bool(asked & c.title_years[i]) for i, v in zip(rows, values)]
+        return [rows[j] for j in np.argsort(-np.array(rescored), kind="stable")[:10]]
+    return rank
+
+
+def late_interaction(weight: float) -> Variant:
+    """The product's top 10, re-scored: blend + ``weight`` x the mean contrast of the question's content words
+    in the punkt's best chunk (word_match.ContextualWordMatcher, as the answerability decision uses it)."""
+    def rank(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
+        retriever = c.core.retriever
+        matcher = retriever.answerability.matcher if retriever.answerability else None
+        rows, values = best_blended(legs, legs.mask, 10, Mode.HYBRID, retriever.cal)
+        words = content_words(legs.query)
+        if matcher is None or not words:
+            return rows
+        rescored = []
+        for i, v in zip(rows, values):
+            sims = matcher.similarities(legs.query, words, retriever.chunk_text(legs, i))
+            rescored.append(v + weight * (float(np.mean(list(sims.values()))) if sims else 0.0))
+        return [rows[j] for j in np.argsort(-np.array(rescored), kind="stable")]
+    return rank
+
+
 VARIANTS: dict[str, Variant] = {
     "product: blend w 0.8 (FAISS candidates)": blend(0.8),
     "blend w 0.8, exact dense": blend(0.8, exact),
@@ -161,6 +199,9 @@ VARIANTS: dict[str, Variant] = {
     "best two chunks (+0.2 x second)": blend(0.8, two_chunks),
     "dense feedback (top 5, 0.5)": blend(0.8, feedback),
     "BM25 on content words only": content_only,
+    "title names the question's year (+0.1)": title_year(0.1),
+    "late interaction on the top 10 (x1)": late_interaction(1.0),
+    "late interaction on the top 10 (x4)": late_interaction(4.0),
 }
 
 

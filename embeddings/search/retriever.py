@@ -188,15 +188,18 @@ class Retriever:
         if mode is not Mode.BM25 and self.background is not None:
             margin = float(legs.dense[i]) - self.background
 
-        def passage() -> str:  # its best chunk, read from the store only when a word must be compared
-            found = self.fetch([self.punkts.uid(i)])
-            if not found:
-                return ""
-            return self._why(found[0], i, legs.chunks.get(i)) or punkt_text(found[0])
-
-        signals = self.answerability.signals(
-            legs.query, lambda text: self.index.lexical.coverage(text, i), margin, passage, compare_all)
+        signals = self.answerability.signals(  # the chunk is read from the store only when a word is compared
+            legs.query, lambda text: self.index.lexical.coverage(text, i), margin, lambda: self.chunk_text(legs, i),
+            compare_all)
         return self.answerability.decide(signals)
+
+    def chunk_text(self, legs: Legs, i: int) -> str:
+        """The text of punkt row ``i``'s best chunk for ``legs`` (the whole punkt's when it has none; "" when
+        the punkt is gone from the store)."""
+        found = self.fetch([self.punkts.uid(i)])
+        if not found:
+            return ""
+        return self._why(found[0], i, legs.chunks.get(i)) or punkt_text(found[0])
 
     def _why(self, p: Punkt, i: int, chunk_row: int | None) -> str | None:
         """The text of the chunk that matched, cut from the punkt again (None when it changed since)."""
