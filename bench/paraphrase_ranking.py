@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -43,13 +42,12 @@ from bench.sections import write_section
 from bot.settings import PROJECT_DIR
 from embeddings.dense.chunking import WINDOW_WORDS, window_starts
 from embeddings.minutes import Punkt, SectionName
-from embeddings.search.answerability import content_words
+from embeddings.search.answerability import content_words, question_dates
 from embeddings.search.retriever import Legs, Mode, best_blended
 from embeddings.store import Store
 
 DECISIVE = frozenset({SectionName.RESUME, SectionName.INDSTILLING, SectionName.BESLUTNING})
 CANDIDATES = 200  # punkter given a dense score per question (the product: those of its 400 best chunks)
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def decisive_share(p: Punkt) -> list[float]:
@@ -77,7 +75,7 @@ class Corpus:
         punkter = {p.uid: p for p in store.punkter()}
         shares = {uid: decisive_share(p) for uid, p in punkter.items()}
         punkts = core.retriever.punkts
-        years = [frozenset(YEAR.findall(punkter[punkts.uid(i)].title)) if punkts.uid(i) in punkter else frozenset()
+        years = [frozenset(years_in(punkter[punkts.uid(i)].title)) if punkts.uid(i) in punkter else frozenset()
                  for i in range(len(punkts))]
         decisive = np.zeros(len(cp), np.float32)
         for row in np.flatnonzero(cp >= 0):
@@ -158,9 +156,13 @@ def content_only(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
     return blend(0.8, exact)(c, replace(legs, lexical=lexical), qv)
 
 
+def years_in(text: str) -> list[str]:
+    return [d for d in question_dates(text) if d.isdigit()]
+
+
 def title_year(bonus: float) -> Variant:
     def rank(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
-        asked = set(YEAR.findall(legs.query))
+        asked = set(years_in(legs.query))
         rows, values = best_blended(legs, legs.mask, 30, Mode.HYBRID, c.core.retriever.cal)
         rescored = [v + bonus * bool(asked & c.title_years[i]) for i, v in zip(rows, values)]
         return [rows[j] for j in np.argsort(-np.array(rescored), kind="stable")[:10]]

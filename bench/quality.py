@@ -200,8 +200,9 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
              "Hybrid mode. R@1 / R@3: answered (tier answer) with a right punkt at rank 1 / within 3; "
              "answerable abstained: given partial or none; declined: never-decided questions given partial or "
              "none (partial: the nearest punkt shown as nearest, with \"intet om: …\"). With the decision (the "
-             "rule in the product and every rule of the curve), a day, the weekend, a part of the day or a year "
-             "the question names and the punkt lacks makes it partial (answerability.EXCLUSIVE, question_years): "
+             "rule in the product and every rule of the curve), a day, the weekend, a part of the day, a year or a "
+             "month "
+             "the question names and the punkt lacks makes it partial (answerability.EXCLUSIVE, question_dates): "
              f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.exclusive)}"
              " questions here.", "",
              "### Before: today's rule alone"]

@@ -13,9 +13,10 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   A qualifier from a closed set of mutually exclusive terms (days of the week, weekend and weekdays, parts
   of the day: ``EXCLUSIVE``) counts only literally, or as one of its own members ("weekenden" by
   "lørdag"): in the model's space "weekenden" is close to "mandag til fredag", which contradicts it, so a
-  punkt that lacks it never answers, however high its coverage. A year the question names is such a
-  qualifier too (a report for 2023 is not the one for 2022): it counts when the punkt's text has it or its
-  meeting was held that year or in the period the question names ("corona i januar 2021").
+  punkt that lacks it never answers, however high its coverage. A year or a month the question names is
+  such a qualifier too (the economy "pr. 30. juni 2023" is not that of 30 September 2022): it counts when
+  the punkt's text has it, its meeting is in the period the question names ("corona i januar 2021"), or its
+  meeting was held in that year or month.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
   punkt is not, the least close one), as "intet om: ...".
@@ -27,6 +28,7 @@ punkt, its best chunk and its cosine; the thresholds are per model (``RULES``), 
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,14 +70,15 @@ _INFLECTIONS = ("", "e", "en", "ene", "er", "erne", "ens", "et", "ets", "ten", "
 
 
 # A year: not inside a number, a date written with dots or a journal number ("EMN-2025-000517"), and not an
-# amount ("2000 kr."). Of a span only the first counts ("2024-27": the end is often written short).
-_YEAR = re.compile(r"(?<![\d.,/–-])((?:19|20)\d{2})(?!\d|,\d|\s*(?:kr\b|kroner|mio|mia|mill|%|procent|m2|m²|kvm))",
-                   re.I)
+# amount ("2000 kr."). Of a span only the first counts ("2024-27": the end is often written short). A month by
+# its name. Dates the question filters on strictly (query_filters.py) are gone from it before it gets here.
+_DATE = re.compile(r"(?<![\d.,/–-])((?:19|20)\d{2})(?!\d|,\d|\s*(?:kr\b|kroner|mio|mia|mill|%|procent|m2|m²|kvm))"
+                   rf"|(?<!\w)({'|'.join(MONTHS)})(?!\w)", re.I)
 
 
-def question_years(question: str) -> list[str]:
-    """The years ``question`` names, in order, each once."""
-    return list(dict.fromkeys(_YEAR.findall(question)))
+def question_dates(question: str) -> list[str]:
+    """The years and months ``question`` names (months lower-cased), in order, each once."""
+    return list(dict.fromkeys((m.group(1) or m.group(2).lower()) for m in _DATE.finditer(question)))
 
 
 def exclusive_base(word: str) -> str | None:
@@ -114,12 +117,12 @@ class AnswerRule:
 class Signals:
     """What the decision looks at, for one question and its top punkt."""
 
-    words: tuple[str, ...]  # content words of the question, then the years it names
-    coverage: float  # IDF-weighted share of the content words' stems the punkt has (years aside)
-    literal: frozenset[str]  # words whose stem the punkt has (a year: or the year it was treated)
+    words: tuple[str, ...]  # content words of the question, then the years and months it names
+    coverage: float  # IDF-weighted share of the content words' stems the punkt has (dates aside)
+    literal: frozenset[str]  # words whose stem the punkt has (a date: or that covers it as said above)
     margin: float | None  # best chunk cosine minus the corpus background (None: no dense leg)
     similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
-    exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and years of the question the punkt lacks (never compared)
+    exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and dates of the question the punkt lacks (never compared)
 
     def score(self, word: str) -> float:
         return 1.0 if word in self.literal else 0.0 if word in self.exclusive else self.similarity.get(word, 0.0)
@@ -147,27 +150,28 @@ class Answerability:
         self.matcher = matcher
 
     def signals(self, question: str, coverage: Callable[[str], float], margin: float | None,
-                passage: Callable[[], str], compare_all: bool = False, meeting_year: int | None = None,
+                passage: Callable[[], str], compare_all: bool = False, meeting: dt.date | None = None,
                 in_period: bool = False) -> Signals:
         """``coverage(text)``: the product's lexical coverage of ``text`` in the top punkt; ``passage()``:
         its text for the word comparison (its best chunk), fetched only when a word needs comparing;
-        ``meeting_year``: when the punkt was treated; ``in_period``: its meeting is in the period the question
-        names ("fra 2022 til 2024", query_filters.py), which covers every year of it. ``compare_all``: compare the words even when the coverage
-        alone answers (benchmarks)."""
+        ``meeting``: when the punkt was treated; ``in_period``: its meeting is in the period the question
+        names ("fra 2022 til 2024", query_filters.py), which covers every date of it. ``compare_all``: compare
+        the words even when the coverage alone answers (benchmarks)."""
         words = content_words(question)
-        years = question_years(question)
-        if not words and not years:
+        dates = question_dates(question)
+        if not words and not dates:
             return Signals((), 1.0, frozenset(), margin)
         literal = frozenset(w for w in words if coverage(w) > 0 or any(coverage(a) > 0 for a in _covering(w)))
-        dated = frozenset(y for y in years if in_period or y == str(meeting_year) or coverage(y) > 0)
+        held = (str(meeting.year), MONTHS[meeting.month - 1]) if meeting else ()
+        dated = frozenset(d for d in dates if in_period or d in held or coverage(d) > 0)
         cov = coverage(" ".join(words)) if words else 1.0
         exclusive = (tuple(w for w in words if w not in literal and exclusive_base(w))
-                     + tuple(y for y in years if y not in dated))
+                     + tuple(d for d in dates if d not in dated))
         missing = [w for w in words if w not in literal and w not in exclusive]
         sims: dict[str, float] = {}
         if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage or exclusive):
             sims = self.matcher.similarities(question, missing, passage())
-        return Signals(tuple(words) + tuple(years), cov, literal | dated, margin, sims, exclusive)
+        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive)
 
     def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
         rule = rule or self.rule
@@ -184,8 +188,8 @@ class Answerability:
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
-              passage: Callable[[], str], meeting_year: int | None = None) -> Verdict:
-        return self.decide(self.signals(question, coverage, margin, passage, meeting_year=meeting_year))
+              passage: Callable[[], str], meeting: dt.date | None = None) -> Verdict:
+        return self.decide(self.signals(question, coverage, margin, passage, meeting=meeting))
 
 
 def _covering(word: str) -> tuple[str, ...]:

@@ -190,7 +190,7 @@ class Retriever:
 
         signals = self.answerability.signals(  # the chunk is read from the store only when a word is compared
             legs.query, lambda text: self.index.lexical.coverage(text, i), margin, lambda: self.chunk_text(legs, i),
-            compare_all, dt.date.fromordinal(int(self.punkts.date[i])).year, bool(legs.preferred[i]))
+            compare_all, dt.date.fromordinal(int(self.punkts.date[i])), bool(legs.preferred[i]))
         return self.answerability.decide(signals)
 
     def chunk_text(self, legs: Legs, i: int) -> str:
