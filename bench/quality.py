@@ -53,6 +53,7 @@ GREVE_HOMES = (PROJECT_DIR / "data/bench/greve", PROJECT_DIR / "data/bench/scale
 COVERAGES = (0.6, 0.7, 0.8, 0.9, 1.01)
 MARGINS = (0.03, 0.04, 0.045, 0.05, 0.06, 0.07)
 WORDS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08)  # contrast over the corpus background
+NAMES = (0.0, 0.06, 0.07, 0.08, 0.1, 0.12)
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,13 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
              "answerable abstained: given partial or none; declined: never-decided questions given partial or "
              "none (partial: the nearest punkt shown as nearest, with \"intet om: …\"). With the decision (the "
              "rule in the product and every rule of the curve), a day, the weekend, a part of the day, a year or a "
-             "month "
-             "the question names and the punkt lacks makes it partial (answerability.EXCLUSIVE, question_dates): "
+             "month the question names and the punkt lacks makes it partial (answerability.EXCLUSIVE, "
+             "question_dates): "
              f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.exclusive)}"
-             " questions here.", "",
+             " questions here; a name the punkt lacks must be closer than another word (min_name "
+             f"{chosen.min_name}): "
+             f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.names)}"
+             " questions.", "",
              "### Before: today's rule alone"]
     header = ["set", "answerable", "R@1", "R@3", "answerable abstained", "never decided: declined"]
     lines += table(header, set_rows(by_set, decide, None))
@@ -234,6 +238,7 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
     lines += table(["rule", "kept (R@1)", "declined", "worst near-miss set declined", "objective"],
                    [[("**" + label(p[4]) + "** (chosen)") if p[4] == chosen else label(p[4]), p[0], p[1],
                      f"{p[2]:.2f}", f"{p[3]:.3f}"] for p in front])
+    lines += names_curve(by_set, decide, chosen)
     lines += loo(by_set, decide, chosen)
     lines += examples(by_set, decide, chosen)
     cost = [r.seconds for rows in by_set.values() for r in rows if r.signals is not None]
@@ -242,6 +247,18 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
                       f"only when the coverage alone does not answer): median {statistics.median(cost) * 1000:.0f} "
                       f"ms, max {max(cost) * 1000:.0f} ms per question, one thread."]
     return "\n".join(lines)
+
+
+def names_curve(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
+    """The chosen rule with other thresholds for names (0: a name is as any other word)."""
+    rows = []
+    for x in NAMES:
+        rule = replace(chosen, min_name=x)
+        scores = [score(r, decide, rule) for r in by_set.values()]
+        rows.append([f"**{x:g}** (chosen)" if x == chosen.min_name else f"{x:g}",
+                     sum(round(s.r1 * s.answerable) for s in scores), sum(s.declined for s in scores)])
+    return ["", "The chosen rule with other thresholds for a name the punkt lacks (min_name):"] + table(
+        ["min_name", "kept (R@1)", "declined"], rows)
 
 
 def loo(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
@@ -356,7 +373,7 @@ def to_json(r: Row) -> dict:
 def from_json(d: dict) -> Row:
     s = d.pop("signals")
     sig = None if s is None else Signals(tuple(s["words"]), s["coverage"], frozenset(s["literal"]), s["margin"],
-                                         s["similarity"], tuple(s.get("exclusive", ())))
+                                         s["similarity"], tuple(s.get("exclusive", ())), tuple(s.get("names", ())))
     return Row(**d, signals=sig)
 
 

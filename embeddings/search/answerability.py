@@ -16,7 +16,9 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   punkt that lacks it never answers, however high its coverage. A year or a month the question names is
   such a qualifier too (the economy "pr. 30. juni 2023" is not that of 30 September 2022): it counts when
   the punkt's text has it, its meeting is in the period the question names ("corona i januar 2021"), or its
-  meeting was held in that year or month.
+  meeting was held in that year or month. A name (a capitalised word inside a sentence: "Albertslund Nord",
+  "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
+  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
   punkt is not, the least close one), as "intet om: ...".
@@ -29,6 +31,7 @@ punkt, its best chunk and its cosine; the thresholds are per model (``RULES``), 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +84,20 @@ def question_dates(question: str) -> list[str]:
     return list(dict.fromkeys((m.group(1) or m.group(2).lower()) for m in _DATE.finditer(question)))
 
 
+def names(question: str) -> list[str]:
+    """The names ``question`` uses, lower-cased, in order, each once: its capitalised words that begin neither
+    the question, a sentence of it nor a quotation, and are not abbreviations ("Albertslund Nord" -> albertslund,
+    nord)."""
+    out: list[str] = []
+    for m in _WORD.finditer(question):
+        word, before = m.group(), question[:m.start()].rstrip()
+        if not word[0].isupper() or word.isupper() or not before or before[-1] in ".!?:;\"'«»“”‘’(–-":
+            continue
+        if (low := word.lower()) not in QUESTION_WORDS and low not in out:
+            out.append(low)
+    return out
+
+
 def exclusive_base(word: str) -> str | None:
     """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "aftenen" -> "aften"), or
     None when it is not one."""
@@ -106,6 +123,7 @@ class AnswerRule:
     min_margin: float | None = 0.045  # None: no dense path to an answer (a model nobody tuned)
     min_word: float = 0.05  # WordMatcher scores: for e5, contrasts over the corpus background (word_match.py)
     name_below: float = 0.06
+    min_name: float = 0.08  # a name the punkt lacks literally: this close (e5 finds any place near another)
     max_named: int = 2
 
     def __post_init__(self) -> None:
@@ -123,6 +141,7 @@ class Signals:
     margin: float | None  # best chunk cosine minus the corpus background (None: no dense leg)
     similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
     exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and dates of the question the punkt lacks (never compared)
+    names: tuple[str, ...] = ()  # names of the question the punkt lacks literally (close only at min_name)
 
     def score(self, word: str) -> float:
         return 1.0 if word in self.literal else 0.0 if word in self.exclusive else self.similarity.get(word, 0.0)
@@ -167,11 +186,17 @@ class Answerability:
         cov = coverage(" ".join(words)) if words else 1.0
         exclusive = (tuple(w for w in words if w not in literal and exclusive_base(w))
                      + tuple(d for d in dates if d not in dated))
+        passage = functools.cache(passage)
+        unnamed = [w for w in names(question) if w in words and w not in literal]
+        if unnamed:  # a name at the start of a word of the chunk is there too ("Tune" in "Tuneskolen")
+            text = passage().lower()
+            literal |= {w for w in unnamed if re.search(rf"(?<!\w){re.escape(w)}", text)}
+            unnamed = [w for w in unnamed if w not in literal]
         missing = [w for w in words if w not in literal and w not in exclusive]
         sims: dict[str, float] = {}
         if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage or exclusive):
             sims = self.matcher.similarities(question, missing, passage())
-        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive)
+        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed))
 
     def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
         rule = rule or self.rule
@@ -179,12 +204,14 @@ class Answerability:
             if s.coverage >= rule.min_coverage:
                 return Verdict(Tier.ANSWER, (), s)
             close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
-            if close and self.matcher is not None and s.weakest >= rule.min_word:
+            if (close and self.matcher is not None and s.weakest >= rule.min_word
+                    and all(s.score(n) >= rule.min_name for n in s.names)):
                 return Verdict(Tier.ANSWER, (), s)
         unmatched = sorted((w for w in s.words if w not in s.literal),
                            key=lambda w: (s.score(w), w not in s.exclusive))  # exclusive ones first among ties
         # The words it has nothing close to; when every word is close but the punkt is not, the least close.
-        weak = [w for w in unmatched if s.score(w) < rule.name_below] or unmatched[:1]
+        weak = [w for w in unmatched
+                if s.score(w) < (rule.min_name if w in s.names else rule.name_below)] or unmatched[:1]
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
