@@ -298,7 +298,7 @@ HARD_NONE = {  # ../shared/eval/dev_hard_none.jsonl: what the nearest punkt lack
     # bench/near_miss.jsonl: the minutes have the lederdag of 2021, the economy of 30 September 2022
     "Hvornår holder vi lederdag for skolelederne i 2023?": {"2023", "skolelederne"},
     "Hvordan ser økonomien ud pr. 30. juni 2023?": {"juni"},
-    "Hvad besluttede vi om testambassadører i Albertslund Nord?": {"nord"},  # the minutes: Albertslund as a whole
+    "Hvad besluttede vi om testambassadører i Albertslund Nord?": {"Nord"},  # the minutes: Albertslund as a whole
 }
 
 

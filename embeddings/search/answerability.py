@@ -98,6 +98,12 @@ def names(question: str) -> list[str]:
     return out
 
 
+def as_written(words: Sequence[str], question: str) -> tuple[str, ...]:
+    """``words`` (lower-cased words of ``question``) as the question writes them ("nord" -> "Nord")."""
+    return tuple(next((m.group() for m in re.finditer(rf"(?iu)(?<!\w){re.escape(w)}(?!\w)", question)), w)
+                 for w in words)
+
+
 def exclusive_base(word: str) -> str | None:
     """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "aftenen" -> "aften"), or
     None when it is not one."""

@@ -26,7 +26,7 @@ from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
 from embeddings.journal import find_journal_numbers
 from embeddings.minutes import Punkt
-from embeddings.search.answerability import Answerability, Tier, Verdict
+from embeddings.search.answerability import Answerability, Tier, Verdict, as_written
 from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
 from embeddings.search.lexical import punkt_text
 from embeddings.search.query_filters import QueryFilter, parse_filters
@@ -160,7 +160,7 @@ class Retriever:
                 verdict = self.judge(legs, order[0], mode)
                 if verdict.tier is Tier.PARTIAL:  # the nearest punkt alone, shown as nearest
                     return SearchResult(self._hits(legs, order[:1], blend[:1]), legs.filter, True, Tier.PARTIAL,
-                                        verdict.uncovered)
+                                        as_written(verdict.uncovered, legs.query))
         if abstain and not legs.mask.all():
             # Nothing (good) in that period or committee: the nearest punkter are offered from all of them.
             everywhere = np.ones_like(legs.mask) if legs.scope is None else legs.scope
