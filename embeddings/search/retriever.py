@@ -188,7 +188,7 @@ class Retriever:
         if mode is not Mode.BM25 and self.background is not None:
             margin = float(legs.dense[i]) - self.background
 
-        signals = self.answerability.signals(  # the chunk is read from the store only when a word is compared
+        signals = self.answerability.signals(  # the chunk is read only to compare a word or look for a name
             legs.query, lambda text: self.index.lexical.coverage(text, i), margin, lambda: self.chunk_text(legs, i),
             compare_all, dt.date.fromordinal(int(self.punkts.date[i])), bool(legs.preferred[i]))
         return self.answerability.decide(signals)
