@@ -54,6 +54,7 @@ COVERAGES = (0.6, 0.7, 0.8, 0.9, 1.01)
 MARGINS = (0.03, 0.04, 0.045, 0.05, 0.06, 0.07)
 WORDS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08)  # contrast over the corpus background
 NAMES = (0.0, 0.06, 0.07, 0.08, 0.1, 0.12)
+DECIDED = (0.0, 0.05, 0.08, 0.1, 0.12, 0.15)
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,10 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
     lines += table(["rule", "kept (R@1)", "declined", "worst near-miss set declined", "objective"],
                    [[("**" + label(p[4]) + "** (chosen)") if p[4] == chosen else label(p[4]), p[0], p[1],
                      f"{p[2]:.2f}", f"{p[3]:.3f}"] for p in front])
-    lines += names_curve(by_set, decide, chosen)
+    lines += threshold_curve(by_set, decide, chosen, "min_name", NAMES,
+                             "a name the punkt lacks (0: as any other word)")
+    lines += threshold_curve(by_set, decide, chosen, "min_decided", DECIDED,
+                             "a content word in what the punkt states and decides (0: no check)")
     lines += loo(by_set, decide, chosen)
     lines += examples(by_set, decide, chosen)
     cost = [r.seconds for rows in by_set.values() for r in rows if r.signals is not None]
@@ -249,16 +253,16 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
     return "\n".join(lines)
 
 
-def names_curve(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
-    """The chosen rule with other thresholds for names (0: a name is as any other word)."""
+def threshold_curve(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, field: str,
+                    values: tuple[float, ...], what: str) -> list[str]:
+    """The chosen rule with other values of one threshold."""
     rows = []
-    for x in NAMES:
-        rule = replace(chosen, min_name=x)
-        scores = [score(r, decide, rule) for r in by_set.values()]
-        rows.append([f"**{x:g}** (chosen)" if x == chosen.min_name else f"{x:g}",
+    for x in values:
+        scores = [score(r, decide, replace(chosen, **{field: x})) for r in by_set.values()]
+        rows.append([f"**{x:g}** (chosen)" if x == getattr(chosen, field) else f"{x:g}",
                      sum(round(s.r1 * s.answerable) for s in scores), sum(s.declined for s in scores)])
-    return ["", "The chosen rule with other thresholds for a name the punkt lacks (min_name):"] + table(
-        ["min_name", "kept (R@1)", "declined"], rows)
+    return ["", f"The chosen rule with other thresholds for {what}, {field}:"] + table(
+        [field, "kept (R@1)", "declined"], rows)
 
 
 def loo(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
@@ -357,7 +361,8 @@ def latency_lines(rows: list[Row]) -> list[str]:
     with_ = [r.seconds for r in rows if r.abstained]
     return ["### Cost", "", f"Warm `ask` on the bundled dev and extra questions ({len(without) // 3} x 3, one thread, "
             "the same process): the word comparison runs only when the coverage alone does not answer and the "
-            "nearest punkt is close (two forward passes: the question and the punkt's best chunk)."] + table(
+            "nearest punkt is close (forward passes of the question and the punkt's best chunk; when those "
+            "would answer, of the question and what the punkt states and decides again)."] + table(
         ["", "p50", "p95", "max"],
         [["without the decision", f"{pct(without, .5):.0f} ms", f"{pct(without, .95):.0f} ms", f"{pct(without, 1):.0f} ms"],
          ["with the decision", f"{pct(with_, .5):.0f} ms", f"{pct(with_, .95):.0f} ms", f"{pct(with_, 1):.0f} ms"]])
@@ -373,7 +378,8 @@ def to_json(r: Row) -> dict:
 def from_json(d: dict) -> Row:
     s = d.pop("signals")
     sig = None if s is None else Signals(tuple(s["words"]), s["coverage"], frozenset(s["literal"]), s["margin"],
-                                         s["similarity"], tuple(s.get("exclusive", ())), tuple(s.get("names", ())))
+                                         s["similarity"], tuple(s.get("exclusive", ())), tuple(s.get("names", ())),
+                                         s.get("decided"))
     return Row(**d, signals=sig)
 
 

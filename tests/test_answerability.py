@@ -189,6 +189,25 @@ def test_a_name_the_punkt_lacks_must_be_closer_than_a_word():
     assert v.tier is Tier.ANSWER and "nord" in v.signals.literal
 
 
+def test_a_close_punkt_must_state_or_decide_something_the_question_asks_about():
+    a = Answerability(AnswerRule(), StemMatcher())
+    punkt = coverage_of({"åbningstider"})
+    chunk = "Telefon åbningstider. Genbrugsstationen: mandag til fredag 10-17"
+    telephones = "Opfølgning på implementering af ens telefontider\nChefforum besluttede ... ansatte på rådhuset"
+    v = a.judge("åbningstider for genbrugspladsen", punkt, 0.2, lambda: chunk, decided=lambda: telephones)
+    assert v.signals.similarity == {"genbrugspladsen": 0.1}  # close in the chunk, as e5 finds it
+    assert v.signals.decided == 0.0 and v.tier is Tier.PARTIAL and v.uncovered == ("genbrugspladsen",)
+    # the punkt's title or decision has a word of the question, literally or close: an answer
+    assert a.judge("åbningstider for genbrugspladsen", punkt, 0.2, lambda: chunk,
+                   decided=lambda: "Genbrugspladsens åbningstider").tier is Tier.ANSWER
+    assert a.judge("åbningstider for genbrugspladsen", punkt, 0.2, lambda: chunk,
+                   decided=lambda: "Nye åbningstider").signals.decided == 1.0
+    # coverage alone answers without looking (the decisive sections may be a bare "Godkendt")
+    v = a.judge("åbningstider genbrugspladsen", coverage_of({"åbningstider", "genbrugspladsen"}), 0.2,
+                lambda: chunk, decided=lambda: "Godkendt")
+    assert v.tier is Tier.ANSWER and v.signals.decided is None
+
+
 def test_a_near_miss_is_partial_naming_the_words_the_punkt_lacks_weakest_first():
     a = Answerability(AnswerRule(max_named=2), StemMatcher())
     v = a.judge("tidsregistrering for byrådets politikere", coverage_of({"tidsregistrering"}), 0.09,
@@ -299,6 +318,8 @@ HARD_NONE = {  # ../shared/eval/dev_hard_none.jsonl: what the nearest punkt lack
     "Hvornår holder vi lederdag for skolelederne i 2023?": {"2023", "skolelederne"},
     "Hvordan ser økonomien ud pr. 30. juni 2023?": {"juni"},
     "Hvad besluttede vi om testambassadører i Albertslund Nord?": {"Nord"},  # the minutes: Albertslund as a whole
+    # the example: the telefontider punkt lists the recycling station's telephone hours in passing
+    "Hvad besluttede vi om åbningstider for genbrugspladsen?": {"genbrugspladsen"},
 }
 
 

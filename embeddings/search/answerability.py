@@ -18,7 +18,11 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   the punkt's text has it, its meeting is in the period the question names ("corona i januar 2021"), or its
   meeting was held in that year or month. A name (a capitalised word inside a sentence: "Albertslund Nord",
   "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
-  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another.
+  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. On that second path
+  the punkt must also say something about the question where it states what it is about and decides (its
+  title, Anledning, Resume, Indstilling, Beslutning: ``decided_text``): one content word there, literally or
+  at least ``min_decided`` close. A list of every department's telephone hours that mentions the recycling
+  station in passing is close to "åbningstider for genbrugspladsen", but decides nothing about it.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
   punkt is not, the least close one), as "intet om: ...".
@@ -39,7 +43,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from embeddings.dense.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
-from embeddings.search.lexical import DANISH_STOPWORDS
+from embeddings.minutes import Punkt, SectionName
+from embeddings.search.lexical import DANISH_STOPWORDS, tokens
 from embeddings.search.query_filters import MONTHS
 
 
@@ -104,6 +109,14 @@ def as_written(words: Sequence[str], question: str) -> tuple[str, ...]:
                  for w in words)
 
 
+DECIDING = (SectionName.ANLEDNING, SectionName.RESUME, SectionName.INDSTILLING, SectionName.BESLUTNING)
+
+
+def decided_text(p: Punkt) -> str:
+    """Where ``p`` states what it is about and what it decides: its title and its DECIDING sections."""
+    return "\n".join([p.title] + [s.text for s in p.sections if s.name in DECIDING])
+
+
 def exclusive_base(word: str) -> str | None:
     """The EXCLUSIVE base form of a lower-cased ``word`` ("søndagen" -> "søndag", "aftenen" -> "aften"), or
     None when it is not one."""
@@ -130,6 +143,7 @@ class AnswerRule:
     min_word: float = 0.05  # WordMatcher scores: for e5, contrasts over the corpus background (word_match.py)
     name_below: float = 0.06
     min_name: float = 0.08  # a name the punkt lacks literally: this close (e5 finds any place near another)
+    min_decided: float | None = 0.1  # the dense path: a content word this close in decided_text (None: no check)
     max_named: int = 2
 
     def __post_init__(self) -> None:
@@ -148,6 +162,7 @@ class Signals:
     similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
     exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and dates of the question the punkt lacks (never compared)
     names: tuple[str, ...] = ()  # names of the question the punkt lacks literally (close only at min_name)
+    decided: float | None = None  # its closest content word in decided_text (1.0 literal; None: not looked at)
 
     def score(self, word: str) -> float:
         return 1.0 if word in self.literal else 0.0 if word in self.exclusive else self.similarity.get(word, 0.0)
@@ -176,12 +191,13 @@ class Answerability:
 
     def signals(self, question: str, coverage: Callable[[str], float], margin: float | None,
                 passage: Callable[[], str], compare_all: bool = False, meeting: dt.date | None = None,
-                in_period: bool = False) -> Signals:
+                in_period: bool = False, decided: Callable[[], str] | None = None) -> Signals:
         """``coverage(text)``: the product's lexical coverage of ``text`` in the top punkt; ``passage()``:
         its text for the word comparison (its best chunk), fetched only when a word needs comparing;
         ``meeting``: when the punkt was treated; ``in_period``: its meeting is in the period the question
-        names ("fra 2022 til 2024", query_filters.py), which covers every date of it. ``compare_all``: compare
-        the words even when the coverage alone answers (benchmarks)."""
+        names ("fra 2022 til 2024", query_filters.py), which covers every date of it; ``decided()``: its
+        decided_text, read when the words are compared. ``compare_all``: compare the words even when the
+        coverage alone answers (benchmarks)."""
         words = content_words(question)
         dates = question_dates(question)
         if not words and not dates:
@@ -200,9 +216,24 @@ class Answerability:
             unnamed = [w for w in unnamed if w not in literal]
         missing = [w for w in words if w not in literal and w not in exclusive]
         sims: dict[str, float] = {}
+        in_decision = None
         if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage or exclusive):
             sims = self.matcher.similarities(question, missing, passage())
-        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed))
+            rule = self.rule
+            would_answer = (rule.min_margin is not None and margin is not None and margin >= rule.min_margin
+                            and min(sims.values(), default=1.0) >= rule.min_word)
+            if decided is not None and (compare_all or would_answer):  # else partial anyway: spare the pass
+                in_decision = self._in_decision(question, words, decided())
+        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed),
+                       in_decision)
+
+    def _in_decision(self, question: str, words: Sequence[str], text: str) -> float:
+        """1.0 when one of ``words`` is in ``text`` (a punkt's decided_text), else the closest one's score."""
+        stems = set(tokens(text))
+        if any(set(tokens(w)) & stems for w in words):
+            return 1.0
+        assert self.matcher is not None
+        return max(self.matcher.similarities(question, words, text).values(), default=0.0)
 
     def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
         rule = rule or self.rule
@@ -211,7 +242,8 @@ class Answerability:
                 return Verdict(Tier.ANSWER, (), s)
             close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
             if (close and self.matcher is not None and s.weakest >= rule.min_word
-                    and all(s.score(n) >= rule.min_name for n in s.names)):
+                    and all(s.score(n) >= rule.min_name for n in s.names)
+                    and (rule.min_decided is None or s.decided is None or s.decided >= rule.min_decided)):
                 return Verdict(Tier.ANSWER, (), s)
         unmatched = sorted((w for w in s.words if w not in s.literal),
                            key=lambda w: (s.score(w), w not in s.exclusive))  # exclusive ones first among ties
@@ -221,8 +253,9 @@ class Answerability:
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
-              passage: Callable[[], str], meeting: dt.date | None = None) -> Verdict:
-        return self.decide(self.signals(question, coverage, margin, passage, meeting=meeting))
+              passage: Callable[[], str], meeting: dt.date | None = None,
+              decided: Callable[[], str] | None = None) -> Verdict:
+        return self.decide(self.signals(question, coverage, margin, passage, meeting=meeting, decided=decided))
 
 
 def _covering(word: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ passes over small arrays, with the same result as blending every punkt (tests/te
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +27,7 @@ from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
 from embeddings.journal import find_journal_numbers
 from embeddings.minutes import Punkt
-from embeddings.search.answerability import Answerability, Tier, Verdict, as_written
+from embeddings.search.answerability import Answerability, Tier, Verdict, as_written, decided_text
 from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
 from embeddings.search.lexical import punkt_text
 from embeddings.search.query_filters import QueryFilter, parse_filters
@@ -188,18 +189,21 @@ class Retriever:
         if mode is not Mode.BM25 and self.background is not None:
             margin = float(legs.dense[i]) - self.background
 
-        signals = self.answerability.signals(  # the chunk is read only to compare a word or look for a name
-            legs.query, lambda text: self.index.lexical.coverage(text, i), margin, lambda: self.chunk_text(legs, i),
-            compare_all, dt.date.fromordinal(int(self.punkts.date[i])), bool(legs.preferred[i]))
+        # The punkt is read from the store only to compare a word or look for a name.
+        found = functools.cache(lambda: self.fetch([self.punkts.uid(i)]))
+        signals = self.answerability.signals(
+            legs.query, lambda text: self.index.lexical.coverage(text, i), margin,
+            lambda: self._chunk_text(found(), legs, i), compare_all, dt.date.fromordinal(int(self.punkts.date[i])),
+            bool(legs.preferred[i]), lambda: decided_text(found()[0]) if found() else "")
         return self.answerability.decide(signals)
 
     def chunk_text(self, legs: Legs, i: int) -> str:
         """The text of punkt row ``i``'s best chunk for ``legs`` (the whole punkt's when it has none; "" when
         the punkt is gone from the store)."""
-        found = self.fetch([self.punkts.uid(i)])
-        if not found:
-            return ""
-        return self._why(found[0], i, legs.chunks.get(i)) or punkt_text(found[0])
+        return self._chunk_text(self.fetch([self.punkts.uid(i)]), legs, i)
+
+    def _chunk_text(self, found: Sequence[Punkt], legs: Legs, i: int) -> str:
+        return (self._why(found[0], i, legs.chunks.get(i)) or punkt_text(found[0])) if found else ""
 
     def _why(self, p: Punkt, i: int, chunk_row: int | None) -> str | None:
         """The text of the chunk that matched, cut from the punkt again (None when it changed since)."""
