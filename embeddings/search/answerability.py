@@ -38,7 +38,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -215,17 +215,16 @@ class Answerability:
             literal |= {w for w in unnamed if re.search(rf"(?<!\w){re.escape(w)}", text)}
             unnamed = [w for w in unnamed if w not in literal]
         missing = [w for w in words if w not in literal and w not in exclusive]
+        compared = bool(missing) and self.matcher is not None
         sims: dict[str, float] = {}
-        in_decision = None
-        if missing and self.matcher is not None and (compare_all or cov < self.rule.min_coverage or exclusive):
+        if compared and (compare_all or cov < self.rule.min_coverage or exclusive):
             sims = self.matcher.similarities(question, missing, passage())
-            rule = self.rule
-            would_answer = (rule.min_margin is not None and margin is not None and margin >= rule.min_margin
-                            and min(sims.values(), default=1.0) >= rule.min_word)
-            if decided is not None and (compare_all or would_answer):  # else partial anyway: spare the pass
-                in_decision = self._in_decision(question, words, decided())
-        return Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed),
-                       in_decision)
+        s = Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed))
+        # What the punkt states and decides is read only when it is all that stands between it and an answer.
+        if decided is not None and compared and (
+                compare_all or (cov < self.rule.min_coverage and self.decide(s).tier is Tier.ANSWER)):
+            s = replace(s, decided=self._in_decision(question, words, decided()))
+        return s
 
     def _in_decision(self, question: str, words: Sequence[str], text: str) -> float:
         """1.0 when one of ``words`` is in ``text`` (a punkt's decided_text), else the closest one's score."""
