@@ -18,6 +18,7 @@ much as encoding the question and a chunk, only done when the lexical coverage a
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Sequence
@@ -56,6 +57,8 @@ class ContextualWordMatcher:
         self._doc_prompt = prompts.get("document", prompts.get("passage", ""))
         self._lock = threading.Lock()  # one forward pass at a time: the web answers on a thread pool
         self._background = [self._passage(t) for t in background]  # ~60 ms each, once
+        # A question is compared with its punkt's best chunk, then with what the punkt decides: encoded once.
+        self._question = functools.lru_cache(maxsize=8)(self._states)
 
     def _states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         enc = self._tokenizer(text, return_tensors="pt", truncation=True, max_length=MAX_TOKENS,
@@ -69,7 +72,7 @@ class ContextualWordMatcher:
         if not words:
             return {}
         text = self._query_prompt + question
-        q_states, offsets = self._states(text)
+        q_states, offsets = self._question(text)
         p_states = self._passage(passage)
         if not len(p_states):
             return {w: 0.0 for w in words}
