@@ -55,14 +55,46 @@ class Tier(StrEnum):
 
 
 # Words questions are phrased with that name no topic ("Hvordan gik det med ...", "Hvornår holder vi ...",
-# "Hvem sidder i ..."): left out of coverage, never compared, never named as uncovered.
+# "Hvem sidder i ...", "Hvad blev konklusionen vedrørende ..."): left out of coverage, never compared, never
+# named as uncovered, and not part of the coverage the retriever abstains on (topic_text). Ranking has its own
+# stopwords (lexical.py): a title may say "Status på ...".
 QUESTION_WORDS = frozenset("""
 gik gå går gået lave laver lavet mente mener ment holder holde holdt ser se så gør gøre gjort havde har få
 får fik ofte tit ny nye nyt sidder sidde ligger ligge udvikler udvikle før stadig egentlig aktuelt
 kommer komme bliver gælder gælde står stå hedder mest hele blandt ved kun ude tog stedet høre bruge flere
 igen fremover længere mere mindre godt gode nogen noget hvilket hvilken hvilke hvordan hvorfor hvornår
 hvad hvem hvor besluttede beslutte besluttet bestemte bestemt vedtaget vedtog aftalt aftalte sagt sagde
+angående vedrørende vedr omkring forhold forbindelse henhold
+status resultat resultatet udfald udfaldet konklusion konklusionen holdning holdningen afgørelse afgørelsen
+svar svaret nyheder opdatering aftalen referat referatet referaterne dagsorden dagsordenen mødet møderne
+drøftede drøftet drøfte drøfter drøftelse drøftelsen diskuterede diskuteret diskutere snakkede snakket talte
+talt konkluderede konkluderet traf truffet træffe landede landet endte enige enedes godkendte godkendt frem
+skete sket ske sker foregik foregår siger skrevet skrev skriver nævnt nævner nævnte
+fortælle fortæl find finde fandt vis vise søger søge kender huske husker vide
+seneste senest nyeste nylig nyligt hidtil endnu allerede nogensinde lige mon præcis gerne overhovedet faktisk
+fordi derfor
 """.split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
+# Phrases that frame a question, blanked before its words are read: "Jeg leder efter ...", "Er der taget
+# stilling til ...", and who decided ("Hvad besluttede ledelsen om ...": the citation names the committee).
+_FRAMING = re.compile(r"(?iu)\bleder\s+efter\b|\b(?:taget|tage|tager|tog)\s+stilling\b"
+                      r"|\b(?:besluttede|vedtog|mente|sagde|drøftede|godkendte|aftalte|bestemte|syntes)\s+"
+                      r"(?P<actor>\w+)(?=\s+(?:om|omkring|angående|vedrørende)\b)")
+
+
+def _unframed(question: str) -> str:
+    """``question`` with its framing phrases blanked out, same length (offsets keep)."""
+    def blank(m: re.Match) -> str:
+        if m.group("actor") is None:
+            return " " * len(m.group())
+        return m.group()[:m.start("actor") - m.start()] + " " * len(m.group("actor"))
+    return _FRAMING.sub(blank, question)
+
+
+def _unframed(question: str) -> str:
+    """``question`` with its framing phrases blanked out, same length (offsets keep)."""
+    return _FRAMING.sub(lambda m: " " * len(m.group()), question)
+
+
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 
 # Closed sets whose members the embedding puts close together although they exclude each other: base form ->
@@ -94,6 +126,7 @@ def names(question: str) -> list[str]:
     the question, a sentence of it nor a quotation, and are not abbreviations ("Albertslund Nord" -> albertslund,
     nord)."""
     out: list[str] = []
+    question = _unframed(question)
     for m in _WORD.finditer(question):
         word, before = m.group(), question[:m.start()].rstrip()
         if not word[0].isupper() or word.isupper() or not before or before[-1] in ".!?:;\"'«»“”‘’(–-":
@@ -125,7 +158,14 @@ def exclusive_base(word: str) -> str | None:
 
 def content_words(question: str) -> list[str]:
     """The question's words that name what it is about, in order, lower-cased, each once."""
-    return list(dict.fromkeys(w for w in _WORD.findall(question.lower()) if w not in QUESTION_WORDS))
+    return list(dict.fromkeys(w for w in _WORD.findall(_unframed(question).lower()) if w not in QUESTION_WORDS))
+
+
+def topic_text(question: str) -> str:
+    """``question`` without its QUESTION_WORDS and framing phrases, numbers kept ("Hvad blev konklusionen på
+    budget 2021?" -> "budget 2021"); the question itself when nothing is left."""
+    kept = [w for w in re.findall(r"(?u)\w+", _unframed(question)) if w.lower() not in QUESTION_WORDS]
+    return " ".join(kept) or question
 
 
 class WordMatcher(Protocol):

@@ -27,7 +27,7 @@ from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
 from embeddings.journal import find_journal_numbers
 from embeddings.minutes import Punkt
-from embeddings.search.answerability import Answerability, Tier, Verdict, as_written, decided_text
+from embeddings.search.answerability import Answerability, Tier, Verdict, as_written, decided_text, topic_text
 from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
 from embeddings.search.lexical import punkt_text
 from embeddings.search.query_filters import QueryFilter, parse_filters
@@ -154,7 +154,8 @@ class Retriever:
         abstain = not order
         if order and not legs.exact.any():
             top_cos = float(legs.dense[order[0]])
-            top_cov = self.index.lexical.coverage(legs.query, order[0]) if mode is not Mode.DENSE else 0.0
+            # what the question is about, not how it is phrased ("Hvad blev konklusionen på ...")
+            top_cov = self.index.lexical.coverage(topic_text(legs.query), order[0]) if mode is not Mode.DENSE else 0.0
             abstain = _weak(top_cos, top_cov, mode, self.min_cosine(cal), cal)
             # --- issue 15: near, but is it what was asked? (embeddings/search/answerability.py) ---
             if not abstain and self.answerability is not None:
