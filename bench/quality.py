@@ -13,7 +13,8 @@ scored offline on those signals, so the whole grid costs one pass:
   partial (the nearest punkt shown as nearest, with "intet om: ...").
 
 Sets: the bundled minutes' dev.jsonl, extra.jsonl, ../shared/eval/dev_hard_none.jsonl and
-bench/near_miss.jsonl (132 near misses); Greve's bench/greve.jsonl and bench/greve_paraphrase.jsonl, on the
+bench/near_miss.jsonl (132 near misses), bench/framed.jsonl (dev topics asked the way people frame a
+question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl and bench/greve_paraphrase.jsonl, on the
 store + index in ``--greve-home`` (copied to a temp dir first: opening a store writes). Without ../shared or
 a Greve home those parts are skipped.
 
@@ -43,7 +44,7 @@ from embeddings.search.answerability import AnswerRule, Answerability, Signals, 
 SHARED = PROJECT_DIR.parent / "shared"
 BUNDLED_SETS = {"dev": PROJECT_DIR / "tests/data/dev.jsonl", "extra": PROJECT_DIR / "tests/data/extra.jsonl",
                 "dev_hard_none": SHARED / "eval/dev_hard_none.jsonl",
-                "near_miss": PROJECT_DIR / "bench/near_miss.jsonl"}
+                "near_miss": PROJECT_DIR / "bench/near_miss.jsonl", "framed": PROJECT_DIR / "bench/framed.jsonl"}
 GREVE_SETS = {"greve": PROJECT_DIR / "bench/greve.jsonl",
               "greve_paraphrase": PROJECT_DIR / "bench/greve_paraphrase.jsonl"}
 # Where a Greve store and real-model index may be (read only; the first that has them): bench.run's,
