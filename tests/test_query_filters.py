@@ -66,6 +66,19 @@ def test_committees_only_those_in_the_store():
     assert not f.active
 
 
+def test_a_committee_with_a_term_of_office_is_found_by_its_name_alone():
+    committees = ["Byråd 2018-2021", "Byråd 2022-2025", "Økonomiudvalget", "Kommunalbestyrelsen (2022-2025)"]
+    f, left = parse_filters("Hvad besluttede Byrådet om letbanen?", TODAY, committees)
+    assert f.committees == ("Byråd 2018-2021", "Byråd 2022-2025") and left == "Hvad besluttede om letbanen?"
+    assert parse_filters("i byråd om skoler", TODAY, committees)[0].committees == ("Byråd 2018-2021", "Byråd 2022-2025")
+    assert parse_filters("hvad sagde Byråd 2022-2025", TODAY, committees)[0].committees == ("Byråd 2022-2025",)
+    assert parse_filters("kommunalbestyrelsen om skoler", TODAY, committees)[0].committees == (
+        "Kommunalbestyrelsen (2022-2025)",)
+    f, left = parse_filters("tidsregistrering for byrådets politikere", TODAY, committees)
+    assert not f.active and left == "tidsregistrering for byrådets politikere"  # for whom, not who decided
+    assert not parse_filters("Hvad besluttede Byrådet?", TODAY, ["Byråd Greve"])[0].active  # no term: the name
+
+
 def committees_the_long_way(question: str, committees: list[str]) -> tuple[tuple[str, ...], str]:
     """The oracle: every committee's regex tried, longest name first, each match taken out."""
     found, rest = [], question

@@ -1,7 +1,8 @@
 """Danish date and committee filters read from a question ("i marts 2021", "fra 2022 til 2024",
 "sidste år", "i Chefforum").
 
-A committee name always restricts. A date restricts (strictly) when the question is about when something
+A committee name always restricts; a committee named with its term of office ("Byråd 2022-2025") is also
+found without it ("Hvad besluttede Byrådet om ...?": every term's Byråd). A date restricts (strictly) when the question is about when something
 was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may
 belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in
 that period are only preferred and the year words stay in the query. Strict filter words are removed
@@ -70,11 +71,34 @@ _ABOUT_MEETINGS = re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|vedt[ao]g
                              r"drøftede|drøftet|møde\w*|referat\w*)\b", re.I)
 
 
+# A committee named with its term of office ("Byråd 2022-2025", "Byrådet (2018-2021)") is asked about without it,
+# in either form ("Byrådet", "byråd"): its name without the term, less a definite ending, then -e, -et or -en.
+_TERM = re.compile(r"\s*\(?\s*(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\s*\)?\s*$")
+
+
+def _term_alias(name: str) -> str | None:
+    """The stem ``name`` is also asked by when it ends in a term of office ("Byråd 2022-2025" -> "Byråd"), else
+    None."""
+    bare = _TERM.sub("", name)
+    if bare == name or len(bare) < 4:
+        return None
+    return re.sub(r"(?:et|en)$", "", bare) if len(bare) > 6 else bare
+
+
 @functools.lru_cache(maxsize=8)
-def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
-    """Longest name first, each with its pattern (compiled once per list of committees)."""
-    return [(name, re.compile(rf"(?:\b(?:i|fra|på)\s+)?\b{re.escape(name)}\b", re.I))
-            for name in sorted(committees, key=len, reverse=True)]
+def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[tuple[str, ...], str, re.Pattern[str]]]:
+    """(the names a pattern finds, a lower-case text it cannot match without, the pattern): each name, longest
+    first, then each term-of-office stem once for every name that has it (compiled once per list)."""
+    prefix = r"(?:\b(?:i|fra|på)\s+)?\b"
+    out = [((name,), name, re.compile(rf"{prefix}{re.escape(name)}\b", re.I))
+           for name in sorted(committees, key=len, reverse=True)]
+    stems: dict[str, list[str]] = {}
+    for name in committees:
+        if (stem := _term_alias(name)) is not None:
+            stems.setdefault(stem.lower(), []).append(name)
+    out += [(tuple(sorted(names)), stem, re.compile(rf"{prefix}{re.escape(stem)}(?:e|et|en)?\b", re.I))
+            for stem, names in sorted(stems.items(), key=lambda kv: -len(kv[0]))]
+    return out
 
 
 def _may_occur(name: str, text: str, folded: str) -> bool:
@@ -125,13 +149,14 @@ def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> 
     desc = desc if strict else []
     found = []
     folded = rest.lower()
-    for name, pattern in _committee_patterns(tuple(committees)):
-        if not _may_occur(name, rest, folded):  # no regex for names that cannot be there (a thousand at scale)
+    for names, probe, pattern in _committee_patterns(tuple(committees)):
+        if not _may_occur(probe, rest, folded):  # no regex for names that cannot be there (a thousand at scale)
             continue
         m = pattern.search(rest)
         if m:
-            found.append(name)
-            desc.append(name)
+            new = [n for n in names if n not in found]
+            found += new
+            desc += new
             rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
             folded = rest.lower()
     rest = re.sub(r"\s+([?!.,])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip()
