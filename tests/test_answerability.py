@@ -63,6 +63,7 @@ def test_content_words_leave_out_question_verbs_and_function_words():
     "Er der taget stilling til erhvervsstrategien?", "Hvad besluttede ledelsen om erhvervsstrategien?",
     "Hvad siger referatet angående erhvervsstrategien?", "Hvilken beslutning blev der truffet vedrørende erhvervsstrategien?",
     "Hvad skete der med erhvervsstrategien?", "Hvad var udfaldet af drøftelsen om erhvervsstrategien?",
+    "Hvad skal erhvervsstrategien indeholde?", "Hvad handler erhvervsstrategien om?",
 ])
 def test_how_a_question_is_framed_is_not_what_it_is_about(question):
     assert content_words(question) == ["erhvervsstrategien"] and names(question) == []

@@ -70,9 +70,9 @@ svar svaret nyheder opdatering aftalen referat referatet referaterne dagsorden d
 drøftede drøftet drøfte drøfter drøftelse drøftelsen diskuterede diskuteret diskutere snakkede snakket talte
 talt konkluderede konkluderet traf truffet træffe landede landet endte enige enedes godkendte godkendt frem
 skete sket ske sker foregik foregår siger skrevet skrev skriver nævnt nævner nævnte
-fortælle fortæl find finde fandt vis vise søger søge kender huske husker vide
-seneste senest nyeste nylig nyligt hidtil endnu allerede nogensinde lige mon præcis gerne overhovedet faktisk
-fordi derfor
+fortælle fortæl find finde fandt vis vise søger søge kender huske husker vide handler handle indeholde indeholder
+omfatte omfatter seneste senest nyeste nylig nyligt hidtil endnu allerede nogensinde lige mon præcis gerne overhovedet
+faktisk fordi derfor
 """.split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
 # Phrases that frame a question, blanked before its words are read: "Jeg leder efter ...", "Er der taget
 # stilling til ...", and who decided ("Hvad besluttede ledelsen om ...": the citation names the committee).
