@@ -208,10 +208,11 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
              "question_dates): "
              f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.exclusive)}"
              " questions here; a name the punkt lacks must be closer than another word (min_name "
-             f"{chosen.min_name}): "
+             f"{chosen.min_name}), also when the coverage would answer: "
              f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.names)}"
              " questions; a punkt answering on the margin must have a content word in what it states and decides "
-             f"(min_decided {chosen.min_decided}).", "",
+             f"(min_decided {chosen.min_decided}); words more than {chosen.max_share:.0%} of the punkter have "
+             "(the municipality's name, \"kommunens\") do not count there.", "",
              "### Before: today's rule alone"]
     header = ["set", "answerable", "R@1", "R@3", "answerable abstained", "never decided: declined"]
     lines += table(header, set_rows(by_set, decide, None))

@@ -64,6 +64,15 @@ def test_coverage_equals_the_coverage_on_bm25s_postings(texts):
             assert index.coverage(q, doc) == pytest.approx(bm25s_coverage(texts, q, doc), abs=1e-12), (q, doc)
 
 
+def test_the_share_of_documents_with_a_word_counts_its_rarest_stem(texts):
+    index = Bm25Index(texts)
+    with_stem = lambda t: sum(t in tokens(x) for x in texts) / len(texts)  # noqa: E731
+    assert index.share("Albertslund") == with_stem("albertslund") > 0.5  # in most of these minutes
+    assert index.share("telefontider") == with_stem(tokens("telefontider")[0]) < 0.1
+    assert index.share("Ukraine-telefontider") == min(with_stem("ukrain"), with_stem(tokens("telefontider")[0]))
+    assert index.share("vinterbadning") == 0.0 and index.share("") == 0.0 and Bm25Index([]).share("x") == 0.0
+
+
 def test_an_update_scores_as_a_fresh_build(texts):
     index = Bm25Index(texts[:30])
     keep = np.array([5, 1, 2, 29, 7])

@@ -18,10 +18,12 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   the punkt's text has it, its meeting is in the period the question names ("corona i januar 2021"), or its
   meeting was held in that year or month. A name (a capitalised word inside a sentence: "Albertslund Nord",
   "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
-  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. On that second path
+  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. Without it the punkt
+  does not answer, however much else it covers ("Hundige Strand" is not "Hundige Station"). On that second path
   the punkt must also say something about the question where it states what it is about and decides (its
   title, Anledning, Resume, Indstilling, Beslutning: ``decided_text``): one content word there, literally or
-  at least ``min_decided`` close. A list of every department's telephone hours that mentions the recycling
+  at least ``min_decided`` close, not counting words most punkter have (``max_share``: "kommunens", the
+  municipality's name). A list of every department's telephone hours that mentions the recycling
   station in passing is close to "åbningstider for genbrugspladsen", but decides nothing about it.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
@@ -184,6 +186,7 @@ class AnswerRule:
     name_below: float = 0.06
     min_name: float = 0.08  # a name the punkt lacks literally: this close (e5 finds any place near another)
     min_decided: float | None = 0.1  # the dense path: a content word this close in decided_text (None: no check)
+    max_share: float = 0.5  # ... a word in more of the punkter than this ("kommunens", "Albertslund") does not count
     max_named: int = 2
 
     def __post_init__(self) -> None:
@@ -231,12 +234,14 @@ class Answerability:
 
     def signals(self, question: str, coverage: Callable[[str], float], margin: float | None,
                 passage: Callable[[], str], compare_all: bool = False, meeting: dt.date | None = None,
-                in_period: bool = False, decided: Callable[[], str] | None = None) -> Signals:
+                in_period: bool = False, decided: Callable[[], str] | None = None,
+                share: Callable[[str], float] | None = None) -> Signals:
         """``coverage(text)``: the product's lexical coverage of ``text`` in the top punkt; ``passage()``:
         its text for the word comparison (its best chunk), fetched only when a word needs comparing;
         ``meeting``: when the punkt was treated; ``in_period``: its meeting is in the period the question
         names ("fra 2022 til 2024", query_filters.py), which covers every date of it; ``decided()``: its
-        decided_text, read when the words are compared. ``compare_all``: compare the words even when the
+        decided_text, read when the words are compared; ``share(word)``: the share of punkter that have it (the
+        words most punkter have say nothing of what one decides; None: every word counts). ``compare_all``: compare the words even when the
         coverage alone answers (benchmarks)."""
         words = content_words(question)
         dates = question_dates(question)
@@ -257,13 +262,14 @@ class Answerability:
         missing = [w for w in words if w not in literal and w not in exclusive]
         compared = bool(missing) and self.matcher is not None
         sims: dict[str, float] = {}
-        if compared and (compare_all or cov < self.rule.min_coverage or exclusive):
+        if compared and (compare_all or cov < self.rule.min_coverage or exclusive or unnamed):
             sims = self.matcher.similarities(question, missing, passage())
         s = Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed))
         # What the punkt states and decides is read only when it is all that stands between it and an answer.
         if decided is not None and compared and (
                 compare_all or (cov < self.rule.min_coverage and self.decide(s).tier is Tier.ANSWER)):
-            s = replace(s, decided=self._in_decision(question, words, decided()))
+            telling = [w for w in words if share is None or share(w) <= self.rule.max_share] or words
+            s = replace(s, decided=self._in_decision(question, telling, decided()))
         return s
 
     def _in_decision(self, question: str, words: Sequence[str], text: str) -> float:
@@ -276,12 +282,12 @@ class Answerability:
 
     def decide(self, s: Signals, rule: AnswerRule | None = None) -> Verdict:
         rule = rule or self.rule
-        if not s.exclusive:
+        # A name the punkt lacks and has nothing close to is another place or person, however much else it has.
+        if not s.exclusive and all(s.score(n) >= rule.min_name for n in s.names):
             if s.coverage >= rule.min_coverage:
                 return Verdict(Tier.ANSWER, (), s)
             close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
             if (close and self.matcher is not None and s.weakest >= rule.min_word
-                    and all(s.score(n) >= rule.min_name for n in s.names)
                     and (rule.min_decided is None or s.decided is None or s.decided >= rule.min_decided)):
                 return Verdict(Tier.ANSWER, (), s)
         unmatched = sorted((w for w in s.words if w not in s.literal),
@@ -293,8 +299,9 @@ class Answerability:
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
               passage: Callable[[], str], meeting: dt.date | None = None,
-              decided: Callable[[], str] | None = None) -> Verdict:
-        return self.decide(self.signals(question, coverage, margin, passage, meeting=meeting, decided=decided))
+              decided: Callable[[], str] | None = None, share: Callable[[str], float] | None = None) -> Verdict:
+        return self.decide(self.signals(question, coverage, margin, passage, meeting=meeting, decided=decided,
+                                        share=share))
 
 
 def _covering(word: str) -> tuple[str, ...]:

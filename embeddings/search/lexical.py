@@ -78,6 +78,12 @@ class Bm25Index:
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
+    def share(self, word: str) -> float:
+        """The share of documents (0..1) that have the rarest stem of ``word``; 0 for no stem or no documents."""
+        if not self.size:
+            return 0.0
+        return min((len(self._postings(t)[0]) / self.size for t in tokens(word)), default=0.0)
+
     def coverage(self, query: str, doc: int) -> float:
         """The IDF-weighted share of the query's stems that occur in document ``doc`` (0..1).
 

@@ -195,7 +195,8 @@ class Retriever:
         signals = self.answerability.signals(
             legs.query, lambda text: self.index.lexical.coverage(text, i), margin,
             lambda: self._chunk_text(found(), legs, i), compare_all, dt.date.fromordinal(int(self.punkts.date[i])),
-            bool(legs.preferred[i]), lambda: decided_text(found()[0]) if found() else "")
+            bool(legs.preferred[i]), lambda: decided_text(found()[0]) if found() else "",
+            self.index.lexical.share)
         return self.answerability.decide(signals)
 
     def chunk_text(self, legs: Legs, i: int) -> str:
