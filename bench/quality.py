@@ -14,7 +14,9 @@ scored offline on those signals, so the whole grid costs one pass:
 
 Sets: the bundled minutes' dev.jsonl, extra.jsonl, ../shared/eval/dev_hard_none.jsonl and
 bench/near_miss.jsonl (132 near misses), bench/framed.jsonl (dev topics asked the way people frame a
-question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl and bench/greve_paraphrase.jsonl, on the
+question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl, bench/greve_paraphrase.jsonl and bench/greve_blind.jsonl (40 questions on
+punkter neither of the others uses, written without seeing any result; two rules were changed after its
+first run, see the git log), on the
 store + index in ``--greve-home`` (copied to a temp dir first: opening a store writes). Without ../shared or
 a Greve home those parts are skipped.
 
@@ -46,7 +48,8 @@ BUNDLED_SETS = {"dev": PROJECT_DIR / "tests/data/dev.jsonl", "extra": PROJECT_DI
                 "dev_hard_none": SHARED / "eval/dev_hard_none.jsonl",
                 "near_miss": PROJECT_DIR / "bench/near_miss.jsonl", "framed": PROJECT_DIR / "bench/framed.jsonl"}
 GREVE_SETS = {"greve": PROJECT_DIR / "bench/greve.jsonl",
-              "greve_paraphrase": PROJECT_DIR / "bench/greve_paraphrase.jsonl"}
+              "greve_paraphrase": PROJECT_DIR / "bench/greve_paraphrase.jsonl",
+              "greve_blind": PROJECT_DIR / "bench/greve_blind.jsonl"}
 # Where a Greve store and real-model index may be (read only; the first that has them): bench.run's,
 # bench.scale's, a prebuilt copy beside the project.
 GREVE_HOMES = (PROJECT_DIR / "data/bench/greve", PROJECT_DIR / "data/bench/scale/greve-e5",
