@@ -14,9 +14,9 @@ scored offline on those signals, so the whole grid costs one pass:
 
 Sets: the bundled minutes' dev.jsonl, extra.jsonl, ../shared/eval/dev_hard_none.jsonl and
 bench/near_miss.jsonl (132 near misses), bench/framed.jsonl (dev topics asked the way people frame a
-question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl, bench/greve_paraphrase.jsonl and bench/greve_blind.jsonl (40 questions on
-punkter neither of the others uses, written without seeing any result; two rules were changed after its
-first run, see the git log), on the
+question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl,
+bench/greve_paraphrase.jsonl and bench/greve_blind.jsonl (40 questions on punkter neither of the others
+uses, written without seeing any result; two rules were changed after its first run, see the git log), on the
 store + index in ``--greve-home`` (copied to a temp dir first: opening a store writes). Without ../shared or
 a Greve home those parts are skipped.
 

@@ -59,9 +59,11 @@ def test_content_words_leave_out_question_verbs_and_function_words():
 
 @pytest.mark.parametrize("question", [
     "Hvad blev konklusionen på erhvervsstrategien?", "Hvad er status på erhvervsstrategien?",
-    "Kan du fortælle mig, hvad vi besluttede om erhvervsstrategien?", "Jeg leder efter beslutningen om erhvervsstrategien",
+    "Kan du fortælle mig, hvad vi besluttede om erhvervsstrategien?",
+    "Jeg leder efter beslutningen om erhvervsstrategien",
     "Er der taget stilling til erhvervsstrategien?", "Hvad besluttede ledelsen om erhvervsstrategien?",
-    "Hvad siger referatet angående erhvervsstrategien?", "Hvilken beslutning blev der truffet vedrørende erhvervsstrategien?",
+    "Hvad siger referatet angående erhvervsstrategien?",
+    "Hvilken beslutning blev der truffet vedrørende erhvervsstrategien?",
     "Hvad skete der med erhvervsstrategien?", "Hvad var udfaldet af drøftelsen om erhvervsstrategien?",
     "Hvad skal erhvervsstrategien indeholde?", "Hvad handler erhvervsstrategien om?",
 ])

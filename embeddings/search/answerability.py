@@ -19,8 +19,8 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   meeting was held in that year or month. A name (a capitalised word inside a sentence: "Albertslund Nord",
   "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
   that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. Without it the punkt
-  does not answer, however much else it covers ("Hundige Strand" is not "Hundige Station"). On that second path
-  the punkt must also say something about the question where it states what it is about and decides (its
+  does not answer, however much else it covers ("Hundige Strand" is not "Hundige Station"). On the second
+  path the punkt must also say something about the question where it states what it is about and decides (its
   title, Anledning, Resume, Indstilling, Beslutning: ``decided_text``): one content word there, literally or
   at least ``min_decided`` close, not counting words most punkter have (``max_share``: "kommunens", the
   municipality's name). A list of every department's telephone hours that mentions the recycling
@@ -80,16 +80,7 @@ faktisk fordi derfor
 # stilling til ...", and who decided ("Hvad besluttede ledelsen om ...": the citation names the committee).
 _FRAMING = re.compile(r"(?iu)\bleder\s+efter\b|\b(?:taget|tage|tager|tog)\s+stilling\b"
                       r"|\b(?:besluttede|vedtog|mente|sagde|drøftede|godkendte|aftalte|bestemte|syntes)\s+"
-                      r"(?P<actor>\w+)(?=\s+(?:om|omkring|angående|vedrørende)\b)")
-
-
-def _unframed(question: str) -> str:
-    """``question`` with its framing phrases blanked out, same length (offsets keep)."""
-    def blank(m: re.Match) -> str:
-        if m.group("actor") is None:
-            return " " * len(m.group())
-        return m.group()[:m.start("actor") - m.start()] + " " * len(m.group("actor"))
-    return _FRAMING.sub(blank, question)
+                      r"\w+(?=\s+(?:om|omkring|angående|vedrørende)\b)")
 
 
 def _unframed(question: str) -> str:
@@ -240,9 +231,9 @@ class Answerability:
         its text for the word comparison (its best chunk), fetched only when a word needs comparing;
         ``meeting``: when the punkt was treated; ``in_period``: its meeting is in the period the question
         names ("fra 2022 til 2024", query_filters.py), which covers every date of it; ``decided()``: its
-        decided_text, read when the words are compared; ``share(word)``: the share of punkter that have it (the
-        words most punkter have say nothing of what one decides; None: every word counts). ``compare_all``: compare the words even when the
-        coverage alone answers (benchmarks)."""
+        decided_text, read when the words are compared; ``share(word)``: the share of punkter that have it
+        (the words most punkter have say nothing of what one decides; None: every word counts).
+        ``compare_all``: compare the words even when the coverage alone answers (benchmarks)."""
         words = content_words(question)
         dates = question_dates(question)
         if not words and not dates:

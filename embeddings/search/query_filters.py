@@ -2,11 +2,11 @@
 "sidste år", "i Chefforum").
 
 A committee name always restricts; a committee named with its term of office ("Byråd 2022-2025") is also
-found without it ("Hvad besluttede Byrådet om ...?": every term's Byråd). A date restricts (strictly) when the question is about when something
-was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may
-belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in
-that period are only preferred and the year words stay in the query. Strict filter words are removed
-before ranking.
+found without it ("Hvad besluttede Byrådet om ...?": every term's Byråd). A date restricts (strictly) when
+the question is about when something was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?",
+"sidste år"); otherwise the year may belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was
+decided in 2024), so meetings in that period are only preferred and the year words stay in the query. Strict
+filter words are removed before ranking.
 """
 from __future__ import annotations
 
