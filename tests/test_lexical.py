@@ -73,6 +73,17 @@ def test_the_share_of_documents_with_a_word_counts_its_rarest_stem(texts):
     assert index.share("vinterbadning") == 0.0 and index.share("") == 0.0 and Bm25Index([]).share("x") == 0.0
 
 
+def test_a_word_written_without_æ_ø_å_finds_the_word_with_them(texts):
+    index = Bm25Index(texts)
+    assert np.array_equal(index.scores("oekonomirapport sygefravaer"), index.scores("økonomirapport sygefravær"))
+    assert index.scores("oekonomirapport").any()
+    assert index.coverage("oekonomirapport", 0) == index.coverage("økonomirapport", 0)
+    # a word the index has as written stays as written, whatever it would be with æ, ø or å
+    aabent = Bm25Index(["Aabenraa og Aalborg", "åbent hus i Ålborg"])
+    assert aabent.query_terms("aabenraa aalborg") == tokens("aabenraa aalborg")
+    assert aabent.query_terms("aabent") == tokens("åbent")
+
+
 def test_an_update_scores_as_a_fresh_build(texts):
     index = Bm25Index(texts[:30])
     keep = np.array([5, 1, 2, 29, 7])

@@ -44,6 +44,16 @@ def tokens(text: str) -> list[str]:
     return _STEMMER.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in _STOP])
 
 
+# How æ, ø and å are written without them ("oekonomirapport", "Aarhus"): tried for a query word the index lacks.
+_ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+
+
+def _with_danish_letters(word: str) -> str:
+    for ascii_form, letter in _ASCII_LETTERS:
+        word = word.replace(ascii_form, letter)
+    return word
+
+
 class Bm25Index:
     """BM25 over a fixed list of documents; ``scores(query)`` returns one score per document."""
 
@@ -78,11 +88,25 @@ class Bm25Index:
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
+    def query_terms(self, query: str) -> list[str]:
+        """``tokens(query)``, but a word the index lacks that it has with æ, ø or å for ae, oe or aa is read so
+        ("oekonomirapport" -> the stem of "økonomirapport")."""
+        out = []
+        for word in _TOKEN.findall(query.lower()):
+            if word in _STOP:
+                continue
+            term = _STEMMER.stemWord(word)
+            if self.terms.find(term) < 0 and (danish := _with_danish_letters(word)) != word:
+                if self.terms.find(alt := _STEMMER.stemWord(danish)) >= 0:
+                    term = alt
+            out.append(term)
+        return out
+
     def share(self, word: str) -> float:
         """The share of documents (0..1) that have the rarest stem of ``word``; 0 for no stem or no documents."""
         if not self.size:
             return 0.0
-        return min((len(self._postings(t)[0]) / self.size for t in tokens(word)), default=0.0)
+        return min((len(self._postings(t)[0]) / self.size for t in self.query_terms(word)), default=0.0)
 
     def coverage(self, query: str, doc: int) -> float:
         """The IDF-weighted share of the query's stems that occur in document ``doc`` (0..1).
@@ -90,7 +114,7 @@ class Bm25Index:
         A stem no document has weighs as much as the rarest possible one, so a question about something
         the minutes never mention ("vinterbadning") covers nothing, whatever else matches.
         """
-        terms = set(tokens(query))
+        terms = set(self.query_terms(query))
         if not terms or not self.size:
             return 0.0
         total = found = 0.0
@@ -107,7 +131,7 @@ class Bm25Index:
         out = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return out
-        for t in tokens(query):  # a repeated stem counts again, as in bm25s
+        for t in self.query_terms(query):  # a repeated stem counts again, as in bm25s
             docs, tfs = self._postings(t)
             if not len(docs):
                 continue
