@@ -39,9 +39,13 @@ _STOP = frozenset(DANISH_STOPWORDS)
 _STEMMER = Stemmer.Stemmer("danish")
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased Danish stems of ``text`` without stop words, in order."""
-    return _STEMMER.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in _STOP])
+    return _STEMMER.stemWords(_words(text))
 
 
 # How æ, ø and å are written without them ("oekonomirapport", "Aarhus"): tried for a query word the index lacks.
@@ -92,9 +96,7 @@ class Bm25Index:
         """``tokens(query)``, but a word the index lacks that it has with æ, ø or å for ae, oe or aa is read so
         ("oekonomirapport" -> the stem of "økonomirapport")."""
         out = []
-        for word in _TOKEN.findall(query.lower()):
-            if word in _STOP:
-                continue
+        for word in _words(query):
             term = _STEMMER.stemWord(word)
             if self.terms.find(term) < 0 and (danish := _with_danish_letters(word)) != word:
                 if self.terms.find(alt := _STEMMER.stemWord(danish)) >= 0:
