@@ -101,3 +101,55 @@ def test_a_thousand_committees_are_found_as_the_regex_of_each_finds_them():
                      "Byrådet Høje-Taastrup 31 og Byrådet Køge", "ØU-møde", "intet udvalg her"]:
         f, left = parse_filters(question, TODAY, committees)
         assert (f.committees, left) == committees_the_long_way(question, committees), question
+
+
+GREVE = ["Økonomiudvalget", "Klima-, Teknik- og Miljøudvalget", "Byråd 2018-2021", "Byråd 2022-2025",
+         "Skole-, Børne- og Ungeudvalget", "Sundheds- og Omsorgsudvalget", "Kommunalbestyrelsen (2022-2025)",
+         ".Spørgsmål / Svar til Byrådet 2022-2025", "Chefforum"]
+
+
+@pytest.mark.parametrize("question, committees, left", [
+    ("Hvad besluttede ØU om budgettet?", ("Økonomiudvalget",), "Hvad besluttede om budgettet?"),
+    ("hvad sagde KTMU om vejbump", ("Klima-, Teknik- og Miljøudvalget",), "hvad sagde om vejbump"),
+    ("vejbump i teknik- og miljøudvalget", ("Klima-, Teknik- og Miljøudvalget",), "vejbump"),
+    ("Teknik og Miljøudvalget om vejbump", ("Klima-, Teknik- og Miljøudvalget",), "om vejbump"),
+    ("Har Miljøudvalget besluttet noget om vand?", ("Klima-, Teknik- og Miljøudvalget",), "Har besluttet noget om vand?"),
+    ("børne- og ungeudvalget om skoler", ("Skole-, Børne- og Ungeudvalget",), "om skoler"),
+    ("skoleudvalg om skoler", ("Skole-, Børne- og Ungeudvalget",), "om skoler"),
+    ("SBUU om skoler", ("Skole-, Børne- og Ungeudvalget",), "om skoler"),
+    ("sundhedsudvalget om plejehjem", ("Sundheds- og Omsorgsudvalget",), "om plejehjem"),
+    ("BR om letbanen", ("Byråd 2018-2021", "Byråd 2022-2025"), "om letbanen"),
+    ("KB om skoler", ("Kommunalbestyrelsen (2022-2025)",), "om skoler"),
+])
+def test_a_committee_is_found_by_a_shortened_name_or_its_initials(question, committees, left):
+    f, rest = parse_filters(question, TODAY, GREVE)
+    assert (f.committees, rest) == (committees, left)
+    assert f.descriptions == committees  # the reply says which committee it read
+
+
+@pytest.mark.parametrize("question", [
+    "øu om budgettet",  # initials only in capitals
+    "teknikudvalgets medlemmer",  # for whom, as "byrådets politikere"
+    "SSTBR om spørgsmål",  # a name that is not parts and a body has no initials
+    "CF om telefontider",  # nor a name without a body ("Chefforum")
+])
+def test_what_is_not_a_shortened_name(question):
+    assert not parse_filters(question, TODAY, GREVE)[0].active
+
+
+def test_a_shortening_two_committees_share_or_that_is_a_full_name_is_no_filter():
+    committees = ["Social- og Sundhedsudvalget", "Skole- og Sportsudvalget", "Sundheds- og Omsorgsudvalget",
+                  "Økonomiudvalget", "Økonomi- og Erhvervsudvalget"]
+    assert not parse_filters("SSU om plejehjem", TODAY, committees)[0].active
+    assert not parse_filters("sundhedsudvalget om plejehjem", TODAY, committees)[0].active
+    assert parse_filters("erhvervsudvalget om havnen", TODAY, committees)[0].committees == (
+        "Økonomi- og Erhvervsudvalget",)
+    assert parse_filters("økonomiudvalget om havnen", TODAY, committees)[0].committees == ("Økonomiudvalget",)
+
+
+@pytest.mark.parametrize("question", [
+    "Hvem blev formand for Økonomiudvalget?", "Hvem blev formand for miljøudvalget?",
+    "valg af medlemmer til Byrådet", "Hvad besluttede vi om Kommunalbestyrelsen (2022-2025)?"])
+def test_a_committee_the_question_is_about_is_no_filter(question):
+    f, rest = parse_filters(question, TODAY, GREVE)
+    assert not f.active and rest == question

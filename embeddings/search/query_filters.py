@@ -1,12 +1,14 @@
 """Danish date and committee filters read from a question ("i marts 2021", "fra 2022 til 2024",
 "sidste år", "i Chefforum").
 
-A committee name always restricts; a committee named with its term of office ("Byråd 2022-2025") is also
-found without it ("Hvad besluttede Byrådet om ...?": every term's Byråd). A date restricts (strictly) when
-the question is about when something was decided or discussed ("Hvad besluttede vi om covid-19 i 2021?",
-"sidste år"); otherwise the year may belong to the topic ("Hvad bliver rottebekæmpelsesgebyret i 2025?" was
-decided in 2024), so meetings in that period are only preferred and the year words stay in the query. Strict
-filter words are removed before ranking.
+A committee's name restricts. One named with its term of office ("Byråd 2022-2025") is also found without
+it ("Hvad besluttede Byrådet om ...?": every term's Byråd). One whose name is parts and a body is also found
+by a shortened name or its initials ("Teknikudvalget", "KTMU", "ØU"), when no other committee shares them. A
+committee named after "for", "til", "af", "om" is what the question is about ("formand for Økonomiudvalget"),
+not a filter. A date restricts (strictly) when the question is about when something was decided or discussed
+("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may belong to the topic ("Hvad
+bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in that period are only preferred
+and the year words stay in the query. Strict filter words are removed before ranking.
 """
 from __future__ import annotations
 
@@ -85,10 +87,73 @@ def _term_alias(name: str) -> str | None:
     return re.sub(r"(?:et|en)$", "", bare) if len(bare) > 6 else bare
 
 
+# How people shorten a committee whose name is its parts and a body ("Klima-, Teknik- og Miljøudvalget"): by
+# one part or the last parts ("Teknikudvalget", "Teknik- og Miljøudvalget"), in any case and either form, and by
+# initials, in capitals ("KTMU", "ØU", "BR" for "Byråd", "KB" for "Kommunalbestyrelsen").
+_BODIES = {"udvalget": "udvalg", "udvalg": "udvalg", "rådet": "råd", "råd": "råd", "bestyrelsen": "bestyrelse",
+           "bestyrelse": "bestyrelse"}
+_ENDINGS = {"udvalg": "(?:et)?", "råd": "(?:et)?", "bestyrelse": "n?"}
+
+
+def _parts(name: str) -> tuple[list[str], str] | None:
+    """(the parts of ``name``, its body's stem): "Klima-, Teknik- og Miljøudvalget" -> (["Klima", "Teknik",
+    "Miljø"], "udvalg"), "Byråd 2022-2025" -> (["By"], "råd"); None for any other form of name."""
+    words = [w for w in re.findall(r"\w+", _TERM.sub("", name)) if w != "og"]
+    if not words or not all(w[0].isupper() for w in words):
+        return None
+    last = words[-1].lower()
+    body = next((b for b in _BODIES if last.endswith(b) and len(last) > len(b)), None)
+    if body is None:
+        return None
+    return words[:-1] + [words[-1][:-len(body)]], _BODIES[body]
+
+
+def _initials_last(item: tuple[tuple[str, bool], object]) -> tuple[bool, int]:
+    (key, initials), _ = item
+    return initials, -len(key)
+
+
+def _shortened(committees: tuple[str, ...]) -> list[tuple[tuple[str, ...], str, re.Pattern[str]]]:
+    """The patterns of shortened names and initials that name one committee (all its terms): none that is also a
+    committee's full name or two committees' shortening."""
+    taken = {n.lower() for n in committees} | {a.lower() for n in committees if (a := _term_alias(n))}
+    # (lower-case key, initials) -> (names, their names without a term, the regex, a text it needs)
+    short: dict[tuple[str, bool], tuple[set[str], set[str], str, str]] = {}
+
+    def add(key: str, initials: bool, regex: str, probe: str, name: str) -> None:
+        names, bare, _, _ = short.setdefault((key.lower(), initials), (set(), set(), regex, probe.lower()))
+        names.add(name)
+        bare.add(_TERM.sub("", name).lower())
+
+    for name in committees:
+        found = _parts(name)
+        if found is None:
+            continue
+        parts, body = found
+        tail = re.escape(body) + _ENDINGS[body]
+        letters = "".join(p[0] for p in parts).upper() + body[0].upper()
+        add(letters, True, rf"(?<!\w){re.escape(letters)}(?!\w)", letters, name)  # capitals only: "øu" is no name
+        if len(parts) < 2:
+            continue
+        for p in parts:
+            add(p + body, False, rf"\b{re.escape(p)}{tail}\b", p + body, name)
+        for i in range(1, len(parts) - 1):  # the last parts: "Teknik- og Miljøudvalget"
+            run = parts[i:]
+            regex = r"-?,?\s*".join(re.escape(p) for p in run[:-1]) + r"-?\s+og\s+" + re.escape(run[-1]) + tail
+            add(" ".join(run) + body, False, rf"\b{regex}\b", run[-1] + body, name)
+    prefix = r"(?:\b(?:i|fra|på)\s+)?"
+    out = []
+    for (key, initials), (names, bare, regex, probe) in sorted(short.items(), key=_initials_last):
+        if len(bare) == 1 and key not in taken:
+            out.append((tuple(sorted(names)), probe, re.compile(prefix + regex, 0 if initials else re.I)))
+    return out
+
+
 @functools.lru_cache(maxsize=8)
 def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[tuple[str, ...], str, re.Pattern[str]]]:
     """(the names a pattern finds, a lower-case text it cannot match without, the pattern): each name, longest
-    first, then each term-of-office stem once for every name that has it (compiled once per list)."""
+    first, then each term-of-office stem once for every name that has it, then shortened names and initials
+    (compiled once per list)."""
     prefix = r"(?:\b(?:i|fra|på)\s+)?\b"
     out = [((name,), name, re.compile(rf"{prefix}{re.escape(name)}\b", re.I))
            for name in sorted(committees, key=len, reverse=True)]
@@ -98,7 +163,12 @@ def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[tuple[str, ..
             stems.setdefault(stem.lower(), []).append(name)
     out += [(tuple(sorted(names)), stem, re.compile(rf"{prefix}{re.escape(stem)}(?:e|et|en)?\b", re.I))
             for stem, names in sorted(stems.items(), key=lambda kv: -len(kv[0]))]
-    return out
+    return out + _shortened(committees)
+
+
+# A committee named after these is what the question is about, not who decided ("formand for Økonomiudvalget",
+# "medlemmer til Byrådet", "valg af ..."): it is no filter.
+_TOPIC_BEFORE = re.compile(r"\b(?:for|til|af|om|over)\s+$", re.I)
 
 
 def _may_occur(name: str, text: str, folded: str) -> bool:
@@ -153,7 +223,7 @@ def parse_filters(question: str, today: dt.date, committees: list[str] = ()) -> 
         if not _may_occur(probe, rest, folded):  # no regex for names that cannot be there (a thousand at scale)
             continue
         m = pattern.search(rest)
-        if m:
+        if m and not _TOPIC_BEFORE.search(rest[:m.start()]):
             new = [n for n in names if n not in found]
             found += new
             desc += new
