@@ -46,7 +46,7 @@ from typing import Protocol
 
 from embeddings.dense.e5_convert import MODEL_ID as DEFAULT_MODEL_ID
 from embeddings.minutes import Punkt, SectionName
-from embeddings.search.lexical import DANISH_STOPWORDS, tokens
+from embeddings.search.lexical import DANISH_STOPWORDS, tokens, with_danish_letters
 from embeddings.search.query_filters import MONTHS
 
 
@@ -264,9 +264,10 @@ class Answerability:
         return s
 
     def _in_decision(self, question: str, words: Sequence[str], text: str) -> float:
-        """1.0 when one of ``words`` is in ``text`` (a punkt's decided_text), else the closest one's score."""
+        """1.0 when one of ``words`` is in ``text`` (a punkt's decided_text), also with ae, oe, aa for æ, ø, å
+        ("oekonomirapport"; not a bare vowel: "bade" is not "både"), else the closest one's score."""
         stems = set(tokens(text))
-        if any(set(tokens(w)) & stems for w in words):
+        if any(set(tokens(f"{w} {with_danish_letters(w.lower())}")) & stems for w in words):
             return 1.0
         assert self.matcher is not None
         return max(self.matcher.similarities(question, words, text).values(), default=0.0)

@@ -48,14 +48,28 @@ def tokens(text: str) -> list[str]:
     return _STEMMER.stemWords(_words(text))
 
 
-# How æ, ø and å are written without them ("oekonomirapport", "Aarhus"): tried for a query word the index lacks.
+# How æ, ø and å are written without them ("oekonomirapport", "Aarhus"), or typed as the bare vowel
+# ("okonomirapport"): tried for a query word the index lacks.
 _ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+_BARE_VOWELS = (("o", "ø"), ("a", "æ"), ("a", "å"))
+MIN_BARE = 7
 
 
-def _with_danish_letters(word: str) -> str:
+def with_danish_letters(word: str) -> str:
     for ascii_form, letter in _ASCII_LETTERS:
         word = word.replace(ascii_form, letter)
     return word
+
+
+def spellings(word: str) -> list[str]:
+    """What a lower-case ``word`` may be with æ, ø or å: with ae, oe and aa read as them, and, in a word of
+    MIN_BARE letters or more, with one bare vowel read as one, each place ("okonomi" -> "økonomi", "okønomi",
+    ...; a short word is too often another word: "bade" and "både")."""
+    out = [danish] if (danish := with_danish_letters(word)) != word else []
+    if len(word) < MIN_BARE:
+        return out
+    return out + [word[:i] + letter + word[i + 1:] for bare, letter in _BARE_VOWELS for i, c in enumerate(word)
+                  if c == bare]
 
 
 class Bm25Index:
@@ -93,16 +107,16 @@ class Bm25Index:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def query_terms(self, query: str) -> list[str]:
-        """``tokens(query)``, but a word the index lacks that it has with æ, ø or å for ae, oe or aa is read so
-        ("oekonomirapport" -> the stem of "økonomirapport")."""
-        out = []
-        for word in _words(query):
-            term = _STEMMER.stemWord(word)
-            if self.terms.find(term) < 0 and (danish := _with_danish_letters(word)) != word:
-                if self.terms.find(alt := _STEMMER.stemWord(danish)) >= 0:
-                    term = alt
-            out.append(term)
-        return out
+        """``tokens(query)``, but a word the index lacks is read as the spelling with æ, ø or å that most
+        documents have, if any: "oekonomirapport" and "okonomirapport" -> the stem of "økonomirapport"."""
+        return [self._term(word) for word in _words(query)]
+
+    def _term(self, word: str) -> str:
+        term = _STEMMER.stemWord(word)
+        if self.terms.find(term) >= 0:
+            return term
+        known = [(len(self._postings(t)[0]), t) for t in map(_STEMMER.stemWord, spellings(word))]
+        return max(known)[1] if known and max(known)[0] else term
 
     def share(self, word: str) -> float:
         """The share of documents (0..1) that have the rarest stem of ``word``; 0 for no stem or no documents."""
