@@ -59,6 +59,7 @@ MARGINS = (0.03, 0.04, 0.045, 0.05, 0.06, 0.07)
 WORDS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08)  # contrast over the corpus background
 NAMES = (0.0, 0.06, 0.07, 0.08, 0.1, 0.12)
 DECIDED = (0.0, 0.05, 0.08, 0.1, 0.12, 0.15)
+UNKNOWN = (0.0, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12)
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,10 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
              f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.names)}"
              " questions; a punkt answering on the margin must have a content word in what it states and decides "
              f"(min_decided {chosen.min_decided}); words more than {chosen.max_share:.0%} of the punkter have "
-             "(the municipality's name, \"kommunens\") do not count there.", "",
+             "(the municipality's name, \"kommunens\") do not count there; a word no punkt has must be at least "
+             f"min_unknown {chosen.min_unknown} close: "
+             f"{sum(1 for rows in by_set.values() for r in rows if r.signals is not None and r.signals.unknown)}"
+             " questions have one.", "",
              "### Before: today's rule alone"]
     header = ["set", "answerable", "R@1", "R@3", "answerable abstained", "never decided: declined"]
     lines += table(header, set_rows(by_set, decide, None))
@@ -249,6 +253,8 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
                              "a name the punkt lacks (0: as any other word)")
     lines += threshold_curve(by_set, decide, chosen, "min_decided", DECIDED,
                              "a content word in what the punkt states and decides (0: no check)")
+    lines += threshold_curve(by_set, decide, chosen, "min_unknown", UNKNOWN,
+                             "a word no punkt has (0: as any other word)")
     lines += loo(by_set, decide, chosen)
     lines += examples(by_set, decide, chosen)
     cost = [r.seconds for rows in by_set.values() for r in rows if r.signals is not None]
@@ -385,7 +391,7 @@ def from_json(d: dict) -> Row:
     s = d.pop("signals")
     sig = None if s is None else Signals(tuple(s["words"]), s["coverage"], frozenset(s["literal"]), s["margin"],
                                          s["similarity"], tuple(s.get("exclusive", ())), tuple(s.get("names", ())),
-                                         s.get("decided"))
+                                         s.get("decided"), tuple(s.get("unknown", ())))
     return Row(**d, signals=sig)
 
 

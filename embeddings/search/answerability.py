@@ -24,7 +24,10 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   title, Anledning, Resume, Indstilling, Beslutning: ``decided_text``): one content word there, literally or
   at least ``min_decided`` close, not counting words most punkter have (``max_share``: "kommunens", the
   municipality's name). A list of every department's telephone hours that mentions the recycling
-  station in passing is close to "åbningstider for genbrugspladsen", but decides nothing about it.
+  station in passing is close to "åbningstider for genbrugspladsen", but decides nothing about it. A word
+  no punkt has at all ("lægevagten", "hjertestartere") can be in a punkt only as a paraphrase, and must be a
+  close one, ``min_unknown``: of the words no punkt has, those e5 finds only loosely in the nearest punkt
+  were mostly the thing a near miss asks about.
 - ``partial``: the retriever would have answered, but the rule above says no: the nearest punkt is shown as
   nearest, with the words it has nothing close to (below ``name_below``; when every word is close but the
   punkt is not, the least close one), as "intet om: ...".
@@ -178,6 +181,7 @@ class AnswerRule:
     min_name: float = 0.08  # a name the punkt lacks literally: this close (e5 finds any place near another)
     min_decided: float | None = 0.1  # the dense path: a content word this close in decided_text (None: no check)
     max_share: float = 0.5  # ... a word in more of the punkter than this ("kommunens", "Albertslund") does not count
+    min_unknown: float = 0.08  # the dense path: a word no punkt has must be this close
     max_named: int = 2
 
     def __post_init__(self) -> None:
@@ -197,6 +201,7 @@ class Signals:
     exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and dates of the question the punkt lacks (never compared)
     names: tuple[str, ...] = ()  # names of the question the punkt lacks literally (close only at min_name)
     decided: float | None = None  # its closest content word in decided_text (1.0 literal; None: not looked at)
+    unknown: tuple[str, ...] = ()  # content words no punkt has (only when the share of punkter is known)
 
     def score(self, word: str) -> float:
         return 1.0 if word in self.literal else 0.0 if word in self.exclusive else self.similarity.get(word, 0.0)
@@ -255,7 +260,9 @@ class Answerability:
         sims: dict[str, float] = {}
         if compared and (compare_all or cov < self.rule.min_coverage or exclusive or unnamed):
             sims = self.matcher.similarities(question, missing, passage())
-        s = Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed))
+        unknown = tuple(w for w in missing if share is not None and share(w) == 0)
+        s = Signals(tuple(words) + tuple(dates), cov, literal | dated, margin, sims, exclusive, tuple(unnamed),
+                    unknown=unknown)
         # What the punkt states and decides is read only when it is all that stands between it and an answer.
         if decided is not None and compared and (
                 compare_all or (cov < self.rule.min_coverage and self.decide(s).tier is Tier.ANSWER)):
@@ -280,14 +287,21 @@ class Answerability:
                 return Verdict(Tier.ANSWER, (), s)
             close = rule.min_margin is not None and s.margin is not None and s.margin >= rule.min_margin
             if (close and self.matcher is not None and s.weakest >= rule.min_word
+                    and all(s.score(w) >= rule.min_unknown for w in s.unknown)
                     and (rule.min_decided is None or s.decided is None or s.decided >= rule.min_decided)):
                 return Verdict(Tier.ANSWER, (), s)
         unmatched = sorted((w for w in s.words if w not in s.literal),
                            key=lambda w: (s.score(w), w not in s.exclusive))  # exclusive ones first among ties
         # The words it has nothing close to; when every word is close but the punkt is not, the least close.
-        weak = [w for w in unmatched
-                if s.score(w) < (rule.min_name if w in s.names else rule.name_below)] or unmatched[:1]
+        weak = [w for w in unmatched if s.score(w) < self._close(w, s, rule)] or unmatched[:1]
         return Verdict(Tier.PARTIAL, tuple(weak[:rule.max_named]), s)
+
+    @staticmethod
+    def _close(word: str, s: Signals, rule: AnswerRule) -> float:
+        """How close ``word`` must be not to be named as uncovered."""
+        if word in s.names:
+            return rule.min_name
+        return max(rule.name_below, rule.min_unknown) if word in s.unknown else rule.name_below
 
     def judge(self, question: str, coverage: Callable[[str], float], margin: float | None,
               passage: Callable[[], str], meeting: dt.date | None = None,
