@@ -137,6 +137,13 @@ def test_what_is_not_a_shortened_name(question):
     assert not parse_filters(question, TODAY, GREVE)[0].active
 
 
+def test_initials_that_mean_something_else_are_no_committee():
+    committees = ["Erhvervsudvalget", "Handicaprådet", "Sundhedsudvalget", "Økonomiudvalget"]
+    for question in ["Hvad mener EU om affald?", "ny leder af HR Jura", "SU til studerende", "hvad besluttede ØU?"]:
+        f, _ = parse_filters(question, TODAY, committees)
+        assert f.committees == (("Økonomiudvalget",) if "ØU" in question else ()), question
+
+
 def test_a_shortening_two_committees_share_or_that_is_a_full_name_is_no_filter():
     committees = ["Social- og Sundhedsudvalget", "Skole- og Sportsudvalget", "Sundheds- og Omsorgsudvalget",
                   "Økonomiudvalget", "Økonomi- og Erhvervsudvalget"]

@@ -93,6 +93,9 @@ def _term_alias(name: str) -> str | None:
 _BODIES = {"udvalget": "udvalg", "udvalg": "udvalg", "rådet": "råd", "råd": "råd", "bestyrelsen": "bestyrelse",
            "bestyrelse": "bestyrelse"}
 _ENDINGS = {"udvalg": "(?:et)?", "råd": "(?:et)?", "bestyrelse": "n?"}
+# Initials that mean something else in a question ("Erhvervsudvalget" is EU, "Handicaprådet" HR, "Sundhedsudvalget"
+# SU): never a committee.
+_NOT_INITIALS = frozenset("AI DR EU FN HR ID IT KL OK PC SU TV UK".split())
 
 
 def _parts(name: str) -> tuple[list[str], str] | None:
@@ -132,7 +135,8 @@ def _shortened(committees: tuple[str, ...]) -> list[tuple[tuple[str, ...], str, 
         parts, body = found
         tail = re.escape(body) + _ENDINGS[body]
         letters = "".join(p[0] for p in parts).upper() + body[0].upper()
-        add(letters, True, rf"(?<!\w){re.escape(letters)}(?!\w)", letters, name)  # capitals only: "øu" is no name
+        if letters not in _NOT_INITIALS:  # capitals only: "øu" is no name
+            add(letters, True, rf"(?<!\w){re.escape(letters)}(?!\w)", letters, name)
         if len(parts) < 2:
             continue
         for p in parts:
