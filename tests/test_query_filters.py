@@ -160,3 +160,6 @@ def test_a_shortening_two_committees_share_or_that_is_a_full_name_is_no_filter()
 def test_a_committee_the_question_is_about_is_no_filter(question):
     f, rest = parse_filters(question, TODAY, GREVE)
     assert not f.active and rest == question
+    # who decided, in the passive
+    assert parse_filters("Hvad blev godkendt af Økonomiudvalget om skoler?", TODAY, GREVE)[0].committees == (
+        "Økonomiudvalget",)

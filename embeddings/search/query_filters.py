@@ -4,7 +4,7 @@
 A committee's name restricts. One named with its term of office ("Byråd 2022-2025") is also found without
 it ("Hvad besluttede Byrådet om ...?": every term's Byråd). One whose name is parts and a body is also found
 by a shortened name or its initials ("Teknikudvalget", "KTMU", "ØU"), when no other committee shares them. A
-committee named after "for", "til", "af", "om" is what the question is about ("formand for Økonomiudvalget"),
+committee named after "for", "til" or "om" is what the question is about ("formand for Økonomiudvalget"),
 not a filter. A date restricts (strictly) when the question is about when something was decided or discussed
 ("Hvad besluttede vi om covid-19 i 2021?", "sidste år"); otherwise the year may belong to the topic ("Hvad
 bliver rottebekæmpelsesgebyret i 2025?" was decided in 2024), so meetings in that period are only preferred
@@ -171,8 +171,8 @@ def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[tuple[str, ..
 
 
 # A committee named after these is what the question is about, not who decided ("formand for Økonomiudvalget",
-# "medlemmer til Byrådet", "valg af ..."): it is no filter.
-_TOPIC_BEFORE = re.compile(r"\b(?:for|til|af|om|over)\s+$", re.I)
+# "medlemmer til Byrådet"): it is no filter. Not "af": "godkendt af Byrådet" names who decided.
+_TOPIC_BEFORE = re.compile(r"\b(?:for|til|om)\s+$", re.I)
 
 
 def _may_occur(name: str, text: str, folded: str) -> bool:
