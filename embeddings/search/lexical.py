@@ -52,7 +52,7 @@ def tokens(text: str) -> list[str]:
 # ("okonomirapport"): tried for a query word the index lacks.
 _ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
 _BARE_VOWELS = (("o", "ø"), ("a", "æ"), ("a", "å"))
-MIN_BARE = 7
+_MIN_BARE = 7
 
 
 def with_danish_letters(word: str) -> str:
@@ -61,12 +61,12 @@ def with_danish_letters(word: str) -> str:
     return word
 
 
-def spellings(word: str) -> list[str]:
+def _spellings(word: str) -> list[str]:
     """What a lower-case ``word`` may be with æ, ø or å: with ae, oe and aa read as them, and, in a word of
-    MIN_BARE letters or more, with one bare vowel read as one, each place ("okonomi" -> "økonomi", "okønomi",
+    _MIN_BARE letters or more, with one bare vowel read as one, each place ("okonomi" -> "økonomi", "okønomi",
     ...; a short word is too often another word: "bade" and "både")."""
     out = [danish] if (danish := with_danish_letters(word)) != word else []
-    if len(word) < MIN_BARE:
+    if len(word) < _MIN_BARE:
         return out
     return out + [word[:i] + letter + word[i + 1:] for bare, letter in _BARE_VOWELS for i, c in enumerate(word)
                   if c == bare]
@@ -115,7 +115,7 @@ class Bm25Index:
         term = _STEMMER.stemWord(word)
         if self.terms.find(term) >= 0:
             return term
-        known = [(len(self._postings(t)[0]), t) for t in map(_STEMMER.stemWord, spellings(word))]
+        known = [(len(self._postings(t)[0]), t) for t in map(_STEMMER.stemWord, _spellings(word))]
         return max(known)[1] if known and max(known)[0] else term
 
     def share(self, word: str) -> float:

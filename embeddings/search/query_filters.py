@@ -87,6 +87,9 @@ def _term_alias(name: str) -> str | None:
     return re.sub(r"(?:et|en)$", "", bare) if len(bare) > 6 else bare
 
 
+_PREFIX = r"(?:\b(?:i|fra|på)\s+)?"  # taken out with a committee's name: "i Chefforum"
+
+
 # How people shorten a committee whose name is its parts and a body ("Klima-, Teknik- og Miljøudvalget"): by
 # one part or the last parts ("Teknikudvalget", "Teknik- og Miljøudvalget"), in any case and either form, and by
 # initials, in capitals ("KTMU", "ØU", "BR" for "Byråd", "KB" for "Kommunalbestyrelsen").
@@ -145,11 +148,10 @@ def _shortened(committees: tuple[str, ...]) -> list[tuple[tuple[str, ...], str, 
             run = parts[i:]
             regex = r"-?,?\s*".join(re.escape(p) for p in run[:-1]) + r"-?\s+og\s+" + re.escape(run[-1]) + tail
             add(" ".join(run) + body, False, rf"\b{regex}\b", run[-1] + body, name)
-    prefix = r"(?:\b(?:i|fra|på)\s+)?"
     out = []
     for (key, initials), (names, bare, regex, probe) in sorted(short.items(), key=_initials_last):
         if len(bare) == 1 and key not in taken:
-            out.append((tuple(sorted(names)), probe, re.compile(prefix + regex, 0 if initials else re.I)))
+            out.append((tuple(sorted(names)), probe, re.compile(_PREFIX + regex, 0 if initials else re.I)))
     return out
 
 
@@ -158,14 +160,13 @@ def _committee_patterns(committees: tuple[str, ...]) -> list[tuple[tuple[str, ..
     """(the names a pattern finds, a lower-case text it cannot match without, the pattern): each name, longest
     first, then each term-of-office stem once for every name that has it, then shortened names and initials
     (compiled once per list)."""
-    prefix = r"(?:\b(?:i|fra|på)\s+)?\b"
-    out = [((name,), name, re.compile(rf"{prefix}{re.escape(name)}\b", re.I))
+    out = [((name,), name, re.compile(rf"{_PREFIX}\b{re.escape(name)}\b", re.I))
            for name in sorted(committees, key=len, reverse=True)]
     stems: dict[str, list[str]] = {}
     for name in committees:
         if (stem := _term_alias(name)) is not None:
             stems.setdefault(stem.lower(), []).append(name)
-    out += [(tuple(sorted(names)), stem, re.compile(rf"{prefix}{re.escape(stem)}(?:e|et|en)?\b", re.I))
+    out += [(tuple(sorted(names)), stem, re.compile(rf"{_PREFIX}\b{re.escape(stem)}(?:e|et|en)?\b", re.I))
             for stem, names in sorted(stems.items(), key=lambda kv: -len(kv[0]))]
     return out + _shortened(committees)
 
