@@ -16,8 +16,9 @@ Sets: the bundled minutes' dev.jsonl, extra.jsonl, ../shared/eval/dev_hard_none.
 bench/near_miss.jsonl (132 near misses), bench/framed.jsonl (dev topics asked the way people frame a
 question: "Hvad blev konklusionen på ...", "Er der taget stilling til ..."); Greve's bench/greve.jsonl,
 bench/greve_paraphrase.jsonl and bench/greve_blind.jsonl (40 questions on punkter neither of the others
-uses, written without seeing any result; two rules were changed after its first run, see the git log), on the
-store + index in ``--greve-home`` (copied to a temp dir first: opening a store writes). Without ../shared or
+uses, written without seeing any result; two rules were changed after its first run, see the git log) and
+bench/greve_blind2.jsonl (written the same way, with 20 near misses; nothing was changed after its first run),
+on the store + index in ``--greve-home`` (copied to a temp dir first: opening a store writes). Without ../shared or
 a Greve home those parts are skipped.
 
 The grid varies the rule's three thresholds; the report shows the Pareto front (answerable kept vs near
@@ -49,7 +50,8 @@ BUNDLED_SETS = {"dev": PROJECT_DIR / "tests/data/dev.jsonl", "extra": PROJECT_DI
                 "near_miss": PROJECT_DIR / "bench/near_miss.jsonl", "framed": PROJECT_DIR / "bench/framed.jsonl"}
 GREVE_SETS = {"greve": PROJECT_DIR / "bench/greve.jsonl",
               "greve_paraphrase": PROJECT_DIR / "bench/greve_paraphrase.jsonl",
-              "greve_blind": PROJECT_DIR / "bench/greve_blind.jsonl"}
+              "greve_blind": PROJECT_DIR / "bench/greve_blind.jsonl",
+              "greve_blind2": PROJECT_DIR / "bench/greve_blind2.jsonl"}
 # Where a Greve store and real-model index may be (read only; the first that has them): bench.run's,
 # bench.scale's, a prebuilt copy beside the project.
 GREVE_HOMES = (PROJECT_DIR / "data/bench/greve", PROJECT_DIR / "data/bench/scale/greve-e5",
