@@ -191,3 +191,21 @@ def test_rerunning_ingest_repairs_an_index_left_behind_by_a_killed_run(capsys, t
     assert code == 0 and "0 nye, 0 ændrede, 1 uændrede" in out and "1 punkter indekseret" in out
     code, out, _ = cli(capsys, "ask", "kantineordning", "--json")
     assert code == 0 and json.loads(out)["hits"][0]["meeting_date"] == "2024-11-06"
+
+
+def test_a_committee_asked_by_its_initials_or_a_shortened_name_restricts_the_answer(capsys, tiny_model, tmp_path):
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    for committee, day, decided in [("Økonomiudvalget", "04-03-2025", "Økonomiudvalget godkendte vejbump"),
+                                    ("Klima-, Teknik- og Miljøudvalget", "05-03-2025", "Udvalget godkendte vejbump")]:
+        (minutes / f"{day}.txt").write_text(f"REFERAT {committee} d. {day}\n\nPunkt 1: Vejbump på Tune Bygade\n\n"
+                                            f"Beslutning\n\n{decided} på Tune Bygade.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", str(minutes))[0] == 0
+    for question, committee in [("Hvad besluttede KTMU om vejbump?", "Klima-, Teknik- og Miljøudvalget"),
+                                ("vejbump i teknik- og miljøudvalget", "Klima-, Teknik- og Miljøudvalget"),
+                                ("Hvad besluttede ØU om vejbump?", "Økonomiudvalget")]:
+        code, out, err = cli(capsys, "ask", question, "--json")
+        answer = json.loads(out)
+        assert code == 0 and answer["filters"] == [committee], (question, err)
+        shown = answer["hits"] or answer["uncertain"]
+        assert shown and {h["committee"] for h in shown} == {committee}, question
