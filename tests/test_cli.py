@@ -193,14 +193,18 @@ def test_rerunning_ingest_repairs_an_index_left_behind_by_a_killed_run(capsys, t
     assert code == 0 and json.loads(out)["hits"][0]["meeting_date"] == "2024-11-06"
 
 
-def test_a_committee_asked_by_its_initials_or_a_shortened_name_restricts_the_answer(capsys, tiny_model, tmp_path):
-    minutes = tmp_path / "minutes"
-    minutes.mkdir()
+def two_committees(capsys, folder: Path) -> None:
+    """`beslut ingest` of two committees' minutes, each with a punkt about the same speed bumps, in March 2025."""
+    folder.mkdir()
     for committee, day, decided in [("Økonomiudvalget", "04-03-2025", "Økonomiudvalget godkendte vejbump"),
                                     ("Klima-, Teknik- og Miljøudvalget", "05-03-2025", "Udvalget godkendte vejbump")]:
-        (minutes / f"{day}.txt").write_text(f"REFERAT {committee} d. {day}\n\nPunkt 1: Vejbump på Tune Bygade\n\n"
-                                            f"Beslutning\n\n{decided} på Tune Bygade.\n", encoding="utf-8")
-    assert cli(capsys, "ingest", str(minutes))[0] == 0
+        (folder / f"{day}.txt").write_text(f"REFERAT {committee} d. {day}\n\nPunkt 1: Vejbump på Tune Bygade\n\n"
+                                           f"Beslutning\n\n{decided} på Tune Bygade.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", str(folder))[0] == 0
+
+
+def test_a_committee_asked_by_its_initials_or_a_shortened_name_restricts_the_answer(capsys, tiny_model, tmp_path):
+    two_committees(capsys, tmp_path / "minutes")
     for question, committee in [("Hvad besluttede KTMU om vejbump?", "Klima-, Teknik- og Miljøudvalget"),
                                 ("vejbump i teknik- og miljøudvalget", "Klima-, Teknik- og Miljøudvalget"),
                                 ("Hvad besluttede ØU om vejbump?", "Økonomiudvalget")]:
@@ -209,3 +213,12 @@ def test_a_committee_asked_by_its_initials_or_a_shortened_name_restricts_the_ans
         assert code == 0 and answer["filters"] == [committee], (question, err)
         shown = answer["hits"] or answer["uncertain"]
         assert shown and {h["committee"] for h in shown} == {committee}, question
+
+
+def test_nearest_punkter_outside_the_filters_are_said_to_be(capsys, tiny_model, tmp_path):
+    two_committees(capsys, tmp_path / "minutes")
+    # nothing in the period asked about: the nearest punkter come from outside it, and the reply says so
+    code, out, _ = cli(capsys, "ask", "Hvad besluttede vi om vejbump i 2019?")
+    assert code == 0 and "Afgrænset til: 2019" in out and "Nærmeste punkter, også uden for afgrænsningen" in out
+    code, out, _ = cli(capsys, "ask", "Hvad besluttede vi om badebroer i 2025?")  # every punkt is from 2025
+    assert code == 0 and "Nærmeste punkter (usikre)" in out and "uden for afgrænsningen" not in out

@@ -90,7 +90,8 @@ def answer_reply(a: Answer) -> Reply:
         return partial_reply(a, filters)
     if a.abstained:
         items = tuple(hit_item(h, history=False, short=True) for h in a.uncertain)
-        label = f"\n{messages.UNCERTAIN_LABEL}:" if items else ""  # before them: never mistaken for an answer
+        label = messages.UNCERTAIN_LABEL_WIDENED if a.widened else messages.UNCERTAIN_LABEL
+        label = f"\n{label}:" if items else ""  # before them: never mistaken for an answer
         return Reply(messages.render("abstained", question=a.question) + filters + label,
                      items, messages.UNCERTAIN_NOTE if items else "", outcome="abstained")
     return Reply(messages.render("answer_intro", count=len(a.hits)) + filters, tuple(hit_item(h) for h in a.hits),

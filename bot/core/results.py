@@ -74,6 +74,7 @@ class Answer:
     preferences: tuple[str, ...] = ()  # periods preferred, not required ("gebyret i 2025")
     tier: Tier | None = None  # None: from ``abstained`` (answer or none)
     uncovered: tuple[str, ...] = ()  # partial only: "intet om: ..."
+    widened: bool = False  # none only: ``uncertain`` has punkter outside ``filters`` (nothing near inside them)
 
     def __post_init__(self) -> None:
         if self.tier is None:
@@ -82,6 +83,8 @@ class Answer:
             raise ValueError(f"abstained={self.abstained} contradicts tier {self.tier}")
         if self.uncovered and self.tier is not Tier.PARTIAL:
             raise ValueError("only a partial answer names uncovered words")
+        if self.widened and not self.abstained:
+            raise ValueError("only an abstention offers punkter outside its filters")
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,9 @@ class Beslut:
         hits = tuple(h for h in (self._scored_hit(s, q) for s in result.hits) if h is not None)
         if result.abstain:
             tier, uncovered = (result.tier, result.uncovered) if hits else (Tier.NONE, ())
-            return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences, tier, uncovered)
+            widened = any(not result.filter.accepts(h.committee, h.meeting_date) for h in hits)
+            return Answer(q, True, (), hits, result.filter.descriptions, result.filter.preferences, tier, uncovered,
+                          widened)
         if not hits:  # every hit was closed or removed since the index was loaded: nothing left that answers
             return Answer(q, True, (), (), result.filter.descriptions, result.filter.preferences)
         return Answer(q, False, hits, (), result.filter.descriptions, result.filter.preferences)
