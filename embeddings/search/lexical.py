@@ -115,8 +115,9 @@ class Bm25Index:
         term = _STEMMER.stemWord(word)
         if self.terms.find(term) >= 0:
             return term
-        known = [(len(self._postings(t)[0]), t) for t in map(_STEMMER.stemWord, _spellings(word))]
-        return max(known)[1] if known and max(known)[0] else term
+        df, best = max(((len(self._postings(t)[0]), t) for t in map(_STEMMER.stemWord, _spellings(word))),
+                       default=(0, term))
+        return best if df else term
 
     def share(self, word: str) -> float:
         """The share of documents (0..1) that have the rarest stem of ``word``; 0 for no stem or no documents."""
