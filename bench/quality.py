@@ -23,7 +23,8 @@ a Greve home those parts are skipped.
 
 The grid varies the rule's three thresholds; the report shows the Pareto front (answerable kept vs near
 misses declined), the rule in the product (embeddings/search/answerability.py RULES), and a
-leave-one-set-out check: the rule chosen by the same objective without a set, scored on that set.
+leave-one-set-out check: the rule chosen by the same objective without a set, scored on that set, and a
+logistic regression over the same signals fitted and scored the same way (bench/learned.py).
 Writes the "quality" section of docs/benchmarks.md (bench/sections.py).
 """
 from __future__ import annotations
@@ -257,7 +258,11 @@ def report(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, note: str) 
                              "a content word in what the punkt states and decides (0: no check)")
     lines += threshold_curve(by_set, decide, chosen, "min_unknown", UNKNOWN,
                              "a word no punkt has (0: as any other word)")
-    lines += loo(by_set, decide, chosen)
+    loo_lines, loo_rules = loo(by_set, decide, chosen)
+    lines += loo_lines
+    from bench.learned import learned_lines  # it reads this module's Row and table
+
+    lines += learned_lines(by_set, decide, chosen, loo_rules)
     lines += examples(by_set, decide, chosen)
     cost = [r.seconds for rows in by_set.values() for r in rows if r.signals is not None]
     if cost:
@@ -279,14 +284,16 @@ def threshold_curve(by_set: dict[str, list[Row]], decide, chosen: AnswerRule, fi
         [field, "kept (R@1)", "declined"], rows)
 
 
-def loo(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
-    """Leave one set out: choose by ``objective`` on the other sets, score the one left out."""
+def loo(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> tuple[list[str], dict[str, AnswerRule]]:
+    """Leave one set out: choose by ``objective`` on the other sets, score the one left out. Also returns
+    the rule chosen without each set."""
     rules = grid(chosen)
-    out = []
+    out, picked = [], {}
     for held in by_set:
         rest = [rows for name, rows in by_set.items() if name != held]
         best = max(rules, key=lambda r: (objective([score(rows, decide, r) for rows in rest]),
                                          r == chosen, r.min_coverage, -r.min_word))
+        picked[held] = best
         s, c = score(by_set[held], decide, best), score(by_set[held], decide, chosen)
 
         def fig(x: SetScore) -> str:
@@ -299,7 +306,7 @@ def loo(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
             "The thresholds were chosen on these sets; to see whether they overfit, each set in turn is left "
             "out, the rule maximising the objective (mean R@1 + mean share declined) is chosen on the others "
             "and scored on it."] + table(["set left out", "rule chosen without it", "its figures there",
-                                          "the product's rule there"], out)
+                                          "the product's rule there"], out), picked
 
 
 def examples(by_set: dict[str, list[Row]], decide, chosen: AnswerRule) -> list[str]:
