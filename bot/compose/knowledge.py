@@ -129,25 +129,22 @@ def open_core(settings: Settings, embedder=None, store: Store | None = None, bui
     elif index.store_fingerprint != store.fingerprint():
         raise BeslutError("index_stale")
     retriever = Retriever(index, store.get_many, embedder, calibration_for(embedder.model_id),
-                          answerability_for(embedder, store))
+                          answerability_for(embedder))
     return Beslut(store, retriever, core_options(settings))
 
 
-def answerability_for(embedder, store: Store) -> Answerability | None:
+def answerability_for(embedder) -> Answerability | None:
     """Issue 15's answer / partial / none decision for a model that was tuned for it (its own hidden states
-    compare the question's words with the punkt's, against a background of first chunks of 16 open punkter
-    spread over the store); None for other models: the retriever's rule alone."""
+    compare the question's words with the punkt's, against the shipped background of ordinary minutes,
+    word_match.shipped_background); None for other models: the retriever's rule alone."""
     from embeddings.search.answerability import RULES
 
     rule = RULES.get(embedder.model_id)
     if rule is None or not hasattr(embedder, "model"):
         return None
-    from embeddings.dense.chunking import chunk_punkt
-    from embeddings.dense.word_match import ContextualWordMatcher, background_passages
+    from embeddings.dense.word_match import ContextualWordMatcher, shipped_background
 
-    spread = background_passages([uid for uid, _ in store.open_keys()])
-    background = [chunk_punkt(p)[0].text for p in store.get_many(spread)]
-    return Answerability(rule, ContextualWordMatcher(embedder, background))
+    return Answerability(rule, ContextualWordMatcher(embedder, shipped_background()))
 
 
 def case_core(settings: Settings, store: Store) -> Beslut:
