@@ -20,6 +20,7 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.quality
+	$(BIN)/python -m bench.small_stores
 	$(BIN)/python -m bench.paraphrase_ranking
 	$(BIN)/python -m bench.adapt
 	$(BIN)/python -m bench.sync
