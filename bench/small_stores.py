@@ -24,19 +24,12 @@ from pathlib import Path
 
 from bench.quality import BUNDLED_SETS, GREVE_HOMES, GREVE_SETS, SHARED, Row, collect, load, table
 from bench.sections import write_section
+from bench.word_background import first_chunks
 from bot.settings import PROJECT_DIR, Settings
 from embeddings.search.answerability import Answerability, Tier, rule_for
 
 GREVE_TAR = SHARED / "corpus/greve/firstagenda-greve-raw-json.tar.gz"
 TODAY = dt.date(2026, 11, 30)
-
-
-def own_background(embedder, store) -> list[str]:
-    from embeddings.dense.chunking import chunk_punkt
-    from embeddings.dense.word_match import background_passages
-
-    spread = background_passages([uid for uid, _ in store.open_keys()])
-    return [chunk_punkt(p)[0].text for p in store.get_many(spread)]
 
 
 def one_store(work: Path, name: str, paths: list[Path], questions: list[dict], embedder) -> dict[str, list[Row]]:
@@ -54,8 +47,8 @@ def one_store(work: Path, name: str, paths: list[Path], questions: list[dict], e
     qfile.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in questions), encoding="utf-8")
     shipped = core.retriever.answerability
     out = {"shipped": collect(core, "shipped", qfile, TODAY)}
-    core.retriever.answerability = Answerability(shipped.rule, ContextualWordMatcher(embedder,
-                                                                                     own_background(embedder, store)))
+    own = ContextualWordMatcher(embedder, first_chunks(store))
+    core.retriever.answerability = Answerability(shipped.rule, own)
     out["own"] = collect(core, "own", qfile, TODAY)
     return out
 

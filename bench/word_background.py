@@ -22,12 +22,17 @@ from embeddings.ingest.files import ingest_paths
 from embeddings.store import Store
 
 
+def first_chunks(store: Store) -> list[str]:
+    """The first chunks of 16 open punkter spread evenly over ``store``."""
+    spread = background_passages([uid for uid, _ in store.open_keys()])
+    return [chunk_punkt(p)[0].text for p in store.get_many(spread)]
+
+
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="beslut-background-") as tmp:
         store = Store(Path(tmp) / "beslut.db")
         ingest_paths(store, [PROJECT_DIR / "data/referater"])
-        spread = background_passages([uid for uid, _ in store.open_keys()])
-        passages = [chunk_punkt(p)[0].text for p in store.get_many(spread)]
+        passages = first_chunks(store)
     BACKGROUND_FILE.write_text(json.dumps(passages, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(passages)} passages written to {BACKGROUND_FILE.relative_to(PROJECT_DIR)}")
     return 0
