@@ -7,7 +7,9 @@ Markers are read from what a municipality writes, in any case, with any dash, af
   "Lukket punkt - Salg af grund", "Salg af grund (Lukket)", "Salg af grund - lukket", "[Lukket] ...",
   "Fortroligt: ...", Norwegian "Unntatt offentlighet";
 * as the first line of the body or of any section: "Lukket punkt", "Punktet er lukket", "Lukket sag.",
-  "Behandles for lukkede døre", ...;
+  "Behandles for lukkede døre", "Punktet behandles som lukket punkt", "Sagen er fortrolig", ...;
+* in text minutes, a divider line between punkter ("LUKKEDE PUNKTER", "Lukket møde"): every punkt after it,
+  until a divider of open punkter ("Åbne punkter");
 * for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, and an explicit
   flag (``Lukket``, ``IsClosed``, ``IsConfidential``, ... true, or ``IsPublic`` / ``Offentlig`` false).
   ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
@@ -39,8 +41,9 @@ _TITLE_MARKERS = (
 _BODY_MARKER = re.compile(
     rf"^(?:{_SOLO}(?:$|\s*[.:;,!)\-])"  # "Lukket", "Lukket punkt.", "Fortroligt:" (alone or punctuated)
     rf"|lukke(?:t|de)\s+{_NOUN}"  # "Lukket punkt vedrørende ..."
-    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+(?:lukket|for\s+lukkede)"
-    r"|(?:behandles|behandlet)\s+for\s+lukkede\s+døre"
+    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+"
+    r"(?:som\s+(?:et\s+|en\s+)?)?(?:lukket|fortrolig|for\s+lukkede)"  # "Punktet behandles som lukket punkt"
+    r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|som\s+(?:et\s+|en\s+)?lukket)"
     r"|unntatt\s+offentlighet)")
 # Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_".
 _CLOSED_WHEN_TRUE = {"lukket", "erlukket", "islukket", "closed", "isclosed", "confidential", "isconfidential",
@@ -64,6 +67,25 @@ def closed_line(line: str) -> bool:
     """True when a body's or a section's first line marks the punkt closed ("Lukket punkt", "Punktet er
     lukket", "Lukket sag." ...)."""
     return bool(_BODY_MARKER.match(_norm(line)))
+
+
+# A divider line of its own between punkter: every punkt after it is closed ("LUKKEDE PUNKTER", "Lukket
+# møde", "Lukket dagsorden:") until a divider of open punkter ("Åbne punkter").
+_CLOSED_DIVIDER = re.compile(
+    r"^(?:lukkede\s+(?:dagsordenpunkter|punkter|sager)|lukket\s+(?:møde|del|dagsorden|behandling)"
+    r"|fortrolige\s+(?:punkter|sager)|unntatt\s+offentlighet)\s*:?$")
+_OPEN_DIVIDER = re.compile(r"^(?:åbne\s+(?:dagsordenpunkter|punkter|sager)|åbent\s+møde|åben\s+(?:del|dagsorden))\s*:?$")
+
+
+def divider(line: str) -> bool | None:
+    """True for a line that opens a part of closed punkter, False for one that opens a part of open punkter,
+    None for any other line."""
+    text = _norm(line).strip("#*_ \t")
+    if _CLOSED_DIVIDER.match(text):
+        return True
+    if _OPEN_DIVIDER.match(text):
+        return False
+    return None
 
 
 def first_lines(texts: Iterable[str]) -> list[str]:

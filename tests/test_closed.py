@@ -50,7 +50,8 @@ OPEN_TITLES = [
     "Fortrolighed og GDPR i sagsbehandlingen",
 ]
 CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "Dette punkt er lukket",
-                "Sagen behandles for lukkede døre", "Lukket punkt vedrørende en medarbejder", "Fortroligt:"]
+                "Sagen behandles for lukkede døre", "Lukket punkt vedrørende en medarbejder", "Fortroligt:",
+                "Punktet behandles som lukket punkt.", "Sagen er fortrolig.", "Behandles som et lukket punkt"]
 OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
               "Lukkede daginstitutioner genåbnes 1. juni."]
 

@@ -165,3 +165,52 @@ def test_bad_input_names_file_line_and_punkt(text, code, where):
         parse_text(text, "brev.txt")
     assert e.value.code == code
     assert messages.user_message(e.value).startswith(where)
+
+
+def test_punkter_after_a_closed_divider_are_closed_until_an_open_one():
+    """Minutes that put their closed punkter under a heading of their own ("LUKKEDE PUNKTER") mark no punkt
+    itself: every punkt after the divider is closed, and the divider is nobody's text."""
+    text = HEAD + ("Indholdsfortegnelse\n\nLukkede punkter\nPunkt 3: Erstatningssag.........4\n\n"
+                   "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Ny bibliotekspolitik\n\nBeslutning\n\nVedtaget.\n\n"
+                   "LUKKEDE PUNKTER\n\n"
+                   "Punkt 3: Erstatningssag\n\n27.69.48-G01-4-25\n\nBeslutning\n\nHEMMELIGT afvist.\n\n"
+                   "## Lukket møde:\n\nPunkt 4: Udbud\n\nBeslutning\n\nHEMMELIGT vinder.\n\n"
+                   "Åbne punkter\n\nPunkt 5: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "delt.txt")
+    assert [p.closed for p in m.punkter] == [False, False, True, True, False]
+    assert m.punkter[1].decision == "Vedtaget."
+    assert m.punkter[2].journal.raw == "27.69.48-G01-4-25" and m.punkter[2].sections == ()
+    assert "HEMMELIGT" not in json.dumps([[s.text for s in p.sections] for p in m.punkter])
+
+
+def test_a_decision_heading_with_its_text_or_its_meeting_on_the_line():
+    """"Beslutning: Godkendt.", "**Beslutning:** ..." and "Beslutning i Økonomiudvalget den 27-10-2025" head
+    the decision; a line quoting an earlier meeting's decision inside a Sagsfremstilling is text."""
+    text = ("REFERAT Økonomiudvalget d. 27-10-2025\n\n"
+            "Punkt 1: Cykelparkering\n\nIndstilling: Forvaltningen indstiller 200 pladser.\n\n"
+            "Beslutning: Udvalget godkendte 150 pladser.\n\n"
+            "Punkt 2: Budgetopfølgning\n\nSagsfremstilling\n\nBeslutning fra Økonomiudvalgets møde den 1. "
+            "september 2025:\n\nTaget til efterretning.\n\nBeslutning i Økonomiudvalget den 27-10-2025\n\n"
+            "Økonomiudvalget bad om en handleplan.\n\n"
+            "Punkt 3: Vederlag\n\nBeslutning Økonomiudvalget 27-10-2025:\n\nVederlaget fastholdes.\n")
+    one, two, three = parse_text(text, "ou.txt").punkter
+    assert one.decision == "Udvalget godkendte 150 pladser."
+    assert one.section(SectionName.INDSTILLING).text == "Forvaltningen indstiller 200 pladser."
+    assert two.decision == "Økonomiudvalget bad om en handleplan."
+    assert two.section(SectionName.BESLUTNING).heading == "Beslutning i Økonomiudvalget den 27-10-2025"
+    assert "Taget til efterretning." in two.section(SectionName.SAGSFREMSTILLING).text
+    assert three.decision == "Vederlaget fastholdes."
+    md = parse_text("**REFERAT Økonomiudvalget d. 27-10-2025**\n\n**Punkt 1: Skilte**\n\n"
+                    "**Beslutning:** Godkendt, jf. `rapport_2025__v2.pdf`.\n", "ou.md")
+    assert md.punkter[0].decision == "Godkendt, jf. `rapport_2025__v2.pdf`."
+
+
+def test_pkt_headers_and_a_labelled_journal_number():
+    text = HEAD + ("Pkt. 1: Godkendelse af dagsorden\n\n00.01.00-A00-9-25\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Budgetopfølgning\n\nSagsnr.: 22-000019\n\nBeslutning\n\nTaget til efterretning.\n\n"
+                   "Pkt.3: Vederlag\n\nJ.nr. EMN-2025-000517\n\nBeslutning\n\nFastholdt.\n")
+    m = parse_text(text, "pkt.txt")
+    assert [(p.number, p.journal.raw) for p in m.punkter] == [(1, "00.01.00-A00-9-25"), (2, "22-000019"),
+                                                               (3, "EMN-2025-000517")]
+    assert [s.name for s in m.punkter[1].sections] == [SectionName.BESLUTNING]

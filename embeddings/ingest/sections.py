@@ -1,10 +1,12 @@
 """Section headings as written -> canonical SectionName, and title cleaning shared by all parsers."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from embeddings.closed import strip_marker
 from embeddings.minutes import SectionName
+from embeddings.search.query_filters import MONTHS
 
 HEADINGS: dict[str, SectionName] = {
     "anledning": SectionName.ANLEDNING,
@@ -34,6 +36,53 @@ HEADINGS: dict[str, SectionName] = {
 def canonical_section(heading: str) -> SectionName | None:
     """The canonical name of a known heading ("Vedlegg" -> Bilag), or None if not a known one."""
     return HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
+
+
+# A decision or recommendation heading that carries more on its line: its text after a colon ("Beslutning:
+# Godkendt."), or who and when ("Beslutning i Økonomiudvalget den 27-10-2025", "Beslutning Byrådet 12.03.2024:").
+_INLINE = frozenset({SectionName.BESLUTNING, SectionName.INDSTILLING})
+_WITH_TEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(?P<text>\S.*?)\s*$")
+_WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?:i|fra|på|af)\s+)?(?P<who>[A-ZÆØÅ0-9][^!?;:]{0,60}?)\s*:?\s*$")
+_CONTEXT_END = re.compile(r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?|\d{4})$", re.I)
+
+
+def section_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
+    """(canonical name, heading as written, text on the heading's line) for a heading line; (None, "", "")
+    for any other line. "Beslutning" -> (BESLUTNING, "Beslutning", ""); "Beslutning: Godkendt." ->
+    (BESLUTNING, "Beslutning", "Godkendt."); "Beslutning i Byrådet den 12-03-2024" -> (BESLUTNING, that line,
+    "") in the minutes of that meeting (``committee``, ``date``) only: a date it names must be the meeting's, or
+    without a date, the committee must be the meeting's. Elsewhere such a line quotes an earlier decision
+    ("Beslutning fra Chefforums møde den 14. august 2024:" in a Sagsfremstilling) and is text."""
+    name = canonical_section(line)
+    if name is not None:
+        return name, line.strip(" :\t"), ""
+    m = _WITH_TEXT.match(line)
+    if m and canonical_section(m.group("head")) in _INLINE:
+        return canonical_section(m.group("head")), m.group("head"), m.group("text")
+    m = _WITH_CONTEXT.match(line)
+    if (m and canonical_section(m.group("head")) in _INLINE and len(m.group("who").split()) <= 8
+            and _CONTEXT_END.search(m.group("who")) and _this_meeting(m.group("who"), committee, date)):
+        return canonical_section(m.group("head")), " ".join(line.split()).strip(" :"), ""
+    return None, "", ""
+
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
+_WORD_DATE = re.compile(r"\b(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
+
+
+def _this_meeting(who: str, committee: str, date: dt.date | None) -> bool:
+    """True when a heading's "who and when" names the meeting being read (see section_heading)."""
+    m = _NUMERIC_DATE.search(who)
+    w = _WORD_DATE.search(who)
+    try:
+        named = (dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else
+                 dt.date(int(w.group(3)), MONTHS.index(w.group(2).lower()) + 1, int(w.group(1))) if w else None)
+    except ValueError:
+        return False
+    if named is not None:
+        return named == date
+    stem = re.sub(r"(?:et|en|s)$", "", who.split()[-1].lower()) if who.split() else ""
+    return len(stem) >= 3 and stem in committee.lower()
 
 
 _PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-\u2010-\u2015\u2212]\s*")  # "CF - ", "CF– ", "CF- "

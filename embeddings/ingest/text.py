@@ -21,15 +21,20 @@ from dataclasses import dataclass, field
 from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
-from embeddings.closed import is_closed
-from embeddings.ingest.sections import canonical_section, clean_title
+from embeddings.closed import divider, is_closed
+from embeddings.ingest.sections import clean_title, section_heading
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
-_PUNKT = re.compile(r"^\s*(?:Punkt|Sak)\s+(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)\s*$", re.I)
+_PUNKT = re.compile(r"^\s*(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)\s*$", re.I)
 _TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
+_MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
+# A journal number behind a label on its own line: "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23".
+_JOURNAL_LABEL = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr|journalnummer)\.?\s*:?\s*(?P<value>\S+)\s*$",
+                            re.I)
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
@@ -40,6 +45,7 @@ class _RawPunkt:
     title: str
     line: int  # 1-based line of the header
     body: list[tuple[int, str]] = field(default_factory=list)
+    divided_closed: bool = False  # under a "LUKKEDE PUNKTER" divider
 
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
@@ -58,12 +64,12 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
 
 def _demarkdown(lines: list[str]) -> list[str]:
     """Drop Markdown heading marks and bold markers (the 2021-01-21 export); plain text is unchanged."""
-    markdown = any(_MD_HEADING.match(x) for x in lines[:50])
+    markdown = any(_MD_HEADING.match(x) or _MD_BOLD_LINE.match(x) for x in lines[:50])
     out = []
     for x in lines:
         x = x.rstrip()
         if markdown:
-            x = _MD_HEADING.sub("", x).replace("**", "").replace("__", "")
+            x = _MD_UNDERSCORES.sub("", _MD_HEADING.sub("", x).replace("**", ""))
         out.append(x)
     return out
 
@@ -85,18 +91,28 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 def _split_punkter(lines: list[str], path: str) -> list[_RawPunkt]:
     out: list[_RawPunkt] = []
     first_line: dict[int, int] = {}
+    closed_part = False
     for i, x in enumerate(lines, 1):
         m = _PUNKT.match(x)
+        part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
             number = int(m.group("number"))
             if number in first_line:
                 raise InputError("duplicate_punkt", path, line=i, punkt=number, number=number,
                                  first_line=first_line[number])
             first_line[number] = i
-            out.append(_RawPunkt(number, m.group("title"), i))
+            out.append(_RawPunkt(number, m.group("title"), i, divided_closed=closed_part))
+        elif part is not None and not _in_contents(lines, i):
+            closed_part = part  # a divider belongs to no punkt's text
         elif out:
             out[-1].body.append((i, x))
     return out
+
+
+def _in_contents(lines: list[str], number: int) -> bool:
+    """True when line ``number`` (1-based) is followed by a table-of-contents line ("Titel.....3")."""
+    following = next((x for x in lines[number:] if x.strip()), "")
+    return bool(_TOC_LINE.search(following))
 
 
 def _field(preamble: list[str], label: str) -> str | None:
@@ -136,29 +152,31 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
     body = raw.body
     content = [(n, x) for n, x in body if x.strip()]
     journal = None
-    if content and " " not in content[0][1].strip():
-        n, candidate = content[0]
+    label = _JOURNAL_LABEL.match(content[0][1]) if content else None
+    if content and (label or " " not in content[0][1].strip()):
+        n, candidate = content[0][0], label.group("value") if label else content[0][1]
         journal = JournalNumber.try_parse(candidate)
         if journal is None and _KLE_LIKE.match(candidate.strip()):
             raise InputError("bad_journal", path, line=n, punkt=raw.number, text=candidate.strip())
         if journal is not None:
             body = [(k, x) for k, x in body if k > n]
-    sections = _sections([x for _, x in body])
+    sections = _sections([x for _, x in body], meeting)
     # the body's first lines (the old rule looked at three) and every section's first line
-    closed = is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
+    closed = raw.divided_closed or is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
     if closed:
         sections = ()  # a closed punkt's text is never kept
     return Punkt(meeting=meeting, number=raw.number, raw_title=raw.title, title=title, journal=journal,
                  sections=sections, time_slot=slot, closed=closed)
 
 
-def _sections(lines: list[str]) -> tuple[Section, ...]:
+def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     """Split a punkt's body at known headings; text before the first heading is kept as 'Andet'."""
     parts: list[tuple[SectionName, str, list[str]]] = []
     for x in lines:
-        name = canonical_section(x) if x.strip() else None
+        name, heading, first = (section_heading(x, meeting.committee, meeting.date) if x.strip()
+                                else (None, "", ""))
         if name is not None:
-            parts.append((name, x.strip(" :\t"), []))
+            parts.append((name, heading, [first] if first else []))
         elif parts:
             parts[-1][2].append(x)
         elif x.strip():
