@@ -7,6 +7,7 @@ to them is answered as usual. A store filled by the old rule is repaired by its 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy
 
 from bot import compose as cli
 from bot.compose import open_core, update_index, web_app
@@ -280,3 +282,45 @@ def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
     assert ps[5].content_hash == hashes[5] and ps[5].decision == OPEN_DECISION
     texts = [r[0] for r in sqlite3.connect(path).execute("SELECT text FROM sections")]
     assert texts == [OPEN_DECISION] and repaired.integrity_problems() == []
+
+
+def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(database):
+    """Stores filled before the rule knew "Punktet behandles som lukket punkt", "Sagen er fortrolig" and the
+    "LUKKEDE PUNKTER" divider kept those punkter open (the divider as the last line of the punkt before):
+    migration m0004 closes them, takes the divider out of that text and leaves the open punkter as they were."""
+    from embeddings.store import MINUTES
+
+    store = Store(database)
+    meeting = Meeting("Byrådet", dt.date(2025, 6, 24))
+
+    def punkt(n, title, *texts):
+        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
+
+    stored = [
+        punkt(1, "Dagsorden", (SectionName.BESLUTNING, "Godkendt.")),
+        punkt(2, "Personalesag", (SectionName.OTHER, "Punktet behandles som lukket punkt."),
+              (SectionName.BESLUTNING, _BODY)),
+        punkt(3, "Bibliotekspolitik", (SectionName.BESLUTNING, OPEN_DECISION + "\n\nLUKKEDE PUNKTER")),
+        punkt(4, "Erstatningssag", (SectionName.BESLUTNING, _BODY)),
+        punkt(5, "Opkøb", (SectionName.OTHER, "Sagen er fortrolig."), (SectionName.BESLUTNING, _BODY + "\n\nÅbne punkter")),
+        punkt(6, "Eventuelt", (SectionName.BESLUTNING, "Intet.")),
+    ]
+    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
+    before = {p.number: p.content_hash for p in store.punkter()}
+    with database.write() as conn:  # as an m0003 store left it
+        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0003'"))
+    store.close()
+
+    from embeddings.db import Database
+
+    again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
+    repaired = Store(again)
+    assert repaired.db.version(MINUTES) == MINUTES.head()
+    got = {p.number: p for p in repaired.punkter()}
+    assert [n for n, p in got.items() if p.closed] == [2, 4, 5]
+    assert all(got[n].sections == () for n in (2, 4, 5))
+    assert got[3].decision == OPEN_DECISION and got[3].content_hash != before[3]
+    assert (got[1].content_hash, got[6].content_hash) == (before[1], before[6])
+    assert got[3].content_hash == dataclasses.replace(stored[3 - 1], sections=(
+        Section(SectionName.BESLUTNING, OPEN_DECISION),)).content_hash
+    again.dispose()
