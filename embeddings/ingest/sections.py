@@ -46,7 +46,7 @@ _WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?:i|fra|på|af)\s+)?(
 _CONTEXT_END = re.compile(r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?|\d{4})$", re.I)
 
 
-def section_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
+def line_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
     """(canonical name, heading as written, text on the heading's line) for a heading line; (None, "", "")
     for any other line. "Beslutning" -> (BESLUTNING, "Beslutning", ""); "Beslutning: Godkendt." ->
     (BESLUTNING, "Beslutning", "Godkendt."); "Beslutning i Byrådet den 12-03-2024" -> (BESLUTNING, that line,
@@ -71,7 +71,7 @@ _WORD_DATE = re.compile(r"\b(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})
 
 
 def _this_meeting(who: str, committee: str, date: dt.date | None) -> bool:
-    """True when a heading's "who and when" names the meeting being read (see section_heading)."""
+    """True when a heading's "who and when" names the meeting being read (see line_heading)."""
     m = _NUMERIC_DATE.search(who)
     w = _WORD_DATE.search(who)
     try:

@@ -22,7 +22,7 @@ from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
-from embeddings.ingest.sections import clean_title, section_heading
+from embeddings.ingest.sections import clean_title, line_heading
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
 _PUNKT = re.compile(r"^\s*(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)\s*$", re.I)
@@ -173,7 +173,7 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     """Split a punkt's body at known headings; text before the first heading is kept as 'Andet'."""
     parts: list[tuple[SectionName, str, list[str]]] = []
     for x in lines:
-        name, heading, first = (section_heading(x, meeting.committee, meeting.date) if x.strip()
+        name, heading, first = (line_heading(x, meeting.committee, meeting.date) if x.strip()
                                 else (None, "", ""))
         if name is not None:
             parts.append((name, heading, [first] if first else []))
