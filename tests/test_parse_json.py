@@ -223,6 +223,49 @@ def test_whitespace_split_heading_in_a_small_document():
     assert (p.meeting.location, p.meeting.participants, p.journal.raw) == (None, (), "24-000123")
 
 
+
+def _plain(felter: list[dict], navn: str = "Eventuelt", sted: str | None = None) -> bytes:
+    return json.dumps({
+        "Udvalg": {"Navn": "Kultur- og Fritidsudvalget"},
+        "Moede": {"Dato": "2025-03-04T16:00:00+01:00", "Sted": sted},
+        "Dagsordenpunkter": [{"Punktnummer": "6", "Navn": navn, "Felter": felter}],
+    }).encode()
+
+
+@pytest.mark.parametrize("felter, expected", [
+    ([{"Html": None, "Tekst": "Beslutning\n\nIntet at bemærke."}], "Intet at bemærke."),
+    ([{"Html": None, "Tekst": "beslutning:\n\nGodkendt."}], "Godkendt."),
+    ([{"Html": None, "Tekst": "Beslutning\nGodkendt."}], "Godkendt."),
+    ([{"Navn": "Beslutning", "Html": None, "Tekst": "BESLUTNING\n\nGodkendt.\n\nMed to afsnit."}],
+     "Godkendt.\n\nMed to afsnit."),
+    ([{"Navn": "Beslutning", "Html": "<p>Beslutning:<br>Godkendt.</p>"}], "Godkendt."),
+])
+def test_a_plain_text_field_does_not_repeat_its_heading(felter, expected):
+    """FirstAgenda's plain ``Tekst`` (Html null) starts with the section's own heading: not part of the text."""
+    (p,) = parse(_plain(felter)).punkter
+    assert p.decision == expected
+    assert [(s.name, s.heading) for s in p.sections] == [(B, "Beslutning")]
+
+
+@pytest.mark.parametrize("tekst", ["Beslutningen blev udsat.", "Beslutning om lokaletilskud\n\nGodkendt.",
+                                   "Indstilling\n\nGodkendt."])
+def test_a_first_line_that_is_not_the_sections_own_heading_stays(tekst):
+    (p,) = parse(_plain([{"Html": None, "Tekst": tekst}])).punkter
+    assert p.decision == tekst
+
+
+def test_html_entities_in_plain_title_and_location_are_decoded():
+    """Navn and Sted are plain text, but FirstAgenda sometimes fills them HTML-escaped."""
+    m = parse(_plain([{"Html": "<p>Godkendt.</p>"}], navn="Lokaletilskud til foreninger &amp; klubber",
+                     sted="Kulturhuset &amp; Caf&eacute;"))
+    assert (m.punkter[0].raw_title, m.punkter[0].title) == ("Lokaletilskud til foreninger & klubber",) * 2
+    assert m.meeting.location == "Kulturhuset & Café"
+    m = parse(_plain([{"Html": "<p>Godkendt.</p>"}], navn="Q&A og R&D-midler", sted="Sal A&B"))
+    assert (m.punkter[0].raw_title, m.meeting.location) == ("Q&A og R&D-midler", "Sal A&B")
+    with pytest.raises(InputError) as e:
+        parse(_plain([], navn="&nbsp;", sted="&nbsp;"), "blank.json")
+    assert messages.user_message(e.value).endswith("Dagsordenpunkter[0].Navn er tom")
+
 # --- bad input ------------------------------------------------------------------------------------------
 
 
@@ -244,7 +287,7 @@ def test_invalid_json_names_file_line_and_column(greve_dir):
     with pytest.raises(InputError) as e:
         parse('{"Udvalg": {"Navn": "ØU"},\n  "Moede": }'.encode(), "greve/møde.json")
     assert (e.value.code, messages.user_message(e.value)) == (
-        "json_invalid", "greve/møde.json: ugyldig JSON: linje 2, kolonne 12 (Expecting value)")
+        "json_invalid", "greve/møde.json: ugyldig JSON: linje 2, kolonne 12 (forventede en værdi)")
     data = next(greve_dir.glob("*.json")).read_bytes()
     with pytest.raises(InputError) as e:
         parse(data[: len(data) // 2], "greve/afkortet.json")
@@ -254,6 +297,34 @@ def test_invalid_json_names_file_line_and_column(greve_dir):
         parse('{"Udvalg": {"Navn": "æ"}}'.encode("cp1252"), "cp1252.json")
     assert messages.user_message(e.value) == "cp1252.json: ugyldig JSON: filen er ikke UTF-8 (byte 21)"
 
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"Udvalg": {"Navn": "Kultur', "linje 1, kolonne 21 (en tekst i anførselstegn slutter ikke; filen er måske afkortet)"),
+    ('{"Udvalg": {"Navn": "K"}\n "Moede": {}}', "linje 2, kolonne 2 (forventede et komma)"),
+    ('{"Udvalg" {}}', "linje 1, kolonne 11 (forventede et kolon)"),
+    ("{'Udvalg': {}}", "linje 1, kolonne 2 (forventede et feltnavn i dobbelte anførselstegn)"),
+    ('{"Udvalg": {}} x', "linje 1, kolonne 16 (ekstra indhold efter JSON-værdien)"),
+    ('{"Udvalg": "a\tb"}', "linje 1, kolonne 14 (ugyldigt kontroltegn i en tekst)"),
+    ('{"Udvalg": "a\\qb"}', "linje 1, kolonne 14 (ugyldig escape-sekvens)"),
+])
+def test_invalid_json_is_named_in_danish_only(text, expected):
+    """json's own reasons are English: a user reads a Danish one, or only line and column."""
+    with pytest.raises(InputError) as e:
+        parse(text.encode(), "afkortet.json")
+    assert messages.user_message(e.value) == f"afkortet.json: ugyldig JSON: {expected}"
+
+
+def test_truncated_probe_file_is_named_in_danish():
+    """A file cut off inside a string (a download that stopped): Danish words, file, line and column."""
+    data = json.dumps({"Udvalg": {"Navn": "Kulturudvalget"}, "Moede": {"Dato": "2025-03-04T16:00:00+01:00"},
+                       "Dagsordenpunkter": [{"Punktnummer": 1, "Navn": "Lokaletilskud", "Felter": [
+                           {"Html": "<p>" + "tekst " * 600 + "</p>"}]}]}).encode()
+    with pytest.raises(InputError) as e:
+        parse(data[:3000], "f10_afkortet.json")
+    text = messages.user_message(e.value)
+    assert text.startswith("f10_afkortet.json: ugyldig JSON: linje 1, kolonne ") and "filen er måske afkortet" in text
+    assert not any(word in text for word in ("Unterminated", "string", "starting", "Expecting"))
 
 def test_other_shapes_say_what_is_wrong(small_doc):
     doc = copy.deepcopy(small_doc)

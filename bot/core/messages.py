@@ -37,6 +37,17 @@ TEXT: dict[str, str] = {
     # --- FirstAgenda JSON ---
     # Reasons for "json_invalid" and "json_shape" (rendered into {reason}), then file-level errors.
     "json_syntax": "linje {line}, kolonne {column} ({detail})",
+    "json_syntax_at": "linje {line}, kolonne {column}",
+    # What is wrong at that place (rendered into {detail} of "json_syntax").
+    "json_expecting_value": "forventede en værdi",
+    "json_unterminated_string": "en tekst i anførselstegn slutter ikke; filen er måske afkortet",
+    "json_expecting_comma": "forventede et komma",
+    "json_expecting_colon": "forventede et kolon",
+    "json_expecting_name": "forventede et feltnavn i dobbelte anførselstegn",
+    "json_extra_data": "ekstra indhold efter JSON-værdien",
+    "json_control_character": "ugyldigt kontroltegn i en tekst",
+    "json_bad_escape": "ugyldig escape-sekvens",
+    "json_trailing_comma": "overflødigt komma før en afsluttende parentes",
     "json_not_utf8": "filen er ikke UTF-8 (byte {position})",
     "json_too_deep": "for dybt indlejret",
     "json_root": "filen skal indeholde ét JSON-objekt (et møde), men indeholder {found}",

@@ -39,7 +39,7 @@ import re
 from typing import NoReturn
 
 from embeddings.errors import InputError, Reason
-from embeddings.ingest.html_text import Block, clean_line, html_blocks
+from embeddings.ingest.html_text import Block, clean_line, decode_entities, html_blocks
 from embeddings.journal import JournalNumber, MalformedJournalNumber
 from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import is_closed
@@ -136,6 +136,23 @@ def _json_type(value: object) -> str:
     return "null"
 
 
+# json.JSONDecodeError.msg (English, CPython's decoder) -> the catalogue's code for it; others give line and
+# column only.
+_SYNTAX = {
+    "Expecting value": "json_expecting_value",
+    "Unterminated string starting at": "json_unterminated_string",
+    "Expecting ',' delimiter": "json_expecting_comma",
+    "Expecting ':' delimiter": "json_expecting_colon",
+    "Expecting property name enclosed in double quotes": "json_expecting_name",
+    "Extra data": "json_extra_data",
+    "Invalid control character at": "json_control_character",
+    "Invalid \\escape": "json_bad_escape",
+    "Invalid \\uXXXX escape": "json_bad_escape",
+    "Illegal trailing comma before end of object": "json_trailing_comma",
+    "Illegal trailing comma before end of array": "json_trailing_comma",
+}
+
+
 def _load(data: bytes, path: str) -> dict:
     try:
         text = data.decode("utf-8-sig")
@@ -144,8 +161,10 @@ def _load(data: bytes, path: str) -> dict:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError("json_invalid", path,
-                         reason=Reason("json_syntax", line=e.lineno, column=e.colno, detail=e.msg)) from None
+        detail = _SYNTAX.get(e.msg)  # json's msg is English: only its code travels, the words are Danish
+        reason = (Reason("json_syntax", line=e.lineno, column=e.colno, detail=Reason(detail)) if detail
+                  else Reason("json_syntax_at", line=e.lineno, column=e.colno))
+        raise InputError("json_invalid", path, reason=reason) from None
     except RecursionError:
         raise InputError("json_invalid", path, reason=Reason("json_too_deep")) from None
     if not isinstance(doc, dict):
@@ -184,7 +203,7 @@ def _meeting(doc: dict, shape: _Shape, path: str, sha256: str, source_url: str |
         committee=shape.text(udvalg, "Navn", "Udvalg.Navn"),
         date=when.date(),
         start_time=when.time() if "T" in raw_date or " " in raw_date else None,
-        location=shape.text(moede, "Sted", "Moede.Sted", required=False) or None,
+        location=decode_entities(shape.text(moede, "Sted", "Moede.Sted", required=False)) or None,
         participants=tuple(participants),
         source_path=path,
         source_sha256=sha256,
@@ -215,6 +234,9 @@ def _blocks(item: dict, field: str, shape: _Shape) -> list[Block]:
             blocks += html_blocks(html)
         else:
             plain = shape.get(felt, "Tekst", f"{felt_field}.Tekst", "string", required=False) or ""
+            first, _, rest = plain.strip().partition("\n")
+            if rest and section_heading(first) is not None:  # "Beslutning\nGodkendt.": the heading on its own
+                plain = f"{first}\n\n{rest}"
             blocks += [Block(p) for p in (clean_line(p) for p in re.split(r"\n\s*\n", plain)) if p]
     return blocks
 
@@ -237,7 +259,18 @@ def sections_from_blocks(blocks: list[Block], title: str) -> tuple[Section, ...]
     if leading:
         has_decision = any(name is SectionName.BESLUTNING and paras for name, _, paras in headed)
         headed.insert(0, (SectionName.OTHER if has_decision else SectionName.BESLUTNING, "", leading))
-    return tuple(Section(name, "\n\n".join(paras), heading) for name, heading, paras in headed if paras)
+    sections = (Section(name, "\n\n".join(paras), heading) for name, heading, paras in headed)
+    return tuple(s for s in (_without_own_heading(s) for s in sections) if s.text)
+
+
+def _without_own_heading(section: Section) -> Section:
+    """``section`` without a first line that only repeats its own heading ("Beslutning", "beslutning:")."""
+    first, _, rest = section.text.partition("\n")
+    found = section_heading(first)
+    if found is None or found[0] is not section.name or (
+            section.name is SectionName.OTHER and _squash(found[1]) != _squash(section.heading)):
+        return section
+    return Section(section.name, rest.lstrip("\n"), section.heading)
 
 
 def _attachments(item: dict, field: str, shape: _Shape) -> tuple[Attachment, ...]:
@@ -255,7 +288,9 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         shape.fail("json_missing", field=f"{field}.Punktnummer")
     number = _number(item["Punktnummer"], f"{field}.Punktnummer", shape)
     shape.punkt = number
-    raw_title = shape.text(item, "Navn", f"{field}.Navn")
+    raw_title = decode_entities(shape.text(item, "Navn", f"{field}.Navn"))
+    if not raw_title:  # "&nbsp;" only
+        shape.fail("json_empty_value", field=f"{field}.Navn")
     title, slot = clean_title(raw_title)
     case = shape.text(item, "SagsNummer", f"{field}.SagsNummer", required=False)
     try:

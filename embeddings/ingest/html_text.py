@@ -8,6 +8,7 @@ are left out. Headings (h1-h6) come out as blocks marked ``heading`` so a caller
 """
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 import unicodedata
@@ -22,6 +23,7 @@ _LIST = frozenset({"ul", "ol", "dir", "menu"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "del", "s", "strike"})
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u2007\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,14 @@ def clean_line(raw: str) -> str:
     if not raw or raw.isspace():
         return ""
     return unicodedata.normalize("NFC", _SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
+
+
+def decode_entities(text: str) -> str:
+    """Plain text that arrived HTML-escaped ("foreninger &amp; klubber"): its entities decoded, then cleaned as
+    by ``clean_line``. Text without an entity ("Q&A", "R&D") is returned as it is."""
+    if not _ENTITY.search(text):
+        return text
+    return clean_line(_ENTITY.sub(lambda m: html.unescape(m.group()), text))
 
 
 @dataclass
