@@ -83,6 +83,23 @@ def test_sag_unknown_or_malformed(capsys, query, code, words):
     assert got == code and words in out + err
 
 
+
+def test_sag_finds_a_non_kle_journal_number_whatever_its_case(capsys, tmp_path):
+    """`beslut sag emn-2025-000517` finds the case stored as EMN-2025-000517 (and a stored lower-case one)."""
+    minutes = tmp_path / "ou.txt"
+    minutes.write_text("REFERAT Økonomiudvalget d. 27-10-2025\n\nPunkt 1: Vederlag\n\nEMN-2025-000517\n\n"
+                       "Beslutning\n\nFastholdt.\n\nPunkt 2: Skilte\n\nabc-2024-17\n\nBeslutning\n\n"
+                       "Godkendt.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", "--no-index", str(minutes))[0] == 0
+    for query, number, case in [("EMN-2025-000517", 1, "EMN-2025-000517"), ("emn-2025-000517", 1, "EMN-2025-000517"),
+                                ("Emn\u20132025\u2013000517", 1, "EMN-2025-000517"), ("ABC-2024-17", 2, "abc-2024-17")]:
+        code, out, err = cli(capsys, "sag", query, "--json")
+        assert code == 0, err
+        (item,) = json.loads(out)["items"]
+        assert (item["item_number"], item["case_number"]) == (number, case)
+    code, out, err = cli(capsys, "sag", "emn-2025-000518")
+    assert code == 1 and "ingen sager med journalnummer emn-2025-000518" in out + err
+
 def test_sag_with_words_is_a_question_answered_like_ask(capsys, tiny_model):
     """The router's rule everywhere: `beslut sag hundeskov` is no journal number, so it is a question."""
     assert cli(capsys, "ingest")[0] == 0

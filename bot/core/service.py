@@ -71,10 +71,15 @@ class Beslut:
             punkter, prefix = self.store.by_kle_prefix(q), True
         else:
             try:
-                raw = JournalNumber.parse(q).raw
+                journal = JournalNumber.parse(q)
             except ValueError as e:
                 raise BeslutError("journal_malformed", text=q[:64], reason=getattr(e, "reason", "")) from None
-            punkter, prefix = self.store.by_journal(raw), False
+            raw = journal.raw
+            # Non-KLE numbers are stored as written ("EMN-2025-000517"); a query in another case finds them too.
+            spellings = (raw,) if journal.is_kle else tuple(dict.fromkeys((raw, raw.upper(), raw.lower())))
+            found = {p.uid: p for spelling in spellings for p in self.store.by_journal(spelling)}
+            punkter = sorted(found.values(), key=lambda p: (p.meeting.date, p.meeting.committee, p.number))
+            prefix = False
         items = tuple(self.hit(p) for p in punkter if not p.closed)
         return CaseTimeline(q, items, prefix)
 
