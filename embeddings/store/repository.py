@@ -1,7 +1,7 @@
 """The punkt store: meetings, punkter and their sections, one transaction per source file.
 
-Writes go through ``replace_minutes`` (a whole meeting at once) so a reader or a killed process never
-sees half a meeting. Reads return the domain dataclasses. The store owns only its own tables
+Writes go through ``replace_minutes`` (one file's meeting at once) so a reader or a killed process never
+sees half a file. Reads return the domain dataclasses. The store owns only its own tables
 (``schema.py``) and their migrations (``migrations/``); chat state lives elsewhere.
 """
 from __future__ import annotations
@@ -105,46 +105,67 @@ class Store:
             return conn.execute(sa.select(1).where(SRC.c.sha256 == sha256).limit(1)).first() is not None
 
     def replace_minutes(self, minutes: Minutes, source_path: str, sha256: str) -> bool:
-        """Store one file's meeting, replacing what that file or that meeting held before, atomically.
+        """Store one file's meeting and punkter, atomically. A file owns the punkter it holds.
 
-        Returns True when an earlier version was replaced. ``first_seen`` of a punkt number that
-        existed before is kept, so a corrected file does not look like new decisions; its ``changed_at`` is
-        kept too unless its content hash changed (then it is now: followers hear of the correction).
+        What this file held before (in this meeting, or in the meeting its earlier header named) is replaced.
+        Punkter another file stored in the same meeting (a supplementary agenda) are kept, except those whose
+        number this file holds too: the newer file wins for that number. The meeting's own columns (location,
+        participants, provenance) stay those of the file that stored it while that file holds punkter in it;
+        otherwise they are this file's. A meeting this file leaves with no punkter and no source is deleted.
+
+        Returns True when an earlier version of this file or of one of its punkt numbers was replaced.
+        ``first_seen`` of a punkt number that existed before in the meeting is kept, so a corrected file does
+        not look like new decisions; its ``changed_at`` is kept too unless its content hash changed (then it is
+        now: followers hear of the correction).
         """
         m = minutes.meeting
         start = m.start_time.isoformat() if m.start_time else None
+        numbers = [p.number for p in minutes.punkter]
+        own = P.c.source_path == source_path
+        file_columns = dict(
+            location=m.location, participants=json.dumps(list(m.participants), ensure_ascii=False),
+            source_path=source_path, source_sha256=sha256, source_url=m.source_url, source_id=m.source_id,
+            concluded=None if m.concluded is None else int(m.concluded))
         with self.db.write() as conn:
-            old_ids = set(conn.execute(sa.select(SRC.c.meeting_id).where(
-                SRC.c.path == source_path, SRC.c.meeting_id.is_not(None))).scalars())
-            same = conn.execute(sa.select(M.c.id).where(
+            before = conn.execute(sa.select(SRC.c.meeting_id).where(
+                SRC.c.path == source_path, SRC.c.meeting_id.is_not(None))).scalar()
+            target = conn.execute(sa.select(M.c.id, M.c.source_path).where(
                 M.c.committee == m.committee, M.c.date == m.date.isoformat(),
-                sa.func.coalesce(M.c.start_time, "") == (start or ""))).scalar()
+                sa.func.coalesce(M.c.start_time, "") == (start or ""))).first()
+            involved = {i for i in (before, target and target[0]) if i is not None}
+            involved |= set(conn.execute(sa.select(P.c.meeting_id).where(own).distinct()).scalars())
+            if involved:  # punkter stored before they had an owner belong to their meeting's file
+                conn.execute(sa.update(P).where(P.c.meeting_id.in_(involved), P.c.source_path.is_(None)).values(
+                    source_path=sa.select(M.c.source_path).where(M.c.id == P.c.meeting_id).scalar_subquery()))
             first_seen: dict[int, str] = {}
             changed: dict[int, tuple[str, str]] = {}  # number -> (content hash, changed_at)
-            if same is not None:
-                old_ids.add(same)
+            if target is None:
+                meeting_id = conn.execute(sa.insert(M).values(
+                    committee=m.committee, date=m.date.isoformat(), start_time=start, **file_columns
+                ).returning(M.c.id)).scalar_one()
+                conn.execute(sa.delete(P).where(own))
+            else:
+                meeting_id, owner = target
                 for number, seen, digest, changed_at in conn.execute(sa.select(
-                        P.c.number, P.c.first_seen, P.c.content_hash, P.c.changed_at).where(P.c.meeting_id == same)):
+                        P.c.number, P.c.first_seen, P.c.content_hash, P.c.changed_at).where(P.c.meeting_id == meeting_id)):
                     first_seen[number], changed[number] = seen, (digest, changed_at)
-            if old_ids:
-                conn.execute(sa.delete(M).where(M.c.id.in_(old_ids)))
-            meeting_id = conn.execute(sa.insert(M).values(
-                committee=m.committee, date=m.date.isoformat(), start_time=start, location=m.location,
-                participants=json.dumps(list(m.participants), ensure_ascii=False), source_path=source_path,
-                source_sha256=sha256, source_url=m.source_url, source_id=m.source_id,
-                concluded=None if m.concluded is None else int(m.concluded)).returning(M.c.id)).scalar_one()
+                conn.execute(sa.delete(P).where(sa.or_(own, sa.and_(P.c.meeting_id == meeting_id,
+                                                                     P.c.number.in_(numbers)))))
+                if owner == source_path or not self._holds(conn, meeting_id, owner):
+                    conn.execute(sa.update(M).where(M.c.id == meeting_id).values(**file_columns))
+            replaced = before is not None or any(n in changed for n in numbers)
             now = _now()
             for p in minutes.punkter:
                 j = p.journal
                 digest = p.content_hash
-                before = changed.get(p.number)
+                earlier = changed.get(p.number)
                 punkt_id = conn.execute(sa.insert(P).values(
                     meeting_id=meeting_id, number=p.number, raw_title=p.raw_title, title=p.title,
                     time_slot=p.time_slot, journal=j.raw if j else None, kle_emne=j.emne if j else None,
                     kle_facet=j.facet if j else None, kle_serial=j.serial if j else None,
                     kle_year=j.year if j else None, closed=int(p.closed), content_hash=digest,
-                    first_seen=first_seen.get(p.number, now), source_id=p.source_id,
-                    changed_at=before[1] if before and before[0] == digest else now).returning(P.c.id)).scalar_one()
+                    first_seen=first_seen.get(p.number, now), source_id=p.source_id, source_path=source_path,
+                    changed_at=earlier[1] if earlier and earlier[0] == digest else now).returning(P.c.id)).scalar_one()
                 if p.sections:
                     conn.execute(sa.insert(S), [{"punkt_id": punkt_id, "position": i, "name": s.name.value,
                                                  "heading": s.heading, "text": s.text}
@@ -153,7 +174,32 @@ class Store:
                     conn.execute(sa.insert(A), [{"punkt_id": punkt_id, "position": i, "name": a.name,
                                                  "source_id": a.source_id} for i, a in enumerate(p.attachments)])
             self._upsert_source(conn, source_path, sha256, meeting_id, now)
-        return bool(old_ids)
+            for left in involved - {meeting_id}:
+                self._settle(conn, left, source_path)
+        return replaced
+
+    @staticmethod
+    def _holds(conn: Connection, meeting_id: int, path: str) -> bool:
+        return conn.execute(sa.select(1).where(P.c.meeting_id == meeting_id, P.c.source_path == path)
+                            .limit(1)).first() is not None
+
+    def _settle(self, conn: Connection, meeting_id: int, moved: str) -> None:
+        """A meeting the file ``moved`` left (its header now names another meeting): deleted when nothing holds
+        it any more; otherwise, if it was that file's, it passes to a file that still holds punkter in it
+        (without the moved file's publication id, which now names the other meeting)."""
+        row = conn.execute(sa.select(M.c.source_path).where(M.c.id == meeting_id)).first()
+        if row is None or row[0] != moved and self._holds(conn, meeting_id, row[0]):
+            return
+        heir = conn.execute(sa.select(sa.func.min(P.c.source_path)).where(P.c.meeting_id == meeting_id)).scalar()
+        if heir is None:
+            heir = conn.execute(sa.select(sa.func.min(SRC.c.path)).where(SRC.c.meeting_id == meeting_id)).scalar()
+        if heir is None:  # no punkter and no source point at it
+            conn.execute(sa.delete(M).where(M.c.id == meeting_id))
+            return
+        sha = conn.execute(sa.select(SRC.c.sha256).where(SRC.c.path == heir)).scalar()
+        conn.execute(sa.update(M).where(M.c.id == meeting_id).values(
+            source_path=heir, source_sha256=sha if sha is not None else M.c.source_sha256,
+            source_url=None, source_id=None, concluded=None))
 
     def _upsert_source(self, conn: Connection, path: str, sha256: str, meeting_id: int, now: str) -> None:
         values = {"sha256": sha256, "meeting_id": meeting_id, "ingested_at": now}

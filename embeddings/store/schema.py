@@ -43,6 +43,7 @@ punkter = sa.Table(
     sa.Column("first_seen", sa.Text, nullable=False),
     sa.Column("source_id", sa.Text),  # the punkt's id on its publication site
     sa.Column("changed_at", sa.Text),  # first stored, or its content hash last changed (always set by the store)
+    sa.Column("source_path", sa.Text),  # the file that holds it; NULL (stored before m0005): the meeting's file
     sa.UniqueConstraint("meeting_id", "number"),
 )
 
