@@ -304,6 +304,7 @@ def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(d
         punkt(4, "Erstatningssag", (SectionName.BESLUTNING, _BODY)),
         punkt(5, "Opkøb", (SectionName.OTHER, "Sagen er fortrolig."), (SectionName.BESLUTNING, _BODY + "\n\nÅbne punkter")),
         punkt(6, "Eventuelt", (SectionName.BESLUTNING, "Intet.")),
+        punkt(7, "Lukket: Salg af grund"),  # only a title: judged by it
     ]
     store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
     before = {p.number: p.content_hash for p in store.punkter()}
@@ -317,7 +318,7 @@ def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(d
     repaired = Store(again)
     assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
-    assert [n for n, p in got.items() if p.closed] == [2, 4, 5]
+    assert [n for n, p in got.items() if p.closed] == [2, 4, 5, 7]
     assert all(got[n].sections == () for n in (2, 4, 5))
     assert got[3].decision == OPEN_DECISION and got[3].content_hash != before[3]
     assert (got[1].content_hash, got[6].content_hash) == (before[1], before[6])

@@ -29,14 +29,14 @@ def reclose(conn: sa.Connection) -> int:
         sections.setdefault(pid, []).append([position, name, heading, text])
     closed = 0
     meeting, closed_part = None, False
-    for pid, meeting_id, raw_title, title, journal in conn.execute(sa.text(
-            "SELECT id, meeting_id, raw_title, title, journal FROM punkter ORDER BY meeting_id, number")).all():
+    for pid, meeting_id, raw_title, title, journal, was_closed in conn.execute(sa.text(
+            "SELECT id, meeting_id, raw_title, title, journal, closed FROM punkter ORDER BY meeting_id, number")).all():
         if meeting_id != meeting:
             meeting, closed_part = meeting_id, False
-        secs = sections.get(pid)
-        if secs is None:  # closed already, or no text: no divider stored in it
+        if was_closed:  # no text, so no divider stored in it
             continue
-        part, rest = _trailing_divider(secs[-1][3])
+        secs = sections.get(pid, [])  # a punkt of only a title is judged by its title
+        part, rest = _trailing_divider(secs[-1][3]) if secs else (None, "")
         if closed_part or is_closed([raw_title], [text for *_, text in secs]):
             title = clean_title(raw_title)[0]
             conn.execute(sa.text("DELETE FROM sections WHERE punkt_id = :pid"), {"pid": pid})
