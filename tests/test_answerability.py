@@ -19,7 +19,7 @@ from bot.slack.blocks import to_messages
 from bot.teams.cards import reply_card
 from embeddings.ingest.files import ingest_paths
 from embeddings.search.answerability import (Answerability, AnswerRule, Tier, content_words, exclusive_base, names,
-                                              question_dates, topic_text)
+                                              question_dates, question_numbers, topic_text)
 from embeddings.search.retriever import Retriever
 from embeddings.store import Store
 
@@ -178,6 +178,27 @@ def test_a_month_the_punkt_does_not_name_makes_it_partial_unless_treated_in_that
     assert tier_of("økonomien pr. 30. september 2022", report, dt.date(2022, 11, 9)) is Tier.ANSWER
     assert tier_of("økonomien pr. 30. juni 2022", report, dt.date(2022, 6, 20)) is Tier.ANSWER  # treated in June
     assert tier_of("økonomien i juni 2022", report, dt.date(2022, 11, 9), in_period=True) is Tier.ANSWER
+
+
+@pytest.mark.parametrize("question, numbers", [
+    ("lokalplan 1043 for Nordhavn", ["1043"]), ("Får linje 224 sin gamle rute tilbage?", ["224"]),
+    ("§79-puljen og § 18", ["79", "18"]), ("busrute 412 og 412A", ["412"]), ("72-timers ansvar", ["72"]),
+    ("lederdagen den 22. september 2021", []), ("budget 2024-27", []), ("sag 83.02.00-A00-1-23", []),
+    ("sag EMN-2025-000517", []), ("3,5 mio. kr.", []), ("500 kr. pr. måned", []), ("25 %", []),
+    ("10.000 borgere", []), ("kl. 16.00", []), ("4. kvartal", []),
+])
+def test_the_numbers_a_question_names_one_thing_by(question, numbers):
+    assert question_numbers(question) == numbers
+
+
+def test_a_number_the_punkt_lacks_makes_it_partial_however_close_the_rest():
+    plan = coverage_of({"lokalplan", "1042", "havnefronten"})
+    v = Answerability(AnswerRule(), CloseToAll()).judge("lokalplan 1043", plan, 0.2, lambda: "")
+    assert v.signals.coverage >= AnswerRule().min_coverage  # every word there: the number alone decides
+    assert v.tier is Tier.PARTIAL and v.uncovered == ("1043",)
+    assert tier_of("lokalplan 1042", plan, dt.date(2026, 11, 25)) is Tier.ANSWER
+    # a period the question names does not stand in for a number, as it does for a year
+    assert tier_of("lokalplan 1043 fra 2022 til 2024", plan, dt.date(2023, 9, 2), in_period=True) is Tier.PARTIAL
 
 
 @pytest.mark.parametrize("question, found", [

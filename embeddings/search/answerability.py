@@ -16,7 +16,8 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   punkt that lacks it never answers, however high its coverage. A year or a month the question names is
   such a qualifier too (the economy "pr. 30. juni 2023" is not that of 30 September 2022): it counts when
   the punkt's text has it, its meeting is in the period the question names ("corona i januar 2021"), or its
-  meeting was held in that year or month. A name (a capitalised word inside a sentence: "Albertslund Nord",
+  meeting was held in that year or month. So is a number that names one thing among its like ("lokalplan
+  1043", "linje 224": ``question_numbers``), which the punkt must have. A name (a capitalised word inside a sentence: "Albertslund Nord",
   "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
   that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. Without it the punkt
   does not answer, however much else it covers ("Hundige Strand" is not "Hundige Station"). On the second
@@ -117,6 +118,18 @@ def question_dates(question: str) -> list[str]:
     return list(dict.fromkeys((m.group(1) or m.group(2).lower()) for m in _DATE.finditer(question)))
 
 
+# A number that names one thing among its like ("lokalplan 1043", "linje 224", "§ 79"): two digits or more, not
+# a year (a date, above), a day ("den 22."), a decimal, part of a larger number, word ("412A") or journal number
+# ("83.02.00-A00-1-23"), or an amount (often rounded in a question). Like a date, the punkt must have it: in the
+# model's space 1043 is close to 1042.
+_NUMBER = re.compile(r"(?<![\w.,/–-])(\d{2,})(?![\w.,]|\s*(?:kr\b|kroner|mio|mia|mill|%|procent))", re.I)
+
+
+def question_numbers(question: str) -> list[str]:
+    """The numbers ``question`` names one thing by (see _NUMBER), years aside, in order, each once."""
+    return list(dict.fromkeys(n for n in _NUMBER.findall(question) if not re.fullmatch(r"(?:19|20)\d{2}", n)))
+
+
 def names(question: str) -> list[str]:
     """The names ``question`` uses, lower-cased, in order, each once: its capitalised words that begin neither
     the question, a sentence of it nor a quotation, and are not abbreviations ("Albertslund Nord" -> albertslund,
@@ -193,12 +206,12 @@ class AnswerRule:
 class Signals:
     """What the decision looks at, for one question and its top punkt."""
 
-    words: tuple[str, ...]  # content words of the question, then the years and months it names
+    words: tuple[str, ...]  # content words of the question, then the years, months and numbers it names
     coverage: float  # IDF-weighted share of the content words' stems the punkt has (dates aside)
     literal: frozenset[str]  # words whose stem the punkt has (a date: or that covers it as said above)
     margin: float | None  # best chunk cosine minus the corpus background (None: no dense leg)
     similarity: dict[str, float] = field(default_factory=dict)  # words not literal -> WordMatcher score
-    exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers and dates of the question the punkt lacks (never compared)
+    exclusive: tuple[str, ...] = ()  # EXCLUSIVE qualifiers, dates, numbers the punkt lacks (never compared)
     names: tuple[str, ...] = ()  # names of the question the punkt lacks literally (close only at min_name)
     decided: float | None = None  # its closest content word in decided_text (1.0 literal; None: not looked at)
     unknown: tuple[str, ...] = ()  # content words no punkt has (only when the share of punkter is known)
@@ -240,12 +253,14 @@ class Answerability:
         (the words most punkter have say nothing of what one decides; None: every word counts).
         ``compare_all``: compare the words even when the coverage alone answers (benchmarks)."""
         words = content_words(question)
-        dates = question_dates(question)
-        if not words and not dates:
+        dates, numbers = question_dates(question), question_numbers(question)
+        if not words and not dates and not numbers:
             return Signals((), 1.0, frozenset(), margin)
         literal = frozenset(w for w in words if coverage(w) > 0 or any(coverage(a) > 0 for a in _covering(w)))
         held = (str(meeting.year), MONTHS[meeting.month - 1]) if meeting else ()
-        dated = frozenset(d for d in dates if in_period or d in held or coverage(d) > 0)
+        dated = frozenset([d for d in dates if in_period or d in held or coverage(d) > 0]
+                          + [n for n in numbers if coverage(n) > 0])
+        dates += numbers
         cov = coverage(" ".join(words)) if words else 1.0
         exclusive = (tuple(w for w in words if w not in literal and exclusive_base(w))
                      + tuple(d for d in dates if d not in dated))
