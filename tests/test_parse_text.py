@@ -214,3 +214,29 @@ def test_pkt_headers_and_a_labelled_journal_number():
     assert [(p.number, p.journal.raw) for p in m.punkter] == [(1, "00.01.00-A00-9-25"), (2, "22-000019"),
                                                                (3, "EMN-2025-000517")]
     assert [s.name for s in m.punkter[1].sections] == [SectionName.BESLUTNING]
+
+
+def test_journal_numbers_under_other_labels_below_another_line_or_ending_the_title():
+    text = HEAD + ("Punkt 1: Rusmiddelstrategi\n\nSags ID: EMN-2024-01234\n\nBeslutning\n\nSendt i høring.\n\n"
+                   "Punkt 2: Rengøring\n\nSag: 27.12.04-P21-2-26\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 3: Frivillighedspris\n\nDok.nr.: 2026-123456\nSagsnr.: 00.22.00-A00-9-26\n\n"
+                   "Beslutning\n\nPrisen gives.\n\n"
+                   "Punkt 4: Almene boliger\n\nSagsnr.:\n03.02.02-G01-5-26\n\nBeslutning\n\nTilsagn givet.\n\n"
+                   "Punkt 5: Byfornyelse\n\nSagsnr.: 03.10.00-P20-1-26 (tidligere 03.10.00-P20-4-24)\n\n"
+                   "Beslutning\n\nGodkendt.\n\n"
+                   "Punkt 6: Boligsocial helhedsplan - 03.22.00-G01-2-26\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 7: Sagen om skolen\n\nSagen er sendt til høring hos skolebestyrelserne.\n\n"
+                   "Beslutning\n\nTaget til efterretning.\n")
+    m = parse_text(text, "labels.txt")
+    assert [(p.title, p.journal and p.journal.raw) for p in m.punkter] == [
+        ("Rusmiddelstrategi", "EMN-2024-01234"), ("Rengøring", "27.12.04-P21-2-26"),
+        ("Frivillighedspris", "00.22.00-A00-9-26"), ("Almene boliger", "03.02.02-G01-5-26"),
+        ("Byfornyelse", "03.10.00-P20-1-26"), ("Boligsocial helhedsplan", "03.22.00-G01-2-26"),
+        ("Sagen om skolen", None)]
+    assert all("Sag" not in s.text and "0" not in s.text for p in m.punkter[:6] for s in p.sections
+               if s.name is SectionName.BESLUTNING)
+    assert "Dok.nr.: 2026-123456" in m.punkter[2].sections[0].text  # another number stays text
+    assert m.punkter[6].sections[0].text == "Sagen er sendt til høring hos skolebestyrelserne."
+    with pytest.raises(InputError) as e:  # a KLE-like number under the label that is not one is refused
+        parse_text(HEAD + "Punkt 1: Skole\n\nSag: 83.02.00-A0-1-23\n\nBeslutning\n\nGodkendt.\n", "bad.txt")
+    assert e.value.code == "bad_journal" and messages.user_message(e.value).startswith("bad.txt, linje 7, punkt 1: ")

@@ -32,9 +32,14 @@ _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
-# A journal number behind a label on its own line: "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23".
-_JOURNAL_LABEL = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr|journalnummer)\.?\s*:?\s*(?P<value>\S+)\s*$",
-                            re.I)
+# A journal number behind a label on its own line: "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
+# EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
+# label alone with the number on the next line.
+_JOURNAL_LABEL = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer"
+                            r"|journal)\b\.?\s*:?\s*(?P<value>[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
+_LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
+# A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
+_TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*$")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
@@ -147,19 +152,37 @@ def _participants(preamble: list[str]) -> tuple[str, ...]:
     return tuple(_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip())
 
 
+def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None:
+    """Where the punkt's journal number is written (first and last line number) and the number as written: a
+    labelled line among the first _LABEL_LINES, its value on it or on the next line, or a first line that is one
+    word."""
+    for j, (n, line) in enumerate(content[:_LABEL_LINES]):
+        if label := _JOURNAL_LABEL.match(line):
+            if label.group("value"):
+                return n, n, label.group("value")
+            if j + 1 < len(content) and " " not in content[j + 1][1].strip():
+                return n, content[j + 1][0], content[j + 1][1].strip()
+    if content and " " not in content[0][1].strip():
+        return content[0][0], content[0][0], content[0][1].strip()
+    return None
+
+
 def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
     title, slot = clean_title(raw.title)
     body = raw.body
     content = [(n, x) for n, x in body if x.strip()]
     journal = None
-    label = _JOURNAL_LABEL.match(content[0][1]) if content else None
-    if content and (label or " " not in content[0][1].strip()):
-        n, candidate = content[0][0], label.group("value") if label else content[0][1]
+    found = _journal_line(content)
+    if found:
+        first, n, candidate = found
         journal = JournalNumber.try_parse(candidate)
-        if journal is None and _KLE_LIKE.match(candidate.strip()):
-            raise InputError("bad_journal", path, line=n, punkt=raw.number, text=candidate.strip())
+        if journal is None and _KLE_LIKE.match(candidate):
+            raise InputError("bad_journal", path, line=n, punkt=raw.number, text=candidate)
         if journal is not None:
-            body = [(k, x) for k, x in body if k > n]
+            body = [(k, x) for k, x in body if not first <= k <= n]
+    if journal is None and (end := _TITLE_KLE.search(title)) and JournalNumber.try_parse(end.group("value")):
+        journal = JournalNumber.try_parse(end.group("value"))
+        title = title[:end.start()].rstrip() or title
     sections = _sections([x for _, x in body], meeting)
     # the body's first lines (the old rule looked at three) and every section's first line
     closed = raw.divided_closed or is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
