@@ -482,3 +482,48 @@ def test_running_text_about_offentlighed_keeps_a_punkt_open(tmp_path):
     assert got[1].decision == OPEN_DECISION and got[2].decision == OPEN_AFTER
     assert got[1].sections[0].text == sagsfremstilling and got[2].title == "Ikke offentlig vej ved Skovbrynet"
 
+
+def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
+    """Stores filled before the rule knew the other wordings kept those punkter open (a divider as the last
+    paragraph of the punkt before): migration m0006 closes them, takes the divider out of that text and leaves
+    the open punkter as they were."""
+    from embeddings.db import Database
+    from embeddings.store import MINUTES
+
+    store = Store(database)
+    meeting = Meeting("Økonomiudvalget", dt.date(2026, 11, 17))
+
+    def punkt(n, title, *texts):
+        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
+
+    stored = [
+        punkt(1, "Dagsorden", (SectionName.BESLUTNING, "Godkendt.")),
+        punkt(2, "Personalesag (ikke offentlig)", (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(3, "Køb af ejendom", (SectionName.OTHER, "Ikke offentligt punkt."), (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(4, "Salg af grund", (SectionName.SAGSFREMSTILLING, "Punktet er undtaget fra offentlighed, jf. § 23."),
+              (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(5, "Forlig", (SectionName.BESLUTNING, f"Ikke til offentliggørelse.\n\n{HIDDEN_BODY}")),
+        punkt(6, "Klage", (SectionName.OTHER, "Fortroligt punkt"), (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(7, "Offentlighed", (SectionName.BESLUTNING, "Mødet er ikke offentligt for pressen.")),
+        punkt(8, "Bibliotekspolitik", (SectionName.BESLUTNING, OPEN_DECISION + "\n\nPunkter på lukket dagsorden")),
+        punkt(9, "Vinterdrift", (SectionName.BESLUTNING, HIDDEN_BODY)),
+    ]
+    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/oeu.txt", "sha")
+    before = {p.number: p.content_hash for p in store.punkter()}
+    with database.write() as conn:  # as an m0005 store left it
+        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0005'"))
+    store.close()
+
+    again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
+    repaired = Store(again)
+    assert repaired.db.version(MINUTES) == MINUTES.head() == "m0006"
+    got = {p.number: p for p in repaired.punkter()}
+    assert [n for n, p in got.items() if p.closed] == [2, 3, 4, 5, 6, 9]
+    assert all(got[n].sections == () for n in (2, 3, 4, 5, 6, 9))
+    assert got[2].title == "Personalesag"
+    assert got[8].decision == OPEN_DECISION and got[8].content_hash != before[8]
+    assert [got[n].content_hash for n in (1, 7)] == [before[1], before[7]]
+    with again.write() as conn:
+        texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
+    assert not any(HIDDEN in t for t in texts)
+    again.dispose()
