@@ -5,11 +5,16 @@ Markers are read from what a municipality writes, in any case, with any dash, af
 
 * in the title: "Lukket: Personalesag", "CF - Lukket: Personalesag", "ØU – Lukket – Køb af ejendom",
   "Lukket punkt - Salg af grund", "Salg af grund (Lukket)", "Salg af grund - lukket", "[Lukket] ...",
-  "Fortroligt: ...", Norwegian "Unntatt offentlighet";
+  "Fortroligt: ...", Norwegian "Unntatt offentlighet"; the other wordings of "not public" only as a segment
+  of their own: "Personalesag (ikke offentlig)", "Ikke offentligt punkt", "Salg - undtaget fra offentlighed"
+  (not "Ikke offentlig vej ved Skovbrynet");
 * as the first line of the body or of any section: "Lukket punkt", "Punktet er lukket", "Lukket sag.",
-  "Behandles for lukkede døre", "Punktet behandles som lukket punkt", "Sagen er fortrolig", ...;
-* in text minutes, a divider line between punkter ("LUKKEDE PUNKTER", "Lukket møde"): every punkt after it,
-  until a divider of open punkter ("Åbne punkter");
+  "Behandles for lukkede døre", "Punktet behandles som lukket punkt", "Sagen er fortrolig", "Ikke offentligt
+  punkt.", "Punktet er undtaget fra offentlighed, jf. ...", "Ikke til offentliggørelse.", "Fortroligt punkt",
+  ... (never a mention in running text: "Mødet er ikke offentligt for pressen" keeps a punkt open);
+* in text minutes, a divider line between punkter ("LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet",
+  "Punkter på lukket dagsorden", "Lukket møde – punkt 3-4"): every punkt after it, until a divider of open
+  punkter ("Åbne punkter", "Punkter på åben dagsorden");
 * for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, and an explicit
   flag (``Lukket``, ``IsClosed``, ``IsConfidential``, ... true, or ``IsPublic`` / ``Offentlig`` false).
   ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
@@ -27,22 +32,35 @@ _DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS[1:]), "-")
 _NOUN = r"(?:dagsordenpunkter|dagsordenpunkt|punkter|punkt|sager|sag|møder|møde|behandling)\b"
 _SOLO = rf"(?:lukkede\s+{_NOUN}|lukket(?:\s+{_NOUN})?|fortrolig[t]?)\b"  # a marker on its own
+# The other wordings of "not public", each a marker on its own: "ikke offentlig(t) (punkt)", "ikke-offentlig",
+# "undtaget (fra) offentlighed(en)", "ikke til offentliggørelse", "fortroligt punkt". Unlike "Lukket" they do
+# not close a title by being its first words ("Ikke offentlig vej ved Skovbrynet" is a road): only as a segment
+# of their own, a whole first line, or a first line's opening words followed by punctuation.
+_UNPUBLIC = (r"(?:ikke\s*-?\s*offentlig[t]?(?:\s+(?:dagsordenpunkt|punkt|sag))?"
+             r"|undtaget\s+(?:fra\s+)?offentlighed(?:en)?|ikke\s+til\s+offentliggørelse"
+             r"|fortrolig[t]?\s+(?:dagsordenpunkt|punkt|sag))\b")
 _PREFIX = r"(?:[A-ZÆØÅ][A-ZÆØÅ.]{0,7}\s*-\s*)?"  # a committee abbreviation: "CF - ", "ØU– ", "B.U. - "
 _TITLE_MARKERS = (
     # "Lukket ..." / "CF - Lukket ..." / "Fortroligt: ..." / "[Lukket] ..." as the title's first word(s)
     # (matched before lower-casing: a prefix is an abbreviation in capitals, not any word before a dash)
     re.compile(rf"^[\[(]?\s*{_PREFIX}[\[(]?\s*(?i:{_SOLO})"),
     # a segment of its own anywhere: "... (Lukket)", "... - lukket", "... / lukket sag", "..., lukket"
-    re.compile(rf"(?:^|[-:(\[/|,;])\s*{_SOLO}\s*(?:$|[-:)\]/|,;])"),
+    re.compile(rf"(?:^|[-:(\[/|,;])\s*(?:{_SOLO}|{_UNPUBLIC})\s*(?:$|[-:)\]/|,;])"),
     # "lukket punkt", "for lukkede døre" anywhere (not the plural: "adgang til lukkede punkter" is a topic)
-    re.compile(r"\blukket\s+(?:dagsordenpunkt|punkt|sag|møde)\b|\bfor\s+lukkede\s+døre\b"),
+    re.compile(r"\blukket\s+(?:dagsordenpunkt|punkt|sag|møde)\b|\bfor\s+lukkede\s+døre\b"
+               r"|\b(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt)\b"),
     re.compile(r"\bunntatt\s+offentlighet\b|\bu\.\s?off\b"),  # Norwegian
 )
 _BODY_MARKER = re.compile(
     rf"^(?:{_SOLO}(?:$|\s*[.:;,!)\-])"  # "Lukket", "Lukket punkt.", "Fortroligt:" (alone or punctuated)
     rf"|lukke(?:t|de)\s+{_NOUN}"  # "Lukket punkt vedrørende ..."
+    # "Ikke offentligt punkt.", "Ikke til offentliggørelse.", "Fortroligt punkt", "Undtaget fra offentlighed,
+    # jf. offentlighedslovens § 30": alone, punctuated, or with the law it cites
+    rf"|{_UNPUBLIC}(?:$|\s*[.:;,!)\-]|\s+(?:jf|jvf|iht|i\s+henhold|efter|vedr|vedrørende)\b)"
+    r"|(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt|sag)\b"  # "Fortroligt punkt om ..."
     r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+"
-    r"(?:som\s+(?:et\s+|en\s+)?)?(?:lukket|fortrolig|for\s+lukkede)"  # "Punktet behandles som lukket punkt"
+    r"(?:som\s+(?:et\s+|en\s+)?)?(?:lukket|fortrolig|for\s+lukkede|ikke\s*-?\s*offentlig"
+    r"|undtaget\s+(?:fra\s+)?offentlighed)"  # "Punktet behandles som lukket punkt", "Punktet er undtaget fra ..."
     r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|som\s+(?:et\s+|en\s+)?lukket)"
     r"|unntatt\s+offentlighet)")
 # Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_".
@@ -70,11 +88,23 @@ def closed_line(line: str) -> bool:
 
 
 # A divider line of its own between punkter: every punkt after it is closed ("LUKKEDE PUNKTER", "Lukket
-# møde", "Lukket dagsorden:") until a divider of open punkter ("Åbne punkter").
+# møde", "Lukket dagsorden:", "Punkter på lukket dagsorden", "Lukket del af mødet") until a divider of open
+# punkter ("Åbne punkter").
+# The punkter a divider names may follow it: "Lukket møde – punkt 3-4", "Lukket del (pkt. 5 og 6)".
+_RANGE = r"(?:\s*[-:(,]?\s*(?:punkt(?:erne)?|pkt\.?|sag(?:erne)?)\s*[\d\s,.\-]*(?:\s*og\s*[\d\s,.\-]+)?\)?)?"
+_PLURAL = r"(?:dagsordenpunkter|punkter|sager)"
 _CLOSED_DIVIDER = re.compile(
-    r"^(?:lukkede\s+(?:dagsordenpunkter|punkter|sager)|lukket\s+(?:møde|del|dagsorden|behandling)"
-    r"|fortrolige\s+(?:punkter|sager)|unntatt\s+offentlighet)\s*:?$")
-_OPEN_DIVIDER = re.compile(r"^(?:åbne\s+(?:dagsordenpunkter|punkter|sager)|åbent\s+møde|åben\s+(?:del|dagsorden))\s*:?$")
+    rf"^(?:lukkede\s+{_PLURAL}|lukket\s+(?:møde|del|dagsorden|behandling)(?:\s+af\s+mødet)?"
+    rf"|(?:{_PLURAL}\s+)?(?:på|til|under)\s+(?:den\s+)?lukke(?:t|de)\s+(?:dagsorden|del|møde)"
+    rf"|{_PLURAL}\s+(?:behandlet|behandles)\s+(?:for\s+lukkede\s+døre|på\s+lukket\s+møde)"
+    rf"|fortrolige\s+{_PLURAL}|ikke\s*-?\s*offentlige\s+{_PLURAL}"
+    rf"|{_PLURAL}\s+(?:undtaget|unddraget)\s+(?:fra\s+)?offentlighed(?:en)?|unntatt\s+offentlighet)"
+    rf"{_RANGE}\s*:?$")
+_OPEN_DIVIDER = re.compile(
+    rf"^(?:åbne\s+{_PLURAL}|åbent\s+møde|åben\s+(?:del|dagsorden)(?:\s+af\s+mødet)?"
+    rf"|(?:{_PLURAL}\s+)?(?:på|til|under)\s+(?:den\s+)?(?:åben|åbne|åbent)\s+(?:dagsorden|del|møde)"
+    rf"|offentlige\s+{_PLURAL})"
+    rf"{_RANGE}\s*:?$")
 
 
 def divider(line: str) -> bool | None:
@@ -137,11 +167,15 @@ def is_closed(titles: Iterable[str], texts: Iterable[str] = (), item: Mapping[st
 _D = f"[{_DASH_CHARS}]"
 _STRIP_LEADING = re.compile(rf"^(?:[^:()\[\]]{{0,60}}?\s*{_D}\s*(?={_SOLO}\s*(?:{_D}|:)))?\s*[\[(]?\s*{_SOLO}\s*[\])]?\s*(?:{_D}|:)*\s*", re.I)
 _STRIP_TRAILING = re.compile(rf"\s*(?:(?:{_D}|[:/|,;])\s*|[\[(]\s*){_SOLO}\s*[\])]?\s*$", re.I)
+# the other wordings only with a separator after them: "Ikke offentlig vej ved ..." keeps its words
+_STRIP_UNPUBLIC_LEADING = re.compile(rf"^\s*[\[(]?\s*{_UNPUBLIC}\s*(?:[\])]\s*(?:{_D}|:)*|(?:{_D}|:)+)\s*", re.I)
+_STRIP_UNPUBLIC_TRAILING = re.compile(rf"\s*(?:(?:{_D}|[:/|,;])\s*|[\[(]\s*){_UNPUBLIC}\s*[\])]?\s*$", re.I)
 
 
 def strip_marker(title: str) -> str:
     """The title without its closed marker: "Lukket: Personalesag" -> "Personalesag" (dashes kept as
     written elsewhere in the title)."""
     t = " ".join(title.split())
-    stripped = _STRIP_TRAILING.sub("", _STRIP_LEADING.sub("", t, count=1), count=1).strip()
+    stripped = _STRIP_UNPUBLIC_TRAILING.sub("", _STRIP_UNPUBLIC_LEADING.sub("", t, count=1), count=1)
+    stripped = _STRIP_TRAILING.sub("", _STRIP_LEADING.sub("", stripped, count=1), count=1).strip()
     return stripped or t

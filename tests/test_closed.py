@@ -25,7 +25,7 @@ from bot.digest.week import IsoWeek
 from bot.core.reply import digest_reply
 from bot.cli.render import answer_json, answer_text, timeline_json, timeline_text
 from bot.settings import Settings
-from embeddings.closed import closed_line, closed_title
+from embeddings.closed import closed_line, closed_title, divider, strip_marker
 from embeddings.ingest.files import ingest_paths
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.search.retriever import Mode
@@ -44,18 +44,39 @@ CLOSED_TITLES = [
     "Salg af grund – LUKKET", "[Lukket] Retssag", "(lukket) Køb", "Økonomiudvalget - Lukket: Køb af ejendom",
     "CF ‑ Lukket Personalesag", "Lukket sag: Erstatningskrav", "Fortroligt: Personalesag",
     "Sak 4 Unntatt offentlighet",
+    # the other wordings of "not public", as a segment of their own
+    "Personalesag (ikke offentlig)", "Ikke offentligt punkt", "Personalesag - ikke-offentlig", "Ikke offentlig: Køb",
+    "[Ikke offentlig] Køb", "Salg af grund – undtaget fra offentlighed", "Forlig (ikke til offentliggørelse)",
+    "Fortroligt punkt - Klage", "Klage over ansættelse, fortroligt punkt", "Ikke offentligt punkt vedr. klage",
 ]
 OPEN_TITLES = [
     "Lukning af Strandskolen", "Lukketider på biblioteket", "Lukkede daginstitutioner genåbnes",
     "Ansøgning - lukket for nye ansøgere", "APV- og Trivselsundersøgelsen", "Budget 2025 – 1. behandling",
     "Udtalelse fra Ankestyrelsen, medlemmer af Byrådet skal have adgang til lukkede punkter under orlov",
     "Fortrolighed og GDPR i sagsbehandlingen",
+    "Ikke offentlig vej ved Skovbrynet", "Aktindsigt i dokumenter undtaget fra offentlighed",
+    "Offentliggørelse af referater", "Ikke offentlige toiletter i midtbyen", "Offentlighed i udvalgets møder",
 ]
 CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "Dette punkt er lukket",
                 "Sagen behandles for lukkede døre", "Lukket punkt vedrørende en medarbejder", "Fortroligt:",
-                "Punktet behandles som lukket punkt.", "Sagen er fortrolig.", "Behandles som et lukket punkt"]
+                "Punktet behandles som lukket punkt.", "Sagen er fortrolig.", "Behandles som et lukket punkt",
+                "Ikke offentligt punkt.", "Ikke offentlig", "IKKE OFFENTLIGT PUNKT",
+                "Punktet er undtaget fra offentlighed, jf. offentlighedslovens § 23.",
+                "Sagen er undtaget offentligheden.", "Undtaget fra offentlighed, jf. offentlighedslovens § 30",
+                "Ikke til offentliggørelse.", "Fortroligt punkt", "Fortroligt punkt vedrørende en medarbejder",
+                "Sagen er ikke offentlig."]
 OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
-              "Lukkede daginstitutioner genåbnes 1. juni."]
+              "Lukkede daginstitutioner genåbnes 1. juni.",
+              "Referatet offentliggøres på hjemmesiden.", "Mødet er ikke offentligt for pressen.",
+              "Ikke offentligt tilgængelige data bruges ikke.", "Fortrolig behandling af personoplysninger er vigtig.",
+              "Undtaget fra offentligheden er dog bilag 3, som indeholder navne.",
+              "Udvalget drøftede, om punktet er ikke offentligt."]
+CLOSING_DIVIDERS = ["LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet", "Punkter på lukket dagsorden",
+                    "Lukket møde – punkt 3-4", "Lukket møde (pkt. 5 og 6)", "Ikke offentlige punkter",
+                    "## Lukket del af mødet"]
+OPENING_DIVIDERS = ["Åbne punkter", "Åben del af mødet", "Punkter på åben dagsorden", "Åbent møde - punkt 5-6"]
+NOT_DIVIDERS = ["Lukket møde for pressen i rådhushallen", "Punkt 3: Lukket", "Mødet er lukket del af året",
+                "Punkter på dagsordenen"]
 
 
 @pytest.mark.parametrize("title", CLOSED_TITLES)
@@ -76,6 +97,28 @@ def test_closed_first_lines(line):
 @pytest.mark.parametrize("line", OPEN_LINES)
 def test_open_first_lines_that_look_alike(line):
     assert not closed_line(line)
+
+
+@pytest.mark.parametrize("line", CLOSING_DIVIDERS)
+def test_closing_dividers(line):
+    assert divider(line) is True
+
+
+@pytest.mark.parametrize("line", OPENING_DIVIDERS)
+def test_opening_dividers(line):
+    assert divider(line) is False
+
+
+@pytest.mark.parametrize("line", NOT_DIVIDERS)
+def test_lines_that_are_no_divider(line):
+    assert divider(line) is None
+
+
+@pytest.mark.parametrize("title, shown", [("Personalesag (ikke offentlig)", "Personalesag"),
+                                          ("Fortroligt punkt - Klage", "Klage"), ("[Ikke offentlig] Køb", "Køb"),
+                                          ("Ikke offentlig vej ved Skovbrynet", "Ikke offentlig vej ved Skovbrynet")])
+def test_the_other_wordings_are_not_part_of_the_shown_title(title, shown):
+    assert strip_marker(title) == shown
 
 
 # --- minutes in every format, with secrets in closed punkter --------------------------------------------
@@ -324,4 +367,163 @@ def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(d
     assert (got[1].content_hash, got[6].content_hash) == (before[1], before[6])
     assert got[3].content_hash == dataclasses.replace(stored[3 - 1], sections=(
         Section(SectionName.BESLUTNING, OPEN_DECISION),)).content_hash
+    again.dispose()
+
+
+# --- the other Danish wordings of "not public", end to end ---------------------------------------------
+HIDDEN = "QWERTYFORTROLIG"
+HIDDEN_BODY = f"Sagen handler om {TOPIC}. Kodeord {HIDDEN}."
+UNPUBLIC_TEXT = {  # wording -> (title, sections as (heading, text)) of the closed punkt
+    "title": ("Personalesag (ikke offentlig)", [("Beslutning", HIDDEN_BODY)]),
+    "body line": ("Køb af ejendom", [("", "Ikke offentligt punkt."), ("Beslutning", HIDDEN_BODY)]),
+    "sagsfremstilling": ("Salg af grund", [("Sagsfremstilling", "Punktet er undtaget fra offentlighed, jf. "
+                                            "offentlighedslovens § 23."), ("Beslutning", HIDDEN_BODY)]),
+    "beslutning": ("Forlig i voldgiftssag", [("Beslutning", f"Ikke til offentliggørelse.\n\n{HIDDEN_BODY}")]),
+    "fortroligt punkt": ("Klage over ansættelse", [("", "Fortroligt punkt"), ("Beslutning", HIDDEN_BODY)]),
+}
+OPEN_AFTER = "Udvalget godkendte ferieplanen for 2027."
+
+
+def _minutes_text(punkter: list[tuple[str, list[tuple[str, str]]]], dividers: dict[int, str] | None = None) -> str:
+    """Text minutes of ``punkter`` (numbered from 1), with a divider line before the punkt numbered as its key."""
+    lines = ["REFERAT Økonomiudvalget d. 17-11-2026", "", "Mødedato Tirsdag d. 17. november 2026 kl. 16:00", ""]
+    for n, (title, sections) in enumerate(punkter, 1):
+        if dividers and n in dividers:
+            lines += [dividers[n], ""]
+        lines += [f"Punkt {n}: {title}", "", _case(n), ""]
+        for heading, text in sections:
+            lines += ([heading, ""] if heading else []) + [text, ""]
+    return "\n".join(lines)
+
+
+def _ingest(tmp_path: Path, name: str, content: str) -> tuple[Path, dict[int, Punkt]]:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / name).write_text(content, encoding="utf-8")
+    store = Store(tmp_path / "store" / "beslut.db")
+    report = ingest_paths(store, [src])
+    assert not report.failed, [o.error for o in report.failed]
+    got = {p.number: p for p in store.punkter()}
+    store.close()
+    return tmp_path / "store", got
+
+
+def _hidden_nowhere(store_dir: Path) -> None:
+    files = [f for f in store_dir.rglob("*") if f.is_file()]
+    assert files
+    for f in files:
+        assert HIDDEN.encode() not in f.read_bytes(), f
+
+
+@pytest.mark.parametrize("wording", UNPUBLIC_TEXT)
+def test_text_minutes_close_the_other_wordings(tmp_path, wording):
+    """Each wording closes its punkt in text minutes: no section stored, the secret in no file of the store;
+    the open punkter before and after keep their decisions."""
+    store_dir, got = _ingest(tmp_path, "referat.txt", _minutes_text([
+        OPEN_PUNKT, UNPUBLIC_TEXT[wording], ("Ferieplan 2027", [("Beslutning", OPEN_AFTER)])]))
+    assert got[2].closed and got[2].sections == ()
+    assert got[2].title == UNPUBLIC_TEXT[wording][0].replace(" (ikke offentlig)", "")
+    assert not got[1].closed and got[1].decision == OPEN_DECISION
+    assert not got[3].closed and got[3].decision == OPEN_AFTER
+    _hidden_nowhere(store_dir)
+
+
+UNPUBLIC_JSON = {  # wording -> (Navn, extra item fields, Felter html) of the closed item
+    "caption": ("Forældreklage", {"Caption": "Ikke offentligt punkt"}, f"<h3>Beslutning</h3><p>{HIDDEN_BODY}</p>"),
+    "navn": ("Personalesag (ikke offentlig)", {}, f"<h3>Beslutning</h3><p>{HIDDEN_BODY}</p>"),
+    "body line": ("Køb af ejendom", {}, f"<p>Ikke offentligt punkt.</p><h3>Beslutning</h3><p>{HIDDEN_BODY}</p>"),
+    "fremstilling": ("Salg af grund", {}, "<h3>Fremstilling</h3><p>Punktet er undtaget fra offentlighed, jf. "
+                     f"offentlighedslovens § 23.</p><h3>Beslutning</h3><p>{HIDDEN_BODY}</p>"),
+    "beslutning": ("Forlig", {}, f"<h3>Beslutning</h3><p>Ikke til offentliggørelse.</p><p>{HIDDEN_BODY}</p>"),
+    "fortroligt punkt": ("Klage", {}, f"<p>Fortroligt punkt</p><h3>Beslutning</h3><p>{HIDDEN_BODY}</p>"),
+}
+
+
+def _json_doc(items: list[tuple[str, dict, str]]) -> str:
+    return json.dumps({"Udvalg": {"Navn": "Børne- og Ungeudvalget"}, "Moede": {"Dato": "2026-11-18T16:00:00+01:00"},
+                       "Dagsordenpunkter": [{"Punktnummer": n, "Navn": navn, "SagsNummer": _case(n), "IsOpen": False,
+                                             "Felter": [{"Navn": "", "Html": html}], "Bilag": [], **extra}
+                                            for n, (navn, extra, html) in enumerate(items, 1)]}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("wording", UNPUBLIC_JSON)
+def test_firstagenda_json_closes_the_other_wordings(tmp_path, wording):
+    store_dir, got = _ingest(tmp_path, "bu.json", _json_doc([
+        (OPEN_PUNKT[0], {}, f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"), UNPUBLIC_JSON[wording]]))
+    assert got[2].closed and got[2].sections == ()
+    assert not got[1].closed and got[1].decision == OPEN_DECISION
+    _hidden_nowhere(store_dir)
+
+
+@pytest.mark.parametrize("line", ["Lukket del af mødet", "Punkter på lukket dagsorden", "Lukket møde – punkt 3-4"])
+def test_a_divider_closes_every_punkt_after_it_and_is_no_text(tmp_path, line):
+    """The divider closes the punkter after it until "Punkter på åben dagsorden", and is not stored as the last
+    paragraph of the open decision before it."""
+    closed = ("Udbud af vinterdrift", [("Beslutning", HIDDEN_BODY)])
+    store_dir, got = _ingest(tmp_path, "referat.txt", _minutes_text(
+        [OPEN_PUNKT, closed, closed, ("Ferieplan 2027", [("Beslutning", OPEN_AFTER)])],
+        dividers={2: line, 4: "Punkter på åben dagsorden"}))
+    assert [n for n, p in sorted(got.items()) if p.closed] == [2, 3]
+    assert got[1].decision == OPEN_DECISION and got[4].decision == OPEN_AFTER
+    assert all(len(p.sections) == 1 for p in (got[1], got[4]))
+    _hidden_nowhere(store_dir)
+
+
+def test_running_text_about_offentlighed_keeps_a_punkt_open(tmp_path):
+    """Mentions of publicity in running text, a title about it, or mid-paragraph wordings close nothing."""
+    sagsfremstilling = ("Referatet offentliggøres på hjemmesiden, men mødet er ikke offentligt for pressen, og sagen "
+                        "er ikke offentlig før høringen.\n\nUdvalget bemærker, at punktet er ikke offentligt "
+                        "tilgængeligt før godkendelsen. Fortroligt punkt for punkt blev materialet gennemgået.")
+    punkter = [("Offentlighed i udvalgets møder", [("Sagsfremstilling", sagsfremstilling), ("Beslutning", OPEN_DECISION)]),
+               ("Ikke offentlig vej ved Skovbrynet", [("Sagsfremstilling", "Mødet er ikke offentligt for pressen."),
+                                                      ("Beslutning", OPEN_AFTER)])]
+    _, got = _ingest(tmp_path, "referat.txt", _minutes_text(punkter))
+    assert not any(p.closed for p in got.values())
+    assert got[1].decision == OPEN_DECISION and got[2].decision == OPEN_AFTER
+    assert got[1].sections[0].text == sagsfremstilling and got[2].title == "Ikke offentlig vej ved Skovbrynet"
+
+
+def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
+    """Stores filled before the rule knew the other wordings kept those punkter open (a divider as the last
+    paragraph of the punkt before): migration m0006 closes them, takes the divider out of that text and leaves
+    the open punkter as they were."""
+    from embeddings.db import Database
+    from embeddings.store import MINUTES
+
+    store = Store(database)
+    meeting = Meeting("Økonomiudvalget", dt.date(2026, 11, 17))
+
+    def punkt(n, title, *texts):
+        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
+
+    stored = [
+        punkt(1, "Dagsorden", (SectionName.BESLUTNING, "Godkendt.")),
+        punkt(2, "Personalesag (ikke offentlig)", (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(3, "Køb af ejendom", (SectionName.OTHER, "Ikke offentligt punkt."), (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(4, "Salg af grund", (SectionName.SAGSFREMSTILLING, "Punktet er undtaget fra offentlighed, jf. § 23."),
+              (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(5, "Forlig", (SectionName.BESLUTNING, f"Ikke til offentliggørelse.\n\n{HIDDEN_BODY}")),
+        punkt(6, "Klage", (SectionName.OTHER, "Fortroligt punkt"), (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(7, "Offentlighed", (SectionName.BESLUTNING, "Mødet er ikke offentligt for pressen.")),
+        punkt(8, "Bibliotekspolitik", (SectionName.BESLUTNING, OPEN_DECISION + "\n\nPunkter på lukket dagsorden")),
+        punkt(9, "Vinterdrift", (SectionName.BESLUTNING, HIDDEN_BODY)),
+    ]
+    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/oeu.txt", "sha")
+    before = {p.number: p.content_hash for p in store.punkter()}
+    with database.write() as conn:  # as an m0005 store left it
+        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0005'"))
+    store.close()
+
+    again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
+    repaired = Store(again)
+    assert repaired.db.version(MINUTES) == MINUTES.head() == "m0006"
+    got = {p.number: p for p in repaired.punkter()}
+    assert [n for n, p in got.items() if p.closed] == [2, 3, 4, 5, 6, 9]
+    assert all(got[n].sections == () for n in (2, 3, 4, 5, 6, 9))
+    assert got[2].title == "Personalesag"
+    assert got[8].decision == OPEN_DECISION and got[8].content_hash != before[8]
+    assert [got[n].content_hash for n in (1, 7)] == [before[1], before[7]]
+    with again.write() as conn:
+        texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
+    assert not any(HIDDEN in t for t in texts)
     again.dispose()
