@@ -184,6 +184,22 @@ def test_punkter_after_a_closed_divider_are_closed_until_an_open_one():
     assert "HEMMELIGT" not in json.dumps([[s.text for s in p.sections] for p in m.punkter])
 
 
+def test_closed_punkter_numbered_again_under_a_divider_do_not_cost_the_open_ones():
+    """"LUKKEDE PUNKTER" then "Punkt 1" again: the open punkter are stored, the closed one that takes an open
+    one's number is not (its text is nobody's); a repeated number among open punkter is still refused."""
+    text = HEAD + ("Punkt 1: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Ungeindsats\n\n15.00.00-P20-5-26\n\nBeslutning\n\nMentorordning vedtaget.\n\n"
+                   "LUKKEDE PUNKTER\n\nPunkt 1: Klage over sagsbehandler\n\n15.20.00-K09-1-26\n\n"
+                   "Beslutning\n\nHEMMELIGT medhold.\n\nPunkt 3: Erstatning\n\nBeslutning\n\nHEMMELIGT afvist.\n")
+    m = parse_text(text, "genstart.txt")
+    assert [(p.number, p.closed) for p in m.punkter] == [(1, False), (2, False), (3, True)]
+    assert m.punkter[1].decision == "Mentorordning vedtaget." and m.punkter[0].decision == "Godkendt."
+    assert "HEMMELIGT" not in json.dumps([[s.text for s in p.sections] for p in m.punkter])
+    with pytest.raises(InputError) as e:
+        parse_text(text.replace("LUKKEDE PUNKTER", "Eventuelt"), "genstart.txt")
+    assert e.value.code == "duplicate_punkt"
+
+
 def test_a_decision_heading_with_its_text_or_its_meeting_on_the_line():
     """"Beslutning: Godkendt.", "**Beslutning:** ..." and "Beslutning i Økonomiudvalget den 27-10-2025" head
     the decision; a line quoting an earlier meeting's decision inside a Sagsfremstilling is text."""

@@ -97,20 +97,25 @@ def _split_punkter(lines: list[str], path: str) -> list[_RawPunkt]:
     out: list[_RawPunkt] = []
     first_line: dict[int, int] = {}
     closed_part = False
+    current: _RawPunkt | None = None
     for i, x in enumerate(lines, 1):
         m = _PUNKT.match(x)
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
             number = int(m.group("number"))
-            if number in first_line:
+            current = _RawPunkt(number, m.group("title"), i, divided_closed=closed_part)
+            if number not in first_line:
+                first_line[number] = i
+                out.append(current)
+            elif not closed_part:
                 raise InputError("duplicate_punkt", path, line=i, punkt=number, number=number,
                                  first_line=first_line[number])
-            first_line[number] = i
-            out.append(_RawPunkt(number, m.group("title"), i, divided_closed=closed_part))
+            # else: closed punkter numbered on their own under a divider ("LUKKEDE PUNKTER", then "Punkt 1"
+            # again) take a number an open punkt has: not stored, their text read into nobody's
         elif part is not None and not _in_contents(lines, i):
             closed_part = part  # a divider belongs to no punkt's text
-        elif out:
-            out[-1].body.append((i, x))
+        elif current is not None:
+            current.body.append((i, x))
     return out
 
 
