@@ -289,7 +289,8 @@ def test_recommendation_headings_in_common_wordings(heading, markdown):
 
 
 @pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
-@pytest.mark.parametrize("heading", ["Økonomi", "Økonomiske konsekvenser", "Bevillingsmæssige konsekvenser", "Høring"])
+@pytest.mark.parametrize("heading", ["Økonomi", "Økonomiske konsekvenser", "Bevillingsmæssige konsekvenser",
+                                     "Høring"])
 def test_economy_and_hearing_headings_are_sections_of_their_own(heading, markdown):
     """Not glued into the Sagsfremstilling above: an 'Andet' section with the heading as written."""
     bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
