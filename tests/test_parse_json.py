@@ -192,9 +192,45 @@ def test_empty_items_are_kept(greve):
     ("Resumé:", (R, "Resumé")),
     ("Nye ruter", None),
     ("Der er ikke høringspligt i denne sag.", None),
+    ("Udvalgets beslutning", (B, "Udvalgets beslutning")),
+    ("Byrådets beslutning", (B, "Byrådets beslutning")),
+    ("Afgørelse", (B, "Afgørelse")),
+    ("Beslutning.", (B, "Beslutning")),
+    ("Indstilling fra direktionen", (I, "Indstilling fra direktionen")),
+    ("Forvaltningens indstilling:", (I, "Forvaltningens indstilling")),
+    ("Økonomiske Konsekvenser", (O, "Økonomiske konsekvenser")),
+    ("Bevillingsmæssige konsekvenser", (O, "Bevillingsmæssige konsekvenser")),
+    ("Høring", (O, "Høring")),
+    ("Afgørelsen blev truffet af udvalget.", None),
 ])
 def test_section_heading(heading, expected):
     assert section_heading(heading) == expected
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("Udvalgets beslutning", B), ("Byrådets beslutning", B), ("Afgørelse", B), ("Beslutning.", B),
+    ("Indstilling fra direktionen", I), ("Forvaltningens indstilling", I),
+    ("Økonomiske konsekvenser", O), ("Bevillingsmæssige konsekvenser", O), ("Høring", O),
+])
+def test_common_headings_inside_a_field_start_their_own_section(heading, name):
+    """As in the probe's Trivselsmåling punkt: ``<h3>Udvalgets beslutning</h3>`` after the Indstilling inside one
+    field starts the decision instead of being glued into the Indstilling."""
+    html = (f"<h3>Resume</h3><p>Trivslen er steget.</p><h3>Indstilling</h3><p>Forvaltningen indstiller.</p>"
+            f"<h3>{heading}</h3><p>Målingen blev taget til efterretning.</p>")
+    (p,) = parse(_plain([{"Navn": "", "Html": f"<div>{html}</div>"}], navn="Trivselsmåling 2026")).punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (R, "Resume", "Trivslen er steget."), (I, "Indstilling", "Forvaltningen indstiller."),
+        (name, heading.rstrip("."), "Målingen blev taget til efterretning.")]
+
+
+def test_oekonomi_inside_a_sagsbeskrivelse_stays_there():
+    """In the Greve dump "Økonomi" is a sub-heading of the Sagsbeskrivelse (20 punkter), not a template section."""
+    html = ("<h3>Sagsbeskrivelse</h3><p>Planen revideres.</p><p><strong>Økonomi</strong></p><p>Budget og regnskab.</p>"
+            "<h3>Økonomiske Konsekvenser</h3><p>Ingen.</p>")
+    (p,) = parse(_plain([{"Navn": "", "Html": html}], navn="Delegationsplan")).punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (S, "Sagsbeskrivelse", "Planen revideres.\n\nØkonomi\n\nBudget og regnskab."),
+        (O, "Økonomiske konsekvenser", "Ingen.")]
 
 
 def test_html_to_text():

@@ -256,3 +256,99 @@ def test_journal_numbers_under_other_labels_below_another_line_or_ending_the_tit
     with pytest.raises(InputError) as e:  # a KLE-like number under the label that is not one is refused
         parse_text(HEAD + "Punkt 1: Skole\n\nSag: 83.02.00-A0-1-23\n\nBeslutning\n\nGodkendt.\n", "bad.txt")
     assert e.value.code == "bad_journal" and messages.user_message(e.value).startswith("bad.txt, linje 7, punkt 1: ")
+
+
+def _decision_under(heading: str, committee: str = "Byrådet", markdown: bool = False):
+    """One punkt: an Indstilling, then ``heading`` on its own line, then the decision, in minutes of 05-03-2025."""
+    bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
+    text = (f"{bold(f'REFERAT {committee} d. 05-03-2025')}\n\n{bold('Punkt 1: Cykelparkering')}\n\n"
+            f"{bold('Indstilling')}\n\nForvaltningen indstiller 200 pladser.\n\n{bold(heading)}\n\n"
+            "Der etableres 150 pladser.\n")
+    (p,) = parse_text(text, "byr.md" if markdown else "byr.txt").punkter
+    return p
+
+
+@pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
+@pytest.mark.parametrize("heading, committee, written", [
+    ("Udvalgets beslutning", "Teknik- og Miljøudvalget", "Udvalgets beslutning"),
+    ("Byrådets beslutning", "Byrådet", "Byrådets beslutning"),
+    ("Afgørelse", "Byrådet", "Afgørelse"),
+    ("Beslutning.", "Byrådet", "Beslutning"),
+    ("Beslutning (05.03.2025)", "Byrådet", "Beslutning (05.03.2025)"),
+    ("Beslutning den 5. marts 2025", "Byrådet", "Beslutning den 5. marts 2025"),
+    ("Beslutning i byrådet", "Byrådet", "Beslutning i byrådet"),
+    ("Beslutning i byrådet", "Byråd", "Beslutning i byrådet"),
+    ("Beslutning i Byråd den 5. marts 2025", "Byrådet", "Beslutning i Byråd den 5. marts 2025"),
+    ("Beslutning i økonomiudvalget", "Økonomiudvalget", "Beslutning i økonomiudvalget"),
+])
+def test_decision_headings_in_common_wordings(heading, committee, written, markdown):
+    """A decision under any of these headings is the punkt's decision, not text of the Indstilling above it. A
+    date or a committee on the line must be this meeting's ("byrådet" is the committee "Byråd" or "Byrådet")."""
+    p = _decision_under(heading, committee, markdown)
+    assert p.decision == "Der etableres 150 pladser."
+    assert p.section(SectionName.BESLUTNING).heading == written
+    assert p.section(SectionName.INDSTILLING).text == "Forvaltningen indstiller 200 pladser."
+
+
+@pytest.mark.parametrize("heading, committee", [
+    ("Beslutning i byrådet", "Økonomiudvalget"),  # another body's decision, quoted
+    ("Beslutning den 14. august 2024", "Byrådet"),  # another meeting's date
+    ("Beslutning (14.08.2024)", "Byrådet"),
+    ("Afgørelsen blev truffet i byrådet", "Byrådet"),  # a sentence, not a heading
+    ("Indstilling fra forvaltningen blev behandlet i byrådet", "Byrådet"),  # a line of running text
+])
+def test_a_line_naming_another_meeting_or_a_sentence_stays_text(heading, committee):
+    p = _decision_under(heading, committee)
+    assert p.decision is None
+    assert [s.name for s in p.sections] == [SectionName.INDSTILLING]
+    assert heading in p.section(SectionName.INDSTILLING).text
+
+
+def test_a_sentence_starting_afgoerelsen_in_running_text_stays_text():
+    text = HEAD + ("Punkt 1: Klage over byggetilladelse\n\nSagsfremstilling\n\nKlagen er behandlet.\n"
+                   "Afgørelsen blev sendt til klageren\nden 1. marts 2025.\n\nAfgørelsen blev stadfæstet af "
+                   "Planklagenævnet.\n\nAfgørelse\n\nTaget til efterretning.\n")
+    (p,) = parse_text(text, "klage.txt").punkter
+    assert [s.name for s in p.sections] == [SectionName.SAGSFREMSTILLING, SectionName.BESLUTNING]
+    assert p.section(SectionName.SAGSFREMSTILLING).text == (
+        "Klagen er behandlet.\nAfgørelsen blev sendt til klageren\nden 1. marts 2025.\n\n"
+        "Afgørelsen blev stadfæstet af Planklagenævnet.")
+    assert p.decision == "Taget til efterretning."
+
+
+@pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
+@pytest.mark.parametrize("heading", ["Indstilling fra direktionen", "Forvaltningens indstilling"])
+def test_recommendation_headings_in_common_wordings(heading, markdown):
+    bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
+    text = (f"{bold('REFERAT Byrådet d. 05-03-2025')}\n\n{bold('Punkt 1: Cykelparkering')}\n\n"
+            f"{bold('Sagsfremstilling')}\n\nDer mangler pladser.\n\n{bold(heading)}\n\n"
+            f"Det indstilles, at der etableres 200 pladser.\n\n{bold('Beslutning')}\n\nGodkendt.\n")
+    (p,) = parse_text(text, "byr.md" if markdown else "byr.txt").punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (SectionName.SAGSFREMSTILLING, "Sagsfremstilling", "Der mangler pladser."),
+        (SectionName.INDSTILLING, heading, "Det indstilles, at der etableres 200 pladser."),
+        (SectionName.BESLUTNING, "Beslutning", "Godkendt.")]
+
+
+@pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
+@pytest.mark.parametrize("heading", ["Økonomi", "Økonomiske konsekvenser", "Bevillingsmæssige konsekvenser",
+                                     "Høring"])
+def test_economy_and_hearing_headings_are_sections_of_their_own(heading, markdown):
+    """Not glued into the Sagsfremstilling above: an 'Andet' section with the heading as written."""
+    bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
+    text = (f"{bold('REFERAT Byrådet d. 05-03-2025')}\n\n{bold('Punkt 1: Cykelparkering')}\n\n"
+            f"{bold('Sagsfremstilling')}\n\nDer mangler pladser.\n\n{bold(heading + ':')}\n\n"
+            f"Udgiften er 1,2 mio. kr.\n\n{bold('Beslutning')}\n\nGodkendt.\n")
+    (p,) = parse_text(text, "byr.md" if markdown else "byr.txt").punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (SectionName.SAGSFREMSTILLING, "Sagsfremstilling", "Der mangler pladser."),
+        (SectionName.OTHER, heading, "Udgiften er 1,2 mio. kr."),
+        (SectionName.BESLUTNING, "Beslutning", "Godkendt.")]
+
+
+def test_economy_in_a_sentence_stays_text():
+    text = HEAD + ("Punkt 1: Budget\n\nSagsfremstilling\n\nØkonomi og høring er beskrevet i bilaget.\n\n"
+                   "Høring af Ældrerådet afholdes i april.\n\nBeslutning\n\nGodkendt.\n")
+    (p,) = parse_text(text, "budget.txt").punkter
+    assert [s.name for s in p.sections] == [SectionName.SAGSFREMSTILLING, SectionName.BESLUTNING]
+    assert p.section(SectionName.SAGSFREMSTILLING).text.endswith("Høring af Ældrerådet afholdes i april.")

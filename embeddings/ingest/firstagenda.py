@@ -46,7 +46,10 @@ from embeddings.closed import is_closed
 from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title
 
 # Section headings of the FirstAgenda template with no canonical name: kept as OTHER sections.
+# The text parser's OTHER headings are not taken over: "Økonomi" is a sub-heading inside Sagsbeskrivelse in the
+# Greve dump (20 punkter), not a section of the template.
 _TEMPLATE_HEADINGS = ("Sagsprocedure", "Lovgrundlag", "Lovhjemmel", "Økonomiske konsekvenser", "Øvrige konsekvenser",
+                      "Bevillingsmæssige konsekvenser",
                       "Kommunikation", "Tidsplan", "Høring", "Høringspligt", "Øvrige forhold", "Yderligere forhold",
                       "Øvrig information", "Miljøvurdering")
 # Misspelt headings seen in the Greve dump -> the heading meant.
@@ -59,7 +62,7 @@ def _squash(text: str) -> str:
 
 # Heading with all whitespace removed, lower case -> (section name, heading to keep).
 _KNOWN: dict[str, tuple[SectionName, str]] = {
-    **{_squash(h): (name, h[:1].upper() + h[1:]) for h, name in HEADINGS.items()},
+    **{_squash(h): (name, h[:1].upper() + h[1:]) for h, name in HEADINGS.items() if name is not SectionName.OTHER},
     **{_squash(h): (SectionName.OTHER, h) for h in _TEMPLATE_HEADINGS},
 }
 _KNOWN.update({_squash(wrong): _KNOWN[_squash(meant)] for wrong, meant in _MISSPELT.items()})
@@ -74,7 +77,7 @@ def section_heading(text: str) -> tuple[SectionName, str] | None:
     """(name, heading) when ``text`` is a section heading ("Økonomiske  konsekvenser:", "I ndstilling")."""
     flat = _EDGE_PUNCTUATION.sub("", " ".join(text.split()))
     name = canonical_section(flat)
-    if name is not None:
+    if name is not None and name is not SectionName.OTHER:
         return name, flat
     return _KNOWN.get(_squash(flat))
 

@@ -22,28 +22,44 @@ HEADINGS: dict[str, SectionName] = {
     "supplerende sagsbeskrivelse": SectionName.SAGSFREMSTILLING,
     "indstilling": SectionName.INDSTILLING,
     "supplerende indstilling": SectionName.INDSTILLING,
+    "indstilling fra direktionen": SectionName.INDSTILLING,
+    "forvaltningens indstilling": SectionName.INDSTILLING,
     "innstilling": SectionName.INDSTILLING,  # Norwegian
     "forslag til vedtak": SectionName.INDSTILLING,  # Norwegian
     "beslutning": SectionName.BESLUTNING,
+    "udvalgets beslutning": SectionName.BESLUTNING,
+    "byrådets beslutning": SectionName.BESLUTNING,
+    "afgørelse": SectionName.BESLUTNING,
     "vedtak": SectionName.BESLUTNING,  # Norwegian
     "historik": SectionName.HISTORIK,
     "sagens forløb": SectionName.HISTORIK,
     "bilag": SectionName.BILAG,
     "vedlegg": SectionName.BILAG,  # Norwegian
+    # Headings with no canonical name that still start a section of their own (OTHER, the heading as written),
+    # so that their text is not glued into the section above.
+    "økonomi": SectionName.OTHER,
+    "økonomiske konsekvenser": SectionName.OTHER,
+    "bevillingsmæssige konsekvenser": SectionName.OTHER,
+    "høring": SectionName.OTHER,
 }
 
 
 def canonical_section(heading: str) -> SectionName | None:
-    """The canonical name of a known heading ("Vedlegg" -> Bilag), or None if not a known one."""
-    return HEADINGS.get(" ".join(heading.split()).strip(" :").lower())
+    """The canonical name of a known heading ("Vedlegg" -> Bilag, "Beslutning." -> Beslutning), or None if not a
+    known one. A heading with no canonical name of its own ("Økonomi", "Høring") is OTHER."""
+    return HEADINGS.get(" ".join(heading.split()).strip(" :.").lower())
 
 
 # A decision or recommendation heading that carries more on its line: its text after a colon ("Beslutning:
 # Godkendt."), or who and when ("Beslutning i Økonomiudvalget den 27-10-2025", "Beslutning Byrådet 12.03.2024:").
 _INLINE = frozenset({SectionName.BESLUTNING, SectionName.INDSTILLING})
 _WITH_TEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(?P<text>\S.*?)\s*$")
-_WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?:i|fra|på|af)\s+)?(?P<who>[A-ZÆØÅ0-9][^!?;:]{0,60}?)\s*:?\s*$")
+# Who and when may follow a preposition or "den" ("Beslutning i byrådet", "Beslutning den 26. november 2026"), or
+# stand in brackets ("Beslutning (26.11.2026)"); without a preposition they start with a capital or a digit.
+_WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?P<prep>i|fra|på|af|den)\s+(?=[^\W_])|(?=[A-ZÆØÅ0-9(]))"
+                           r"\(?(?P<who>[^\W_][^!?;:]{0,60}?)\)?\s*:?\s*$")
 _CONTEXT_END = re.compile(r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?|\d{4})$", re.I)
+_CONTEXT_START = re.compile(r"^\S*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?)\b", re.I)
 
 
 def line_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
@@ -55,13 +71,14 @@ def line_heading(line: str, committee: str = "", date: dt.date | None = None) ->
     ("Beslutning fra Chefforums møde den 14. august 2024:" in a Sagsfremstilling) and is text."""
     name = canonical_section(line)
     if name is not None:
-        return name, line.strip(" :\t"), ""
+        return name, line.strip(" :.\t"), ""
     m = _WITH_TEXT.match(line)
     if m and canonical_section(m.group("head")) in _INLINE:
         return canonical_section(m.group("head")), m.group("head"), m.group("text")
     m = _WITH_CONTEXT.match(line)
     if (m and canonical_section(m.group("head")) in _INLINE and len(m.group("who").split()) <= 8
-            and _CONTEXT_END.search(m.group("who")) and _this_meeting(m.group("who"), committee, date)):
+            and _CONTEXT_END.search(m.group("who")) and _this_meeting(m.group("who"), committee, date)
+            and (m.group("who")[0].isupper() or m.group("who")[0].isdigit() or _CONTEXT_START.match(m.group("who")))):
         return canonical_section(m.group("head")), " ".join(line.split()).strip(" :"), ""
     return None, "", ""
 
