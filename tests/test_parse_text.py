@@ -200,6 +200,22 @@ def test_closed_punkter_numbered_again_under_a_divider_do_not_cost_the_open_ones
     assert e.value.code == "duplicate_punkt"
 
 
+def test_a_punkt_header_quoted_after_a_colon_is_the_punkts_text():
+    """A Sagsfremstilling quoting an earlier meeting ("Af referatet fremgik:" then "Punkt 2: …") holds no punkt
+    of this meeting; a header after an empty "Beslutning:" still starts the next punkt."""
+    text = HEAD + ("Punkt 1: Opfølgning på ungeindsatsen\n\n15.00.00-P20-5-26\n\nSagsfremstilling\n\n"
+                   "Udvalget behandlede sagen den 23. november. Af referatet fremgik:\n\n"
+                   "Punkt 2: Ungeindsats i Jobcentret\n\nUdvalget godkendte en mentorordning.\n\n"
+                   "Beslutning\n\nTaget til efterretning.\n\n"
+                   "Punkt 2: Eventuelt\n\nBeslutning:\n\nPunkt 3: Næste møde\n\nBeslutning\n\nAftalt.\n")
+    m = parse_text(text, "citat.txt")
+    assert [(p.number, p.title) for p in m.punkter] == [
+        (1, "Opfølgning på ungeindsatsen"), (2, "Eventuelt"), (3, "Næste møde")]
+    assert m.punkter[0].journal.raw == "15.00.00-P20-5-26"
+    assert m.punkter[0].decision == "Taget til efterretning."
+    assert "Punkt 2: Ungeindsats i Jobcentret" in m.punkter[0].section(SectionName.SAGSFREMSTILLING).text
+
+
 def test_a_decision_heading_with_its_text_or_its_meeting_on_the_line():
     """"Beslutning: Godkendt.", "**Beslutning:** ..." and "Beslutning i Økonomiudvalget den 27-10-2025" head
     the decision; a line quoting an earlier meeting's decision inside a Sagsfremstilling is text."""

@@ -98,8 +98,12 @@ def _split_punkter(lines: list[str], path: str) -> list[_RawPunkt]:
     first_line: dict[int, int] = {}
     closed_part = False
     current: _RawPunkt | None = None
+    before = ""  # the last line with text
     for i, x in enumerate(lines, 1):
         m = _PUNKT.match(x)
+        if m and current is not None and _introduces(before):
+            m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
+        before = x if x.strip() else before
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
             number = int(m.group("number"))
@@ -117,6 +121,12 @@ def _split_punkter(lines: list[str], path: str) -> list[_RawPunkt]:
         elif current is not None:
             current.body.append((i, x))
     return out
+
+
+def _introduces(line: str) -> bool:
+    """True when ``line`` is a sentence that ends in a colon and so introduces what follows ("Af referatet
+    fremgik:"), not a section heading ("Beslutning:", "Bilag:") whose section may be empty."""
+    return line.rstrip().endswith(":") and line_heading(line)[0] is None and len(line.split()) > 2
 
 
 def _in_contents(lines: list[str], number: int) -> bool:
