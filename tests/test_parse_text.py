@@ -368,3 +368,94 @@ def test_economy_in_a_sentence_stays_text():
     (p,) = parse_text(text, "budget.txt").punkter
     assert [s.name for s in p.sections] == [SectionName.SAGSFREMSTILLING, SectionName.BESLUTNING]
     assert p.section(SectionName.SAGSFREMSTILLING).text.endswith("Høring af Ældrerådet afholdes i april.")
+
+
+NAMED_BODY = ("Mødetidspunkt: kl. 16.00 - 18.30\nSted: Byrådssalen, Rådhuset\n\n"
+              "Punkt 1: Ferieplan\n\n17.01.10-P22-4-26\n\nBeslutning\n\nFerieplanen godkendt.\n")
+
+
+@pytest.mark.parametrize("header, date_line", [
+    ("Referat af møde i Børne- og Skoleudvalget", "Dato: 02.11.2026"),
+    ("Referat af mødet i Børne- og Skoleudvalget", "Mødedato: 2. november 2026"),
+    ("Referat for Børne- og Skoleudvalget", "Dato: 02-11-2026"),
+    ("Referat i Børne- og Skoleudvalget", "Mødedato Mandag d. 2. november 2026"),
+    ("REFERAT af møde i Børne- og Skoleudvalget d. 02-11-2026", ""),
+])
+def test_a_referat_af_moede_header_with_a_labelled_date_line_below(header, date_line):
+    """"Referat af møde i <udvalg>" names the committee; the date is on a "Dato:"/"Mødedato:" line below it,
+    in numbers or words; "Mødetidspunkt:" gives the start and "Sted:" the location."""
+    m = parse_text(f"{header}\n\n{date_line}\n{NAMED_BODY}", "bsu.txt")
+    assert (m.meeting.committee, m.meeting.date) == ("Børne- og Skoleudvalget", dt.date(2026, 11, 2))
+    assert (m.meeting.start_time, m.meeting.location) == (dt.time(16, 0), "Byrådssalen, Rådhuset")
+    assert [(p.number, p.journal.raw, p.decision) for p in m.punkter] == [
+        (1, "17.01.10-P22-4-26", "Ferieplanen godkendt.")]
+
+
+def test_a_referat_af_moede_header_without_a_date_line_or_with_a_bad_date_is_refused():
+    with pytest.raises(InputError) as e:
+        parse_text("Referat af møde i Børne- og Skoleudvalget\n\n" + NAMED_BODY, "bsu.txt")
+    assert e.value.code == "no_header"
+    with pytest.raises(InputError) as e:
+        parse_text("Referat af møde i Børne- og Skoleudvalget\n\nDato: 31.02.2026\n" + NAMED_BODY, "bsu.txt")
+    assert e.value.code == "bad_date" and messages.user_message(e.value).startswith("bsu.txt, linje 3: ")
+
+
+def test_moedetidspunkt_and_sted_lines_under_a_referat_header():
+    text = ("REFERAT Udvalget for Klima og Natur d. 04-11-2026\n\nMødedato: Onsdag d. 4. november 2026\n"
+            "Mødetidspunkt: kl. 17.00 - 19.00\nSted: Naturcentret, Skovvej 3\n\n"
+            "Punkt 1: Naturpark\n\nBeslutning\n\nAnsøgning sendes.\n")
+    m = parse_text(text, "klima.txt").meeting
+    assert (m.start_time, m.location) == (dt.time(17, 0), "Naturcentret, Skovvej 3")
+    bare = parse_text(text.replace("kl. 17.00", "17.00"), "klima.txt").meeting
+    assert bare.start_time == dt.time(17, 0)
+
+
+PUNKT_BODIES = ("Godkendelse af dagsorden", "\n\n00.01.00-A00-2-26\n\nBeslutning\n\nGodkendt.\n\n",
+                "Tilskud til foreningshuset", "\n\nIndstilling\n\nForvaltningen indstiller, at tilskuddet gives.\n\n"
+                "Beslutning\n\nUdvalget bevilgede 250.000 kr.\n\n", "Eventuelt", "\n\nBeslutning\n\nIntet.\n")
+
+
+def _numbered_minutes(header: str) -> str:
+    """Three punkter under ``header`` ("Punkt {n} - "), as the probe files g04a-f write them."""
+    t1, b1, t2, b2, t3, b3 = PUNKT_BODIES
+    return HEAD + "".join(header.format(n=n) + t + b for n, t, b in ((1, t1, b1), (2, t2, b2), (3, t3, b3)))
+
+
+@pytest.mark.parametrize("header", ["Punkt {n} - ", "Punkt {n} – ", "{n} ) ", "Sag nr. {n}: ", "Punkt nr. {n}: ",
+                                    "Dagsordenpunkt {n}: ", "{n}. "])
+def test_punkt_headers_in_other_layouts(header):
+    m = parse_text(_numbered_minutes(header), "kfu.txt")
+    assert [(p.number, p.title) for p in m.punkter] == [
+        (1, "Godkendelse af dagsorden"), (2, "Tilskud til foreningshuset"), (3, "Eventuelt")]
+    assert m.punkter[0].journal.raw == "00.01.00-A00-2-26"
+    assert m.punkter[1].decision == "Udvalget bevilgede 250.000 kr."
+    assert m.punkter[1].section(SectionName.INDSTILLING).text == "Forvaltningen indstiller, at tilskuddet gives."
+
+
+def test_a_numbered_list_in_a_punkt_file_stays_text():
+    """"1. at ..." lines in an Indstilling are a list, not punkt headers, in a file with "Punkt N:" headers."""
+    text = HEAD + ("Punkt 1: Skolestruktur\n\nIndstilling\n\nForvaltningen indstiller,\n\n1. at skolerne "
+                   "samles\n\n2. at sagen sendes i høring\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "skole.txt")
+    assert [p.number for p in m.punkter] == [1, 2]
+    assert m.punkter[0].section(SectionName.INDSTILLING).text == (
+        "Forvaltningen indstiller,\n\n1. at skolerne samles\n\n2. at sagen sendes i høring")
+    capitals = parse_text(text.replace("1. at skolerne", "1. Skolerne").replace("2. at sagen", "2. Sagen"),
+                          "skole.txt")
+    assert [p.number for p in capitals.punkter] == [1, 2]
+    assert "1. Skolerne samles" in capitals.punkter[0].section(SectionName.INDSTILLING).text
+    assert "Punkt 3 - udsat" in parse_text(text.replace("Intet.", "Punkt 3 - udsat til næste møde."),
+                                          "skole.txt").punkter[1].decision
+
+
+@pytest.mark.parametrize("change", [
+    ("2. Tilskud", "3. Tilskud"),  # numbers not 1, 2, 3
+    ("Forvaltningen indstiller, at", "1. at"),  # a list item among them
+    ("Tilskud til foreningshuset\n\n", "Tilskud til foreningshuset\n"),  # a numbered line inside a paragraph
+    ("3. Eventuelt", "3. at sagen udsættes"),  # a list item numbered on from them
+])
+def test_bare_numbered_lines_are_punkt_headers_only_under_the_safe_rule(change):
+    with pytest.raises(InputError) as e:
+        parse_text(_numbered_minutes("{n}. ").replace(*change), "kfu.txt")
+    assert e.value.code == "no_punkter"

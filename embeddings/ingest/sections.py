@@ -87,15 +87,25 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 
 
+def named_date(text: str) -> tuple[str, dt.date] | None:
+    """The first date written in ``text`` ("02.11.2026", "02-11-2026", "2. november 2026") as written and read;
+    None when there is none. Raises ValueError when it names no real day ("31.02.2026")."""
+    m = _NUMERIC_DATE.search(text)
+    w = _WORD_DATE.search(text)
+    if m:
+        return m.group(0), dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if w:
+        return w.group(0), dt.date(int(w.group(3)), MONTHS.index(w.group(2).lower()) + 1, int(w.group(1)))
+    return None
+
+
 def _this_meeting(who: str, committee: str, date: dt.date | None) -> bool:
     """True when a heading's "who and when" names the meeting being read (see line_heading)."""
-    m = _NUMERIC_DATE.search(who)
-    w = _WORD_DATE.search(who)
     try:
-        named = (dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else
-                 dt.date(int(w.group(3)), MONTHS.index(w.group(2).lower()) + 1, int(w.group(1))) if w else None)
+        found = named_date(who)
     except ValueError:
         return False
+    named = found[1] if found else None
     if named is not None:
         return named == date
     stem = re.sub(r"(?:et|en|s)$", "", who.split()[-1].lower()) if who.split() else ""

@@ -3,9 +3,14 @@
 The layout every variant shares::
 
     REFERAT <udvalg> d. DD-MM-YYYY          header: committee and date (never hard-coded)
+      or  Referat (af møde) i/for <udvalg>     with "Dato: 02.11.2026" / "Mødedato: 2. november 2026" just below
     Mødedato ... kl. HH:MM / Mødested ... / Mødedeltagere A (rolle), B (rolle)
+      or  Mødetidspunkt: (kl.) HH.MM - HH.MM / Sted: ...
     Indholdsfortegnelse + "Titel.....<tab>3" lines   (ignored)
-    Punkt N: <titel>   or   Sak N: <titel>        one per punkt
+    Punkt N: <titel>   or   Sak N: <titel>        one per punkt; also "Punkt N - <Titel>", "Punkt nr. N: <Titel>",
+                                                  "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"
+      or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
+                                                  ... and each is followed by a blank line (else lists, "1. at ...")
     <journalnummer>                               first line under the header, when present
     Anledning / Sagsfremstilling / Indstilling / Beslutning / Bilag / ... headings, alone on a line
 
@@ -22,12 +27,24 @@ from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
-from embeddings.ingest.sections import clean_title, line_heading
+from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
-_PUNKT = re.compile(r"^\s*(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)\s*$", re.I)
+# "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
+_HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
+_COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
+_DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
+_DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
+# "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
+# "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
+_PUNKT = re.compile(r"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)"
+                    r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
+                    r"\s*(?:[:.]|[-–—])\s*(?P<title2>[^\W\d_].*?))\s*$", re.I)
+# "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
+_NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 _TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
+_START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
@@ -57,12 +74,13 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     """Parse one minutes file; raise InputError naming the file (and line or punkt) when it can't."""
     lines = _demarkdown(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     header_line, committee, date = _header(lines, path)
-    raws = _split_punkter(lines, path)
+    raws = _split_punkter(lines, path, _numbered_headers(lines, header_line))
     if not raws:
         raise InputError("no_punkter", path)
     preamble = lines[header_line:raws[0].line - 1]
     meeting = Meeting(committee=committee, date=date, start_time=_start_time(preamble),
-                      location=_field(preamble, "Mødested"), participants=_participants(preamble),
+                      location=_field(preamble, "Mødested") or _field(preamble, "Sted", colon_only=True),
+                      participants=_participants(preamble),
                       source_path=path, source_sha256=sha256)
     return Minutes(meeting, tuple(_punkt(meeting, r, path) for r in raws))
 
@@ -80,34 +98,89 @@ def _demarkdown(lines: list[str]) -> list[str]:
 
 
 def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
+    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY", or "Referat (af møde) i/for
+    <udvalg>" with "Dato:"/"Mødedato:" and a date (numbers or words) on one of the next _DATE_LINES lines."""
     for i, x in enumerate(lines):
         m = _HEADER.match(x)
         if m:
             day, month, year = map(int, re.split(r"[-./]", m.group("date")))
+            committee = _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split()))
             try:
-                return i + 1, " ".join(m.group("committee").split()), dt.date(year, month, day)
+                return i + 1, committee, dt.date(year, month, day)
             except ValueError:
                 raise InputError("bad_date", path, line=i + 1, text=m.group("date")) from None
-        if _PUNKT.match(x):
+        m = _HEADER_NAMED.match(x)
+        if m and (dated := _date_line(lines, i + 1, path)):
+            return i + 1, " ".join(m.group("committee").split()), dated
+        if _punkt_header(x):
             break
     raise InputError("no_header", path)
 
 
-def _split_punkter(lines: list[str], path: str) -> list[_RawPunkt]:
+def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
+    """The date on the first "Dato:"/"Mødedato:" line among the _DATE_LINES lines from ``start`` (0-based)."""
+    for n in range(start, min(start + _DATE_LINES, len(lines))):
+        label = _DATE_LABEL.match(lines[n])
+        if _punkt_header(lines[n]):
+            return None
+        if label:
+            try:
+                found = named_date(label.group("value"))
+            except ValueError:
+                raise InputError("bad_date", path, line=n + 1, text=label.group("value").strip()) from None
+            if found:
+                return found[1]
+    return None
+
+
+def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]]:
+    """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
+
+    Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
+    file has no other punkt header at all, and every numbered line below the header starts with a capital
+    letter, is followed by a blank line, and the numbers run 1, 2, 3, ... (at least two). Otherwise none are.
+    """
+    if any(_PUNKT.match(x) for x in lines):
+        return {}
+    found: dict[int, tuple[int, str]] = {}
+    for i in range(start, len(lines)):
+        m = _NUMBERED.match(lines[i])
+        if not m or _TOC_LINE.search(lines[i]):
+            continue
+        number, title = int(m.group("number")), m.group("title")
+        followed_by_blank = i + 1 == len(lines) or not lines[i + 1].strip()
+        if not (title[0].isupper() and followed_by_blank and number == len(found) + 1):
+            return {}
+        found[i + 1] = (number, title)
+    return found if len(found) >= 2 else {}
+
+
+def _punkt_header(x: str) -> tuple[int, str] | None:
+    m = _PUNKT.match(x)
+    if not m:
+        return None
+    if m.group("number") is not None:
+        return int(m.group("number")), m.group("title")
+    if not m.group("title2")[0].isupper():
+        return None  # "Punkt 3 - udsat til næste møde" in running text
+    return int(m.group("number2")), m.group("title2")
+
+
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, str]]) -> list[_RawPunkt]:
     out: list[_RawPunkt] = []
     first_line: dict[int, int] = {}
     closed_part = False
     current: _RawPunkt | None = None
     before = ""  # the last line with text
     for i, x in enumerate(lines, 1):
-        m = _PUNKT.match(x)
+        m = _punkt_header(x) or numbered.get(i)
         if m and current is not None and _introduces(before):
             m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
         before = x if x.strip() else before
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
-            number = int(m.group("number"))
-            current = _RawPunkt(number, m.group("title"), i, divided_closed=closed_part)
+            number, title = m
+            current = _RawPunkt(number, title, i, divided_closed=closed_part)
             if number not in first_line:
                 first_line[number] = i
                 out.append(current)
@@ -135,16 +208,21 @@ def _in_contents(lines: list[str], number: int) -> bool:
     return bool(_TOC_LINE.search(following))
 
 
-def _field(preamble: list[str], label: str) -> str | None:
+def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | None:
+    """The text after ``label`` on its line ("Mødested Rådhuset", "Sted: Rådhuset"); a short, common word as
+    label ("Sted") only counts with a colon."""
     for x in preamble:
-        if x.startswith(label + " ") or x.startswith(label + ":"):
+        if x.startswith(label + ":") or (not colon_only and x.startswith(label + " ")):
             return x[len(label):].strip(" :\t") or None
     return None
 
 
 def _start_time(preamble: list[str]) -> dt.time | None:
-    when = _field(preamble, "Mødedato")
-    m = _START.search(when or "")
+    """"Mødedato ... kl. HH:MM", else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
+    m = _START.search(_field(preamble, "Mødedato") or "")
+    if not m:
+        m = _START_BARE.match(_field(preamble, "Mødetidspunkt") or _field(preamble, "Tidspunkt", colon_only=True)
+                              or "")
     if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
         return dt.time(int(m.group(1)), int(m.group(2)))
     return None
