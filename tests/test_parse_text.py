@@ -439,3 +439,9 @@ def test_form_feeds_split_pages_and_their_running_lines_go():
                               "iværksættermiljøet i Kulturfabrikken.")
     assert second.decision == "Turistinformationen flyttes til biblioteket."
     assert second.section(SectionName.SAGSFREMSTILLING).text == "Turistinformationen har 4.000 besøgende om året."
+
+
+def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
+    text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
+            "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")
+    assert [p.decision for p in parse_text(text, "erhverv.txt", "sha").punkter] == ["Godkendt.", "Godkendt."]

@@ -11,8 +11,9 @@ removed from its line. What goes:
   gap or a separator ("Erhvervsudvalget 07-10-2026   Side 2", "2026 / Side 3 af 3");
 - a line that only names the meeting: a name from the document's first lines and the meeting's date
   ("Udvalget for Klima og Natur · 4. november 2026"), a running header wherever it falls;
-- a line repeated as the first or last line of two or more pages (kept at the top of the first page,
-  where the document's own header is);
+- a line repeated as the first or last line of half the pages or more (two at least), word for word, unless
+  it is a heading, a punkt header or a sentence ("Godkendt."); kept at the top of the first page, where the
+  document's own header is;
 - a year alone on the line just before a dropped page number ("2026" over "Side 3 af 3").
 
 A line that merely contains a number stays. A paragraph cut by a dropped line is left to ``parse_text``, which
@@ -69,7 +70,7 @@ def _page_starts(lines: list[str]) -> list[int]:
 def _page_footer(line: str) -> bool:
     """Text beside a labelled page number, set off by a tab, a wide gap or a separator."""
     parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
-    if len(parts) < 2:
+    if len(parts) < 2 or _PUNKT_LIKE.match(line):
         return False
     ends = [p for p in (parts[0], parts[-1]) if _PAGE_PART.fullmatch(p.strip())]
     return bool(ends) and all(len(p.split()) <= 8 and not p.rstrip().endswith((".", ":", ";")) for p in parts)
@@ -127,11 +128,13 @@ def _repeated_edges(lines: list[str], pages: list[int], dropped: set[int]) -> se
     for page, (first, last) in enumerate(_edges(lines, pages, dropped)):
         for i in {first, last} - {None}:
             seen.setdefault(" ".join(lines[i].split()), []).append((page, i))
+    need = max(2, -(-sum(first is not None for first, _ in _edges(lines, pages)) // 2))  # half the pages
     out = set()
     for text, places in seen.items():
-        if len(text) < 3 or line_heading(text)[0] is not None or _PUNKT_LIKE.match(text):
-            continue  # a heading or punkt that happens to open two pages is text
-        if len({page for page, _ in places}) >= 2:
+        if (len(text) < 3 or line_heading(text)[0] is not None or _PUNKT_LIKE.match(text)
+                or text.endswith((".", "!", "?", ":", ";"))):
+            continue  # a heading, a punkt or a sentence ("Godkendt.") that happens to open or close two pages
+        if len({page for page, _ in places}) >= need:
             first_top = _edges(lines, pages, dropped)[0][0]
             out |= {i for _, i in places if i != first_top}
     return out
