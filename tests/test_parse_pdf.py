@@ -234,3 +234,49 @@ def test_page_numbers_on_a_single_page_go_but_numbers_in_the_text_stay():
                + show(290, 30, "1", 8))
     out = pdf_text(raw_pdf(content), "x.pdf")
     assert out.rstrip().endswith("Chefforum godkendte budgettet for\n\n2025")
+
+
+def test_a_footer_beside_its_page_number_goes_on_a_single_page_but_a_table_row_with_a_number_stays():
+    """A one-page decision ended with "Kultur- og Fritidsudvalget<tab>Side 1 af 1": running footers are only
+    found across two pages, so the page number must take its line with it on any page count."""
+    content = (show(72, 780, "REFERAT Kultur- og Fritidsudvalget d. 19-11-2026", 16, bold=True)
+               + show(72, 745, "Punkt 1: Tilskud til byfest", 13, bold=True)
+               + show(72, 700, "Beslutning", 11, bold=True)
+               + show(72, 680, "Byfesten får 75.000 kr. i tilskud.")
+               + show(72, 40, "Kultur- og Fritidsudvalget", 8)
+               + show(480, 40, "Side 1 af 1", 8))
+    out = pdf_text(raw_pdf(content), "x.pdf")
+    assert out.rstrip().endswith("Byfesten får 75.000 kr. i tilskud."), out
+    minutes = parse_pdf(raw_pdf(content), "x.pdf", "sha")
+    assert minutes.punkter[0].decision == "Byfesten får 75.000 kr. i tilskud."
+
+    table = (show(72, 780, "REFERAT Kultur- og Fritidsudvalget d. 19-11-2026", 16, bold=True)
+             + show(72, 745, "Punkt 1: Tilskud til byfest", 13, bold=True)
+             + show(72, 700, "Beslutning", 11, bold=True)
+             + show(72, 60, "Antal boder") + show(300, 60, "1"))
+    assert pdf_text(raw_pdf(table), "x.pdf").rstrip().endswith("Antal boder\t1")
+
+
+def test_a_paragraph_cut_after_kr_is_joined_when_the_next_page_goes_on_in_lower_case():
+    """"... fordeles med 3 mio. kr." at the foot of a full line, "om året i planperioden." on the next page."""
+    from fpdf import FPDF
+
+    right = 523  # text starts at 72 on a 595 wide page: a line reaching 523 is full
+    last = "Den samlede ramme fordeles med 3 mio. kr."
+    pdf = FPDF(unit="pt", format=(595, 842))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.text(72, 60, "REFERAT Teknik- og Miljøudvalget d. 16-11-2026")
+    pdf.text(72, 100, "Punkt 1: Trafiksikkerhedsplan")
+    pdf.set_font("helvetica", "B", 11)
+    pdf.text(72, 140, "Beslutning")
+    pdf.set_font("helvetica", "", 11)
+    pdf.text(72, 160, "TRAFIK-PLAN: Udvalget godkendte planen.")
+    pdf.text(72, 180, "Udvalget godkendte trafiksikkerhedsplanen og rammen for perioden.")
+    pdf.text(right - helvetica_width(last), 800, last)
+    pdf.add_page()
+    pdf.text(72, 60, "om året i planperioden.")
+    pdf.text(72, 100, "Sagen blev afsluttet.")
+    out = pdf_text(bytes(pdf.output()), "x.pdf")
+    assert "\n\nDen samlede ramme fordeles med 3 mio. kr. om året i planperioden.\n\nSagen blev afsluttet." in out, out

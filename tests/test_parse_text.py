@@ -459,3 +459,96 @@ def test_bare_numbered_lines_are_punkt_headers_only_under_the_safe_rule(change):
     with pytest.raises(InputError) as e:
         parse_text(_numbered_minutes("{n}. ").replace(*change), "kfu.txt")
     assert e.value.code == "no_punkter"
+
+
+FURNITURE = """REFERAT Udvalget for Klima og Natur d. 04-11-2026
+
+Mødedato: Onsdag d. 4. november 2026
+
+Punkt 1: Naturpark ved Ådalen
+
+01.05.10-P20-1-26
+
+Sagsfremstilling
+
+Side 1 af 3
+
+Kommunen har fået tilsagn om støtte til en naturpark langs Ådalen.
+Det samlede areal er 1.200 ha, hvoraf 300 ha ejes af kommunen.
+
+Udvalget for Klima og Natur · 4. november 2026
+
+Indstilling
+
+Forvaltningen indstiller, at kommunen ansøger om mærket.
+
+2026 / Side 1 af 3
+
+Beslutning
+
+Udvalget besluttede at ansøge om mærket Naturpark
+Side 2 af 3
+Danmark for Ådalen i 2027, jf. side 3 i bilag 2.
+Der afsættes 3/4 af budgettet, og punktet genoptages 3. december 2026.
+
+Punkt 2: Træfældning i byparken
+
+01.05.00-G01-8-26
+
+Beslutning
+
+Fældning af de 12 syge elmetræer blev godkendt.
+
+2026
+
+Side 3 af 3
+"""
+
+
+def test_page_numbers_and_a_running_header_are_not_quoted_but_numbers_in_the_text_are():
+    minutes = parse_text(FURNITURE, "klima.txt", "sha")
+    first, second = minutes.punkter
+    assert first.section(SectionName.SAGSFREMSTILLING).text == (
+        "Kommunen har fået tilsagn om støtte til en naturpark langs Ådalen.\n"
+        "Det samlede areal er 1.200 ha, hvoraf 300 ha ejes af kommunen.")
+    assert first.section(SectionName.INDSTILLING).text == "Forvaltningen indstiller, at kommunen ansøger om mærket."
+    assert first.decision == ("Udvalget besluttede at ansøge om mærket Naturpark\n"
+                              "Danmark for Ådalen i 2027, jf. side 3 i bilag 2.\n"
+                              "Der afsættes 3/4 af budgettet, og punktet genoptages 3. december 2026.")
+    assert second.decision == "Fældning af de 12 syge elmetræer blev godkendt."
+
+
+def test_line_numbers_still_point_into_the_file_after_furniture_goes():
+    text = FURNITURE.replace("01.05.00-G01-8-26", "01.05.XX")
+    with pytest.raises(InputError) as e:
+        parse_text(text, "klima.txt")
+    assert (e.value.code, e.value.line) == ("bad_journal", text.split("\n").index("01.05.XX") + 1)
+
+
+FORMFEED = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nMødedato Onsdag d. 7. oktober 2026 kl. 15:00\n\n"
+            "Punkt 1: Erhvervsstrategi 2027\n\n24.00.00-P22-1-26\n\nBeslutning\n\n"
+            "Udvalget godkendte erhvervsstrategien og afsatte 500.000 kr. til\n"
+            "\x0cErhvervsudvalget 07-10-2026                                   Side 2\n"
+            "iværksættermiljøet i Kulturfabrikken.\n\n"
+            "Punkt 2: Turistinformation\n\n24.10.00-G01-2-26\n\nBeslutning\n\n"
+            "Turistinformationen flyttes til biblioteket.\n"
+            "Teknisk bilag nr. 4\n"
+            "\x0cErhvervsudvalget 07-10-2026                                   Side 3\n\n"
+            "Sagsfremstilling\n\nTuristinformationen har 4.000 besøgende om året.\n"
+            "Teknisk bilag nr. 4\n\x0c")
+
+
+def test_form_feeds_split_pages_and_their_running_lines_go():
+    """pdftotext output: a form feed starts each page, a header with the page number tops it, and a line
+    repeated at the foot of two pages is a running footer."""
+    first, second = parse_text(FORMFEED, "erhverv.txt", "sha").punkter
+    assert first.decision == ("Udvalget godkendte erhvervsstrategien og afsatte 500.000 kr. til\n"
+                              "iværksættermiljøet i Kulturfabrikken.")
+    assert second.decision == "Turistinformationen flyttes til biblioteket."
+    assert second.section(SectionName.SAGSFREMSTILLING).text == "Turistinformationen har 4.000 besøgende om året."
+
+
+def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
+    text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
+            "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")
+    assert [p.decision for p in parse_text(text, "erhverv.txt", "sha").punkter] == ["Godkendt.", "Godkendt."]

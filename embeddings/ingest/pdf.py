@@ -11,7 +11,8 @@ file is checked, since PDFium reads what it can of a damaged file without a word
 2. running headers and footers are dropped: pieces on a page's three top or bottom lines whose text
    recurs at the same height on at least half of the pages (two at least), identical or differing only
    by a page count ("Side 3 af 18"); and a lone page number ("3", "3/18", "- 3 -") naming its page on
-   the first or last line of a page;
+   the first or last line of a page, with the rest of that line when its first or last piece is a labelled
+   page number ("Kultur- og Fritidsudvalget<gap>Side 1 af 1"), whatever the page count;
 3. pieces -> paragraphs of rows of cells (``pdf_layout.group``): the next piece on the same baseline or higher up
    to the right is the next table cell; one further down is the next line, or a new paragraph when the
    gap is wider than the document's line pitch for that font size or the font size or weight changes;
@@ -41,6 +42,9 @@ _COLUMN_GAP = 1.0  # ems: a wider gap on one baseline separates cells (a tab)
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers or footers
 _PAGE_NUMBER = re.compile(  # "3", "Side 3 af 18", "3/18", "- 3 -"
     r"(?:(?:side|page|s\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:af|of|fra|/)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
+_LABELLED_PAGE_NUMBER = re.compile(  # "Side 3", "Side 3 af 18", "3 af 18", "- 3 -"
+    r"(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|fra|/)\s*\d{1,4})?|\d{1,4}\s*(?:af|of)\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]",
+    re.IGNORECASE)
 _STREAM = re.compile(rb"\bstream\r?\n")
 _FLATE_FIRST = re.compile(rb"/Filter\s*\[?\s*/FlateDecode\b")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
@@ -225,15 +229,21 @@ def _drop_running_lines(pages: list[list[Piece]]) -> list[list[Piece]]:
         if rest:
             top, bottom = max(p.y for p in rest), min(p.y for p in rest)
             for y in {top, bottom}:
-                line = [p for p in rest if abs(p.y - y) < 2]
+                line = sorted((p for p in rest if abs(p.y - y) < 2), key=lambda p: p.x0)
                 if len(line) == 1 and _is_page_number(line[0]):
                     rest.remove(line[0])
+                elif len(line) > 1 and any(_is_page_number(p, labelled=True) for p in (line[0], line[-1])):
+                    for p in line:  # "Kultur- og Fritidsudvalget<gap>Side 1 af 1": a footer with its page number
+                        rest.remove(p)
         kept.append(rest)
     return kept
 
 
-def _is_page_number(p: Piece) -> bool:
-    """"3", "Side 3 af 18", "3/18" or "- 3 -" on the page it names (a cover page may shift labels by 2)."""
+def _is_page_number(p: Piece, labelled: bool = False) -> bool:
+    """"3", "Side 3 af 18", "3/18" or "- 3 -" on the page it names (a cover page may shift labels by 2); with
+    ``labelled``, not a bare "3" or "3/18" (beside other text on its line those may be a table's cells)."""
     if not _PAGE_NUMBER.fullmatch(p.text.strip()):
+        return False
+    if labelled and not _LABELLED_PAGE_NUMBER.fullmatch(p.text.strip()):
         return False
     return p.page - 1 <= int(re.search(r"\d+", p.text).group()) <= p.page + 1

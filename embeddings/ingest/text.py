@@ -27,6 +27,7 @@ from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
+from embeddings.ingest.furniture import drop_furniture
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
@@ -72,7 +73,7 @@ class _RawPunkt:
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     """Parse one minutes file; raise InputError naming the file (and line or punkt) when it can't."""
-    lines = _demarkdown(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = _demarkdown(drop_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     header_line, committee, date = _header(lines, path)
     raws = _split_punkter(lines, path, _numbered_headers(lines, header_line))
     if not raws:

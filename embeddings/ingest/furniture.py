@@ -1,0 +1,182 @@
+"""Page furniture in text exports (pdftotext output, text copied from a PDF): page numbers, running headers and
+footers, and the form feeds between pages.
+
+``drop_furniture(lines)`` returns as many lines as it was given, so that line numbers in error messages still
+point into the file: a furniture line becomes blank, and a form feed ("\\x0c", pdftotext's page break) is
+removed from its line. What goes:
+
+- a page-number line on any page: "Side 2 af 3", "Side 3", "Page 3 of 12", "3/12", "- 3 -"; a lone "3" only as
+  a page's first or last line (pages known from form feeds);
+- a footer or header line that carries a labelled page number beside other text, set off by a tab, a wide
+  gap or a separator ("Erhvervsudvalget 07-10-2026   Side 2", "2026 / Side 3 af 3");
+- a line that only names the meeting: a name from the document's first lines and the meeting's date
+  ("Udvalget for Klima og Natur · 4. november 2026"), a running header wherever it falls;
+- a line repeated as the first or last line of half the pages or more (two at least), word for word, unless
+  it is a heading, a punkt header or a sentence ("Godkendt."); kept at the top of the first page, where the
+  document's own header is;
+- a year alone on the line just before a dropped page number ("2026" over "Side 3 af 3").
+
+A line that merely contains a number stays. A paragraph cut by a dropped line is left to ``parse_text``, which
+joins paragraphs cut by a page break; when the furniture sat inside a paragraph with no blank line around it,
+the rest of that paragraph moves up over it, so the paragraph stays whole.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from embeddings.ingest.sections import line_heading
+from embeddings.search.query_filters import MONTHS
+
+FORM_FEED = "\x0c"
+_HEAD_LINES = 6  # non-blank lines at the start that name the meeting
+_LABELLED = r"(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|fra|/)\s*\d{1,4})?|\d{1,4}\s*(?:af|of)\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
+_PAGE_LINE = re.compile(rf"\s*(?:{_LABELLED}|\d{{1,4}}\s*/\s*\d{{1,4}})\s*", re.I)
+_BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
+_SEPARATOR = re.compile(r"\t|\s{3,}|\s[/|·•–—-]\s|\s*[|·•]\s*")
+_PAGE_PART = re.compile(rf"(?:{_LABELLED})", re.I)
+_PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
+_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?!\d)")
+_WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})(?!\d)", re.I)
+_NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"
+                            r"|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*", re.I)
+
+
+def drop_furniture(lines: list[str]) -> list[str]:
+    """``lines`` without page furniture, blanked in place (see the module docstring)."""
+    pages = _page_starts(lines)
+    out = [x.replace(FORM_FEED, "") for x in lines]
+    head = [x for x in out if x.strip()][:_HEAD_LINES]
+    dates = {d for x in head for d in _dates(x)}
+    drop = set()
+    for i, x in enumerate(out):
+        if _PAGE_LINE.fullmatch(x) or _page_footer(x) or _names_meeting(x, head, dates):
+            drop.add(i)
+    drop |= _bare_edge_numbers(out, pages)
+    drop |= _repeated_edges(out, pages, drop)
+    for i in sorted(drop):  # "2026" over "Side 3 af 3": the footer's year
+        prev = _previous_text(out, i, drop)
+        if prev is not None and (y := _YEAR.fullmatch(out[prev])) and int(y.group(1)) in {d.year for d in dates}:
+            drop.add(prev)
+    return _blank(out, drop)
+
+
+def _page_starts(lines: list[str]) -> list[int]:
+    """Index of each page's first line: 0 and every line holding a form feed (pdftotext starts a page with it)."""
+    return [0] + [i for i, x in enumerate(lines) if FORM_FEED in x and i > 0]
+
+
+def _page_footer(line: str) -> bool:
+    """Text beside a labelled page number, set off by a tab, a wide gap or a separator."""
+    parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
+    if len(parts) < 2 or _PUNKT_LIKE.match(line):
+        return False
+    ends = [p for p in (parts[0], parts[-1]) if _PAGE_PART.fullmatch(p.strip())]
+    return bool(ends) and all(len(p.split()) <= 8 and not p.rstrip().endswith((".", ":", ";")) for p in parts)
+
+
+def _dates(line: str) -> list[dt.date]:
+    out = []
+    for m in _NUMERIC_DATE.finditer(line):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        out.append((year, month, day))
+    for m in _WORD_DATE.finditer(line):
+        out.append((int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))))
+    dates = []
+    for year, month, day in out:
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            pass
+    return dates
+
+
+def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
+    """A running header: a name written in the document's first lines beside the meeting's date, nothing else
+    (a page number may follow). The first lines themselves are never taken."""
+    if line in head or not line.strip():
+        return False
+    parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
+    if len(parts) > 1 and _PAGE_PART.fullmatch(parts[-1].strip()):
+        line = line.strip()[:line.strip().rfind(parts[-1])]
+    m = _NAME_AND_DATE.fullmatch(line)
+    if not m or not set(_dates(m.group("date"))) & dates:
+        return False
+    name = " ".join(m.group("name").split()).lower()
+    return len(name) >= 4 and len(name.split()) <= 8 and any(
+        name in " ".join(h.split()).lower() and name != " ".join(h.split()).lower() for h in head)
+
+
+def _bare_edge_numbers(lines: list[str], pages: list[int]) -> set[int]:
+    """A lone number as the first or last line of a page, when form feeds mark the pages."""
+    if len(pages) < 2:
+        return set()
+    out = set()
+    for first, last in _edges(lines, pages):
+        for i in (first, last):
+            if i is not None and _BARE_NUMBER.fullmatch(lines[i]):
+                out.add(i)
+    return out
+
+
+def _repeated_edges(lines: list[str], pages: list[int], dropped: set[int]) -> set[int]:
+    """Lines that are the first or last text of two or more pages, word for word; the first page's top kept."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for page, (first, last) in enumerate(_edges(lines, pages, dropped)):
+        for i in {first, last} - {None}:
+            seen.setdefault(" ".join(lines[i].split()), []).append((page, i))
+    need = max(2, -(-sum(first is not None for first, _ in _edges(lines, pages)) // 2))  # half the pages
+    out = set()
+    for text, places in seen.items():
+        if (len(text) < 3 or line_heading(text)[0] is not None or _PUNKT_LIKE.match(text)
+                or text.endswith((".", "!", "?", ":", ";"))):
+            continue  # a heading, a punkt or a sentence ("Godkendt.") that happens to open or close two pages
+        if len({page for page, _ in places}) >= need:
+            first_top = _edges(lines, pages, dropped)[0][0]
+            out |= {i for _, i in places if i != first_top}
+    return out
+
+
+def _edges(lines: list[str], pages: list[int], dropped: set[int] = frozenset()) -> list[tuple[int | None, int | None]]:
+    """Each page's first and last non-blank line not already dropped."""
+    out = []
+    for start, end in zip(pages, pages[1:] + [len(lines)]):
+        text = [i for i in range(start, end) if lines[i].strip() and i not in dropped]
+        out.append((text[0], text[-1]) if text else (None, None))
+    return out
+
+
+def _previous_text(lines: list[str], i: int, dropped: set[int]) -> int | None:
+    j = i - 1
+    while j >= 0 and (not lines[j].strip()):
+        j -= 1
+    return j if j >= 0 and j not in dropped else None
+
+
+def _blank(lines: list[str], drop: set[int]) -> list[str]:
+    """Blank the dropped lines; a run of them inside a paragraph (text right above and below) is closed up by
+    moving the rest of the paragraph over it, so the paragraph is not split."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        if i not in drop:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(out) and j + 1 in drop:
+            j += 1
+        for k in range(i, j + 1):
+            out[k] = ""
+        if i > 0 and out[i - 1].strip() and j + 1 < len(out) and out[j + 1].strip():
+            end = j + 1
+            while end + 1 < len(out) and out[end + 1].strip() and end + 1 not in drop:
+                end += 1
+            rest = out[j + 1:end + 1]
+            out[i:end + 1] = rest + [""] * (j + 1 - i)
+            i = end + 1
+        else:
+            i = j + 1
+    return out
