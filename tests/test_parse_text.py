@@ -184,6 +184,18 @@ def test_punkter_after_a_closed_divider_are_closed_until_an_open_one():
     assert "HEMMELIGT" not in json.dumps([[s.text for s in p.sections] for p in m.punkter])
 
 
+@pytest.mark.parametrize("date", ["3. marts 2025", "3 marts 2025", "03-03-2025", "3.3.2025"])
+def test_a_referat_header_with_its_date_in_words_or_numbers(date):
+    m = parse_text(f"REFERAT Børne- og Ungeudvalget d. {date}\n\nPunkt 1: Sommerferie\n\nBeslutning\n\nOK.\n", "b.txt")
+    assert (m.meeting.committee, m.meeting.date) == ("Børne- og Ungeudvalget", dt.date(2025, 3, 3))
+
+
+def test_a_referat_header_naming_no_real_day_is_refused_with_its_line():
+    with pytest.raises(InputError) as e:
+        parse_text("\nREFERAT Byrådet d. 31. februar 2025\n\nPunkt 1: A\n\nBeslutning\n\nOK.\n", "b.txt")
+    assert e.value.code == "bad_date" and messages.user_message(e.value).startswith("b.txt, linje 2")
+
+
 def test_closed_punkter_numbered_again_under_a_divider_do_not_cost_the_open_ones():
     """"LUKKEDE PUNKTER" then "Punkt 1" again: the open punkter are stored, the closed one that takes an open
     one's number is not (its text is nobody's); a repeated number among open punkter is still refused."""

@@ -30,7 +30,8 @@ from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import drop_furniture
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
-_HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4})\s*$", re.I)
+_HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
+                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
 # "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
 _HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
 _COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
@@ -99,17 +100,18 @@ def _demarkdown(lines: list[str]) -> list[str]:
 
 
 def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
-    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY", or "Referat (af møde) i/for
+    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY" (or "d. 3. marts 2025"), or "Referat (af møde) i/for
     <udvalg>" with "Dato:"/"Mødedato:" and a date (numbers or words) on one of the next _DATE_LINES lines."""
     for i, x in enumerate(lines):
         m = _HEADER.match(x)
         if m:
-            day, month, year = map(int, re.split(r"[-./]", m.group("date")))
             committee = _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split()))
             try:
-                return i + 1, committee, dt.date(year, month, day)
+                found = named_date(m.group("date"))  # "04-11-2026", "4. november 2026"
             except ValueError:
                 raise InputError("bad_date", path, line=i + 1, text=m.group("date")) from None
+            if found:
+                return i + 1, committee, found[1]
         m = _HEADER_NAMED.match(x)
         if m and (dated := _date_line(lines, i + 1, path)):
             return i + 1, " ".join(m.group("committee").split()), dated
