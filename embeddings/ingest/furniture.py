@@ -25,8 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from embeddings.ingest.sections import line_heading
-from embeddings.search.query_filters import MONTHS
+from embeddings.ingest.sections import dates_in, line_heading
 
 FORM_FEED = "\x0c"
 _HEAD_LINES = 6  # non-blank lines at the start that name the meeting
@@ -37,8 +36,6 @@ _SEPARATOR = re.compile(r"\t|\s{3,}|\s[/|·•–—-]\s|\s*[|·•]\s*")
 _PAGE_PART = re.compile(rf"(?:{_LABELLED})", re.I)
 _PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?!\d)")
-_WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})(?!\d)", re.I)
 _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"
                             r"|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*", re.I)
 
@@ -48,7 +45,7 @@ def drop_furniture(lines: list[str]) -> list[str]:
     pages = _page_starts(lines)
     out = [x.replace(FORM_FEED, "") for x in lines]
     head = [x for x in out if x.strip()][:_HEAD_LINES]
-    dates = {d for x in head for d in _dates(x)}
+    dates = {d for x in head for d in dates_in(x)}
     drop = set()
     for i, x in enumerate(out):
         if _PAGE_LINE.fullmatch(x) or _page_footer(x) or _names_meeting(x, head, dates):
@@ -76,22 +73,6 @@ def _page_footer(line: str) -> bool:
     return bool(ends) and all(len(p.split()) <= 8 and not p.rstrip().endswith((".", ":", ";")) for p in parts)
 
 
-def _dates(line: str) -> list[dt.date]:
-    out = []
-    for m in _NUMERIC_DATE.finditer(line):
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        out.append((year, month, day))
-    for m in _WORD_DATE.finditer(line):
-        out.append((int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))))
-    dates = []
-    for year, month, day in out:
-        try:
-            dates.append(dt.date(year, month, day))
-        except ValueError:
-            pass
-    return dates
-
-
 def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     """A running header: a name written in the document's first lines beside the meeting's date, nothing else
     (a page number may follow). The first lines themselves are never taken."""
@@ -101,7 +82,7 @@ def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     if len(parts) > 1 and _PAGE_PART.fullmatch(parts[-1].strip()):
         line = line.strip()[:line.strip().rfind(parts[-1])]
     m = _NAME_AND_DATE.fullmatch(line)
-    if not m or not set(_dates(m.group("date"))) & dates:
+    if not m or not set(dates_in(m.group("date"))) & dates:
         return False
     name = " ".join(m.group("name").split()).lower()
     return len(name) >= 4 and len(name.split()) <= 8 and any(

@@ -87,6 +87,22 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 
 
+def dates_in(text: str) -> list[dt.date]:
+    """Every real day written in ``text`` (as named_date reads them), numeric ones first."""
+    out = []
+    for m in _NUMERIC_DATE.finditer(text):
+        out.append((int(m.group(3)), int(m.group(2)), int(m.group(1))))
+    for m in _WORD_DATE.finditer(text):
+        out.append((int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))))
+    days = []
+    for year, month, day in out:
+        try:
+            days.append(dt.date(year, month, day))
+        except ValueError:
+            pass
+    return days
+
+
 def named_date(text: str) -> tuple[str, dt.date] | None:
     """The first date written in ``text`` ("02.11.2026", "02-11-2026", "2. november 2026") as written and read;
     None when there is none. Raises ValueError when it names no real day ("31.02.2026")."""
