@@ -33,7 +33,7 @@ _LABELLED = r"(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|fra|/)\s*\d{1,4})?|\d{1,
 _PAGE_LINE = re.compile(rf"\s*(?:{_LABELLED}|\d{{1,4}}\s*/\s*\d{{1,4}})\s*", re.I)
 _BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
 _SEPARATOR = re.compile(r"\t|\s{3,}|\s[/|·•–—-]\s|\s*[|·•]\s*")
-_PAGE_PART = re.compile(rf"(?:{_LABELLED})", re.I)
+LABELLED_PAGE_NUMBER = re.compile(_LABELLED, re.I)  # "Side 3", "Side 3 af 18", "3 af 18", "- 3 -" (pdf.py too)
 _PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"
@@ -69,7 +69,7 @@ def _page_footer(line: str) -> bool:
     parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
     if len(parts) < 2 or _PUNKT_LIKE.match(line):
         return False
-    ends = [p for p in (parts[0], parts[-1]) if _PAGE_PART.fullmatch(p.strip())]
+    ends = [p for p in (parts[0], parts[-1]) if LABELLED_PAGE_NUMBER.fullmatch(p.strip())]
     return bool(ends) and all(len(p.split()) <= 8 and not p.rstrip().endswith((".", ":", ";")) for p in parts)
 
 
@@ -79,7 +79,7 @@ def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     if line in head or not line.strip():
         return False
     parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
-    if len(parts) > 1 and _PAGE_PART.fullmatch(parts[-1].strip()):
+    if len(parts) > 1 and LABELLED_PAGE_NUMBER.fullmatch(parts[-1].strip()):
         line = line.strip()[:line.strip().rfind(parts[-1])]
     m = _NAME_AND_DATE.fullmatch(line)
     if not m or not set(dates_in(m.group("date"))) & dates:
@@ -106,17 +106,18 @@ def _repeated_edges(lines: list[str], pages: list[int], dropped: set[int]) -> se
     if len(pages) < 2:
         return set()
     seen: dict[str, list[tuple[int, int]]] = {}
-    for page, (first, last) in enumerate(_edges(lines, pages, dropped)):
+    edges = _edges(lines, pages, dropped)
+    for page, (first, last) in enumerate(edges):
         for i in {first, last} - {None}:
             seen.setdefault(" ".join(lines[i].split()), []).append((page, i))
     need = max(2, -(-sum(first is not None for first, _ in _edges(lines, pages)) // 2))  # half the pages
+    first_top = edges[0][0]
     out = set()
     for text, places in seen.items():
         if (len(text) < 3 or line_heading(text)[0] is not None or _PUNKT_LIKE.match(text)
                 or text.endswith((".", "!", "?", ":", ";"))):
             continue  # a heading, a punkt or a sentence ("Godkendt.") that happens to open or close two pages
         if len({page for page, _ in places}) >= need:
-            first_top = _edges(lines, pages, dropped)[0][0]
             out |= {i for _, i in places if i != first_top}
     return out
 

@@ -35,6 +35,7 @@ import pypdfium2.raw as pdfium_c
 
 from embeddings.errors import InputError, Reason
 from embeddings.minutes import Minutes
+from embeddings.ingest.furniture import LABELLED_PAGE_NUMBER
 from embeddings.ingest.text import parse_text
 from embeddings.ingest.pdf_layout import Piece, group, render_text
 
@@ -42,9 +43,6 @@ _COLUMN_GAP = 1.0  # ems: a wider gap on one baseline separates cells (a tab)
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers or footers
 _PAGE_NUMBER = re.compile(  # "3", "Side 3 af 18", "3/18", "- 3 -"
     r"(?:(?:side|page|s\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:af|of|fra|/)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
-_LABELLED_PAGE_NUMBER = re.compile(  # "Side 3", "Side 3 af 18", "3 af 18", "- 3 -"
-    r"(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|fra|/)\s*\d{1,4})?|\d{1,4}\s*(?:af|of)\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]",
-    re.IGNORECASE)
 _STREAM = re.compile(rb"\bstream\r?\n")
 _FLATE_FIRST = re.compile(rb"/Filter\s*\[?\s*/FlateDecode\b")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
@@ -244,6 +242,6 @@ def _is_page_number(p: Piece, labelled: bool = False) -> bool:
     ``labelled``, not a bare "3" or "3/18" (beside other text on its line those may be a table's cells)."""
     if not _PAGE_NUMBER.fullmatch(p.text.strip()):
         return False
-    if labelled and not _LABELLED_PAGE_NUMBER.fullmatch(p.text.strip()):
+    if labelled and not LABELLED_PAGE_NUMBER.fullmatch(p.text.strip()):
         return False
     return p.page - 1 <= int(re.search(r"\d+", p.text).group()) <= p.page + 1
