@@ -100,18 +100,13 @@ def _demarkdown(lines: list[str]) -> list[str]:
 
 
 def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
-    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY" (or "d. 3. marts 2025"), or "Referat (af møde) i/for
-    <udvalg>" with "Dato:"/"Mødedato:" and a date (numbers or words) on one of the next _DATE_LINES lines."""
+    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY" (or "d. 3. marts 2025"), or
+    "Referat (af møde) i/for <udvalg>" with "Dato:"/"Mødedato:" and a date (numbers or words) on one of the next
+    _DATE_LINES lines."""
     for i, x in enumerate(lines):
         m = _HEADER.match(x)
-        if m:
-            committee = _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split()))
-            try:
-                found = named_date(m.group("date"))  # "04-11-2026", "4. november 2026"
-            except ValueError:
-                raise InputError("bad_date", path, line=i + 1, text=m.group("date")) from None
-            if found:
-                return i + 1, committee, found[1]
+        if m and (dated := _date(m.group("date"), path, i + 1)):
+            return i + 1, _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split())), dated
         m = _HEADER_NAMED.match(x)
         if m and (dated := _date_line(lines, i + 1, path)):
             return i + 1, " ".join(m.group("committee").split()), dated
@@ -126,14 +121,18 @@ def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
         label = _DATE_LABEL.match(lines[n])
         if _punkt_header(lines[n]):
             return None
-        if label:
-            try:
-                found = named_date(label.group("value"))
-            except ValueError:
-                raise InputError("bad_date", path, line=n + 1, text=label.group("value").strip()) from None
-            if found:
-                return found[1]
+        if label and (dated := _date(label.group("value"), path, n + 1)):
+            return dated
     return None
+
+
+def _date(text: str, path: str, line: int) -> dt.date | None:
+    """The date written in ``text`` ("04-11-2026", "4. november 2026"); bad_date at ``line`` for no real day."""
+    try:
+        found = named_date(text)
+    except ValueError:
+        raise InputError("bad_date", path, line=line, text=text.strip()) from None
+    return found[1] if found else None
 
 
 def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]]:
