@@ -412,6 +412,29 @@ def test_a_referat_af_moede_header_without_a_date_line_or_with_a_bad_date_is_ref
     assert e.value.code == "bad_date" and messages.user_message(e.value).startswith("bsu.txt, linje 3: ")
 
 
+@pytest.mark.parametrize("header", [
+    "Referat af møde i Børne- og Skoleudvalget den 2. november 2026 kl. 16.00",
+    "Referat for Børne- og Skoleudvalget, mandag den 02.11.2026, kl. 16.00",
+    "Referat af mødet i Børne- og Skoleudvalget d. 02-11-2026 kl. 16.00",
+])
+def test_a_referat_af_moede_header_with_the_date_on_its_own_line(header):
+    """The date (and start) may stand on the "Referat af møde i <udvalg>" line itself, no Dato line below."""
+    body = NAMED_BODY.replace("Mødetidspunkt: kl. 16.00 - 18.30\n", "")
+    m = parse_text(f"{header}\n\n{body}", "bsu.txt").meeting
+    assert (m.committee, m.date, m.start_time) == ("Børne- og Skoleudvalget", dt.date(2026, 11, 2), dt.time(16, 0))
+
+
+def test_a_number_in_a_committee_name_is_not_a_date():
+    m = parse_text("Referat af møde i Lokaludvalg 2 Nord\n\nDato: 02.11.2026\n" + NAMED_BODY, "lu.txt").meeting
+    assert (m.committee, m.date) == ("Lokaludvalg 2 Nord", dt.date(2026, 11, 2))
+
+
+def test_a_kl_time_on_the_dato_line():
+    m = parse_text("Referat af møde i Børne- og Skoleudvalget\n\nDato: 02.11.2026 kl. 17.30\n\n"
+                   "Punkt 1: Ferieplan\n\nBeslutning\n\nGodkendt.\n", "bsu.txt").meeting
+    assert m.start_time == dt.time(17, 30)
+
+
 def test_moedetidspunkt_and_sted_lines_under_a_referat_header():
     text = ("REFERAT Udvalget for Klima og Natur d. 04-11-2026\n\nMødedato: Onsdag d. 4. november 2026\n"
             "Mødetidspunkt: kl. 17.00 - 19.00\nSted: Naturcentret, Skovvej 3\n\n"

@@ -34,6 +34,9 @@ _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
                      r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
 # "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
 _HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
+# "... i Økonomiudvalget den 3. marts 2025 kl. 16.00", "..., mandag den 03.03.2025": the date on the header line.
+_NAMED_DATED = re.compile(r"^(?P<committee>.+?)(?:\s*,\s*|\s+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?"
+                          r"(?:den\s+|d\.\s*)?(?P<date>\d{1,2}\.?[-./\s]\S.*)$", re.I)
 _COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
 _DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
 _DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
@@ -80,7 +83,7 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     if not raws:
         raise InputError("no_punkter", path)
     preamble = lines[header_line:raws[0].line - 1]
-    meeting = Meeting(committee=committee, date=date, start_time=_start_time(preamble),
+    meeting = Meeting(committee=committee, date=date, start_time=_start_time(preamble, lines[header_line - 1]),
                       location=_field(preamble, "Mødested") or _field(preamble, "Sted", colon_only=True),
                       participants=_participants(preamble),
                       source_path=path, source_sha256=sha256)
@@ -108,6 +111,9 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
         if m and (dated := _date(m.group("date"), path, i + 1)):
             return i + 1, _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split())), dated
         m = _HEADER_NAMED.match(x)
+        on_line = _NAMED_DATED.match(m.group("committee")) if m else None
+        if on_line and (dated := _date(on_line.group("date"), path, i + 1)):
+            return i + 1, " ".join(on_line.group("committee").split()), dated
         if m and (dated := _date_line(lines, i + 1, path)):
             return i + 1, " ".join(m.group("committee").split()), dated
         if _punkt_header(x):
@@ -219,9 +225,11 @@ def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | N
     return None
 
 
-def _start_time(preamble: list[str]) -> dt.time | None:
-    """"Mødedato ... kl. HH:MM", else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
-    m = _START.search(_field(preamble, "Mødedato") or "")
+def _start_time(preamble: list[str], header: str) -> dt.time | None:
+    """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", or "kl." on the header line), else "Mødetidspunkt: (kl.)
+    HH.MM - ..." / "Tidspunkt: ..."."""
+    m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
+                                                                             or "") or _START.search(header))
     if not m:
         m = _START_BARE.match(_field(preamble, "Mødetidspunkt") or _field(preamble, "Tidspunkt", colon_only=True)
                               or "")
