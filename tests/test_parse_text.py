@@ -583,6 +583,14 @@ def test_form_feeds_split_pages_and_their_running_lines_go():
     assert second.section(SectionName.SAGSFREMSTILLING).text == "Turistinformationen har 4.000 besøgende om året."
 
 
+def test_a_paragraph_cut_after_kr_at_a_page_break_is_joined():
+    """"3 mio. kr." ends no sentence when the next page goes on in lower case; "Godkendt." then a capital does."""
+    text = HEAD + ("Punkt 1: Budget\n\nBeslutning\n\nUdvalget afsatte 3 mio. kr.\x0c\nSide 2\n\n"
+                   "om året til vejene.\n\nMindretallet (Ø) stemte imod.\n")
+    (p,) = parse_text(text, "budget.txt").punkter
+    assert p.decision == "Udvalget afsatte 3 mio. kr. om året til vejene.\n\nMindretallet (Ø) stemte imod."
+
+
 def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")

@@ -34,6 +34,10 @@ _PAGE_LINE = re.compile(rf"\s*(?:{_LABELLED}|\d{{1,4}}\s*/\s*\d{{1,4}})\s*", re.
 _BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
 _SEPARATOR = re.compile(r"\t|\s{3,}|\s[/|·•–—-]\s|\s*[|·•]\s*")
 LABELLED_PAGE_NUMBER = re.compile(_LABELLED, re.I)  # "Side 3", "Side 3 af 18", "3 af 18", "- 3 -" (pdf.py too)
+# A paragraph ending in one of these abbreviations ends no sentence when the next page goes on in lower case:
+# "... fordeles med 3 mio. kr." / "om året ..." (pdf_layout.py and text.py join the two).
+ENDS_IN_ABBREVIATION = re.compile(r"(?<!\w)(?:kr|mio|mia|ca|jf|bl\.a|f\.eks|m\.v|m\.m|mht|vedr|nr|pkt|stk|inkl|ekskl|evt"
+                                  r"|hhv|iht)\.\s*$", re.IGNORECASE)
 _PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"

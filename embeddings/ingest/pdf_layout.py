@@ -7,13 +7,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION
+
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _PARAGRAPH_GAP = 0.3  # ems beyond the line pitch: a wider gap between lines starts a new paragraph
 _LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[a-zæøå][.)]|[-–•·▪*])\s")
-# A full line ending in one of these abbreviations ends no sentence when the next page goes on in lower case:
-# "... fordeles med 3 mio. kr." / "om året ...".
-_ABBREVIATION = re.compile(r"(?<!\w)(?:kr|mio|mia|ca|jf|bl\.a|f\.eks|m\.v|m\.m|mht|vedr|nr|pkt|stk|inkl|ekskl|evt|hhv|iht)\.$",
-                           re.IGNORECASE)
 _KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "samt", "til", "som", "and", "or"}  # "Børne- og Unge", not "Børne-og"
 
 
@@ -127,7 +125,7 @@ def render_text(paragraphs: list[Paragraph], right: float) -> str:
             a, b = prev[-1][-1][-1], para[0][0][0]
             if (a.page != b.page and len(prev[-1]) == 1 and len(para[0]) == 1 and a.style == b.style
                     and full(a, b) and (not a.text.rstrip().endswith((".", "!", "?", ":"))
-                                        or (_ABBREVIATION.search(a.text) and b.text[:1].islower()))):
+                                        or (ENDS_IN_ABBREVIATION.search(a.text) and b.text[:1].islower()))):
                 prev[-1][-1].extend(para[0][0])
                 prev.extend(para[1:])
                 continue

@@ -27,7 +27,7 @@ from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
-from embeddings.ingest.furniture import drop_furniture
+from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
@@ -335,6 +335,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, first_line: str) -> bool:
-    """A paragraph cut by a page break: no closing punctuation before, a lower-case word after."""
+    """A paragraph cut by a page break: no closing punctuation before (or an abbreviation: "3 mio. kr."), a
+    lower-case word after."""
     start = first_line.lstrip()
-    return bool(start) and start[0].islower() and not _ENDS_SENTENCE.search(previous)
+    return bool(start) and start[0].islower() and (not _ENDS_SENTENCE.search(previous)
+                                                   or bool(ENDS_IN_ABBREVIATION.search(previous)))
