@@ -15,8 +15,10 @@ Markers are read from what a municipality writes, in any case, with any dash, af
 * in text minutes, a divider line between punkter ("LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet",
   "Punkter på lukket dagsorden", "Lukket møde – punkt 3-4"): every punkt after it, until a divider of open
   punkter ("Åbne punkter", "Punkter på åben dagsorden");
-* for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, and an explicit
-  flag (``Lukket``, ``IsClosed``, ``IsConfidential``, ... true, or ``IsPublic`` / ``Offentlig`` false).
+* for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, an explicit flag
+  (``Lukket``, ``IsClosed``, ``IsClosedItem``, ``IsConfidential``, ... true, or ``Aaben``, ``IsPublic``,
+  ``IsPublished``, ``Offentlig`` false), or a short value naming its access under any other key
+  (``"Access": "Lukket"``, ``"Visibility": "Private"``, ``"Offentlighed": "Lukket punkt"``).
   ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
 
 When in doubt a punkt is closed: "Lukket" as the first word of a title closes it, even without a colon.
@@ -30,8 +32,8 @@ from collections.abc import Iterable, Mapping
 # Every dash and hyphen a minutes writer (or a PDF) produces.
 _DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS[1:]), "-")
-_NOUN = r"(?:dagsordenpunkter|dagsordenpunkt|punkter|punkt|sager|sag|møder|møde|behandling)\b"
-_SOLO = rf"(?:lukkede\s+{_NOUN}|lukket(?:\s+{_NOUN})?|fortrolig[t]?)\b"  # a marker on its own
+_NOUN = r"(?:dagsordens?punkter|dagsordens?punkt|punkter|punkt|pkt\.?|sager|sag|møder|møde|behandling)(?!\w)"
+_SOLO = rf"(?:lukkede\s+{_NOUN}|lukket(?:\s+{_NOUN})?|fortrolig[t]?)(?!\w)"  # a marker on its own
 # The other wordings of "not public", each a marker on its own: "ikke offentlig(t) (punkt)", "ikke-offentlig",
 # "undtaget (fra) offentlighed(en)", "ikke til offentliggørelse", "fortroligt punkt". Unlike "Lukket" they do
 # not close a title by being its first words ("Ikke offentlig vej ved Skovbrynet" is a road): only as a segment
@@ -51,22 +53,34 @@ _TITLE_MARKERS = (
                r"|\b(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt)\b"),
     re.compile(r"\bunntatt\s+offentlighet\b|\bu\.\s?off\b"),  # Norwegian
 )
+_CITES = r"\s+(?:jf|jvf|iht|i\s+henhold|efter|vedr|vedrørende)\b"  # "... jf. offentlighedslovens § 30"
 _BODY_MARKER = re.compile(
-    rf"^(?:{_SOLO}(?:$|\s*[.:;,!)\-])"  # "Lukket", "Lukket punkt.", "Fortroligt:" (alone or punctuated)
+    # "Lukket", "Lukket punkt.", "Fortroligt:", "Lukket jf. KL § 10" (alone, punctuated, or with the law it cites)
+    rf"^(?:{_SOLO}(?:$|\s*[.:;,!)\-]|{_CITES})"
     rf"|lukke(?:t|de)\s+{_NOUN}"  # "Lukket punkt vedrørende ..."
     # "Ikke offentligt punkt.", "Ikke til offentliggørelse.", "Fortroligt punkt", "Undtaget fra offentlighed,
     # jf. offentlighedslovens § 30": alone, punctuated, or with the law it cites
-    rf"|{_UNPUBLIC}(?:$|\s*[.:;,!)\-]|\s+(?:jf|jvf|iht|i\s+henhold|efter|vedr|vedrørende)\b)"
+    rf"|{_UNPUBLIC}(?:$|\s*[.:;,!)\-]|{_CITES})"
     r"|(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt|sag)\b"  # "Fortroligt punkt om ..."
     r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+"
-    r"(?:som\s+(?:et\s+|en\s+)?)?(?:lukket|fortrolig|for\s+lukkede|ikke\s*-?\s*offentlig"
+    r"(?:(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?)?(?:lukket|fortrolig|for\s+lukkede|ikke\s*-?\s*offentlig"
     r"|undtaget\s+(?:fra\s+)?offentlighed)"  # "Punktet behandles som lukket punkt", "Punktet er undtaget fra ..."
-    r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|som\s+(?:et\s+|en\s+)?lukket)"
+    r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?lukket)"
     r"|unntatt\s+offentlighet)")
-# Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_".
-_CLOSED_WHEN_TRUE = {"lukket", "erlukket", "islukket", "closed", "isclosed", "confidential", "isconfidential",
-                     "fortrolig", "erfortrolig", "isprivate", "private"}
-_CLOSED_WHEN_FALSE = {"ispublic", "public", "offentlig", "eroffentlig"}
+# Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_" and "-".
+# A key naming closedness ("IsClosedItem", "ErLukketPunkt", "Confidential") closes the item when true; a key
+# naming openness or publication ("Aaben", "IsPublic", "IsPublished") closes it when false. "IsOpen" is no such
+# key: it is false on every item of the Greve dump, open ones included.
+_CLOSED_KEY = re.compile(r"lukket|closed|confidential|fortrolig|private|hemmelig|secret|restricted")
+_OPEN_KEYS = {"aaben", "åben", "aabent", "åbent", "eraaben", "eråben", "ispublic", "public", "offentlig",
+              "eroffentlig", "offentligt", "ispublished", "published", "publiceret", "erpubliceret",
+              "offentliggjort", "eroffentliggjort"}
+# A short value naming the item's access ("Access": "Lukket", "Visibility": "Private", "Offentlighed": "Lukket
+# punkt"), under any key but the item's titles and texts.
+_CLOSED_VALUES = {"closed", "private", "confidential", "restricted", "secret", "nonpublic", "non public",
+                  "not public", "internal", "intern", "hemmelig"}
+_TEXT_KEYS = {"navn", "caption", "titel", "title", "name", "felter", "html", "tekst", "text", "beskrivelse",
+              "description", "sagsnummer", "casenumber"}
 _NEGATIVE = {"false", "0", "nej", "no", "n", "f", "", "none", "null"}
 
 
@@ -132,10 +146,13 @@ def flagged_closed(item: Mapping[str, object]) -> bool:
     """True when an item's own fields say it is closed (see the module docstring). Anything but a clear
     "no" counts as yes for a closing flag, and anything but a clear "yes" as no for a public flag."""
     for key, value in item.items():
-        k = str(key).lower().replace("_", "")
-        if k in _CLOSED_WHEN_TRUE and _truthy(value) is not False:
+        k = re.sub(r"[\s_-]", "", str(key).lower())
+        if _CLOSED_KEY.search(k) and not k.startswith(("not", "ikke", "un")) and _truthy(value) is not False:
             return True
-        if k in _CLOSED_WHEN_FALSE and _truthy(value) is not True:
+        if k in _OPEN_KEYS and _truthy(value) is not True:
+            return True
+        if isinstance(value, str) and k not in _TEXT_KEYS and len(value) <= 40 and (
+                _norm(value).strip(" .") in _CLOSED_VALUES or closed_line(value)):
             return True
     return False
 

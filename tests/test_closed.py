@@ -48,6 +48,8 @@ CLOSED_TITLES = [
     "Personalesag (ikke offentlig)", "Ikke offentligt punkt", "Personalesag - ikke-offentlig", "Ikke offentlig: Køb",
     "[Ikke offentlig] Køb", "Salg af grund – undtaget fra offentlighed", "Forlig (ikke til offentliggørelse)",
     "Fortroligt punkt - Klage", "Klage over ansættelse, fortroligt punkt", "Ikke offentligt punkt vedr. klage",
+    # probe round 3
+    "Salg af aktier (Lukket pkt.)", "Ekspropriation (lukket dagsordenspunkt)", "Lukket pkt. - Klagesag",
 ]
 OPEN_TITLES = [
     "Lukning af Strandskolen", "Lukketider på biblioteket", "Lukkede daginstitutioner genåbnes",
@@ -64,13 +66,19 @@ CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "
                 "Punktet er undtaget fra offentlighed, jf. offentlighedslovens § 23.",
                 "Sagen er undtaget offentligheden.", "Undtaget fra offentlighed, jf. offentlighedslovens § 30",
                 "Ikke til offentliggørelse.", "Fortroligt punkt", "Fortroligt punkt vedrørende en medarbejder",
-                "Sagen er ikke offentlig."]
+                "Sagen er ikke offentlig.",
+                # probe round 3
+                "Punktet blev behandlet på lukket møde.", "Punktet behandles på lukket møde.",
+                "Lukket jf. KL § 10, stk. 2", "Lukket jf. § 10 i lov om kommunernes styrelse",
+                "Sagen behandles i et lukket møde."]
 OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
               "Lukkede daginstitutioner genåbnes 1. juni.",
               "Referatet offentliggøres på hjemmesiden.", "Mødet er ikke offentligt for pressen.",
               "Ikke offentligt tilgængelige data bruges ikke.", "Fortrolig behandling af personoplysninger er vigtig.",
               "Undtaget fra offentligheden er dog bilag 3, som indeholder navne.",
-              "Udvalget drøftede, om punktet er ikke offentligt."]
+              "Udvalget drøftede, om punktet er ikke offentligt.",
+              "Lukket vej ved skolen åbnes igen.", "Punktet behandles på næste møde.",
+              "Sagen blev behandlet på mødet i april."]
 CLOSING_DIVIDERS = ["LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet", "Punkter på lukket dagsorden",
                     "Lukket møde – punkt 3-4", "Lukket møde (pkt. 5 og 6)", "Ikke offentlige punkter",
                     "## Lukket del af mødet"]
@@ -166,6 +174,13 @@ JSON_VARIANTS = [  # (Navn, extra item fields, Felter html)
     ("Personalesag", {"Lukket": "ja"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
     ("Personalesag", {}, f"<p>Lukket punkt</p><h3>Beslutning</h3><p>{_BODY}</p>"),
     ("Personalesag", {}, f"<h3>Fremstilling</h3><p>{_BODY}</p><h3>Beslutning</h3><p>Punktet er lukket.</p>"),
+    # flags and access fields named otherwise (probe round 3)
+    ("Personalesag", {"IsClosedItem": True}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Aaben": False}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"IsPublished": False}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Access": "Lukket"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Visibility": "Private"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Offentlighed": "Lukket punkt"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
 ]
 
 
@@ -175,7 +190,7 @@ def json_minutes(committee: str, when: str) -> str:
         items.append({"Punktnummer": n, "Navn": title, "SagsNummer": _case(n), "IsOpen": True,
                       "Felter": [{"Navn": "", "Html": html}], "Bilag": [], **extra})
     items.append({"Punktnummer": len(items) + 1, "Navn": OPEN_PUNKT[0], "SagsNummer": "00.01.00-A00-99-24",
-                  "IsOpen": False, "Felter": [{"Html": f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"}], "Bilag": []})
+                  "IsOpen": False, "Aaben": True, "IsPublished": True, "Access": "Offentlig", "Type": "Beslutning", "Felter": [{"Html": f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"}], "Bilag": []})
     return json.dumps({"Udvalg": {"Navn": committee}, "Moede": {"Dato": when, "Sted": "Rådhuset"},
                        "Dagsordenpunkter": items}, ensure_ascii=False)
 
@@ -516,13 +531,50 @@ def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
 
     again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
     repaired = Store(again)
-    assert repaired.db.version(MINUTES) == MINUTES.head() == "m0006"
+    assert repaired.db.version(MINUTES) == MINUTES.head() == "m0007"
     got = {p.number: p for p in repaired.punkter()}
     assert [n for n, p in got.items() if p.closed] == [2, 3, 4, 5, 6, 9]
     assert all(got[n].sections == () for n in (2, 3, 4, 5, 6, 9))
     assert got[2].title == "Personalesag"
     assert got[8].decision == OPEN_DECISION and got[8].content_hash != before[8]
     assert [got[n].content_hash for n in (1, 7)] == [before[1], before[7]]
+    with again.write() as conn:
+        texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
+    assert not any(HIDDEN in t for t in texts)
+    again.dispose()
+
+
+def test_upgrading_closes_the_wordings_of_probe_round_3(database):
+    """"(Lukket pkt.)", "Punktet blev behandlet på lukket møde.", "Lukket jf. KL § 10": a store filled before
+    m0007 kept them open; the upgrade closes them and leaves an open punkt as it was."""
+    from embeddings.db import Database
+    from embeddings.store import MINUTES
+
+    store = Store(database)
+    meeting = Meeting("Byrådet", dt.date(2026, 4, 27))
+
+    def punkt(n, title, *texts):
+        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
+
+    stored = [
+        punkt(1, "Salg af aktier (Lukket pkt.)", (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(2, "Ansættelse", (SectionName.BESLUTNING, f"Punktet blev behandlet på lukket møde.\n\n{HIDDEN_BODY}")),
+        punkt(3, "Grundsalg", (SectionName.SAGSFREMSTILLING, "Lukket jf. KL § 10, stk. 2"),
+              (SectionName.BESLUTNING, HIDDEN_BODY)),
+        punkt(4, "Orientering", (SectionName.BESLUTNING, "Punktet behandles på næste møde.")),
+    ]
+    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
+    before = {p.number: p.content_hash for p in store.punkter()}
+    with database.write() as conn:  # as an m0006 store left it
+        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0006'"))
+    store.close()
+
+    again = Database(database.url.render_as_string(hide_password=False))
+    repaired = Store(again)
+    assert repaired.db.version(MINUTES) == MINUTES.head()
+    got = {p.number: p for p in repaired.punkter()}
+    assert [n for n, p in got.items() if p.closed] == [1, 2, 3]
+    assert got[1].title == "Salg af aktier" and got[4].content_hash == before[4]
     with again.write() as conn:
         texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
     assert not any(HIDDEN in t for t in texts)
