@@ -424,6 +424,29 @@ def test_a_referat_af_moede_header_with_the_date_on_its_own_line(header):
     assert (m.committee, m.date, m.start_time) == ("Børne- og Skoleudvalget", dt.date(2026, 11, 2), dt.time(16, 0))
 
 
+@pytest.mark.parametrize("head, date, start", [
+    ("Referat af møde i Børne- og Skoleudvalget\n\nMandag den 2. november 2026 kl. 16.00", dt.date(2026, 11, 2),
+     dt.time(16, 0)),
+    ("Referat af møde i Børne- og Skoleudvalget\n\nd. 02.11.2026", dt.date(2026, 11, 2), None),
+    ("Referat af møde i Børne- og Skoleudvalget\nDato: 02.11.26", dt.date(2026, 11, 2), None),
+    ("REFERAT Børne- og Skoleudvalget d. 2026-11-02", dt.date(2026, 11, 2), None),
+    ("REFERAT Børne- og Skoleudvalget d. 2.-3. november 2026", dt.date(2026, 11, 2), None),
+    ("Referat af møde i Børne- og Skoleudvalget\nMødedato: 2026-11-02 kl. 9.30", dt.date(2026, 11, 2), dt.time(9, 30)),
+])
+def test_other_ways_to_write_the_meetings_day(head, date, start):
+    """An unlabelled day line under the header, a two-digit year on a Dato line, ISO dates, and a two-day
+    meeting (stored on its first day)."""
+    m = parse_text(f"{head}\n\nPunkt 1: Ferieplan\n\nBeslutning\n\nGodkendt.\n", "bsu.txt").meeting
+    assert (m.committee, m.date, m.start_time) == ("Børne- og Skoleudvalget", date, start)
+
+
+def test_a_day_line_must_start_with_the_day():
+    with pytest.raises(InputError) as e:
+        parse_text("Referat af møde i Børne- og Skoleudvalget\n\n3 medlemmer var mødt 02.11.2026\n\n"
+                   "Punkt 1: Ferieplan\n\nBeslutning\n\nGodkendt.\n", "bsu.txt")
+    assert e.value.code == "no_header"
+
+
 def test_a_number_in_a_committee_name_is_not_a_date():
     m = parse_text("Referat af møde i Lokaludvalg 2 Nord\n\nDato: 02.11.2026\n" + NAMED_BODY, "lu.txt").meeting
     assert (m.committee, m.date) == ("Lokaludvalg 2 Nord", dt.date(2026, 11, 2))

@@ -83,35 +83,39 @@ def line_heading(line: str, committee: str = "", date: dt.date | None = None) ->
     return None, "", ""
 
 
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
-_WORD_DATE = re.compile(r"\b(\d{1,2})\.?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
+# The ways a day is written, in the order named_date prefers them: "02.11.2026" / "2-11-2026" / "8/4-2026",
+# ISO "2026-11-02", and in words "2. november 2026" (of a range "13.-14. april 2026", the first day).
+_DATE_FORMS = (
+    (re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b"), (3, 2, 1)),
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), (1, 2, 3)),
+    (re.compile(r"\b(\d{1,2})\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I), (3, 2, 1)),
+)
+
+
+def _ymd(m: re.Match, order: tuple[int, int, int]) -> tuple[int, int, int]:
+    y, mo, d = (m.group(g) for g in order)
+    return int(y), (int(mo) if mo.isdigit() else MONTHS.index(mo.lower()) + 1), int(d)
 
 
 def dates_in(text: str) -> list[dt.date]:
-    """Every real day written in ``text`` (as named_date reads them), numeric ones first."""
-    out = []
-    for m in _NUMERIC_DATE.finditer(text):
-        out.append((int(m.group(3)), int(m.group(2)), int(m.group(1))))
-    for m in _WORD_DATE.finditer(text):
-        out.append((int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))))
+    """Every real day written in ``text`` (as named_date reads them), in _DATE_FORMS order."""
     days = []
-    for year, month, day in out:
-        try:
-            days.append(dt.date(year, month, day))
-        except ValueError:
-            pass
+    for pattern, order in _DATE_FORMS:
+        for m in pattern.finditer(text):
+            try:
+                days.append(dt.date(*_ymd(m, order)))
+            except ValueError:
+                pass
     return days
 
 
 def named_date(text: str) -> tuple[str, dt.date] | None:
-    """The first date written in ``text`` ("02.11.2026", "02-11-2026", "2. november 2026") as written and read;
-    None when there is none. Raises ValueError when it names no real day ("31.02.2026")."""
-    m = _NUMERIC_DATE.search(text)
-    w = _WORD_DATE.search(text)
-    if m:
-        return m.group(0), dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    if w:
-        return w.group(0), dt.date(int(w.group(3)), MONTHS.index(w.group(2).lower()) + 1, int(w.group(1)))
+    """The first date written in ``text`` ("02.11.2026", "2026-11-02", "2. november 2026") as written and read,
+    preferring the forms in _DATE_FORMS order; None when there is none. Raises ValueError when it names no real
+    day ("31.02.2026")."""
+    for pattern, order in _DATE_FORMS:
+        if m := pattern.search(text):
+            return m.group(0), dt.date(*_ymd(m, order))
     return None
 
 

@@ -31,7 +31,8 @@ from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
-                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
+                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
+                     r"|\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
 # "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
 _HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
 # "... i Økonomiudvalget den 3. marts 2025 kl. 16.00", "..., mandag den 03.03.2025": the date on the header line.
@@ -39,6 +40,9 @@ _NAMED_DATED = re.compile(r"^(?P<committee>.+?)(?:\s*,\s*|\s+)(?:(?:man|tirs|ons
                           r"(?:den\s+|d\.\s*)?(?P<date>\d{1,2}\.?[-./\s]\S.*)$", re.I)
 _COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
 _DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
+# A line that is only the meeting's day, unlabelled: "Mandag den 6. april 2026 kl. 16.00", "d. 06.04.2026".
+_DATED_LINE = re.compile(r"^\s*(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\b[\s,]*)?(?:den\s+|d\.\s*)?(?P<date>\d.*)$", re.I)
+_SHORT_YEAR = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b")  # "Dato: 09.04.26", on a Dato line only
 _DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
 # "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
@@ -122,14 +126,36 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 
 
 def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
-    """The date on the first "Dato:"/"Mødedato:" line among the _DATE_LINES lines from ``start`` (0-based)."""
+    """The date on the first "Dato:"/"Mødedato:" line (a two-digit year allowed there: "09.04.26"), or on a line
+    that is only a day ("Mandag den 6. april 2026 kl. 16.00"), among the _DATE_LINES lines from ``start``
+    (0-based)."""
     for n in range(start, min(start + _DATE_LINES, len(lines))):
-        label = _DATE_LABEL.match(lines[n])
         if _punkt_header(lines[n]):
             return None
-        if label and (dated := _date(label.group("value"), path, n + 1)):
+        label = _DATE_LABEL.match(lines[n])
+        if label and (dated := _date(label.group("value"), path, n + 1) or _short_date(label.group("value"), path,
+                                                                                        n + 1)):
+            return dated
+        day = _DATED_LINE.match(lines[n])
+        if day and (dated := _date(day.group("date"), path, n + 1)) and _starts_with_date(day.group("date")):
             return dated
     return None
+
+
+def _starts_with_date(text: str) -> bool:
+    found = named_date(text)
+    return bool(found) and text.lstrip().startswith(found[0])
+
+
+def _short_date(text: str, path: str, line: int) -> dt.date | None:
+    """"09.04.26" as 9 April 2026 (the year in this century); bad_date at ``line`` for no real day."""
+    m = _SHORT_YEAR.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        raise InputError("bad_date", path, line=line, text=text.strip()) from None
 
 
 def _date(text: str, path: str, line: int) -> dt.date | None:
@@ -226,10 +252,12 @@ def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | N
 
 
 def _start_time(preamble: list[str], header: str) -> dt.time | None:
-    """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", or "kl." on the header line), else "Mødetidspunkt: (kl.)
-    HH.MM - ..." / "Tidspunkt: ..."."""
+    """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", "kl." on the header line or on a line that is only the
+    day), else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
+    day_lines = [x for x in preamble if _DATED_LINE.match(x) and _starts_with_date(_DATED_LINE.match(x)["date"])]
     m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
-                                                                             or "") or _START.search(header))
+                                                                             or "") or _START.search(header)
+         or next(filter(None, map(_START.search, day_lines)), None))
     if not m:
         m = _START_BARE.match(_field(preamble, "Mødetidspunkt") or _field(preamble, "Tidspunkt", colon_only=True)
                               or "")
