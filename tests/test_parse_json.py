@@ -449,3 +449,15 @@ def test_ingest_through_the_store(ingested):
 def test_ingest_keeps_every_meeting(ingested):
     # Byråd 2022-2025 met twice on 2025-09-08 (17:15 ekstraordinær, 17:30): both meetings are kept.
     assert (ingested.meetings, ingested.punkter) == (373, 5553)
+
+
+def test_a_null_punktnummer_takes_the_items_number_or_sorting(small_doc):
+    """Punktnummer null (an export that numbers items elsewhere): "Number", else "Sorting" stands in; with
+    none of them the file is refused, naming the field."""
+    doc = copy.deepcopy(small_doc)
+    doc["Dagsordenpunkter"][0].update(Punktnummer=None, Number="11", Sorting=1)
+    doc["Dagsordenpunkter"][1].update(Punktnummer=None, Number=None, Sorting=12)
+    m = parse_firstagenda_json(json.dumps(doc).encode(), "møde.json", "")
+    assert [p.number for p in m.punkter][:2] == [11, 12]
+    doc["Dagsordenpunkter"][1].update(Sorting=None)
+    assert messages.user_message(errors_for(doc)).endswith("mangler Dagsordenpunkter[1].Punktnummer")

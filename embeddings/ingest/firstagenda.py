@@ -287,9 +287,11 @@ def _attachments(item: dict, field: str, shape: _Shape) -> tuple[Attachment, ...
 
 
 def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
-    if "Punktnummer" not in item:
+    # Punktnummer null: the item's "Number", else its "Sorting" (the place FirstAgenda shows it in) stands in.
+    key = next((k for k in ("Punktnummer", "Number", "Sorting") if item.get(k) is not None), None)
+    if key is None:
         shape.fail("json_missing", field=f"{field}.Punktnummer")
-    number = _number(item["Punktnummer"], f"{field}.Punktnummer", shape)
+    number = _number(item[key], f"{field}.{key}", shape)
     shape.punkt = number
     raw_title = decode_entities(shape.text(item, "Navn", f"{field}.Navn"))
     if not raw_title:  # "&nbsp;" only
