@@ -280,3 +280,23 @@ def test_a_paragraph_cut_after_kr_is_joined_when_the_next_page_goes_on_in_lower_
     pdf.text(72, 100, "Sagen blev afsluttet.")
     out = pdf_text(bytes(pdf.output()), "x.pdf")
     assert "\n\nDen samlede ramme fordeles med 3 mio. kr. om året i planperioden.\n\nSagen blev afsluttet." in out, out
+
+
+def test_a_narrow_column_hyphenated_words_and_a_title_wrapped_over_two_lines():
+    """A PDF set in a narrow column (no line is full): words hyphenated at a line's end are made whole
+    ("trafik-" / "planen"), "IT-" / "systemer" keeps its hyphen, and a punkt title that wraps goes on in lower
+    case under the header."""
+    content = (show(72, 780, "REFERAT Teknik- og Miljøudvalget d. 12-05-2026", 16, bold=True)
+               + show(72, 745, "Punkt 1: Forslag til ny trafikplan for", 13, bold=True)
+               + show(72, 729, "den indre by", 13, bold=True)
+               + show(72, 705, "05.13.00-P22-72-26")
+               + show(72, 680, "Beslutning", 11, bold=True)
+               + show(72, 660, "Udvalget godkendte trafik-")
+               + show(72, 646.5, "planen og to nye cykel-")
+               + show(72, 633, "stier samt nye IT-")
+               + show(72, 619.5, "systemer.")
+               + show(72, 592, "Ingen bemærkninger."))
+    (punkt,) = parse_pdf(raw_pdf(content), "tmu.pdf", "sha").punkter
+    assert (punkt.title, punkt.journal.raw) == ("Forslag til ny trafikplan for den indre by", "05.13.00-P22-72-26")
+    assert punkt.decision == ("Udvalget godkendte trafikplanen og to nye cykelstier samt nye IT-systemer.\n\n"
+                              "Ingen bemærkninger.")

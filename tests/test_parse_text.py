@@ -614,6 +614,14 @@ def test_a_paragraph_cut_after_kr_at_a_page_break_is_joined():
     assert p.decision == "Udvalget afsatte 3 mio. kr. om året til vejene.\n\nMindretallet (Ø) stemte imod."
 
 
+def test_words_hyphenated_at_a_lines_end_and_a_wrapped_title_in_a_text_export():
+    text = HEAD + ("Punkt 1: Forslag til ny trafikplan for\nden indre by\n\n05.13.00-P22-72-26\n\nBeslutning\n\n"
+                   "Udvalget godkendte trafik-\nplanen for Børne-\nog Ungeudvalget.\nNye IT-\nsystemer indkøbes.\n")
+    (p,) = parse_text(text, "tmu.txt").punkter
+    assert (p.title, p.journal.raw) == ("Forslag til ny trafikplan for den indre by", "05.13.00-P22-72-26")
+    assert p.decision == "Udvalget godkendte trafikplanen for Børne- og Ungeudvalget.\nNye IT-systemer indkøbes."
+
+
 def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")

@@ -38,6 +38,25 @@ LABELLED_PAGE_NUMBER = re.compile(_LABELLED, re.I)  # "Side 3", "Side 3 af 18", 
 # "... fordeles med 3 mio. kr." / "om året ..." (pdf_layout.py and text.py join the two).
 ENDS_IN_ABBREVIATION = re.compile(r"(?<!\w)(?:kr|mio|mia|ca|jf|bl\.a|f\.eks|m\.v|m\.m|mht|vedr|nr|pkt|stk|inkl|ekskl|evt"
                                   r"|hhv|iht)\.\s*$", re.IGNORECASE)
+_KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "samt", "til", "som", "and", "or"}  # "Børne- og Unge", not "Børne-og"
+_WORD_HYPHEN = re.compile(r"\w-$")
+_SPLIT_WORD = re.compile(r"[a-zæøåäöü]-$")
+
+
+def join_hyphenated(line: str, next_line: str) -> str | None:
+    """A line that ends in a hyphen after a word, joined with the next: "trafik-" + "planen" -> "trafikplanen"
+    (a word hyphenated at the line's end), "IT-" + "systemer" -> "IT-systemer", "Børne-" + "og Unge" ->
+    "Børne- og Unge". None when ``line`` does not end so, or ``next_line`` does not go on with a word."""
+    a, b = line.rstrip(), next_line.lstrip()
+    if not (_WORD_HYPHEN.search(a) and b[:1].isalnum()):
+        return None
+    if b.split()[0].lower() in _KEEP_SPACE_AFTER_HYPHEN:
+        return f"{a} {b}"
+    if _SPLIT_WORD.search(a) and b[:1].islower():
+        return a[:-1] + b
+    return a + b
+
+
 _PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"

@@ -7,12 +7,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION
+from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, join_hyphenated
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _PARAGRAPH_GAP = 0.3  # ems beyond the line pitch: a wider gap between lines starts a new paragraph
 _LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|[a-zæøå][.)]|[-–•·▪*])\s")
-_KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "samt", "til", "som", "and", "or"}  # "Børne- og Unge", not "Børne-og"
 
 
 @dataclass(eq=False)
@@ -107,15 +106,16 @@ def render_text(paragraphs: list[Paragraph], right: float) -> str:
         t, u = a.text, b.text
         if prose and (not full(a, b) or (t.endswith((".", ":", ";", "!", "?")) and _LIST_ITEM.match(u))):
             return "\n"
-        if re.search(r"\w-$", t) and u[:1].isalnum() and u.split()[0].lower() not in _KEEP_SPACE_AFTER_HYPHEN:
-            return ""  # the line broke after a hyphen inside a word: "IT-" + "systemer"
         return " "
 
     def cell_text(cell: Cell, prose: bool) -> str:
-        out = [cell[0].text]
+        out = cell[0].text
         for a, b in zip(cell, cell[1:]):
-            out += [join(a, b, prose), b.text]
-        return "".join(out)
+            # the line broke after a hyphen inside a word ("trafik-" + "planen", "IT-" + "systemer"), wrapped
+            # or not: a narrow column's lines are never full
+            joined = join_hyphenated(out, b.text)
+            out = joined if joined is not None else out + join(a, b, prose) + b.text
+        return out
 
     # A paragraph cut by a page break continues on the next page when its last line was full.
     merged: list[Paragraph] = []

@@ -27,7 +27,7 @@ from embeddings.errors import InputError
 from embeddings.journal import JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
-from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture
+from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
@@ -77,6 +77,7 @@ class _RawPunkt:
     line: int  # 1-based line of the header
     body: list[tuple[int, str]] = field(default_factory=list)
     divided_closed: bool = False  # under a "LUKKEDE PUNKTER" divider
+    wrapped: int = 0  # lines of the title below the header line (a long title wrapped in a PDF)
 
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
@@ -226,6 +227,13 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, s
         elif part is not None and not _in_contents(lines, i):
             closed_part = part  # a divider belongs to no punkt's text
         elif current is not None:
+            if not current.body and i == current.line + current.wrapped + 1 and x.strip()[:1].islower():
+                # the title goes on, lower case, right under the header: "Punkt 2: Forslag til ny trafikplan for"
+                # / "den indre by"
+                joined = join_hyphenated(current.title, x)
+                current.title = joined if joined is not None else f"{current.title} {x.strip()}"
+                current.wrapped += 1
+                continue
             current.body.append((i, x))
     return out
 
@@ -345,21 +353,32 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line separated paragraphs, lines inside joined by newline; page-break splits joined back."""
+    """Blank-line separated paragraphs, lines inside joined by newline; page-break splits and words hyphenated at
+    a line's end joined back."""
     paras: list[list[str]] = [[]]
     for x in lines:
         if x.strip():
             paras[-1].append(x)
         elif paras[-1]:
             paras.append([])
-    paras = [p for p in paras if p]
     out: list[str] = []
-    for p in paras:
-        if out and _continues(out[-1], p[0]):
-            out[-1] = out[-1].rstrip() + " " + "\n".join(p).lstrip()
+    for p in (_lines_joined(p) for p in paras if p):
+        if out and (joined := join_hyphenated(out[-1], p)) is not None:
+            out[-1] = joined
+        elif out and _continues(out[-1], p):
+            out[-1] = out[-1].rstrip() + " " + p.lstrip()
         else:
-            out.append("\n".join(p))
+            out.append(p)
     return out
+
+
+def _lines_joined(lines: list[str]) -> str:
+    """A paragraph's lines joined by newline, a word hyphenated at a line's end made whole (join_hyphenated)."""
+    text = lines[0]
+    for x in lines[1:]:
+        joined = join_hyphenated(text, x)
+        text = joined if joined is not None else text + "\n" + x
+    return text
 
 
 def _continues(previous: str, first_line: str) -> bool:
