@@ -622,6 +622,35 @@ def test_words_hyphenated_at_a_lines_end_and_a_wrapped_title_in_a_text_export():
     assert p.decision == "Udvalget godkendte trafikplanen for Børne- og Ungeudvalget.\nNye IT-systemer indkøbes."
 
 
+def test_word_export_headings_numbered_in_capitals_or_with_a_tab():
+    text = HEAD + ("Punkt 1: Vejbelysning\n\nResume\tLamperne skiftes til LED.\n\nBeslutning\tGodkendt for 2026.\n\n"
+                   "Punkt 2: Søbadet\n\n1. Sagsfremstilling\n\nBadebroen er lukket.\n\n2) Beslutning\n\n"
+                   "Ny badebro bygges.\n\nPunkt 3: Affald\n\nBESLUTNING\n\nUgentlig tømning.\n")
+    got = [[(s.name, s.text) for s in p.sections] for p in parse_text(text, "tmu.txt").punkter]
+    assert got == [[(SectionName.RESUME, "Lamperne skiftes til LED."), (SectionName.BESLUTNING, "Godkendt for 2026.")],
+                   [(SectionName.SAGSFREMSTILLING, "Badebroen er lukket."), (SectionName.BESLUTNING, "Ny badebro bygges.")],
+                   [(SectionName.BESLUTNING, "Ugentlig tømning.")]]
+
+
+def test_absentees_signatures_and_a_further_agenda_are_no_part_of_a_decision():
+    text = HEAD + ("Punkt 1: Normering\n\nBeslutning\n\nGodkendt.\n\nTillægsdagsorden\n\n"
+                   "Punkt 2: Solsikken\n\nBeslutning\n\nBørnene flyttes.\n\nFraværende:\nLars Eg (V)\n\n"
+                   "Underskriftsblad\n\nHelle Dam (A), formand\nMads Fog (O)\n\nMødet sluttede kl. 19:10\n")
+    first, second = parse_text(text, "buu.txt").punkter
+    assert (first.decision, second.decision) == ("Godkendt.", "Børnene flyttes.")
+    assert [(s.heading, s.text) for s in second.sections[1:]] == [
+        ("Fraværende", "Lars Eg (V)"), ("Underskriftsblad", "Helle Dam (A), formand\nMads Fog (O)"),
+        ("Mødet sluttede kl. 19:10", "")]
+
+
+def test_a_table_row_that_starts_with_a_heading_word_stays_text():
+    text = HEAD + ("Punkt 1: Dagsorden\n\nSagsfremstilling\n\nSagstype\tOverskrift\tTid\n"
+                   "Beslutning\tBudget\t09.00\n\nBeslutning\n\nGodkendt.\n")
+    (p,) = parse_text(text, "cf.txt").punkter
+    assert [s.name for s in p.sections] == [SectionName.SAGSFREMSTILLING, SectionName.BESLUTNING]
+    assert p.decision == "Godkendt."
+
+
 def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")

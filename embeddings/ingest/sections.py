@@ -44,10 +44,21 @@ HEADINGS: dict[str, SectionName] = {
 }
 
 
+# What closes the minutes rather than a punkt: who was absent, the signatures, when the meeting ended. Their own
+# section (OTHER) keeps them out of the last punkt's decision.
+_END_MATTER = re.compile(r"^\s*(?P<head>fraværende|afbud|underskriftsblad|underskrifter|underskrift)\s*(?::\s*(?P<text>.*?))?\s*$"
+                         r"|^\s*(?P<end>mødet\s+(?:er\s+)?(?:sluttede|slut|hævet|hævedes|afsluttet|afsluttedes)\b.{0,30})$",
+                         re.I)
+_NUMBERED_HEADING = re.compile(r"^\s*\d{1,2}\s*[.)]\s+")  # "4. Beslutning" in a Word export
+# "Beslutning<TAB>Udvalget godkendte ...": two columns, so one tab (a table row "Beslutning<TAB>Emne<TAB>Tid" is not)
+_WITH_TAB = re.compile(r"^\s*(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:?\t+\s*(?P<text>[^\t]*[^\s\t][^\t]*?)\s*$")
+
+
 def canonical_section(heading: str) -> SectionName | None:
-    """The canonical name of a known heading ("Vedlegg" -> Bilag, "Beslutning." -> Beslutning), or None if not a
-    known one. A heading with no canonical name of its own ("Økonomi", "Høring") is OTHER."""
-    return HEADINGS.get(" ".join(heading.split()).strip(" :.").lower())
+    """The canonical name of a known heading ("Vedlegg" -> Bilag, "Beslutning." -> Beslutning, "4. Beslutning"
+    -> Beslutning), or None if not a known one. A heading with no canonical name of its own ("Økonomi",
+    "Høring") is OTHER."""
+    return HEADINGS.get(" ".join(_NUMBERED_HEADING.sub("", heading).split()).strip(" :.").lower())
 
 
 # A decision or recommendation heading that carries more on its line: its text after a colon ("Beslutning:
@@ -72,6 +83,12 @@ def line_heading(line: str, committee: str = "", date: dt.date | None = None) ->
     name = canonical_section(line)
     if name is not None:
         return name, line.strip(" :.\t"), ""
+    m = _WITH_TAB.match(line)  # a two-column layout: any known heading, its text after a tab
+    if m and canonical_section(m.group("head")) is not None:
+        return canonical_section(m.group("head")), m.group("head"), m.group("text")
+    m = _END_MATTER.match(line)
+    if m:
+        return SectionName.OTHER, " ".join((m.group("head") or m.group("end")).split()), m.group("text") or ""
     m = _WITH_TEXT.match(line)
     if m and canonical_section(m.group("head")) in _INLINE:
         return canonical_section(m.group("head")), m.group("head"), m.group("text")

@@ -51,6 +51,8 @@ _PUNKT = re.compile(r"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>[^\W\d_].*?))\s*$", re.I)
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
+# A line that opens a further part of the agenda, between punkter: no punkt's text.
+_AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$", re.I)
 _TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
@@ -226,6 +228,8 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, s
             # again) take a number an open punkt has: not stored, their text read into nobody's
         elif part is not None and not _in_contents(lines, i):
             closed_part = part  # a divider belongs to no punkt's text
+        elif _AGENDA_PART.match(x):
+            continue  # nor does "Tillægsdagsorden"
         elif current is not None:
             if not current.body and i == current.line + current.wrapped + 1 and x.strip()[:1].islower():
                 # the title goes on, lower case, right under the header: "Punkt 2: Forslag til ny trafikplan for"
