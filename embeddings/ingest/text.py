@@ -60,10 +60,11 @@ _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
-# A journal number behind a label on its own line: "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
+# A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
+# "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
 # EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
 # label alone with the number on the next line.
-_JOURNAL_LABEL = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer"
+_JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer"
                             r"|journal)\b\.?\s*:?\s*(?P<value>[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
 _LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
 # A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
