@@ -8,10 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from embeddings.journal import JournalNumber
+
+# A decision that approves the recommendation by reference: one that names it ("Indstillingen godkendt.",
+# "Godkendt som indstillet") or whose every line only approves ("Godkendt.", "1.-2. Anbefales.", "1. Godkendt" /
+# "2. Godkendt"), absentees aside ("Afbud: ...").
+_NAMES_INDSTILLING = re.compile(r"\bindstilling(?:en|erne)?\b|\bindstillet\b", re.I)
+_APPROVES = re.compile(r"^\s*(?:\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+)?(?:godkendt|godkendes|tiltrådt|tiltrædes|anbefalet"
+                       r"|anbefales|vedtaget)\s*[.!]?\s*$", re.I)
+_ABSENT = re.compile(r"^\s*(?:afbud|fraværende)\b", re.I)
+_BY_REFERENCE_CHARS = 160  # longer decisions say what they decide themselves
 
 
 class SectionName(StrEnum):
@@ -129,6 +139,18 @@ class Punkt:
         """The Beslutning text, or None when the punkt has none (or an empty one)."""
         s = self.section(SectionName.BESLUTNING)
         return s.text if s and s.text.strip() else None
+
+    @property
+    def approved_indstilling(self) -> str | None:
+        """The Indstilling text when the decision approves it by reference only ("Indstillingen godkendt.",
+        "Godkendt som indstillet.", "Tiltrådt."): what was decided is written there. None otherwise."""
+        decision = self.decision
+        s = self.section(SectionName.INDSTILLING)
+        if not decision or not s or not s.text.strip() or len(decision) > _BY_REFERENCE_CHARS:
+            return None
+        lines = [x for x in decision.splitlines() if x.strip() and not _ABSENT.match(x)]
+        by_reference = _NAMES_INDSTILLING.search(decision) or (lines and all(_APPROVES.match(x) for x in lines))
+        return s.text if by_reference else None
 
     @property
     def content_hash(self) -> str:

@@ -76,6 +76,38 @@ def test_a_punkt_without_decision_shows_its_indstilling_labelled(core):
     assert hit.indstilling == "Direktøren indstiller, at telefontiderne for rådhuset evalueres i 2025."
 
 
+def test_a_decision_that_only_approves_shows_the_indstilling_it_approves(core):
+    """"Godkendt." says nothing on its own: the punkt's Indstilling goes with it, verbatim; a decision that says
+    what it decides stands alone."""
+    hit = next(h for h in core.sag("00.01.00-A21-2-21").items if h.ref == "2022-11-09#1")
+    assert hit.decision == "Godkendt."
+    assert hit.approved_indstilling == ("Kommunaldirektøren indstiller,\n\n1. at dagsordenen for dette, samt "
+                                        "referatet fra seneste møde godkendes.")
+    assert core.ask("hvad besluttede vi om telefontider?").hits[0].approved_indstilling is None
+
+
+@pytest.mark.parametrize("decision, approves", [
+    ("Godkendt.", True), ("1.-2. Anbefales.", True), ("1. Godkendt\n2. Godkendt", True),
+    ("Godkendt.\n\nAfbud: Claus Dyremose", True), ("Indstillingen godkendt.", True),
+    ("Godkendt som indstillet, dog med 50.000 kr. mere til Hvidovre.", True),
+    ("Taget til efterretning.", False), ("Godkendt med den ændring, at puljen hæves til 2 mio. kr.", False),
+    ("Udvalget godkendte trafikplanen. " * 8, False),
+])
+def test_which_decisions_approve_the_indstilling_by_reference(decision, approves):
+    from embeddings.minutes import Meeting, Punkt, Section, SectionName
+    sections = (Section(SectionName.INDSTILLING, "Forvaltningen indstiller, at puljen fordeles."),
+                Section(SectionName.BESLUTNING, decision))
+    p = Punkt(Meeting("Økonomiudvalget", dt.date(2026, 3, 2)), 1, "Pulje", "Pulje", sections=sections)
+    assert p.approved_indstilling == ("Forvaltningen indstiller, at puljen fordeles." if approves else None)
+
+
+def test_the_approved_indstilling_is_shown_under_the_decision(core):
+    from bot.cli.render import timeline_text
+    text = timeline_text(core.sag("00.01.00-A21-2-21"))
+    assert ("    Godkendt.\n  Punktets indstilling: Kommunaldirektøren indstiller,\n    1. at dagsordenen for dette, "
+            "samt referatet fra seneste møde godkendes.") in text
+
+
 def test_closed_punkter_are_never_quoted(core):
     for mode in Mode:
         a = core.ask("fortrolig beslutning om en navngiven medarbejder", k=10, mode=mode)

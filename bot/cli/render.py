@@ -92,6 +92,7 @@ def hit_json(h: Hit) -> dict:
         "decision": h.decision,
         "quote_verified": h.quote_verified,
         "indstilling": h.indstilling,
+        "approved_indstilling": h.approved_indstilling,
         "matched_sentences": list(h.matched),
         "history": [{"committee": e.committee, "meeting_date": e.meeting_date.isoformat(),
                      "item_number": e.item_number, "title": e.title} for e in h.history],
@@ -127,7 +128,9 @@ def item_lines(it: Item) -> list[str]:
     if it.quote:
         lines.append(f"  {it.quote_label}:")
         lines += [f"    {x}" for x in it.quote.splitlines() if x.strip()]
-    lines += [f"  {n}" for n in it.notes]
+    for n in it.notes:  # a note that quotes several lines (the Indstilling a decision approves) stays indented
+        first, *rest = n.splitlines() or [""]
+        lines += [f"  {first}"] + [f"    {x}" for x in rest if x.strip()]
     if it.attachments:
         lines.append(f"  {messages.ATTACHMENTS_LABEL}: " + ", ".join(
             a.name + (f" ({a.url})" if a.url else "") for a in it.attachments))

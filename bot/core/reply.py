@@ -62,6 +62,9 @@ def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
         label, quote = messages.DECISION_LABEL, h.decision
         if h.matched:
             notes.append(f"{messages.MATCHED_LABEL}: " + " … ".join(h.matched))
+        if h.approved_indstilling:
+            approved = decisive_passage(h.approved_indstilling) if short else h.approved_indstilling
+            notes.append(f"{messages.APPROVED_INDSTILLING_LABEL}: {approved}")
     elif h.indstilling:
         label, quote = messages.INDSTILLING_LABEL, h.indstilling
         notes.append(messages.NO_DECISION)

@@ -108,6 +108,8 @@ class Beslut:
             indstilling = sec.text if sec and sec.text.strip() else None
         quote = decision or indstilling
         verified = quote is not None and any(quote in sec.text for sec in p.sections)
+        approved = shown.approved_indstilling
+        approved = approved if approved and any(approved in sec.text for sec in p.sections) else None
         history = tuple(
             HistoryEntry(o.meeting.committee, o.meeting.date, o.number, o.title)
             for o in (self.store.by_journal(p.journal.raw) if p.journal else [])
@@ -116,7 +118,8 @@ class Beslut:
                    title=p.title,
                    case_number=p.journal.raw if p.journal else None,
                    decision=decision if verified else None, quote_verified=verified,
-                   indstilling=indstilling if verified else None, history=history,
+                   indstilling=indstilling if verified else None,
+                   approved_indstilling=approved if verified else None, history=history,
                    source_url=self._source_url(p),
                    attachments=tuple(AttachmentLink(a.name, attachment_link(p.meeting.source_url, a.source_id))
                                      for a in p.attachments),
