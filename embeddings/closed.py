@@ -32,14 +32,14 @@ from collections.abc import Iterable, Mapping
 # Every dash and hyphen a minutes writer (or a PDF) produces.
 _DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASHES = dict.fromkeys(map(ord, _DASH_CHARS[1:]), "-")
-_NOUN = r"(?:dagsordens?punkter|dagsordens?punkt|punkter|punkt|pkt\.?|sager|sag|møder|møde|behandling)(?!\w)"
+_NOUN = r"(?:dagsordens?punkter|dagsordens?punkt|punkter|punkt|pkt\.?|sager|sag|møder|møde|behandling|beslutning)(?!\w)"
 _SOLO = rf"(?:lukkede\s+{_NOUN}|lukket(?:\s+{_NOUN})?|fortrolig[t]?)(?!\w)"  # a marker on its own
 # The other wordings of "not public", each a marker on its own: "ikke offentlig(t) (punkt)", "ikke-offentlig",
 # "undtaget (fra) offentlighed(en)", "ikke til offentliggørelse", "fortroligt punkt". Unlike "Lukket" they do
 # not close a title by being its first words ("Ikke offentlig vej ved Skovbrynet" is a road): only as a segment
 # of their own, a whole first line, or a first line's opening words followed by punctuation.
 _UNPUBLIC = (r"(?:ikke\s*-?\s*offentlig[t]?(?:\s+(?:dagsordenpunkt|punkt|sag))?"
-             r"|undtaget\s+(?:fra\s+)?offentlighed(?:en)?|ikke\s+til\s+offentliggørelse"
+             r"|undtaget\s+(?:fra\s+)?(?:offentlighed(?:en)?|aktindsigt)|ikke\s+til\s+offentliggørelse"
              r"|fortrolig[t]?\s+(?:dagsordenpunkt|punkt|sag))\b")
 _PREFIX = r"(?:[A-ZÆØÅ][A-ZÆØÅ.]{0,7}\s*-\s*)?"  # a committee abbreviation: "CF - ", "ØU– ", "B.U. - "
 _TITLE_MARKERS = (
@@ -64,8 +64,11 @@ _BODY_MARKER = re.compile(
     r"|(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt|sag)\b"  # "Fortroligt punkt om ..."
     r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+"
     r"(?:(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?)?(?:lukket|fortrolig|for\s+lukkede|ikke\s*-?\s*offentlig"
-    r"|undtaget\s+(?:fra\s+)?offentlighed)"  # "Punktet behandles som lukket punkt", "Punktet er undtaget fra ..."
+    r"|undtaget\s+(?:fra\s+)?(?:offentlighed|aktindsigt))"  # "Punktet behandles som lukket punkt", "Punktet er undtaget fra ..."
     r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?lukket)"
+    # "Punktet er omfattet af tavshedspligt.", "Punktet offentliggøres ikke."
+    r"|(?:(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?|beslutning(?:en)?)\s+(?:er\s+|var\s+)?)?omfattet\s+af\s+tavshedspligt"
+    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?|beslutning(?:en)?)\s+(?:offentliggøres|publiceres|offentliggjordes)\s+ikke\b"
     r"|unntatt\s+offentlighet)")
 # Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_" and "-".
 # A key naming closedness ("IsClosedItem", "ErLukketPunkt", "Confidential") closes the item when true; a key

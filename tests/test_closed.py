@@ -70,7 +70,8 @@ CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "
                 # probe round 3
                 "Punktet blev behandlet på lukket møde.", "Punktet behandles på lukket møde.",
                 "Lukket jf. KL § 10, stk. 2", "Lukket jf. § 10 i lov om kommunernes styrelse",
-                "Sagen behandles i et lukket møde."]
+                "Sagen behandles i et lukket møde.", "Punktet er omfattet af tavshedspligt.", "Lukket beslutning.",
+                "Sagen er undtaget aktindsigt jf. offentlighedslovens § 23.", "Punktet offentliggøres ikke."]
 OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
               "Lukkede daginstitutioner genåbnes 1. juni.",
               "Referatet offentliggøres på hjemmesiden.", "Mødet er ikke offentligt for pressen.",
@@ -78,6 +79,8 @@ OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede a
               "Undtaget fra offentligheden er dog bilag 3, som indeholder navne.",
               "Udvalget drøftede, om punktet er ikke offentligt.",
               "Lukket vej ved skolen åbnes igen.", "Punktet behandles på næste møde.",
+              "Medarbejderne er omfattet af tavshedspligt efter forvaltningsloven, og det blev drøftet.",
+              "Planen offentliggøres ikke før høringen er slut, men udvalget godkendte den.",
               "Sagen blev behandlet på mødet i april."]
 CLOSING_DIVIDERS = ["LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet", "Punkter på lukket dagsorden",
                     "Lukket møde – punkt 3-4", "Lukket møde (pkt. 5 og 6)", "Ikke offentlige punkter",
@@ -562,6 +565,8 @@ def test_upgrading_closes_the_wordings_of_probe_round_3(database):
         punkt(3, "Grundsalg", (SectionName.SAGSFREMSTILLING, "Lukket jf. KL § 10, stk. 2"),
               (SectionName.BESLUTNING, HIDDEN_BODY)),
         punkt(4, "Orientering", (SectionName.BESLUTNING, "Punktet behandles på næste møde.")),
+        punkt(5, "Erstatningskrav", (SectionName.SAGSFREMSTILLING, "Punktet er omfattet af tavshedspligt."),
+              (SectionName.BESLUTNING, HIDDEN_BODY)),
     ]
     store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
     before = {p.number: p.content_hash for p in store.punkter()}
@@ -573,7 +578,7 @@ def test_upgrading_closes_the_wordings_of_probe_round_3(database):
     repaired = Store(again)
     assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
-    assert [n for n, p in got.items() if p.closed] == [1, 2, 3]
+    assert [n for n, p in got.items() if p.closed] == [1, 2, 3, 5]
     assert got[1].title == "Salg af aktier" and got[4].content_hash == before[4]
     with again.write() as conn:
         texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]

@@ -461,3 +461,12 @@ def test_a_null_punktnummer_takes_the_items_number_or_sorting(small_doc):
     assert [p.number for p in m.punkter][:2] == [11, 12]
     doc["Dagsordenpunkter"][1].update(Sorting=None)
     assert messages.user_message(errors_for(doc)).endswith("mangler Dagsordenpunkter[1].Punktnummer")
+
+
+def test_a_null_navn_takes_the_caption(small_doc):
+    doc = copy.deepcopy(small_doc)
+    doc["Dagsordenpunkter"][0].update(Navn=None, Caption="Orientering om svømmehal")
+    m = parse_firstagenda_json(json.dumps(doc).encode(), "møde.json", "")
+    assert m.punkter[0].title == "Orientering om svømmehal"
+    doc["Dagsordenpunkter"][0].update(Caption=None)
+    assert messages.user_message(errors_for(doc)).endswith("Dagsordenpunkter[0].Navn skal være en tekst, men er tom (null)")

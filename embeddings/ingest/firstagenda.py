@@ -293,7 +293,10 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         shape.fail("json_missing", field=f"{field}.Punktnummer")
     number = _number(item[key], f"{field}.{key}", shape)
     shape.punkt = number
-    raw_title = decode_entities(shape.text(item, "Navn", f"{field}.Navn"))
+    caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
+    # Navn null or empty: the Caption (FirstAgenda's shown title) stands in, when there is one
+    named = shape.text(item, "Navn", f"{field}.Navn", required=not clean_line(caption))
+    raw_title = decode_entities(named or clean_line(caption))
     if not raw_title:  # "&nbsp;" only
         shape.fail("json_empty_value", field=f"{field}.Navn")
     title, slot = clean_title(raw_title)
@@ -302,7 +305,6 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         journal = JournalNumber.parse(case) if case else None
     except MalformedJournalNumber:
         raise InputError("bad_journal", shape.path, punkt=number, text=case) from None
-    caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
     closed = Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
                    time_slot=slot, closed=True, source_id=_source_id(item, "Id"))  # no text, no bilag
     if is_closed([raw_title, caption], item=item):

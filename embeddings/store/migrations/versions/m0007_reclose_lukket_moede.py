@@ -1,8 +1,9 @@
 """The closed rule learned more wordings: "Salg af aktier (Lukket pkt.)", "(lukket dagsordenspunkt)", "Punktet
-blev behandlet på lukket møde.", "Lukket jf. KL § 10, stk. 2": re-apply it to what earlier versions stored open
-(embeddings/store/reclose.py), as m0004 and m0006 did. (An item of FirstAgenda JSON that only a field of its
-own marked closed, "Access": "Lukket", can only be closed by ingesting its file again: the fields are not
-stored.)
+blev behandlet på lukket møde.", "Lukket jf. KL § 10, stk. 2", "Punktet er omfattet af tavshedspligt.",
+"Punktet offentliggøres ikke.", "Sagen er undtaget aktindsigt", "Lukket beslutning.": re-apply it to what
+earlier versions stored open (embeddings/store/reclose.py), as m0004 and m0006 did. (An item of FirstAgenda
+JSON that only a field of its own marked closed, "Access": "Lukket", can only be closed by ingesting its file
+again: the fields are not stored.)
 
 Revision ID: m0007
 """
