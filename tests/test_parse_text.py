@@ -407,7 +407,9 @@ def test_a_referat_af_moede_header_with_a_labelled_date_line_below(header, date_
 def test_a_referat_af_moede_header_without_a_date_line_or_with_a_bad_date_is_refused():
     with pytest.raises(InputError) as e:
         parse_text("Referat af møde i Børne- og Skoleudvalget\n\n" + NAMED_BODY, "bsu.txt")
-    assert e.value.code == "no_header"
+    assert e.value.code == "no_meeting_date"  # the committee is named, the date is what is missing
+    assert messages.user_message(e.value) == ("bsu.txt, linje 1: fandt udvalget 'Børne- og Skoleudvalget', men ingen "
+                                              "mødedato (fx 'Dato: 06-04-2026') under overskriften")
     with pytest.raises(InputError) as e:
         parse_text("Referat af møde i Børne- og Skoleudvalget\n\nDato: 31.02.2026\n" + NAMED_BODY, "bsu.txt")
     assert e.value.code == "bad_date" and messages.user_message(e.value).startswith("bsu.txt, linje 3: ")
@@ -445,7 +447,45 @@ def test_a_day_line_must_start_with_the_day():
     with pytest.raises(InputError) as e:
         parse_text("Referat af møde i Børne- og Skoleudvalget\n\n3 medlemmer var mødt 02.11.2026\n\n"
                    "Punkt 1: Ferieplan\n\nBeslutning\n\nGodkendt.\n", "bsu.txt")
+    assert e.value.code == "no_meeting_date"
+
+
+@pytest.mark.parametrize("head", [
+    "REFERAT Erhvervsudvalget den 06-04-2026",
+    "REFERAT Erhvervsudvalget d. 06-04-2026 kl. 16:00",
+    "REFERAT Erhvervsudvalget d. 6. april 2026 kl. 16.00",
+    "REFERAT Erhvervsudvalget d. 06.04.26",
+    "REFERAT Erhvervsudvalget d. 6. og 7. april 2026",
+    "REFERAT\nErhvervsudvalget d. 06-04-2026",
+    "Referat\nErhvervsudvalget\nMødedato: 06-04-2026",
+    "Erhvervsudvalget\nReferat fra mødet den 6. april 2026",
+    "# Referat – Erhvervsudvalget\n\n**Dato:** 6. april 2026 kl. 15.00",
+    "Beslutningsprotokol for Erhvervsudvalget (EU)\nDato: 06.04.2026",
+])
+def test_other_heads_that_name_committee_and_day(head):
+    m = parse_text(f"{head}\n\nPunkt 1: Erhvervspris\n\nBeslutning\n\nPrisen gives til Smeden.\n", "eu.txt")
+    assert (m.meeting.committee, m.meeting.date) == ("Erhvervsudvalget", dt.date(2026, 4, 6))
+    assert m.punkter[0].decision == "Prisen gives til Smeden."
+
+
+def test_a_head_without_referat_or_committee_is_refused_as_before():
+    with pytest.raises(InputError) as e:
+        parse_text("Erhvervsudvalget 06-04-2026\n\nPunkt 1: Pris\n\nBeslutning\n\nGodkendt.\n", "eu.txt")
     assert e.value.code == "no_header"
+    with pytest.raises(InputError) as e:
+        parse_text("Referat\n\nDato: 06-04-2026\n\nPunkt 1: Pris\n\nBeslutning\n\nGodkendt.\n", "eu.txt")
+    assert e.value.code == "no_header"
+
+
+def test_markdown_pipe_tables_hold_a_journal_number_and_a_decision():
+    text = ("# Referat af møde i Social- og Sundhedsudvalget\n\n**Dato:** 2. juni 2026\n\n"
+            "## Punkt 1: Madservice\n\n| Sagsnr. | 27.18.00-G01-110-26 |\n|---|---|\n| Sagsbehandler | Lise Holm |\n\n"
+            "### Beslutning\n\nMadservicen hjemtages.\n\n"
+            "## Punkt 2: Takster\n\n| Felt | Værdi |\n| :--- | ---: |\n| Sagsnr. | 27.12.00-S00-111-26 |\n"
+            "| Beslutning | Taksterne for 2027 blev godkendt. |\n")
+    first, second = parse_text(text, "ssu.md").punkter
+    assert (first.journal.raw, first.decision) == ("27.18.00-G01-110-26", "Madservicen hjemtages.")
+    assert (second.journal.raw, second.decision) == ("27.12.00-S00-111-26", "Taksterne for 2027 blev godkendt.")
 
 
 def test_a_number_in_a_committee_name_is_not_a_date():

@@ -17,6 +17,7 @@ TEXT: dict[str, str] = {
     "file_encoding": "filen er hverken UTF-8 eller Windows-1252 (byte {position})",
     "file_cp1252": "advarsel: filen er ikke UTF-8; læst som Windows-1252",
     "no_header": "ingen overskrift 'REFERAT <udvalg> d. DD-MM-ÅÅÅÅ' fundet",
+    "no_meeting_date": "fandt udvalget '{committee}', men ingen mødedato (fx 'Dato: 06-04-2026') under overskriften",
     "bad_date": "ugyldig mødedato {text!r}",
     "no_punkter": "ingen punkter fundet (forventede overskrifter som 'Punkt 1:' eller 'Sak 1:')",
     "duplicate_punkt": "punkt nummer {number} forekommer to gange (også linje {first_line})",

@@ -101,11 +101,12 @@ def line_heading(line: str, committee: str = "", date: dt.date | None = None) ->
 
 
 # The ways a day is written, in the order named_date prefers them: "02.11.2026" / "2-11-2026" / "8/4-2026",
-# ISO "2026-11-02", and in words "2. november 2026" (of a range "13.-14. april 2026", the first day).
+# ISO "2026-11-02", and in words "2. november 2026" (of a range "13.-14. april 2026" or "13. og 14. april 2026",
+# the first day).
 _DATE_FORMS = (
     (re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), (1, 2, 3)),
-    (re.compile(r"\b(\d{1,2})\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I), (3, 2, 1)),
+    (re.compile(r"\b(\d{1,2})\.?(?:\s*(?:[-–]|og)\s*\d{1,2}\.?)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I), (3, 2, 1)),
 )
 
 

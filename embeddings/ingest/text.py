@@ -59,6 +59,8 @@ _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mød
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
+_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
 # A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
 # "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
@@ -87,6 +89,7 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     """Parse one minutes file; raise InputError naming the file (and line or punkt) when it can't."""
     lines = _demarkdown(drop_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     header_line, committee, date = _header(lines, path)
+    committee = _ABBREVIATION.sub("", committee) or committee
     raws = _split_punkter(lines, path, _numbered_headers(lines, header_line))
     if not raws:
         raise InputError("no_punkter", path)
@@ -99,13 +102,17 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
 
 
 def _demarkdown(lines: list[str]) -> list[str]:
-    """Drop Markdown heading marks and bold markers (the 2021-01-21 export); plain text is unchanged."""
+    """Drop Markdown heading marks and bold markers (the 2021-01-21 export); a pipe table's row becomes its cells
+    joined by tabs ("| Sagsnr. | 27.18.00-G01-110-26 |" reads as a label and its value, "| Beslutning | ... |"
+    as a heading and its text) and its rule line "|---|---|" goes. Plain text is unchanged."""
     markdown = any(_MD_HEADING.match(x) or _MD_BOLD_LINE.match(x) for x in lines[:50])
     out = []
     for x in lines:
         x = x.rstrip()
         if markdown:
             x = _MD_UNDERSCORES.sub("", _MD_HEADING.sub("", x).replace("**", ""))
+            if _MD_TABLE_ROW.match(x):
+                x = "" if _MD_TABLE_RULE.match(x) else "\t".join(c.strip() for c in x.strip().strip("|").split("|"))
         out.append(x)
     return out
 
@@ -126,7 +133,62 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
             return i + 1, " ".join(m.group("committee").split()), dated
         if _punkt_header(x):
             break
-    raise InputError("no_header", path)
+    return _loose_header(lines, path)
+
+
+# The other ways a head names the meeting, read only when the two above do not: "REFERAT X den 06-04-2026",
+# "REFERAT X d. 6. april 2026 kl. 16.00", "REFERAT X d. 09.04.26", "# Referat – X" over "Dato: ...", "REFERAT"
+# alone over "X d. 06-04-2026", "Referat" over "X" over "Mødedato: ...", "X" over "Referat fra mødet den ...".
+_REFERAT_LINE = re.compile(r"^\W*(?:referat|beslutningsprotokol|mødeprotokol)\b(?P<rest>.*)$", re.I)
+_COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinære\s+)?mødet?\b\s*)?(?:(?:i|for)\s+)?", re.I)
+_COMMITTEE_DATE = re.compile(r"^(?P<committee>.*?)(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?"
+                             r"(?P<date>\d{1,2}\.?(?:\s*(?:[-–]|og)\s*\d{1,2}\.?)?[-./\s]\s*\S.*|\d{4}-\d{1,2}-\d{1,2}.*)$",
+                             re.I)
+_HEAD_LINES = 25
+_ABBREVIATION = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6})\)\s*$")  # "Børne- og Ungeudvalget (BUU)": initials find it
+
+
+def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
+    """The meeting from a "Referat ..." line in the head (before the first punkt header): the committee on that
+    line, else on the next line, else on the line above; the date on the committee's line or on a date line
+    below (_date_line). no_date names the committee when only the date is missing; no_header otherwise."""
+    head = []
+    for x in lines[:_HEAD_LINES]:
+        if _punkt_header(x):
+            break
+        head.append(x)
+    at = next((i for i, x in enumerate(head) if _REFERAT_LINE.match(x)), None)
+    if at is None:
+        raise InputError("no_header", path)
+    last = at
+    committee, date = _committee_and_date(_REFERAT_LINE.match(head[at]).group("rest"), path, at + 1)
+    if not committee:
+        below = next((i for i in range(at + 1, len(head)) if head[i].strip()), None)
+        above = next((i for i in range(at - 1, -1, -1) if head[i].strip()), None)
+        if below is not None and not _DATE_LABEL.match(head[below]) and not _DATED_LINE.match(head[below]):
+            committee, below_date = _committee_and_date(head[below], path, below + 1)
+            date, last = date or below_date, below
+        elif above is not None:
+            committee, _ = _committee_and_date(head[above], path, above + 1)
+    if committee and date is None:
+        date = _date_line(lines, last + 1, path)
+    if not committee:
+        raise InputError("no_header", path)
+    if date is None:
+        raise InputError("no_meeting_date", path, line=at + 1, committee=committee)
+    return last + 1, committee, date
+
+
+def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
+    """"af møde i Erhvervsudvalget den 6. april 2026 kl. 16.00" -> ("Erhvervsudvalget", 2026-04-06)."""
+    text = _COMMITTEE_LEAD.sub("", text.strip(" \t-–—:|·")).strip()
+    m = _COMMITTEE_DATE.match(text)
+    date = None
+    if m:
+        date = _date(m.group("date"), path, line) or _short_date(m.group("date"), path, line)
+        if date is not None:
+            text = m.group("committee")
+    return " ".join(text.strip(" \t-–—:|·,").split()), date
 
 
 def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
