@@ -534,7 +534,7 @@ def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
 
     again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
     repaired = Store(again)
-    assert repaired.db.version(MINUTES) == MINUTES.head() == "m0007"
+    assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
     assert [n for n, p in got.items() if p.closed] == [2, 3, 4, 5, 6, 9]
     assert all(got[n].sections == () for n in (2, 3, 4, 5, 6, 9))

@@ -49,6 +49,31 @@ def test_changed_file_replaces_its_meeting(store, tmp_path):
     assert "fra Økonomiudvalget om telefontider" in p.decision
 
 
+def test_a_file_an_older_parser_read_is_read_again(database, tmp_path):
+    """Upgrading brings parsing fixes to files already stored: a source an older parser read (parser NULL, as
+    every source stored before m0008) is read again by the next ingest, not skipped as unchanged; one the
+    current parser read is skipped."""
+    import sqlalchemy
+
+    src = tmp_path / "buu.txt"
+    src.write_text("REFERAT Børne- og Ungeudvalget (BUU) d. 18-03-2026\n\nPunkt 1: Normering\n\nBeslutning\n\n"
+                   "Godkendt.\n\nFraværende:\nLars Eg (V)\n", encoding="utf-8")
+    store = Store(database)
+    assert ingest_paths(store, [src]).outcomes[0].status is FileStatus.NEW
+    with database.write() as conn:  # as an older parser stored it
+        conn.execute(sqlalchemy.text("UPDATE sources SET parser = NULL"))
+        conn.execute(sqlalchemy.text("UPDATE meetings SET committee = 'Børne- og Ungeudvalget (BUU)'"))
+        conn.execute(sqlalchemy.text("UPDATE sections SET text = 'Godkendt.' || char(10) || 'Fraværende:' "
+                                     "WHERE name = 'Beslutning'") if database.url.get_backend_name() == "sqlite"
+                     else sqlalchemy.text("UPDATE sections SET text = 'Godkendt.' || chr(10) || 'Fraværende:' "
+                                          "WHERE name = 'Beslutning'"))
+    assert ingest_paths(store, [src]).outcomes[0].status is FileStatus.CHANGED
+    (p,) = store.punkter()
+    assert (p.meeting.committee, p.decision) == ("Børne- og Ungeudvalget", "Godkendt.")
+    assert [m.committee for m in store.meetings()] == ["Børne- og Ungeudvalget"]
+    assert ingest_paths(store, [src]).outcomes[0].status is FileStatus.UNCHANGED
+
+
 BAD = {
     "empty.txt": b"",
     "blank.txt": b"\n \n",

@@ -99,12 +99,14 @@ class Store:
                               known=MINUTES.head()) from e
 
     # --- writes ----------------------------------------------------------------------------
-    def source_known(self, sha256: str) -> bool:
-        """True when a file with this content was ingested before (from any path)."""
+    def source_known(self, sha256: str, parser: int | None = None) -> bool:
+        """True when a file with this content was ingested before (from any path); with ``parser``, only when
+        that version of the parser read it (a file an older parser read is read again)."""
+        where = [SRC.c.sha256 == sha256] + ([SRC.c.parser == parser] if parser is not None else [])
         with self.db.read() as conn:
-            return conn.execute(sa.select(1).where(SRC.c.sha256 == sha256).limit(1)).first() is not None
+            return conn.execute(sa.select(1).where(*where).limit(1)).first() is not None
 
-    def replace_minutes(self, minutes: Minutes, source_path: str, sha256: str) -> bool:
+    def replace_minutes(self, minutes: Minutes, source_path: str, sha256: str, parser: int | None = None) -> bool:
         """Store one file's meeting and punkter, atomically. A file owns the punkter it holds.
 
         What this file held before (in this meeting, or in the meeting its earlier header named) is replaced.
@@ -112,6 +114,8 @@ class Store:
         number this file holds too: the newer file wins for that number. The meeting's own columns (location,
         participants, provenance) stay those of the file that stored it while that file holds punkter in it;
         otherwise they are this file's. A meeting this file leaves with no punkter and no source is deleted.
+
+        ``parser`` is the version of the parser that read the file (source_known).
 
         Returns True when an earlier version of this file or of one of its punkt numbers was replaced.
         ``first_seen`` of a punkt number that existed before in the meeting is kept, so a corrected file does
@@ -173,7 +177,7 @@ class Store:
                 if p.attachments:
                     conn.execute(sa.insert(A), [{"punkt_id": punkt_id, "position": i, "name": a.name,
                                                  "source_id": a.source_id} for i, a in enumerate(p.attachments)])
-            self._upsert_source(conn, source_path, sha256, meeting_id, now)
+            self._upsert_source(conn, source_path, sha256, meeting_id, now, parser)
             for left in involved - {meeting_id}:
                 self._settle(conn, left, source_path)
         return replaced
@@ -201,8 +205,9 @@ class Store:
             source_path=heir, source_sha256=sha if sha is not None else M.c.source_sha256,
             source_url=None, source_id=None, concluded=None))
 
-    def _upsert_source(self, conn: Connection, path: str, sha256: str, meeting_id: int, now: str) -> None:
-        values = {"sha256": sha256, "meeting_id": meeting_id, "ingested_at": now}
+    def _upsert_source(self, conn: Connection, path: str, sha256: str, meeting_id: int, now: str,
+                       parser: int | None) -> None:
+        values = {"sha256": sha256, "meeting_id": meeting_id, "ingested_at": now, "parser": parser}
         if conn.execute(sa.update(SRC).where(SRC.c.path == path).values(**values)).rowcount == 0:
             conn.execute(sa.insert(SRC).values(path=path, **values))
 

@@ -70,6 +70,7 @@ sources = sa.Table(
     sa.Column("sha256", sa.Text, nullable=False),
     sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="SET NULL")),
     sa.Column("ingested_at", sa.Text, nullable=False),
+    sa.Column("parser", sa.Integer),  # the parser version that read it (NULL: before m0008); older ones read again
 )
 
 sa.Index("meetings_key", meetings.c.committee, meetings.c.date, sa.func.coalesce(meetings.c.start_time, ""),
