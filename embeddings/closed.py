@@ -17,7 +17,7 @@ Markers are read from what a municipality writes, in any case, with any dash, af
   punkter ("Åbne punkter", "Punkter på åben dagsorden");
 * for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, an explicit flag
   (``Lukket``, ``IsClosed``, ``IsClosedItem``, ``IsConfidential``, ... true, or ``Aaben``, ``IsPublic``,
-  ``IsPublished``, ``Offentlig`` false), or a short value naming its access under any other key
+  ``IsPublished``, ``Offentlig`` and any other key about publication, ``Publiceres``, false), or a short value naming its access under any other key
   (``"Access": "Lukket"``, ``"Visibility": "Private"``, ``"Offentlighed": "Lukket punkt"``).
   ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
 
@@ -78,6 +78,9 @@ _CLOSED_KEY = re.compile(r"lukket|closed|confidential|fortrolig|private|hemmelig
 _OPEN_KEYS = {"aaben", "åben", "aabent", "åbent", "eraaben", "eråben", "ispublic", "public", "offentlig",
               "eroffentlig", "offentligt", "ispublished", "published", "publiceret", "erpubliceret",
               "offentliggjort", "eroffentliggjort"}
+# Any other key about publication or openness ("Publiceres", "PublicAccess", "Offentliggoeres", "ErAaben"): closed
+# when clearly false (a date or a text under such a key, "PublishedAt", says nothing).
+_OPEN_KEY_PART = re.compile(r"publi|offentlig|aaben|åben|aabent|åbent")
 # A short value naming the item's access ("Access": "Lukket", "Visibility": "Private", "Offentlighed": "Lukket
 # punkt"), under any key but the item's titles and texts.
 _CLOSED_VALUES = {"closed", "private", "confidential", "restricted", "secret", "nonpublic", "non public",
@@ -153,6 +156,8 @@ def flagged_closed(item: Mapping[str, object]) -> bool:
         if _CLOSED_KEY.search(k) and not k.startswith(("not", "ikke", "un")) and _truthy(value) is not False:
             return True
         if k in _OPEN_KEYS and _truthy(value) is not True:
+            return True
+        if k != "isopen" and _OPEN_KEY_PART.search(k) and _truthy(value) is False and value is not None:
             return True
         if isinstance(value, str) and k not in _TEXT_KEYS and len(value) <= 40 and (
                 _norm(value).strip(" .") in _CLOSED_VALUES or closed_line(value)):

@@ -184,6 +184,9 @@ JSON_VARIANTS = [  # (Navn, extra item fields, Felter html)
     ("Personalesag", {"Access": "Lukket"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
     ("Personalesag", {"Visibility": "Private"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
     ("Personalesag", {"Offentlighed": "Lukket punkt"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Publiceres": False}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"PublicAccess": "nej"}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
+    ("Personalesag", {"Offentliggoeres": 0}, f"<h3>Beslutning</h3><p>{_BODY}</p>"),
 ]
 
 
@@ -193,7 +196,8 @@ def json_minutes(committee: str, when: str) -> str:
         items.append({"Punktnummer": n, "Navn": title, "SagsNummer": _case(n), "IsOpen": True,
                       "Felter": [{"Navn": "", "Html": html}], "Bilag": [], **extra})
     items.append({"Punktnummer": len(items) + 1, "Navn": OPEN_PUNKT[0], "SagsNummer": "00.01.00-A00-99-24",
-                  "IsOpen": False, "Aaben": True, "IsPublished": True, "Access": "Offentlig", "Type": "Beslutning", "Felter": [{"Html": f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"}], "Bilag": []})
+                  "IsOpen": False, "Aaben": True, "IsPublished": True, "Access": "Offentlig", "Type": "Beslutning",
+                  "PublishedAt": None, "Publiceringsdato": "2024-09-12", "Offentliggoeres": True, "Felter": [{"Html": f"<h3>Beslutning</h3><p>{OPEN_DECISION}</p>"}], "Bilag": []})
     return json.dumps({"Udvalg": {"Navn": committee}, "Moede": {"Dato": when, "Sted": "Rådhuset"},
                        "Dagsordenpunkter": items}, ensure_ascii=False)
 
