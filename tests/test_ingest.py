@@ -137,6 +137,26 @@ def test_meetings_and_show(capsys):
     assert "ÅÅÅÅ-MM-DD#N" in capsys.readouterr().err
 
 
+def test_two_meetings_on_one_day_are_listed_and_shown_apart(tmp_path, capsys):
+    """`meetings` names the start time of a committee that met twice that day, "1 punkt" in the singular; `show`
+    finds a committee whose name starts with Ø (SQLite's lower() does not fold it) and cites the start time."""
+    src = tmp_path / "referater"
+    src.mkdir()
+    for name, start, title in (("morgen.txt", "08:00", "Anlægsoversigt"), ("aften.txt", "17:00", "Vinterbad")):
+        (src / name).write_text(f"REFERAT Økonomiudvalget d. 15-04-2026\n\nMødedato 15-04-2026 kl. {start}\n\n"
+                                     f"Punkt 1: {title}\n\nBeslutning\n\nGodkendt.\n", encoding="utf-8")
+    assert run_cli("ingest", "--no-index", str(src)) == 0
+    capsys.readouterr()
+    assert run_cli("meetings") == 0
+    out = capsys.readouterr().out
+    assert "Økonomiudvalget · 15. april 2026 kl. 8.00 · 1 punkt, 1 med beslutning" in out
+    assert "Økonomiudvalget · 15. april 2026 kl. 17.00 · 1 punkt, 1 med beslutning" in out
+    assert run_cli("show", "økonomiudvalget", "2026-04-15T17:00#1") == 0
+    assert "Vinterbad\nØkonomiudvalget · 15. april 2026 kl. 17.00 · punkt 1" in capsys.readouterr().out
+    assert run_cli("show", "Økonomiudvalget", "2026-04-15#1") == 1
+    assert "angiv mødets starttid" in capsys.readouterr().err
+
+
 def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path):
     """Kill an ingest process while it writes; the store holds whole meetings only and a re-run completes."""
     folder = tmp_path / "many"

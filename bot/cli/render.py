@@ -35,8 +35,10 @@ def index_summary(stats: UpdateStats) -> str:
                            removed=stats.removed_punkter, chunks=stats.chunks)
 
 
-def meeting_line(m: MeetingSummary) -> str:
-    return printable(messages.meeting_line(m.committee, m.date, m.location, m.punkter, m.decisions))
+def meeting_line(m: MeetingSummary, met_twice: bool = False) -> str:
+    """One line of `beslut meetings`; the start time when the committee met more than once that day."""
+    return printable(messages.meeting_line(m.committee, m.date, m.location, m.punkter, m.decisions,
+                                           m.start_time if met_twice else None))
 
 
 def punkt_json(p: Punkt, cited: Hit) -> dict:
@@ -62,7 +64,8 @@ def attachments_json(h: Hit) -> list[dict]:
 
 
 def punkt_text(p: Punkt, cited: Hit) -> str:
-    head = messages.citation(p.meeting.committee, p.meeting.date, p.number, p.journal.raw if p.journal else None)
+    head = messages.citation(p.meeting.committee, p.meeting.date, p.number, p.journal.raw if p.journal else None,
+                             cited.meeting_start)
     lines = [f"{p.title}", head]
     if p.closed:
         lines.append(messages.CLOSED_PUNKT)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from bot.cli import render as render_text
@@ -81,14 +82,16 @@ def run_meetings(args: argparse.Namespace, wiring: Wiring) -> int:
     meetings = wiring.store.meetings()
     if args.json:
         print(json.dumps([{"committee": m.committee, "meeting_date": m.date.isoformat(), "location": m.location,
-                           "items": m.punkter, "decisions": m.decisions, "source": m.source_path}
+                           "items": m.punkter, "decisions": m.decisions, "source": m.source_path,
+                           "start_time": m.start_time.strftime("%H:%M") if m.start_time else None}
                           for m in meetings], ensure_ascii=False, indent=2))
         return 0
     if not meetings:
         print(render("no_meetings"))
         return 0
+    days = Counter((m.committee, m.date) for m in meetings)
     for m in meetings:
-        print(render_text.meeting_line(m))
+        print(render_text.meeting_line(m, met_twice=days[m.committee, m.date] > 1))
     return 0
 
 

@@ -165,9 +165,12 @@ def danish_date(d) -> str:
     return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
 
 
-def meeting_line(committee: str, date, location: str | None, items: int, decisions: int) -> str:
+def meeting_line(committee: str, date, location: str | None, items: int, decisions: int, start=None) -> str:
+    """'Chefforum · 11. september 2024, Mødelokale 1 · 8 punkter, 7 med beslutning'; with ``start`` (a committee
+    that met twice that day) '... 15. april 2026 kl. 8.00 · ...'."""
     place = f", {location}" if location else ""
-    return f"{committee} · {danish_date(date)}{place} · {items} punkter, {decisions} med beslutning"
+    when = danish_date(date) + (f" kl. {start.hour}.{start.minute:02d}" if start else "")
+    return f"{committee} · {when}{place} · {items} punkt{'' if items == 1 else 'er'}, {decisions} med beslutning"
 
 
 def citation(committee: str, date, number: int, case_number: str | None, start=None) -> str:

@@ -34,6 +34,7 @@ class MeetingSummary:
     punkter: int
     decisions: int
     source_path: str
+    start_time: dt.time | None = None
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,13 @@ class Store:
         decided = sa.exists().where(S.c.punkt_id == P.c.id, S.c.name == SectionName.BESLUTNING.value,
                                     sa.func.trim(S.c.text) != "")
         q = (sa.select(M.c.committee, M.c.date, M.c.location, M.c.source_path, sa.func.count(P.c.id),
-                       sa.func.coalesce(sa.func.sum(sa.case((decided, 1), else_=0)), 0))
+                       sa.func.coalesce(sa.func.sum(sa.case((decided, 1), else_=0)), 0), M.c.start_time)
              .select_from(M.outerjoin(P, P.c.meeting_id == M.c.id))
-             .group_by(M.c.id).order_by(M.c.date, M.c.committee))
+             .group_by(M.c.id).order_by(M.c.date, M.c.committee, sa.func.coalesce(M.c.start_time, "")))
         with self.db.read() as conn:
-            return [MeetingSummary(c, dt.date.fromisoformat(d), loc, n, dec, src)
-                    for c, d, loc, src, n, dec in conn.execute(q)]
+            return [MeetingSummary(c, dt.date.fromisoformat(d), loc, n, dec, src,
+                                   dt.time.fromisoformat(start) if start else None)
+                    for c, d, loc, src, n, dec, start in conn.execute(q)]
 
     def published(self, source_url: str) -> dict[str, PublishedMeeting]:
         """The meetings stored from the publication site ``source_url``, by their id there."""
@@ -275,11 +277,11 @@ class Store:
                   start_time: dt.time | None = None) -> list[Punkt]:
         """The punkt(er) numbered ``number`` on ``date``; several when meetings share a date."""
         where = [M.c.date == date.isoformat(), P.c.number == number]
-        if committee:
-            where.append(sa.func.lower(M.c.committee) == committee.lower())
         if start_time:
             where.append(M.c.start_time == start_time.isoformat())
-        return self._punkter(*where)
+        found = self._punkter(*where)
+        # the committee compared in Python: SQLite's lower() leaves "Ø" as it is ("Økonomiudvalget")
+        return [p for p in found if not committee or p.meeting.committee.casefold() == committee.casefold()]
 
     def get(self, uid: str) -> Punkt | None:
         """The punkt whose ``Punkt.uid`` is ``uid``, as stored now, or None."""
