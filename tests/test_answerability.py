@@ -19,7 +19,7 @@ from bot.slack.blocks import to_messages
 from bot.teams.cards import reply_card
 from embeddings.ingest.files import ingest_paths
 from embeddings.search.answerability import (Answerability, AnswerRule, Tier, content_words, exclusive_base, names,
-                                              question_dates, question_numbers, topic_text)
+                                              question_dates, question_numbers, rival_names, topic_text)
 from embeddings.search.retriever import Retriever
 from embeddings.store import Store
 
@@ -302,6 +302,19 @@ def test_a_name_the_punkt_lacks_makes_it_partial_even_when_the_rest_covers_it():
     v = a.judge("Har Hundige Strand blå flag og rent badevand", punkt, 0.0, lambda: "Hundige Station: blå flag")
     assert v.signals.coverage >= 0.8 and v.tier is Tier.PARTIAL and v.uncovered == ("strand",)
     assert a.judge("har hundige strand blå flag og rent badevand", punkt, 0.0, lambda: "").tier is Tier.ANSWER
+
+
+def test_a_name_whose_rival_the_punkt_names_is_never_paraphrased():
+    """"kunstgræsbane i Østby" against a punkt about Vestby: e5 finds the two places close (0.2 here), but the
+    punkt names another place of the same kind, so it is partial, "intet om: østby"; a name the punkt has, or
+    one it names no rival of, is judged as before."""
+    a = Answerability(AnswerRule(), Scores(østby=0.2, tune=0.2))
+    punkt = coverage_of({"kunstgræsbane"})
+    text = "Vestby IF ønsker en kunstgræsbane med lys i Vestby."
+    v = a.judge("Får vi en kunstgræsbane i Østby?", punkt, 0.1, lambda: text)
+    assert (v.tier, v.uncovered) == (Tier.PARTIAL, ("østby",))
+    assert a.judge("Får vi en kunstgræsbane i Tune?", punkt, 0.1, lambda: text).tier is Tier.ANSWER
+    assert rival_names(["østby", "karlslunde", "vestbys"], "Vestby og Kildebrønde") == ("østby", "karlslunde")
 
 
 def test_a_near_miss_is_partial_naming_the_words_the_punkt_lacks_weakest_first():

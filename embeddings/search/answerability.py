@@ -19,7 +19,8 @@ the punkt, literally or as a close paraphrase. Three tiers follow:
   meeting was held in that year or month. So is a number that names one thing among its like ("lokalplan
   1043", "linje 224": ``question_numbers``), which the punkt must have. A name (a capitalised word inside a sentence: "Albertslund Nord",
   "Greve Strand") is held to a stricter paraphrase test, ``min_name``, unless the punkt has it or a word
-  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. Without it the punkt
+  that begins with it ("Tune" in "Tuneskolen"): e5 finds one place close to another. When the punkt names a
+  rival of the same kind instead ("Vestby" for "Østby": ``rival_names``), the name is exclusive. Without it the punkt
   does not answer, however much else it covers ("Hundige Strand" is not "Hundige Station"). On the second
   path the punkt must also say something about the question where it states what it is about and decides (its
   title, Anledning, Resume, Indstilling, Beslutning: ``decided_text``): one content word there, literally or
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -143,6 +145,26 @@ def names(question: str) -> list[str]:
         if (low := word.lower()) not in QUESTION_WORDS and low not in out:
             out.append(low)
     return out
+
+
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÆØÅ][a-zæøå]{2,}(?!\w)")
+_RIVAL_SUFFIX = 3  # letters a name and a rival share at their end ("Øs|tby" and "Ves|tby", "-lunde", "-havn")
+
+
+def rival_names(unnamed: Sequence[str], passage: str) -> tuple[str, ...]:
+    """The names of ``unnamed`` (the question's names the punkt lacks, lower-cased) for which the punkt names
+    another of the same kind instead: a capitalised word ending in the same _RIVAL_SUFFIX letters or more, but
+    not the same name ("østby" in a punkt about "Vestby", "karlslunde" in one about "Kildebrønde"). Such a name
+    counts as exclusive: e5 finds "Østby" close to "Vestby", yet the punkt is about another place."""
+    words = {m.group().lower() for m in _CAPITALISED.finditer(passage)}
+    out = []
+    for name in unnamed:
+        for other in words:
+            shared = len(os.path.commonprefix([name[::-1], other[::-1]]))
+            if other != name and _RIVAL_SUFFIX <= shared < min(len(name), len(other)):
+                out.append(name)
+                break
+    return tuple(out)
 
 
 def as_written(words: Sequence[str], question: str) -> tuple[str, ...]:
@@ -270,6 +292,9 @@ class Answerability:
             text = passage().lower()
             literal |= {w for w in unnamed if re.search(rf"(?<!\w){re.escape(w)}", text)}
             unnamed = [w for w in unnamed if w not in literal]
+            rivals = rival_names(unnamed, passage()) if unnamed else ()
+            exclusive += rivals  # "Østby" where the punkt names "Vestby": another place of the same kind
+            unnamed = [w for w in unnamed if w not in rivals]
         missing = [w for w in words if w not in literal and w not in exclusive]
         compared = bool(missing) and self.matcher is not None
         sims: dict[str, float] = {}
