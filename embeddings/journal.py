@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 # KLE as written or typed: facet letter in either case, spaces around the dashes, a space for the first dash.
-KLE_WRITTEN = (r"(\d{2})\.(\d{2})\.(\d{2})(?:\s*-\s*|\s+)([A-ZÆØÅa-zæøå]\d{2})"
-               r"\s*-\s*(\d{1,6})\s*-\s*(\d{4}|\d{2})(?!\d)")
+_DASH = r"\s*[-\u2010-\u2014\u2212]\s*"  # minutes use en dashes and non-breaking hyphens too
+KLE_WRITTEN = (r"(\d{2})\.(\d{2})\.(\d{2})(?:" + _DASH + r"|\s+)([A-ZÆØÅa-zæøå]\d{2})"
+               + _DASH + r"(\d{1,6})" + _DASH + r"(\d{4}|\d{2})(?!\d)")
 _KLE_WRITTEN = re.compile(KLE_WRITTEN)
 _KLE_IN_TEXT = re.compile(r"(?<![\w.])" + KLE_WRITTEN + r"(?![\w-])")
 _KLE_START = re.compile(r"\d{2}\.\d{2}(\.|$)")
