@@ -100,6 +100,17 @@ def test_sag_finds_a_non_kle_journal_number_whatever_its_case(capsys, tmp_path):
     code, out, err = cli(capsys, "sag", "emn-2025-000518")
     assert code == 1 and "ingen sager med journalnummer emn-2025-000518" in out + err
 
+
+@pytest.mark.parametrize("typed", ["81.10.00-a26-1-24", "81.10.00 - A26 - 1 - 24", "81.10.00 A26-1-24"])
+def test_sag_reads_a_kle_number_typed_in_lower_case_or_with_spaces(capsys, typed):
+    """`beslut sag "81.10.00 - A26 - 1 - 24"` is the case 81.10.00-A26-1-24, not a question."""
+    assert cli(capsys, "ingest", "--no-index", str(BUNDLED / "chefforum-2024-09-11.txt"))[0] == 0
+    code, out, err = cli(capsys, "sag", typed, "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["query"] == "81.10.00-A26-1-24" and [i["item_number"] for i in d["items"]] == [5]
+
+
 def test_sag_with_words_is_a_question_answered_like_ask(capsys, tiny_model):
     """The router's rule everywhere: `beslut sag hundeskov` is no journal number, so it is a question."""
     assert cli(capsys, "ingest")[0] == 0

@@ -166,6 +166,36 @@ def test_sag_exact_prefix_unknown_and_malformed(core):
         core.sag("   ")
 
 
+@pytest.mark.parametrize("typed", ["81.10.00-a26-1-24", "81.10.00 - A26 - 1 - 24", "81.10.00 a26 \u2013 1 \u2013 24"])
+def test_a_kle_number_typed_in_lower_case_or_with_spaces_finds_the_case(core, typed):
+    t = core.sag(typed)
+    assert t.query == "81.10.00-A26-1-24" and [h.ref for h in t.items] == ["2024-09-11#5"]
+    assert t == core.sag("81.10.00-A26-1-24")
+    for question in (typed, f"hvad er besluttet i sag {typed}?"):
+        a = core.ask(question)
+        assert not a.abstained and a.hits[0].case_number == "81.10.00-A26-1-24", question
+
+
+@pytest.fixture(scope="module")
+def other_schemes(tmp_path_factory):
+    """A store whose minutes write journal numbers outside KLE, one upper-case, one lower-case."""
+    home = tmp_path_factory.mktemp("other")
+    (home / "ou.txt").write_text("REFERAT Økonomiudvalget d. 27-10-2025\n\nPunkt 1: Vederlag\n\nEMN-2025-000517\n\n"
+                                 "Beslutning\n\nFastholdt.\n\nPunkt 2: Skilte\n\nabc-2024-17\n\nBeslutning\n\n"
+                                 "Godkendt.\n", encoding="utf-8")
+    settings = Settings(home=home, today=dt.date(2026, 11, 26))
+    store = Store(settings.store_path)
+    assert not ingest_paths(store, [BUNDLED / "chefforum-2024-09-11.txt", home / "ou.txt"]).failed
+    return open_core(settings, embedder=HashingEmbedder(), store=store)
+
+
+@pytest.mark.parametrize("typed, case", [("emn-2025-000517", "EMN-2025-000517"), ("ABC-2024-17", "abc-2024-17")])
+def test_a_question_naming_another_scheme_in_another_case_finds_it(other_schemes, typed, case):
+    for question in (typed, f"hvad er besluttet i sag {typed}?"):
+        a = other_schemes.ask(question)
+        assert not a.abstained and a.hits[0].case_number == case, question
+
+
 @pytest.mark.parametrize("question, code", [
     ("", "question_empty"), ("?!... ,,", "question_empty"), ("telefon " * 1300, "question_too_long"),
 ])

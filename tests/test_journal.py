@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from embeddings.journal import (JournalNumber, MalformedJournalNumber, find_journal_numbers, is_kle_prefix,
-                                looks_like_journal_number)
+                                looks_like_journal_number, spellings)
 
 two = st.integers(0, 99).map(lambda n: f"{n:02d}")
 kle_parts = st.tuples(two, two, two, st.sampled_from("ABCDGPÆØÅ"), st.integers(0, 99), st.integers(1, 999_999),
@@ -89,3 +89,36 @@ def test_find_ignores_years_and_plain_numbers():
     assert find_journal_numbers("fra 2022-2024, mødet 11-09-2024 og 2024-09-11") == []
     assert [j.raw for j in find_journal_numbers("sag 22-000015 og EMN-2025-000517")] == ["22-000015",
                                                                                           "EMN-2025-000517"]
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("01.02.03-p20-1-23", "01.02.03-P20-1-23"),
+    ("01.02.03 - P20 - 1 - 23", "01.02.03-P20-1-23"),
+    ("01.02.03 \u2013 p20 \u2013 1 \u2013 23", "01.02.03-P20-1-23"),
+    ("06.01.00 G01 - 12 - 25", "06.01.00-G01-12-25"),
+    ("06.01.00 G01-12-25", "06.01.00-G01-12-25"),
+    ("83.02.00-æ00-7-2024", "83.02.00-Æ00-7-2024"),
+])
+def test_kle_written_loosely_reads_as_its_canonical_form(written, canonical):
+    j = JournalNumber.parse(written)
+    assert (j.raw, j.is_kle, j.facet) == (canonical, True, canonical.split("-")[1])
+    assert JournalNumber.parse(canonical) == j
+
+
+@pytest.mark.parametrize("typo", ["01.02.03P20-1-23", "83.02.00-A0-1-23", "83.02.00 A00 1 23", "83.02.00-A00 1-23",
+                                  "83.02.00 - A00 - 1", "83.02.00-p2-1-23"])
+def test_real_typos_stay_malformed(typo):
+    with pytest.raises(MalformedJournalNumber):
+        JournalNumber.parse(typo)
+
+
+def test_find_in_question_written_loosely():
+    assert [j.raw for j in find_journal_numbers("hvad er besluttet i sag 01.02.03 - P20 - 1 - 23?")] \
+        == ["01.02.03-P20-1-23"]
+    assert [j.raw for j in find_journal_numbers("sag 82.06.00-g01-1-26 og 06.01.00 G01-12-25")] \
+        == ["82.06.00-G01-1-26", "06.01.00-G01-12-25"]
+
+
+def test_other_schemes_are_looked_up_in_any_case():
+    assert spellings(JournalNumber.parse("emn-2025-000517")) == ("emn-2025-000517", "EMN-2025-000517")
+    assert spellings(JournalNumber.parse("01.02.03-p20-1-23")) == ("01.02.03-P20-1-23",)

@@ -287,6 +287,28 @@ def test_journal_numbers_under_other_labels_below_another_line_or_ending_the_tit
     assert e.value.code == "bad_journal" and messages.user_message(e.value).startswith("bad.txt, linje 7, punkt 1: ")
 
 
+def test_a_kle_number_written_with_spaces_or_behind_a_kle_label_is_read_in_its_canonical_form():
+    text = HEAD + ("Punkt 1: Skolevej\n\nKLE 06.01.00 G01 - 12 - 25\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 2: Cykelsti\n\n06.01.00 G01-12-25\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 3: Bro\n\nKLE-nr.: 05.04.00 p20 \u2013 3 \u2013 26\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 4: Havn\n\nSagsnr.: 05.04.01 - G01 - 4 - 26\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 5: Sti\n\nSagsnr.:\n05.04.02 G01 - 5 - 26\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 6: Plan\n\nKLE: 01.02.03\n\nBeslutning\n\nGodkendt.\n")
+    m = parse_text(text, "kle.txt")
+    assert [p.journal and p.journal.raw for p in m.punkter] == [
+        "06.01.00-G01-12-25", "06.01.00-G01-12-25", "05.04.00-P20-3-26", "05.04.01-G01-4-26", "05.04.02-G01-5-26",
+        None]  # a KLE emne alone is no journal number (and refuses nothing)
+    assert all([s.name for s in p.sections] == [SectionName.BESLUTNING] for p in m.punkter[:5])
+
+
+@pytest.mark.parametrize("line", ["01.02.03P20-1-23", "Sag: 01.02.03P20-1-23", "83.02.00-A0-1-23",
+                                  "j.nr. 83.02.00-a0-1-23"])
+def test_a_kle_number_with_a_real_typo_still_refuses_its_file(line):
+    with pytest.raises(InputError) as e:
+        parse_text(HEAD + f"Punkt 1: Skole\n\n{line}\n\nBeslutning\n\nGodkendt.\n", "bad.txt")
+    assert e.value.code == "bad_journal" and messages.user_message(e.value).startswith("bad.txt, linje 7, punkt 1: ")
+
+
 def _decision_under(heading: str, committee: str = "Byrådet", markdown: bool = False):
     """One punkt: an Indstilling, then ``heading`` on its own line, then the decision, in minutes of 05-03-2025."""
     bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)

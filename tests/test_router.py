@@ -10,11 +10,12 @@ import pytest
 from bot.compose import open_core
 from bot.core import messages
 from bot.core.results import Answer, CaseTimeline
-from bot.core.follow import FollowKind, Owner, OwnerKind
+from bot.core.follow import FollowKind, Owner, OwnerKind, Subscription, SubscriptionStatus
 from bot.core.router import (AskIntent, CaseIntent, Context, Conversation, FollowingIntent, FollowIntent, HelpIntent,
                              MalformedCaseIntent, StopIntent, Surface, UsageIntent, parse, parse_command)
 from bot.settings import Settings
 from bot.state.subscriptions import SubscriptionStore
+from embeddings.journal import JournalNumber
 from embeddings.store import Store
 from fakes import HashingEmbedder
 from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
@@ -33,6 +34,11 @@ COMMAND = Context("slack", Surface.COMMAND, "U1", "C1")
     ("sag 83", CaseIntent("83")), ("sag 00.01.00-A00", CaseIntent("00.01.00-A00")),
     ("sag 22-000015?", CaseIntent("22-000015")), ("sag EMN-2025-000517", CaseIntent("EMN-2025-000517")),
     ("sag  83.02.00\u2013A00\u20111-23.", CaseIntent("83.02.00-A00-1-23")),
+    ("sag 01.02.03-p20-1-23", CaseIntent("01.02.03-p20-1-23")),
+    ("sag 01.02.03 - P20 - 1 - 23", CaseIntent("01.02.03-P20-1-23")),
+    ("sag 06.01.00 g01 \u2013 12 \u2013 25?", CaseIntent("06.01.00-G01-12-25")),
+    ("sag 83.02.00 A00 1 23", AskIntent("83.02.00 A00 1 23")),
+    ("sag 01.02.03P20-1-23", MalformedCaseIntent("01.02.03P20-1-23")),
     ("sag 83.02.00-A0-1-23", MalformedCaseIntent("83.02.00-A0-1-23")), ("sag 2024", MalformedCaseIntent("2024")),
     ("sag 83.02.00-A00-1", MalformedCaseIntent("83.02.00-A00-1")),
     ("sag hundeskov", AskIntent("hundeskov")), ("sag covid-19", AskIntent("covid-19")),
@@ -61,6 +67,8 @@ def test_a_slash_command_is_the_sag_command(argument, intent):
     ("følg 83.02.00-A00-1-23", FollowIntent(FollowKind.CASE, "83.02.00-A00-1-23")),
     ("Følg sag 83.02.00–A00–1-23.", FollowIntent(FollowKind.CASE, "83.02.00-A00-1-23")),
     ("følg 22-000015", FollowIntent(FollowKind.CASE, "22-000015")),
+    ("følg 01.02.03-p20-1-23", FollowIntent(FollowKind.CASE, "01.02.03-P20-1-23")),
+    ("følg sag 01.02.03 - P20 - 1 - 23", FollowIntent(FollowKind.CASE, "01.02.03-P20-1-23")),
     ("følg 83.02", FollowIntent(FollowKind.PREFIX, "83.02")), ("folg 83", FollowIntent(FollowKind.PREFIX, "83")),
     ("følg emne telefontider", FollowIntent(FollowKind.TOPIC, "telefontider")),
     ("følg emne: ens telefontider på rådhuset", FollowIntent(FollowKind.TOPIC, "ens telefontider på rådhuset")),
@@ -84,6 +92,17 @@ def test_parse_following(text, intent):
 ])
 def test_the_slash_command_passes_following_on(argument, intent):
     assert parse_command(argument) == intent == parse(f"sag {argument}")
+
+
+@pytest.mark.parametrize("query, journal, matches", [
+    ("01.02.03-P20-1-23", "01.02.03-P20-1-23", True), ("01.02.03-P20-1-23", "01.02.03-P20-1-24", False),
+    ("emn-2025-000517", "EMN-2025-000517", True), ("EMN-2025-000517", "emn-2025-000517", True),
+    ("emn-2025-000518", "EMN-2025-000517", False),
+])
+def test_a_followed_case_matches_its_number_in_any_case(query, journal, matches):
+    sub = Subscription("k7q2m", Owner("slack", OwnerKind.USER, "U1", "U1"), FollowKind.CASE, query,
+                       SubscriptionStatus.ACTIVE, "2026-01-01")
+    assert sub.matches_journal(JournalNumber.parse(journal)) is matches
 
 
 def test_whose_subscription_a_message_is_about():

@@ -90,8 +90,8 @@ class Subscription:
         ``sag 83.02`` finds them). Topic subscriptions match through retrieval, never here."""
         if journal is None or self.kind is FollowKind.TOPIC:
             return False
-        if self.kind is FollowKind.CASE:
-            return journal.raw == self.query
+        if self.kind is FollowKind.CASE:  # another scheme is stored as the minutes write it: any case
+            return journal.raw == self.query or (not journal.is_kle and journal.raw.upper() == self.query.upper())
         return journal.is_kle and journal.raw.startswith(self.query)
 
 

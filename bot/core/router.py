@@ -12,6 +12,8 @@ How text is read (``parse``), after whitespace is tidied:
     -> the case: ``sag 83.02.00-A00-1-23``, ``sag 22-000015``, ``sag 83.02``. A journal number is one that
     ``JournalNumber.parse`` reads and that is KLE, starts with a digit or holds four digits in a row
     (EMN-2025-000517): the same notion a question's journal numbers are found by, so "covid-19" is a word;
+  - a KLE number written with spaces or a lower-case facet letter (``sag 01.02.03 - P20 - 1 - 23``,
+    ``sag 01.02.03-p20-1-23``) -> the case, read as ``01.02.03-P20-1-23``;
   - one token that starts with a digit and holds only letters, digits and ``. - /`` but is neither
     (``83.02.00-A0-1-23``, ``2024``) -> the Danish message that it is no valid journal number;
   - anything else (``sag hundeskov``, ``sag om telefontider``) -> a question: the text after "sag".
@@ -156,6 +158,8 @@ def _case(rest: str) -> Intent:
     first = rest.split()[0].lower().rstrip(":")
     if first in _SUBCOMMANDS:  # "sag følg 83.02", "/sag følger", "/sag stop 2"
         return parse(rest)
+    if spaced := _spaced_kle(rest):
+        return CaseIntent(spaced)
     if len(rest.split()) > 1:
         return AskIntent(rest)
     token = normalise(rest).rstrip("?!.,;")
@@ -181,6 +185,8 @@ def _follow(rest: str) -> Intent:
         return FollowIntent(FollowKind.TOPIC, " ".join(words))
     if words[0].lower() == CASE_WORD and len(words) > 1:  # "følg sag 83.02.00-A00-1-23"
         words = words[1:]
+    if spaced := _spaced_kle(" ".join(words)):
+        return FollowIntent(FollowKind.CASE, spaced)
     if len(words) == 1:
         token = normalise(words[0]).rstrip("?!.,;")
         if is_kle_prefix(token):
@@ -204,6 +210,14 @@ def _stop(rest: str) -> Intent | None:
     if ref.isascii() and (ref.isdigit() or is_subscription_id(ref)):
         return StopIntent(ref)
     return None  # "stop for rygning i skoletiden?": a question
+
+
+def _spaced_kle(text: str) -> str | None:
+    """A KLE number written as several words (``01.02.03 - P20 - 1 - 23``), in its canonical form."""
+    if len(text.split()) < 2:
+        return None
+    j = JournalNumber.try_parse(normalise(text).rstrip("?!.,;"))
+    return j.raw if j is not None and j.is_kle else None
 
 
 def is_case_number(token: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.core.results import AttachmentLink, Answer, CaseTimeline, HistoryEntry, Hit
 from embeddings.errors import BeslutError
-from embeddings.journal import JournalNumber, is_kle_prefix, normalise
+from embeddings.journal import JournalNumber, is_kle_prefix, normalise, spellings
 from embeddings.search.lexical import Bm25Index
 from embeddings.minutes import Punkt, SectionName
 from embeddings.search.answerability import Tier
@@ -74,10 +74,9 @@ class Beslut:
                 journal = JournalNumber.parse(q)
             except ValueError as e:
                 raise BeslutError("journal_malformed", text=q[:64], reason=getattr(e, "reason", "")) from None
-            raw = journal.raw
+            q = journal.raw  # KLE canonical ("01.02.03 - p20 - 1 - 23" is 01.02.03-P20-1-23)
             # Non-KLE numbers are stored as written ("EMN-2025-000517"); a query in another case finds them too.
-            spellings = (raw,) if journal.is_kle else tuple(dict.fromkeys((raw, raw.upper(), raw.lower())))
-            found = {p.uid: p for spelling in spellings for p in self.store.by_journal(spelling)}
+            found = {p.uid: p for spelling in spellings(journal) for p in self.store.by_journal(spelling)}
             punkter = sorted(found.values(), key=lambda p: (p.meeting.date, p.meeting.committee, p.number))
             prefix = False
         items = tuple(self.hit(p) for p in punkter if not p.closed)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from embeddings.errors import InputError
-from embeddings.journal import JournalNumber
+from embeddings.journal import KLE_WRITTEN, JournalNumber
 from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
@@ -67,7 +67,11 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__"
 # EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
 # label alone with the number on the next line.
 _JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer"
-                            r"|journal)\b\.?\s*:?\s*(?P<value>[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
+                            r"|journal)\b\.?\s*:?\s*(?P<value>" + KLE_WRITTEN
+                            + r"|[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
+# A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
+_KLE_SPACED = re.compile(KLE_WRITTEN)
+_KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRITTEN + r")\s*$", re.I)
 _LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
 # A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
 _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*$")
@@ -361,14 +365,17 @@ def _participants(preamble: list[str]) -> tuple[str, ...]:
 def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None:
     """Where the punkt's journal number is written (first and last line number) and the number as written: a
     labelled line among the first _LABEL_LINES, its value on it or on the next line, or a first line that is one
-    word."""
+    word (or a KLE number written with spaces)."""
+    def one_number(line: str) -> bool:
+        return " " not in line.strip() or bool(_KLE_SPACED.fullmatch(line.strip()))
+
     for j, (n, line) in enumerate(content[:_LABEL_LINES]):
-        if label := _JOURNAL_LABEL.match(line):
+        if label := _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
             if label.group("value"):
                 return n, n, label.group("value")
-            if j + 1 < len(content) and " " not in content[j + 1][1].strip():
+            if j + 1 < len(content) and one_number(content[j + 1][1]):
                 return n, content[j + 1][0], content[j + 1][1].strip()
-    if content and " " not in content[0][1].strip():
+    if content and one_number(content[0][1]):
         return content[0][0], content[0][0], content[0][1].strip()
     return None
 

@@ -25,7 +25,7 @@ import numpy as np
 from embeddings.dense.chunking import chunk_punkt
 from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
-from embeddings.journal import find_journal_numbers
+from embeddings.journal import find_journal_numbers, spellings
 from embeddings.minutes import Punkt
 from embeddings.search.answerability import Answerability, Tier, Verdict, as_written, decided_text, topic_text
 from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
@@ -125,7 +125,7 @@ class Retriever:
             scope[self.punkts.rows_of(within)] = True
             mask = mask & scope
         preferred = period if not qfilter.strict_dates else np.zeros(n, bool)
-        keys = [journal_key(j.raw) for j in find_journal_numbers(question)]
+        keys = [journal_key(s) for j in find_journal_numbers(question) for s in spellings(j)]  # emn-… finds EMN-…
         exact = np.isin(self.punkts.journal, np.array(keys, np.uint64)) if keys else np.zeros(n, bool)
         dense = np.zeros(n, np.float32)
         chunks: dict[int, int] = {}
