@@ -510,8 +510,11 @@ def test_markdown_pipe_tables_hold_a_journal_number_and_a_decision():
     assert (second.journal.raw, second.decision) == ("27.12.00-S00-111-26", "Taksterne for 2027 blev godkendt.")
 
 
-def test_a_number_in_a_committee_name_is_not_a_date():
-    m = parse_text("Referat af møde i Lokaludvalg 2 Nord\n\nDato: 02.11.2026\n" + NAMED_BODY, "lu.txt").meeting
+@pytest.mark.parametrize("head", ["Referat af møde i Lokaludvalg 2 Nord\n\nDato: 02.11.2026",
+                                  "Referat af møde i Lokaludvalg 2 Nord den 2. november 2026",
+                                  "REFERAT Lokaludvalg 2 Nord den 02-11-2026", "REFERAT\nLokaludvalg 2 Nord d. 02.11.26"])
+def test_a_number_in_a_committee_name_is_not_a_date(head):
+    m = parse_text(f"{head}\n" + NAMED_BODY, "lu.txt").meeting
     assert (m.committee, m.date) == ("Lokaludvalg 2 Nord", dt.date(2026, 11, 2))
 
 

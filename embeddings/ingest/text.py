@@ -31,13 +31,9 @@ from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, jo
 from embeddings.ingest.sections import clean_title, line_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
-                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
-                     r"|\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
+                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
 # "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
 _HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
-# "... i Økonomiudvalget den 3. marts 2025 kl. 16.00", "..., mandag den 03.03.2025": the date on the header line.
-_NAMED_DATED = re.compile(r"^(?P<committee>.+?)(?:\s*,\s*|\s+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?"
-                          r"(?:den\s+|d\.\s*)?(?P<date>\d{1,2}\.?[-./\s]\S.*)$", re.I)
 _COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
 _DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
 # A line that is only the meeting's day, unlabelled: "Mandag den 6. april 2026 kl. 16.00", "d. 06.04.2026".
@@ -130,11 +126,10 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
         if m and (dated := _date(m.group("date"), path, i + 1)):
             return i + 1, _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split())), dated
         m = _HEADER_NAMED.match(x)
-        on_line = _NAMED_DATED.match(m.group("committee")) if m else None
-        if on_line and (dated := _date(on_line.group("date"), path, i + 1)):
-            return i + 1, " ".join(on_line.group("committee").split()), dated
-        if m and (dated := _date_line(lines, i + 1, path)):
-            return i + 1, " ".join(m.group("committee").split()), dated
+        if m:  # the date on the line itself ("... i Økonomiudvalget den 3. marts 2025 kl. 16.00") or below it
+            committee, dated = _committee_and_date(m.group("committee"), path, i + 1)
+            if dated := dated or _date_line(lines, i + 1, path):
+                return i + 1, committee, dated
         if _punkt_header(x):
             break
     return _loose_header(lines, path)
@@ -145,9 +140,8 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 # alone over "X d. 06-04-2026", "Referat" over "X" over "Mødedato: ...", "X" over "Referat fra mødet den ...".
 _REFERAT_LINE = re.compile(r"^\W*(?:referat|beslutningsprotokol|mødeprotokol)\b(?P<rest>.*)$", re.I)
 _COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinære\s+)?mødet?\b\s*)?(?:(?:i|for)\s+)?", re.I)
-_COMMITTEE_DATE = re.compile(r"^(?P<committee>.*?)(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?"
-                             r"(?P<date>\d{1,2}\.?(?:\s*(?:[-–]|og)\s*\d{1,2}\.?)?[-./\s]\s*\S.*|\d{4}-\d{1,2}-\d{1,2}.*)$",
-                             re.I)
+# Where a date may start after the committee: "X den 6. april", "X, mandag den 06.04.2026", "X d. 2026-04-06".
+_DATE_START = re.compile(r"(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?(?=\d)", re.I)
 _HEAD_LINES = 25
 _ABBREVIATION = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6})\)\s*$")  # "Børne- og Ungeudvalget (BUU)": initials find it
 
@@ -184,14 +178,16 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 
 
 def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
-    """"af møde i Erhvervsudvalget den 6. april 2026 kl. 16.00" -> ("Erhvervsudvalget", 2026-04-06)."""
+    """"af møde i Erhvervsudvalget den 6. april 2026 kl. 16.00" -> ("Erhvervsudvalget", 2026-04-06); the date is
+    the first one the rest of the line starts with, so a number in the name stays ("Lokaludvalg 2 Nord")."""
     text = _COMMITTEE_LEAD.sub("", text.strip(" \t-–—:|·")).strip()
-    m = _COMMITTEE_DATE.match(text)
     date = None
-    if m:
-        date = _date(m.group("date"), path, line) or _short_date(m.group("date"), path, line)
-        if date is not None:
-            text = m.group("committee")
+    for m in _DATE_START.finditer(text):
+        rest = text[m.end():]
+        if _starts_with_date(rest) or _SHORT_YEAR.match(rest):
+            date = _date(rest, path, line) or _short_date(rest, path, line)
+            text = text[:m.start()]
+            break
     return " ".join(text.strip(" \t-–—:|·,").split()), date
 
 
