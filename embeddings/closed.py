@@ -17,8 +17,9 @@ Markers are read from what a municipality writes, in any case, with any dash, af
   punkter ("Åbne punkter", "Punkter på åben dagsorden");
 * for FirstAgenda JSON, what the item itself says: its ``Navn`` and ``Caption`` titles, an explicit flag
   (``Lukket``, ``IsClosed``, ``IsClosedItem``, ``IsConfidential``, ... true, or ``Aaben``, ``IsPublic``,
-  ``IsPublished``, ``Offentlig`` and any other key about publication, ``Publiceres``, false), or a short value naming its access under any other key
-  (``"Access": "Lukket"``, ``"Visibility": "Private"``, ``"Offentlighed": "Lukket punkt"``).
+  ``IsPublished``, ``Offentlig`` and any other key about publication, ``Publiceres``, false), or a short
+  value naming its access under any other key (``"Access": "Lukket"``, ``"Visibility": "Private"``,
+  ``"Offentlighed": "Lukket punkt"``).
   ``IsOpen`` is not such a flag: it is false on every item of the Greve dump, open ones included.
 
 When in doubt a punkt is closed: "Lukket" as the first word of a title closes it, even without a colon.
@@ -80,7 +81,7 @@ _OPEN_KEYS = {"aaben", "åben", "aabent", "åbent", "eraaben", "eråben", "ispub
               "offentliggjort", "eroffentliggjort"}
 # Any other key about publication or openness ("Publiceres", "PublicAccess", "Offentliggoeres", "ErAaben"): closed
 # when clearly false (a date or a text under such a key, "PublishedAt", says nothing).
-_OPEN_KEY_PART = re.compile(r"publi|offentlig|aaben|åben|aabent|åbent")
+_OPEN_KEY_PART = re.compile(r"publi|offentlig|aaben|åben")
 # A short value naming the item's access ("Access": "Lukket", "Visibility": "Private", "Offentlighed": "Lukket
 # punkt"), under any key but the item's titles and texts.
 _CLOSED_VALUES = {"closed", "private", "confidential", "restricted", "secret", "nonpublic", "non public",

@@ -44,7 +44,7 @@ class Hit:
     quote_verified: bool  # decision (or indstilling) is a substring of the stored text
     score: float | None = None  # retrieval score (None in case timelines and digests)
     indstilling: str | None = None  # shown, labelled as Indstilling, only when there is no decision
-    approved_indstilling: str | None = None  # the Indstilling a decision approves by reference ("Indstillingen godkendt.")
+    approved_indstilling: str | None = None  # the Indstilling a decision approves by reference ("Godkendt.")
     matched: tuple[str, ...] = ()  # for long decisions: the sentences that matched the question
     why: str | None = None  # the chunk that matched, for operators (--json, logs)
     history: tuple[HistoryEntry, ...] = ()

@@ -48,7 +48,8 @@ _PUNKT = re.compile(r"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
-_AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$", re.I)
+_AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$",
+                          re.I)
 _TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
@@ -62,8 +63,8 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__"
 # "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
 # EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
 # label alone with the number on the next line.
-_JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer"
-                            r"|journal)\b\.?\s*:?\s*(?P<value>" + KLE_WRITTEN
+_JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
+                            r"(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer|journal)\b\.?\s*:?\s*(?P<value>" + KLE_WRITTEN
                             + r"|[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
 # A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
 _KLE_SPACED = re.compile(KLE_WRITTEN)
