@@ -54,6 +54,7 @@ _TITLE_MARKERS = (
                r"|\b(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt)\b"),
     re.compile(r"\bunntatt\s+offentlighet\b|\bu\.\s?off\b"),  # Norwegian
 )
+_L_MARK = re.compile(r"^\s*[\[(]L[\])]\s|\s[\[(]L[\])]\s*$")  # "(L) Køb af jord", "Køb af jord (L)": the capital L
 _CITES = r"\s+(?:jf|jvf|iht|i\s+henhold|efter|vedr|vedrørende)\b"  # "... jf. offentlighedslovens § 30"
 _BODY_MARKER = re.compile(
     # "Lukket", "Lukket punkt.", "Fortroligt:", "Lukket jf. KL § 10" (alone, punctuated, or with the law it cites)
@@ -63,13 +64,19 @@ _BODY_MARKER = re.compile(
     # jf. offentlighedslovens § 30": alone, punctuated, or with the law it cites
     rf"|{_UNPUBLIC}(?:$|\s*[.:;,!)\-]|{_CITES})"
     r"|(?:ikke\s*-?\s*offentlig[t]?|fortrolig[t]?)\s+(?:dagsordenpunkt|punkt|sag)\b"  # "Fortroligt punkt om ..."
-    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?)\s+(?:er|var|behandles|blev\s+behandlet)\s+"
+    r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?|beslutning(?:en)?)\s+(?:(?:er|var|blev)\s+behandlet|er|var|behandles)\s+"
     r"(?:(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?)?(?:lukket|fortrolig|for\s+lukkede|ikke\s*-?\s*offentlig"
     r"|undtaget\s+(?:fra\s+)?(?:offentlighed|aktindsigt))"  # "Punktet behandles som lukket punkt", "Punktet er undtaget fra ..."
     r"|(?:behandles|behandlet)\s+(?:for\s+lukkede\s+døre|(?:som|på|i|under)\s+(?:et\s+|en\s+|den\s+)?lukket)"
     # "Punktet er omfattet af tavshedspligt.", "Punktet offentliggøres ikke."
     r"|(?:(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?|beslutning(?:en)?)\s+(?:er\s+|var\s+)?)?omfattet\s+af\s+tavshedspligt"
     r"|(?:dette\s+)?(?:punkt(?:et)?|sag(?:en)?|beslutning(?:en)?)\s+(?:offentliggøres|publiceres|offentliggjordes)\s+ikke\b"
+    # a label and its value, as an ESDH export writes them: "Status: Lukket", "Åben/lukket: Lukket", "Adgang:
+    # Lukket", "Type: Lukket punkt", "Offentlighed: Nej"
+    r"|(?:status|åben\s*/\s*lukket|lukket\s*/\s*åben|offentlighed|adgang|behandling|behandlingsform|type|"
+    r"tilgængelighed|klassifikation|access|visibility)\s*:\s*(?:lukket(?:\s+" + _NOUN + r")?|fortrolig[t]?"
+    r"|ikke\s*-?\s*offentlig[t]?|private|closed|confidential|restricted)\s*\.?$"
+    r"|(?:offentlighed|offentlig[t]?|åben[t]?|offentliggøres|publiceres)\s*:\s*(?:nej|no|false)\s*\.?$"
     r"|unntatt\s+offentlighet)")
 # Explicit flags an item may carry (FirstAgenda JSON and its relatives), keys lower-cased without "_" and "-".
 # A key naming closedness ("IsClosedItem", "ErLukketPunkt", "Confidential") closes the item when true; a key
@@ -99,7 +106,8 @@ def _norm(text: str, lower: bool = True) -> str:
 def closed_title(title: str) -> bool:
     """True when a title (as written, committee prefix and all) marks the punkt closed."""
     first, *rest = _TITLE_MARKERS
-    return bool(first.search(_norm(title, lower=False))) or any(p.search(_norm(title)) for p in rest)
+    return (bool(first.search(_norm(title, lower=False)) or _L_MARK.search(_norm(title, lower=False)))
+            or any(p.search(_norm(title)) for p in rest))
 
 
 def closed_line(line: str) -> bool:
@@ -201,7 +209,7 @@ _STRIP_UNPUBLIC_TRAILING = re.compile(rf"\s*(?:(?:{_D}|[:/|,;])\s*|[\[(]\s*){_UN
 def strip_marker(title: str) -> str:
     """The title without its closed marker: "Lukket: Personalesag" -> "Personalesag" (dashes kept as
     written elsewhere in the title)."""
-    t = " ".join(title.split())
+    t = _L_MARK.sub(" ", " ".join(title.split())).strip()
     stripped = _STRIP_UNPUBLIC_TRAILING.sub("", _STRIP_UNPUBLIC_LEADING.sub("", t, count=1), count=1)
     stripped = _STRIP_TRAILING.sub("", _STRIP_LEADING.sub("", stripped, count=1), count=1).strip()
     return stripped or t

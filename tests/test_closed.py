@@ -50,8 +50,11 @@ CLOSED_TITLES = [
     "Fortroligt punkt - Klage", "Klage over ansættelse, fortroligt punkt", "Ikke offentligt punkt vedr. klage",
     # probe round 3
     "Salg af aktier (Lukket pkt.)", "Ekspropriation (lukket dagsordenspunkt)", "Lukket pkt. - Klagesag",
+    # probe round 4
+    "(L) Køb af jord ved Lunde", "Køb af jord (L)", "[L] Forlig",
 ]
 OPEN_TITLES = [
+    "Lokalplan (LP) for Vestby", "Model L for skolebyggeri",
     "Lukning af Strandskolen", "Lukketider på biblioteket", "Lukkede daginstitutioner genåbnes",
     "Ansøgning - lukket for nye ansøgere", "APV- og Trivselsundersøgelsen", "Budget 2025 – 1. behandling",
     "Udtalelse fra Ankestyrelsen, medlemmer af Byrådet skal have adgang til lukkede punkter under orlov",
@@ -71,7 +74,11 @@ CLOSED_LINES = ["Lukket punkt", "Punktet er lukket.", "LUKKET", "Lukket sag.", "
                 "Punktet blev behandlet på lukket møde.", "Punktet behandles på lukket møde.",
                 "Lukket jf. KL § 10, stk. 2", "Lukket jf. § 10 i lov om kommunernes styrelse",
                 "Sagen behandles i et lukket møde.", "Punktet er omfattet af tavshedspligt.", "Lukket beslutning.",
-                "Sagen er undtaget aktindsigt jf. offentlighedslovens § 23.", "Punktet offentliggøres ikke."]
+                "Sagen er undtaget aktindsigt jf. offentlighedslovens § 23.", "Punktet offentliggøres ikke.",
+                # probe round 4: ESDH label lines, and who is confidential
+                "Status: Lukket", "Åben/lukket: Lukket", "Lukket/åben: Lukket", "Offentlighed: Lukket",
+                "Offentlighed: Nej", "Adgang: Lukket", "Behandling: Lukket", "Type: Lukket punkt",
+                "Sagen er behandlet som fortrolig, jf. forvaltningslovens § 27.", "Beslutningen er fortrolig."]
 OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede at lukke sagen.",
               "Lukkede daginstitutioner genåbnes 1. juni.",
               "Referatet offentliggøres på hjemmesiden.", "Mødet er ikke offentligt for pressen.",
@@ -80,6 +87,8 @@ OPEN_LINES = ["Lukket for nye ansøgninger pr. 1. maj.", "Chefforum besluttede a
               "Udvalget drøftede, om punktet er ikke offentligt.",
               "Lukket vej ved skolen åbnes igen.", "Punktet behandles på næste møde.",
               "Medarbejderne er omfattet af tavshedspligt efter forvaltningsloven, og det blev drøftet.",
+              "Status: Godkendt", "Type: Beslutningssag", "Adgang: Alle borgere har adgang til hallen.",
+              "Offentlighed: Ja", "Åben/lukket: Åben",
               "Planen offentliggøres ikke før høringen er slut, men udvalget godkendte den.",
               "Sagen blev behandlet på mødet i april."]
 CLOSING_DIVIDERS = ["LUKKEDE PUNKTER", "Lukket møde", "Lukket del af mødet", "Punkter på lukket dagsorden",
@@ -127,7 +136,7 @@ def test_lines_that_are_no_divider(line):
 
 @pytest.mark.parametrize("title, shown", [("Personalesag (ikke offentlig)", "Personalesag"),
                                           ("Fortroligt punkt - Klage", "Klage"), ("[Ikke offentlig] Køb", "Køb"),
-                                          ("Ikke offentlig vej ved Skovbrynet", "Ikke offentlig vej ved Skovbrynet")])
+                                          ("Ikke offentlig vej ved Skovbrynet", "Ikke offentlig vej ved Skovbrynet"), ("(L) Køb af jord", "Køb af jord")])
 def test_the_other_wordings_are_not_part_of_the_shown_title(title, shown):
     assert strip_marker(title) == shown
 
@@ -488,6 +497,18 @@ def test_a_divider_closes_every_punkt_after_it_and_is_no_text(tmp_path, line):
     assert [n for n, p in sorted(got.items()) if p.closed] == [2, 3]
     assert got[1].decision == OPEN_DECISION and got[4].decision == OPEN_AFTER
     assert all(len(p.sections) == 1 for p in (got[1], got[4]))
+    _hidden_nowhere(store_dir)
+
+
+def test_an_l_marked_punkt_is_a_punkt_of_its_own_and_closed(tmp_path):
+    """"Sag nr. 5: (L) Køb af jord": the header starts a punkt (it was read as the open punkt 4's text, with its
+    secret decision), and "(L)" closes it; "Status: Lukket" under a header closes that punkt."""
+    text = ("REFERAT Økonomiudvalget d. 21-04-2026\n\nSag nr. 4: Erstatningskrav\n\nBeslutning\n\n"
+            f"{OPEN_DECISION}\n\nSag nr. 5: (L) Køb af jord ved Lunde\nSagsnr.: 02.34.02-G01-74-26\n\nBeslutning\n\n"
+            f"{HIDDEN_BODY}\n\nSag nr. 6: Salg af ejendom\nStatus: Lukket\n\nBeslutning\n\n{HIDDEN_BODY}\n")
+    store_dir, got = _ingest(tmp_path, "oeu.txt", text)
+    assert [(n, p.closed) for n, p in got.items()] == [(4, False), (5, True), (6, True)]
+    assert got[4].decision == OPEN_DECISION and got[5].title == "Køb af jord ved Lunde"
     _hidden_nowhere(store_dir)
 
 

@@ -44,7 +44,7 @@ _DATE_LINES = 6  # the labelled date line is looked for among the lines right un
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
 _PUNKT = re.compile(r"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)"
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
-                    r"\s*(?:[:.]|[-–—])\s*(?P<title2>[^\W\d_].*?))\s*$", re.I)
+                    r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
@@ -262,7 +262,7 @@ def _punkt_header(x: str) -> tuple[int, str] | None:
         return None
     if m.group("number") is not None:
         return int(m.group("number")), m.group("title")
-    if not m.group("title2")[0].isupper():
+    if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
         return None  # "Punkt 3 - udsat til næste møde" in running text
     return int(m.group("number2")), m.group("title2")
 
