@@ -483,6 +483,12 @@ def test_a_day_line_must_start_with_the_day():
     "Erhvervsudvalget\nReferat fra mødet den 6. april 2026",
     "# Referat – Erhvervsudvalget\n\n**Dato:** 6. april 2026 kl. 15.00",
     "Beslutningsprotokol for Erhvervsudvalget (EU)\nDato: 06.04.2026",
+    # probe round 4
+    "Dagsorden med beslutninger\n\nErhvervsudvalget\n\nMandag den 6. april 2026 kl. 15.00",
+    "Beslutningsreferat\nErhvervsudvalget\nDato: 06-04-2026", "DAGSORDEN\nErhvervsudvalget d. 06-04-2026",
+    "Referat - åben dagsorden\nErhvervsudvalget\nDato: 06-04-2026",
+    "Erhvervsudvalget\nReferat fra mødet den 6. april 2026\nMødested: Jobcentret",
+    "Erhvervsudvalget\nReferat fra mødet den 6. april 2026\n\nMødetidspunkt: 14:00\nMødested: Jobcentret",
 ])
 def test_other_heads_that_name_committee_and_day(head):
     m = parse_text(f"{head}\n\nPunkt 1: Erhvervspris\n\nBeslutning\n\nPrisen gives til Smeden.\n", "eu.txt")
@@ -497,6 +503,17 @@ def test_a_head_without_referat_or_committee_is_refused_as_before():
     with pytest.raises(InputError) as e:
         parse_text("Referat\n\nDato: 06-04-2026\n\nPunkt 1: Pris\n\nBeslutning\n\nGodkendt.\n", "eu.txt")
     assert e.value.code == "no_header"
+
+
+def test_bare_numbered_headers_with_the_journal_number_right_below():
+    text = ("REFERAT Erhvervsudvalget d. 06-04-2026\n\n1. Godkendelse af dagsorden ........ 2\n2. Erhvervspris ........ 3\n\n"
+            "1. Godkendelse af dagsorden\nSagsnr.: 00.01.00-A00-3-26\n\nBeslutning:\nGodkendt.\n\n"
+            "2. Erhvervspris\nSagsnr.: 24.00.00-A00-24-26\n\nIndstilling:\n1. at prisen gives til Smeden.\n\n"
+            "Beslutning:\nPrisen gives til Smeden.\n")
+    m = parse_text(text, "eu.txt")
+    assert [(p.number, p.title, p.journal.raw, p.decision) for p in m.punkter] == [
+        (1, "Godkendelse af dagsorden", "00.01.00-A00-3-26", "Godkendt."),
+        (2, "Erhvervspris", "24.00.00-A00-24-26", "Prisen gives til Smeden.")]
 
 
 def test_markdown_pipe_tables_hold_a_journal_number_and_a_decision():
@@ -575,14 +592,24 @@ def test_a_numbered_list_in_a_punkt_file_stays_text():
 
 @pytest.mark.parametrize("change", [
     ("2. Tilskud", "3. Tilskud"),  # numbers not 1, 2, 3
-    ("Forvaltningen indstiller, at", "1. at"),  # a list item among them
     ("Tilskud til foreningshuset\n\n", "Tilskud til foreningshuset\n"),  # a numbered line inside a paragraph
-    ("3. Eventuelt", "3. at sagen udsættes"),  # a list item numbered on from them
 ])
 def test_bare_numbered_lines_are_punkt_headers_only_under_the_safe_rule(change):
     with pytest.raises(InputError) as e:
         parse_text(_numbered_minutes("{n}. ").replace(*change), "kfu.txt")
     assert e.value.code == "no_punkter"
+
+
+@pytest.mark.parametrize("change, numbers", [
+    (("Forvaltningen indstiller, at", "1. at"), [1, 2, 3]),  # a list item among them
+    (("3. Eventuelt", "3. at sagen udsættes"), [1, 2]),  # a list item numbered on from them
+])
+def test_numbered_list_items_among_bare_numbered_headers_stay_text(change, numbers):
+    """A numbered line in lower case is a list item ("1. at ..."): it stays the text it is in, and the headers
+    around it are read (probe round 4: such files were refused whole)."""
+    m = parse_text(_numbered_minutes("{n}. ").replace(*change), "kfu.txt")
+    assert [p.number for p in m.punkter] == numbers
+    assert change[1] in "\n".join(s.text for p in m.punkter for s in p.sections)
 
 
 FURNITURE = """REFERAT Udvalget for Klima og Natur d. 04-11-2026

@@ -139,7 +139,10 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 # The other ways a head names the meeting, read only when the two above do not: "REFERAT X den 06-04-2026",
 # "REFERAT X d. 6. april 2026 kl. 16.00", "REFERAT X d. 09.04.26", "# Referat – X" over "Dato: ...", "REFERAT"
 # alone over "X d. 06-04-2026", "Referat" over "X" over "Mødedato: ...", "X" over "Referat fra mødet den ...".
-_REFERAT_LINE = re.compile(r"^\W*(?:referat|beslutningsprotokol|mødeprotokol)\b(?P<rest>.*)$", re.I)
+_REFERAT_LINE = re.compile(r"^\W*(?:(?:åben|lukket)\s+)?(?:referat|beslutningsreferat|beslutningsprotokol|mødeprotokol"
+                           r"|dagsorden(?:\s+(?:med\s+beslutninger|og\s+referat|med\s+referat))?)\b(?P<rest>.*)$", re.I)
+_AGENDA_QUALIFIER = re.compile(r"^(?:åben|lukket)\s+dagsorden(?:\s+med\s+beslutninger)?\b", re.I)  # "Referat - åben dagsorden"
+_LABEL_LINE = re.compile(r"^\s*[^\W\d_][\w .,/-]{0,30}:\s")  # "Mødested: Jobcentret": a field, no committee
 _COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinære\s+)?mødet?\b\s*)?(?:(?:i|for)\s+)?", re.I)
 # Where a date may start after the committee: "X den 6. april", "X, mandag den 06.04.2026", "X d. 2026-04-06".
 _DATE_START = re.compile(r"(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?(?=\d)", re.I)
@@ -161,14 +164,15 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
         raise InputError("no_header", path)
     last = at
     committee, date = _committee_and_date(_REFERAT_LINE.match(head[at]).group("rest"), path, at + 1)
-    if not committee:
+    if not committee:  # on the line above ("X" over "Referat fra mødet den ...") or below ("Referat" over "X")
         below = next((i for i in range(at + 1, len(head)) if head[i].strip()), None)
         above = next((i for i in range(at - 1, -1, -1) if head[i].strip()), None)
-        if below is not None and not _DATE_LABEL.match(head[below]) and not _DATED_LINE.match(head[below]):
-            committee, below_date = _committee_and_date(head[below], path, below + 1)
-            date, last = date or below_date, below
-        elif above is not None:
-            committee, _ = _committee_and_date(head[above], path, above + 1)
+        for i in ([above, below] if date else [below, above]):
+            if i is None or _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
+                continue
+            committee, named_date = _committee_and_date(head[i], path, i + 1)
+            date, last = date or named_date, max(last, i)
+            break
     if committee and date is None:
         date = _date_line(lines, last + 1, path)
     if not committee:
@@ -181,7 +185,7 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
 def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
     """"af møde i Erhvervsudvalget den 6. april 2026 kl. 16.00" -> ("Erhvervsudvalget", 2026-04-06); the date is
     the first one the rest of the line starts with, so a number in the name stays ("Lokaludvalg 2 Nord")."""
-    text = _COMMITTEE_LEAD.sub("", text.strip(" \t-–—:|·")).strip()
+    text = _COMMITTEE_LEAD.sub("", _AGENDA_QUALIFIER.sub("", text.strip(" \t-–—:|·")).strip(" \t-–—:|·")).strip()
     date = None
     for m in _DATE_START.finditer(text):
         rest = text[m.end():]
@@ -238,8 +242,9 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]
     """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
 
     Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
-    file has no other punkt header at all, and every numbered line below the header starts with a capital
-    letter, is followed by a blank line, and the numbers run 1, 2, 3, ... (at least two). Otherwise none are.
+    file has no other punkt header at all, and the numbered lines below the header that start with a capital
+    letter and are followed by a blank line or a journal number's label ("Sagsnr.: ...") run 1, 2, 3, ... (at
+    least two); other numbered lines are list items ("1. at ..."). Otherwise none are headers.
     """
     if any(_PUNKT.match(x) for x in lines):
         return {}
@@ -249,8 +254,11 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]
         if not m or _TOC_LINE.search(lines[i]):
             continue
         number, title = int(m.group("number")), m.group("title")
-        followed_by_blank = i + 1 == len(lines) or not lines[i + 1].strip()
-        if not (title[0].isupper() and followed_by_blank and number == len(found) + 1):
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        stands_alone = not after.strip() or bool(_JOURNAL_LABEL.match(after) or _KLE_LABEL.match(after))
+        if not (title[0].isupper() and stands_alone):
+            continue  # a list item ("1. at budgettet godkendes"), not a header
+        if number != len(found) + 1:
             return {}
         found[i + 1] = (number, title)
     return found if len(found) >= 2 else {}
