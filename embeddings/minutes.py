@@ -136,9 +136,10 @@ class Punkt:
 
     @property
     def decision(self) -> str | None:
-        """The Beslutning text, or None when the punkt has none (or an empty one)."""
-        s = self.section(SectionName.BESLUTNING)
-        return s.text if s and s.text.strip() else None
+        """The Beslutning text, or None when the punkt has none (or an empty one). Of several (a punkt resumed
+        later in the meeting: "Beslutning" then "Ny beslutning"), the last one that says something."""
+        texts = [s.text for s in self.sections if s.name is SectionName.BESLUTNING and s.text.strip()]
+        return texts[-1] if texts else None
 
     @property
     def approved_indstilling(self) -> str | None:

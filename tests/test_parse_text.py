@@ -516,6 +516,15 @@ def test_bare_numbered_headers_with_the_journal_number_right_below():
         (2, "Erhvervspris", "24.00.00-A00-24-26", "Prisen gives til Smeden.")]
 
 
+def test_a_punkt_resumed_later_in_the_meeting_is_decided_by_its_new_decision():
+    text = HEAD + ("Punkt 1: Parkeringsnormer\n\nBeslutning\n\nPunktet blev sat i bero.\n\n"
+                   "Supplerende sagsfremstilling\n\nTorvegade har 40 ledige pladser.\n\n"
+                   "Ny beslutning\n\nNormen sænkes til 1 plads pr. bolig.\n")
+    (p,) = parse_text(text, "pu.txt").punkter
+    assert p.decision == "Normen sænkes til 1 plads pr. bolig."
+    assert [s.heading for s in p.sections] == ["Beslutning", "Supplerende sagsfremstilling", "Ny beslutning"]
+
+
 def test_markdown_pipe_tables_hold_a_journal_number_and_a_decision():
     text = ("# Referat af møde i Social- og Sundhedsudvalget\n\n**Dato:** 2. juni 2026\n\n"
             "## Punkt 1: Madservice\n\n| Sagsnr. | 27.18.00-G01-110-26 |\n|---|---|\n| Sagsbehandler | Lise Holm |\n\n"

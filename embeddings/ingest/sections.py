@@ -30,6 +30,9 @@ HEADINGS: dict[str, SectionName] = {
     "udvalgets beslutning": SectionName.BESLUTNING,
     "byrådets beslutning": SectionName.BESLUTNING,
     "afgørelse": SectionName.BESLUTNING,
+    "ny beslutning": SectionName.BESLUTNING,  # a punkt resumed later in the meeting: the decision that stands
+    "endelig beslutning": SectionName.BESLUTNING,
+    "fornyet beslutning": SectionName.BESLUTNING,
     "vedtak": SectionName.BESLUTNING,  # Norwegian
     "historik": SectionName.HISTORIK,
     "sagens forløb": SectionName.HISTORIK,
