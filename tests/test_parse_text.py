@@ -753,6 +753,14 @@ def test_a_table_row_that_starts_with_a_heading_word_stays_text():
     assert p.decision == "Godkendt."
 
 
+def test_the_committee_and_date_line_repeated_above_each_punkt_is_no_decision():
+    text = ("Referat\nBørne- og Skoleudvalget\nMødedato: 03.02.2026\n\n"
+            "Børne- og Skoleudvalget, 03.02.2026\nPunkt 1. Skoledistrikter\n\nBeslutning\nGodkendt.\n\n"
+            "Børne- og Skoleudvalget, 03.02.2026\nPunkt 2. Lukketider\n\nBeslutning\nUdsat.\n")
+    m = parse_text(text, "bsu.txt")
+    assert (m.meeting.committee, [p.decision for p in m.punkter]) == ("Børne- og Skoleudvalget", ["Godkendt.", "Udsat."])
+
+
 def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")

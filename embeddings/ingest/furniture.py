@@ -67,11 +67,12 @@ def drop_furniture(lines: list[str]) -> list[str]:
     """``lines`` without page furniture, blanked in place (see the module docstring)."""
     pages = _page_starts(lines)
     out = [x.replace(FORM_FEED, "") for x in lines]
-    head = [x for x in out if x.strip()][:_HEAD_LINES]
+    at_head = [i for i, x in enumerate(out) if x.strip()][:_HEAD_LINES]
+    head = [out[i] for i in at_head]
     dates = {d for x in head for d in dates_in(x)}
     drop = set()
     for i, x in enumerate(out):
-        if _PAGE_LINE.fullmatch(x) or _page_footer(x) or _names_meeting(x, head, dates):
+        if _PAGE_LINE.fullmatch(x) or _page_footer(x) or (i not in at_head and _names_meeting(x, head, dates)):
             drop.add(i)
     drop |= _bare_edge_numbers(out, pages)
     drop |= _repeated_edges(out, pages, drop)
@@ -98,8 +99,9 @@ def _page_footer(line: str) -> bool:
 
 def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     """A running header: a name written in the document's first lines beside the meeting's date, nothing else
-    (a page number may follow). The first lines themselves are never taken."""
-    if line in head or not line.strip():
+    (a page number may follow); also the same line repeated above each punkt ("Børne- og Skoleudvalget,
+    03.02.2026"). The first lines themselves are never taken (drop_furniture)."""
+    if not line.strip():
         return False
     parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
     if len(parts) > 1 and LABELLED_PAGE_NUMBER.fullmatch(parts[-1].strip()):
@@ -108,8 +110,7 @@ def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     if not m or not set(dates_in(m.group("date"))) & dates:
         return False
     name = " ".join(m.group("name").split()).lower()
-    return len(name) >= 4 and len(name.split()) <= 8 and any(
-        name in " ".join(h.split()).lower() and name != " ".join(h.split()).lower() for h in head)
+    return len(name) >= 4 and len(name.split()) <= 8 and any(name in " ".join(h.split()).lower() for h in head)
 
 
 def _bare_edge_numbers(lines: list[str], pages: list[int]) -> set[int]:
