@@ -505,6 +505,14 @@ def test_a_head_without_referat_or_committee_is_refused_as_before():
     assert e.value.code == "no_header"
 
 
+def test_a_wiki_export_with_rules_and_inline_code():
+    text = ("# Referat af møde i Ældrerådet\n\n**Dato:** 2. juni 2026\n\n---\n\n## Punkt 1: Dagsorden\n\n"
+            "**Sagsnr.:** `00.01.00-A00-60-26`\n\n### Beslutning\n\nGodkendt.\n\n---\n\n## Punkt 2: Eventuelt\n\n"
+            "### Beslutning\n\nIntet.\n\n***\n")
+    first, second = parse_text(text, "wiki.md").punkter
+    assert (first.journal.raw, first.decision, second.decision) == ("00.01.00-A00-60-26", "Godkendt.", "Intet.")
+
+
 def test_bare_numbered_headers_with_the_journal_number_right_below():
     text = ("REFERAT Erhvervsudvalget d. 06-04-2026\n\n1. Godkendelse af dagsorden ........ 2\n2. Erhvervspris ........ 3\n\n"
             "1. Godkendelse af dagsorden\nSagsnr.: 00.01.00-A00-3-26\n\nBeslutning:\nGodkendt.\n\n"

@@ -57,6 +57,7 @@ _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
 _MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")  # a horizontal rule between punkter
 _MD_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
 # A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
@@ -64,8 +65,8 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__"
 # EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
 # label alone with the number on the next line.
 _JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
-                            r"(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer|journal)\b\.?\s*:?\s*(?P<value>" + KLE_WRITTEN
-                            + r"|[^\s()]+)?\s*(?:\([^)]*\))?\s*$", re.I)
+                            r"(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer|journal)\b\.?\s*:?\s*`?"
+                            r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?\s*$", re.I)  # `…`: Markdown code
 # A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
 _KLE_SPACED = re.compile(KLE_WRITTEN)
 _KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRITTEN + r")\s*$", re.I)
@@ -105,12 +106,15 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
 def _demarkdown(lines: list[str]) -> list[str]:
     """Drop Markdown heading marks and bold markers (the 2021-01-21 export); a pipe table's row becomes its cells
     joined by tabs ("| Sagsnr. | 27.18.00-G01-110-26 |" reads as a label and its value, "| Beslutning | ... |"
-    as a heading and its text) and its rule line "|---|---|" goes. Plain text is unchanged."""
+    as a heading and its text) and its rule line "|---|---|" goes, as do horizontal rules ("---"). Plain text is
+    unchanged."""
     markdown = any(_MD_HEADING.match(x) or _MD_BOLD_LINE.match(x) for x in lines[:50])
     out = []
     for x in lines:
         x = x.rstrip()
-        if markdown:
+        if markdown and _MD_RULE.fullmatch(x):
+            x = ""
+        elif markdown:
             x = _MD_UNDERSCORES.sub("", _MD_HEADING.sub("", x).replace("**", ""))
             if _MD_TABLE_ROW.match(x):
                 x = "" if _MD_TABLE_RULE.match(x) else "\t".join(c.strip() for c in x.strip().strip("|").split("|"))
