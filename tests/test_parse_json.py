@@ -233,6 +233,51 @@ def test_oekonomi_inside_a_sagsbeskrivelse_stays_there():
         (O, "Økonomiske konsekvenser", "Ingen.")]
 
 
+@pytest.mark.parametrize("html", [
+    "<p><strong>Sagsfremstilling</strong></p><p>Der er fundet PFAS.</p><p><strong>Indstilling</strong></p>"
+    "<p>Forvaltningen indstiller afspærring.</p><p><strong>Beslutning</strong></p>"
+    "<p>Udvalget afspærrede området.</p>",
+    "<p><b>Sagsfremstilling:</b></p><p>Der er fundet PFAS.</p><p><b>Indstilling:</b></p>"
+    "<p>Forvaltningen indstiller afspærring.</p><p><b>Beslutning:</b></p><p>Udvalget afspærrede området.</p>",
+    "<p><strong>Sagsfremstilling</strong><br>Der er fundet PFAS.</p><p><strong>Indstilling</strong><br>"
+    "Forvaltningen indstiller afspærring.</p><p><strong>Beslutning</strong><br>Udvalget afspærrede området.</p>",
+    "<p><strong>Sagsfremstilling</strong></p><p>Der er fundet PFAS.</p><p><strong>Indstilling:</strong> "
+    "Forvaltningen indstiller afspærring.</p><p><strong>Beslutning</strong>: Udvalget afspærrede området.</p>",
+])
+def test_headings_set_in_bold_start_their_sections(html):
+    """A Felt with no h1-h6 headings that sets its section headings in bold: the case text is not quoted as the
+    decision, each heading starts its own section."""
+    (p,) = parse(_plain([{"Navn": "", "Html": f"<div>{html}</div>"}], navn="PFAS")).punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (S, "Sagsfremstilling", "Der er fundet PFAS."), (I, "Indstilling", "Forvaltningen indstiller afspærring."),
+        (B, "Beslutning", "Udvalget afspærrede området.")]
+    assert p.decision == "Udvalget afspærrede området."
+
+
+def test_a_heading_and_its_text_as_a_two_cell_table_row():
+    html = ("<h4>Sagsfremstilling</h4><p>Der er søgt om vindmøller.</p><table><tbody><tr><td><strong>Beslutning"
+            "</strong></td><td>Udvalget sagde nej.</td></tr><tr><td><strong>Fraværende</strong></td><td>Lars Bo (V)"
+            "</td></tr></tbody></table>")
+    (p,) = parse(_plain([{"Navn": "", "Html": html}], navn="Vindmøller")).punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (S, "Sagsfremstilling", "Der er søgt om vindmøller."),
+        (B, "Beslutning", "Udvalget sagde nej.\nFraværende | Lars Bo (V)")]
+
+
+def test_bold_text_that_is_no_heading_stays_text():
+    """Bold sentences, a bold word without a colon, a table's bold header row, and (as in Greve) a bold
+    sub-heading on the first line of a paragraph under a real heading are text of their section."""
+    html = ("<h4>Sagsbeskrivelse</h4><p><em><strong>Baggrund</strong></em><br>Klubben er for lille.</p>"
+            "<p><strong>Vigtigt: fristen er 1. marts.</strong></p><p><b>Høring</b> af naboerne sker i marts.</p>"
+            "<table><tr><td><b>Tidsplan</b></td><td><b>Aktivitet</b></td></tr><tr><td>Maj</td><td>Byggeri</td></tr>"
+            "</table><h4>Beslutning</h4><p>Godkendt.</p>")
+    (p,) = parse(_plain([{"Navn": "", "Html": html}], navn="Klub")).punkter
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (S, "Sagsbeskrivelse", "Baggrund\nKlubben er for lille.\n\nVigtigt: fristen er 1. marts.\n\n"
+                               "Høring af naboerne sker i marts.\n\nTidsplan | Aktivitet\nMaj | Byggeri"),
+        (B, "Beslutning", "Godkendt.")]
+
+
 def test_html_to_text():
     html = ("<div><p>Forslaget&nbsp;om <b>I</b>ndstilling\n koster 5&aring;r</p><p>&nbsp;</p>"
             "<ul><li>en</li><li><p>to</p><ul><li>under</li></ul></li></ul>"

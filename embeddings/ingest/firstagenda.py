@@ -13,7 +13,9 @@ Choices, from the Greve dump (373 meetings, 5,553 punkter):
   also with all whitespace removed ("I ndstilling", "Økonomiske konsekvense r"). Other headings ("Nye
   ruter", table captions, whole sentences set as h4) stay paragraphs of the section they stand in. A plain
   paragraph that is only a heading ("<p><strong>Lovgrundlag</strong></p>", ~1,700 in the dump) also starts a
-  section, with the limits given at ``_NO_PLAIN_HEADINGS``.
+  section, with the limits given at ``_NO_PLAIN_HEADINGS``. A section heading set in bold (a bold-only paragraph,
+  a bold lead-in "<b>Beslutning:</b> Godkendt.", a two-cell table row "<b>Beslutning</b> | Godkendt.") is read
+  as a real heading by ``html_blocks`` (see there for the limits); Greve parses the same with or without it.
 * Sections keep the order as written (Greve puts Beslutning before Fremstilling). Empty sections (the
   "Fremstilling" wrapper directly followed by "Sagsprocedure") are dropped, so a near-empty punkt has few
   or no sections; it is kept all the same. ``Bilag[].Navn`` becomes a last Bilag section, one name a line.
@@ -234,7 +236,7 @@ def _blocks(item: dict, field: str, shape: _Shape) -> list[Block]:
             blocks.append(Block(name, heading=True))
         html = shape.get(felt, "Html", f"{felt_field}.Html", "string", required=False)
         if html is not None:
-            blocks += html_blocks(html)
+            blocks += html_blocks(html, is_heading=lambda text: section_heading(text) is not None)
         else:
             plain = shape.get(felt, "Tekst", f"{felt_field}.Tekst", "string", required=False) or ""
             first, _, rest = plain.strip().partition("\n")

@@ -5,6 +5,15 @@ blank line between blocks, they give the text of a section. Entities are decoded
 collapsed, non-breaking and zero-width spaces are normalised; list items read "- item" ("1. item" in a
 numbered list); a table row reads "cell | cell". Track-changes deletions (``<del>``), scripts and styles
 are left out. Headings (h1-h6) come out as blocks marked ``heading`` so a caller can split sections.
+
+A caller may also pass ``is_heading``, which tells which texts are section headings: then a heading written in
+bold instead of as an h1-h6 element comes out as a heading block too, in three forms: a line that is only bold
+text ("<p><strong>Beslutning</strong></p>", "<b>Indstilling:</b><br>"), a bold lead-in ending in a colon with
+the section's text after it ("<p><b>Beslutning:</b> Godkendt.</p>": the heading, then "Godkendt." as the
+first line of a paragraph), and a two-cell table row whose first cell is only bold text and second is not
+("<tr><td><b>Beslutning</b></td><td>Godkendt.</td></tr>": the heading, then the second cell). A bold heading
+line with more lines in its paragraph ("<b>Sagsfremstilling</b><br>...") splits it only before any h1-h6
+heading. Bold text that is no heading, and bold headings inside lists, stay text.
 """
 from __future__ import annotations
 
@@ -12,6 +21,7 @@ import html
 import re
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -20,6 +30,7 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "caption", "cen
                     "nav", "p", "pre", "section", "summary"})
 _HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LIST = frozenset({"ul", "ol", "dir", "menu"})
+_BOLD = frozenset({"b", "strong"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "del", "s", "strike"})
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u2007\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
@@ -28,7 +39,8 @@ _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph of text (lines joined by "\\n"); ``heading`` when it came from an h1-h6 element."""
+    """One paragraph of text (lines joined by "\\n"); ``heading`` when it came from an h1-h6 element (or, with
+    ``is_heading``, from a bold heading)."""
 
     text: str
     heading: bool = False
@@ -57,9 +69,15 @@ class _List:
 
 
 class _Converter(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, is_heading: Callable[[str], bool] | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
+        self._is_heading = is_heading
+        self._bold = 0  # depth of open b/strong elements
+        self._lead = -1  # fragments of the current line before its first text outside bold; -1 while all bold
+        self._bold_cells: list[bool] = []  # per cell of the current table row: only bold text so far
+        self._heads: dict[int, tuple[str, str, str]] = {}  # line index -> bold heading: (form, heading, rest)
+        self._had_heading = False  # an h1-h6 heading came before
         self._lines: list[str] = []  # finished lines of the current paragraph
         self._line: list[str] = []  # fragments of the current line
         self._prefix = ""  # list marker waiting for the item's first line
@@ -78,7 +96,10 @@ class _Converter(HTMLParser):
         if not self._line:
             return
         text = clean_line("".join(self._line))
-        self._line = []
+        head = self._bold_heading(text)
+        self._line, self._lead = [], -1
+        if head is not None:
+            self._heads[len(self._lines)] = head
         if text:
             self._lines.append(f"{self._indent}{self._prefix}{text}" if self._prefix else
                                f"{self._indent}  {text}" if self._indent or self._lists else text)
@@ -87,24 +108,77 @@ class _Converter(HTMLParser):
     def _end_paragraph(self) -> None:
         self._end_row()
         self._end_line()
-        if self._lines:  # dedent: a list nested directly in a list has no outer item to indent under
-            self.blocks.append(Block(textwrap.dedent("\n".join(self._lines)), heading=self._heading > 0))
-        self._lines = []
+        self._flush()
+
+    def _flush(self) -> None:
+        """The lines so far as blocks: one, or more where a bold heading splits them (see ``_splits``)."""
+        heads = {i: head for i, head in self._heads.items() if self._splits(i, *head)}
+        self._heads = {}
+        lines, self._lines = self._lines, []
+        start = 0
+        for i, (_, head, rest) in sorted(heads.items()):
+            self._block(lines[start:i])
+            self.blocks.append(Block(head, heading=True))
+            lines[i] = rest
+            start = i if rest else i + 1
+        self._block(lines[start:])
+        if self._heading:
+            self._had_heading = True
+
+    def _splits(self, index: int, form: str, head: str, rest: str) -> bool:
+        """Whether the bold heading of line ``index`` splits the paragraph: a line that is the whole paragraph,
+        a lead-in on its first line and a table row always do; a bold line with more lines in its paragraph
+        (``<b>Sagsfremstilling</b><br>...``) only before any h1-h6 heading: where a document has real headings,
+        such a line is emphasis inside a section ("<em><strong>Baggrund</strong></em><br>" in a Greve
+        Sagsbeskrivelse)."""
+        if form == "row" or (form == "line" and len(self._lines) == 1) or (form == "lead-in" and index == 0):
+            return True
+        return not self._had_heading
+
+    def _block(self, lines: list[str]) -> None:
+        if lines:  # dedent: a list nested directly in a list has no outer item to indent under
+            self.blocks.append(Block(textwrap.dedent("\n".join(lines)), heading=self._heading > 0))
+
+    def _bold_heading(self, text: str) -> tuple[str, str, str] | None:
+        """("line", heading, "") for a line that is only bold text and a section heading, ("lead-in", heading,
+        rest) for a line that starts with a bold heading ending in a colon; None for any other line."""
+        if self._is_heading is None or self._heading or self._lists or not text:
+            return None
+        if self._lead < 0:
+            form, head, rest = "line", text, ""
+        else:
+            form = "lead-in"
+            head, rest = clean_line("".join(self._line[:self._lead])), clean_line("".join(self._line[self._lead:]))
+            if rest.startswith(":"):
+                head, rest = f"{head}:", rest[1:].lstrip()
+            if not (head.endswith(":") and rest):
+                return None
+        return (form, head, rest) if self._is_heading(head) else None
 
     def _end_row(self) -> None:
         if self._cells is None:
             return
-        cells = [c for c in (clean_line("".join(cell)) for cell in self._cells) if c]
-        self._cells = None
-        if cells:
-            self._lines.append(" | ".join(cells))
+        cells = [(c, bold) for c, bold in ((clean_line("".join(cell)), bold)
+                                           for cell, bold in zip(self._cells, self._bold_cells)) if c]
+        self._cells, self._bold_cells = None, []
+        if (len(cells) == 2 and cells[0][1] and not cells[1][1] and self._is_heading is not None
+                and not self._heading and self._is_heading(cells[0][0])):  # "Beslutning | Godkendt."
+            self._heads[len(self._lines)] = ("row", cells[0][0], cells[1][0])
+            self._lines.append(" | ".join(c for c, _ in cells))
+        elif cells:
+            self._lines.append(" | ".join(c for c, _ in cells))
 
     def _text(self, text: str) -> None:
         if self._cells is not None:
             if not self._cells:
                 self._cells.append([])
+                self._bold_cells.append(True)
             self._cells[-1].append(text)
+            if not self._bold and clean_line(text):
+                self._bold_cells[-1] = False
         else:
+            if self._lead < 0 and not self._bold and clean_line(text):
+                self._lead = len(self._line)
             self._line.append(text)
 
     # --- HTMLParser callbacks ---------------------------------------------------------------------
@@ -115,6 +189,8 @@ class _Converter(HTMLParser):
             return
         elif tag == "br":
             self._soft_break()
+        elif tag in _BOLD:
+            self._bold += 1
         elif tag in _HEADING:
             self._end_paragraph()
             self._heading += 1
@@ -137,6 +213,7 @@ class _Converter(HTMLParser):
         elif tag in ("td", "th"):
             if self._table == 1 and self._cells is not None:
                 self._cells.append([])
+                self._bold_cells.append(True)
             else:
                 self._text(" ")
         elif tag in _BLOCK:
@@ -153,6 +230,8 @@ class _Converter(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif self._skip:
             return
+        elif tag in _BOLD:
+            self._bold = max(0, self._bold - 1)
         elif tag in _HEADING:
             self._end_paragraph()
             self._heading = max(0, self._heading - 1)
@@ -243,9 +322,10 @@ class _Converter(HTMLParser):
         self._end_paragraph()
 
 
-def html_blocks(html: str) -> list[Block]:
-    """The paragraphs of an HTML fragment, in document order; empty paragraphs are dropped."""
-    converter = _Converter()
+def html_blocks(html: str, is_heading: Callable[[str], bool] | None = None) -> list[Block]:
+    """The paragraphs of an HTML fragment, in document order; empty paragraphs are dropped. ``is_heading``: which
+    texts are section headings, for headings written in bold (see the module docstring)."""
+    converter = _Converter(is_heading)
     converter.feed(html)
     converter.close()
     return converter.blocks
