@@ -24,7 +24,9 @@ _KLE_START = re.compile(r"\d{2}\.\d{2}(\.|$)")
 _OTHER = re.compile(r"(?=.*\d)[A-ZÆØÅa-zæøå0-9]{1,12}(?:[-./][A-ZÆØÅa-zæøå0-9]{1,12}){1,5}")
 _KLE_PREFIX = re.compile(r"\d{2}(?:\.\d{2}){0,2}(?:-[A-ZÆØÅ]\d{2})?")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
-_DATE_OR_YEARS = re.compile(r"\d{1,4}(?:[-./]\d{1,4})+")
+# "2022-2024", "11-09-2024", "10/2025": dates and year ranges, not cases; but "25/8890" (Acadre, SBSYS: year/serial)
+# is a case.
+_DATE_OR_YEARS = re.compile(r"(?!\d{2}/(?!(?:19|20)\d\d$)\d{3,6}$)\d{1,4}(?:[-./]\d{1,4})+")
 MAX_LEN = 64
 
 

@@ -89,6 +89,8 @@ def test_find_ignores_years_and_plain_numbers():
     assert find_journal_numbers("fra 2022-2024, mødet 11-09-2024 og 2024-09-11") == []
     assert [j.raw for j in find_journal_numbers("sag 22-000015 og EMN-2025-000517")] == ["22-000015",
                                                                                           "EMN-2025-000517"]
+    assert find_journal_numbers("i 10/2025 og 2024/25") == []
+    assert [j.raw for j in find_journal_numbers("hvad blev besluttet i sag 25/8890")] == ["25/8890"]
 
 
 @pytest.mark.parametrize("written, canonical", [

@@ -271,13 +271,14 @@ def test_journal_numbers_under_other_labels_below_another_line_or_ending_the_tit
                    "Punkt 6: Boligsocial helhedsplan - 03.22.00-G01-2-26\n\nBeslutning\n\nGodkendt.\n\n"
                    "Punkt 7: Sagen om skolen\n\nSagen er sendt til høring hos skolebestyrelserne.\n\n"
                    "Beslutning\n\nTaget til efterretning.\n\n"
-                   "Punkt 8: Aktiesalg\n\nAcadre sagsnr. 23/4567\n\nBeslutning\n\nGodkendt.\n")
+                   "Punkt 8: Aktiesalg\n\nAcadre sagsnr. 23/4567\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 9: Jobpræmie\nSagsnr.: 26/1234     Dok.nr.: 26/56789\n\nBeslutning\n\nGodkendt.\n")
     m = parse_text(text, "labels.txt")
     assert [(p.title, p.journal and p.journal.raw) for p in m.punkter] == [
         ("Rusmiddelstrategi", "EMN-2024-01234"), ("Rengøring", "27.12.04-P21-2-26"),
         ("Frivillighedspris", "00.22.00-A00-9-26"), ("Almene boliger", "03.02.02-G01-5-26"),
         ("Byfornyelse", "03.10.00-P20-1-26"), ("Boligsocial helhedsplan", "03.22.00-G01-2-26"),
-        ("Sagen om skolen", None), ("Aktiesalg", "23/4567")]
+        ("Sagen om skolen", None), ("Aktiesalg", "23/4567"), ("Jobpræmie", "26/1234")]
     assert all("Sag" not in s.text and "0" not in s.text for p in m.punkter[:6] for s in p.sections
                if s.name is SectionName.BESLUTNING)
     assert "Dok.nr.: 2026-123456" in m.punkter[2].sections[0].text  # another number stays text

@@ -66,7 +66,8 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__"
 # label alone with the number on the next line.
 _JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
                             r"(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer|journal)\b\.?\s*:?\s*`?"
-                            r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?\s*$", re.I)  # `…`: Markdown code
+                            r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?"
+                            r"(?:(?:\t|\s{3,})(?:dok(?:ument)?\.?\s*nr|dokumentnummer)\b.*)?\s*$", re.I)  # then "Dok.nr.: …"
 # A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
 _KLE_SPACED = re.compile(KLE_WRITTEN)
 _KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRITTEN + r")\s*$", re.I)
