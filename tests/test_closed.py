@@ -8,6 +8,7 @@ to them is answered as usual. A store filled by the old rule is repaired by its 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import json
 import sqlite3
@@ -358,18 +359,38 @@ def test_migration_closes_punkter_the_old_rule_stored_open(tmp_path):
     assert texts == [OPEN_DECISION] and repaired.integrity_problems() == []
 
 
+def _punkt(meeting: Meeting, n: int, title: str, *texts: tuple[SectionName, str]) -> Punkt:
+    return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
+
+
+def _upgraded(database, stored: list[Punkt], from_version: str):
+    """``stored`` (one meeting's punkter) kept as a store at ``from_version`` left them, then the store opened
+    again as a new process opens it (it migrates). Returns the content hashes before, the store, its Database."""
+    from embeddings.db import Database
+
+    store = Store(database)
+    store.replace_minutes(Minutes(stored[0].meeting, tuple(stored)), "/src/referat.txt", "sha")
+    before = {p.number: p.content_hash for p in store.punkter()}
+    with database.write() as conn:
+        conn.execute(sqlalchemy.text(f"UPDATE beslut_minutes_version SET version_num = '{from_version}'"))
+    store.close()
+    again = Database(database.url.render_as_string(hide_password=False))
+    return before, Store(again), again
+
+
+def _section_texts(db) -> list[str]:
+    with db.write() as conn:
+        return [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
+
+
 def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(database):
     """Stores filled before the rule knew "Punktet behandles som lukket punkt", "Sagen er fortrolig" and the
     "LUKKEDE PUNKTER" divider kept those punkter open (the divider as the last line of the punkt before):
     migration m0004 closes them, takes the divider out of that text and leaves the open punkter as they were."""
     from embeddings.store import MINUTES
 
-    store = Store(database)
     meeting = Meeting("Byrådet", dt.date(2025, 6, 24))
-
-    def punkt(n, title, *texts):
-        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
-
+    punkt = functools.partial(_punkt, meeting)
     stored = [
         punkt(1, "Dagsorden", (SectionName.BESLUTNING, "Godkendt.")),
         punkt(2, "Personalesag", (SectionName.OTHER, "Punktet behandles som lukket punkt."),
@@ -380,16 +401,7 @@ def test_upgrading_closes_what_the_rule_has_learned_since_the_store_was_filled(d
         punkt(6, "Eventuelt", (SectionName.BESLUTNING, "Intet.")),
         punkt(7, "Lukket: Salg af grund"),  # only a title: judged by it
     ]
-    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
-    before = {p.number: p.content_hash for p in store.punkter()}
-    with database.write() as conn:  # as an m0003 store left it
-        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0003'"))
-    store.close()
-
-    from embeddings.db import Database
-
-    again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
-    repaired = Store(again)
+    before, repaired, again = _upgraded(database, stored, "m0003")  # as an m0003 store left it
     assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
     assert [n for n, p in got.items() if p.closed] == [2, 4, 5, 7]
@@ -530,15 +542,10 @@ def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
     """Stores filled before the rule knew the other wordings kept those punkter open (a divider as the last
     paragraph of the punkt before): migration m0006 closes them, takes the divider out of that text and leaves
     the open punkter as they were."""
-    from embeddings.db import Database
     from embeddings.store import MINUTES
 
-    store = Store(database)
     meeting = Meeting("Økonomiudvalget", dt.date(2026, 11, 17))
-
-    def punkt(n, title, *texts):
-        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
-
+    punkt = functools.partial(_punkt, meeting)
     stored = [
         punkt(1, "Dagsorden", (SectionName.BESLUTNING, "Godkendt.")),
         punkt(2, "Personalesag (ikke offentlig)", (SectionName.BESLUTNING, HIDDEN_BODY)),
@@ -551,14 +558,7 @@ def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
         punkt(8, "Bibliotekspolitik", (SectionName.BESLUTNING, OPEN_DECISION + "\n\nPunkter på lukket dagsorden")),
         punkt(9, "Vinterdrift", (SectionName.BESLUTNING, HIDDEN_BODY)),
     ]
-    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/oeu.txt", "sha")
-    before = {p.number: p.content_hash for p in store.punkter()}
-    with database.write() as conn:  # as an m0005 store left it
-        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0005'"))
-    store.close()
-
-    again = Database(database.url.render_as_string(hide_password=False))  # a new process: it migrates
-    repaired = Store(again)
+    before, repaired, again = _upgraded(database, stored, "m0005")  # as an m0005 store left it
     assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
     assert [n for n, p in got.items() if p.closed] == [2, 3, 4, 5, 6, 9]
@@ -566,24 +566,17 @@ def test_upgrading_closes_the_other_wordings_the_store_kept_open(database):
     assert got[2].title == "Personalesag"
     assert got[8].decision == OPEN_DECISION and got[8].content_hash != before[8]
     assert [got[n].content_hash for n in (1, 7)] == [before[1], before[7]]
-    with again.write() as conn:
-        texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
-    assert not any(HIDDEN in t for t in texts)
+    assert not any(HIDDEN in t for t in _section_texts(again))
     again.dispose()
 
 
 def test_upgrading_closes_the_wordings_of_probe_round_3(database):
     """"(Lukket pkt.)", "Punktet blev behandlet på lukket møde.", "Lukket jf. KL § 10": a store filled before
     m0007 kept them open; the upgrade closes them and leaves an open punkt as it was."""
-    from embeddings.db import Database
     from embeddings.store import MINUTES
 
-    store = Store(database)
     meeting = Meeting("Byrådet", dt.date(2026, 4, 27))
-
-    def punkt(n, title, *texts):
-        return Punkt(meeting, n, title, title, sections=tuple(Section(name, text) for name, text in texts))
-
+    punkt = functools.partial(_punkt, meeting)
     stored = [
         punkt(1, "Salg af aktier (Lukket pkt.)", (SectionName.BESLUTNING, HIDDEN_BODY)),
         punkt(2, "Ansættelse", (SectionName.BESLUTNING, f"Punktet blev behandlet på lukket møde.\n\n{HIDDEN_BODY}")),
@@ -593,19 +586,10 @@ def test_upgrading_closes_the_wordings_of_probe_round_3(database):
         punkt(5, "Erstatningskrav", (SectionName.SAGSFREMSTILLING, "Punktet er omfattet af tavshedspligt."),
               (SectionName.BESLUTNING, HIDDEN_BODY)),
     ]
-    store.replace_minutes(Minutes(meeting, tuple(stored)), "/src/byraad.txt", "sha")
-    before = {p.number: p.content_hash for p in store.punkter()}
-    with database.write() as conn:  # as an m0006 store left it
-        conn.execute(sqlalchemy.text("UPDATE beslut_minutes_version SET version_num = 'm0006'"))
-    store.close()
-
-    again = Database(database.url.render_as_string(hide_password=False))
-    repaired = Store(again)
+    before, repaired, again = _upgraded(database, stored, "m0006")  # as an m0006 store left it
     assert repaired.db.version(MINUTES) == MINUTES.head()
     got = {p.number: p for p in repaired.punkter()}
     assert [n for n, p in got.items() if p.closed] == [1, 2, 3, 5]
     assert got[1].title == "Salg af aktier" and got[4].content_hash == before[4]
-    with again.write() as conn:
-        texts = [r[0] for r in conn.execute(sqlalchemy.text("SELECT text FROM sections"))]
-    assert not any(HIDDEN in t for t in texts)
+    assert not any(HIDDEN in t for t in _section_texts(again))
     again.dispose()
