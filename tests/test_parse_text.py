@@ -770,6 +770,18 @@ def test_the_committee_and_date_line_repeated_above_each_punkt_is_no_decision():
     assert (m.meeting.committee, [p.decision for p in m.punkter]) == ("Børne- og Skoleudvalget", ["Godkendt.", "Udsat."])
 
 
+def test_minutes_copied_from_a_browser_lose_the_page_controls():
+    text = ("Dagsordener og referater\nPrint\nDel\n\nPlan- og Boligudvalget\nReferat\nMødedato: 23. april 2026, kl. "
+            "16:00\n\nUdskriv referat\nHent som PDF\n\n1. Lokalplan for Bakkehuse\nVis mere\n"
+            "Sagsnummer: 01.02.05-P16-80-26\nBeslutning\nLokalplanen anbefales.\n\n2. Boligpolitik\nVis mere\n"
+            "Beslutning\nSendes i høring.\n\nTil toppen\n© Lunde Kommune · Rådhustorvet 1\nCookiepolitik\n")
+    m = parse_text(text, "browser.txt")
+    assert (m.meeting.committee, m.meeting.date, m.meeting.start_time) == (
+        "Plan- og Boligudvalget", dt.date(2026, 4, 23), dt.time(16, 0))
+    assert [(p.number, p.journal and p.journal.raw, p.decision) for p in m.punkter] == [
+        (1, "01.02.05-P16-80-26", "Lokalplanen anbefales."), (2, None, "Sendes i høring.")]
+
+
 def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")

@@ -14,7 +14,9 @@ removed from its line. What goes:
 - a line repeated as the first or last line of half the pages or more (two at least), word for word, unless
   it is a heading, a punkt header or a sentence ("Godkendt."); kept at the top of the first page, where the
   document's own header is;
-- a year alone on the line just before a dropped page number ("2026" over "Side 3 af 3").
+- a year alone on the line just before a dropped page number ("2026" over "Side 3 af 3");
+- a web page's controls and copyright line, in minutes copied from a browser ("Vis mere", "Til toppen",
+  "Udskriv", "© Lunde Kommune · Rådhustorvet 1").
 
 A line that merely contains a number stays. A paragraph cut by a dropped line is left to ``parse_text``, which
 joins paragraphs cut by a page break; when the furniture sat inside a paragraph with no blank line around it,
@@ -57,6 +59,9 @@ def join_hyphenated(line: str, next_line: str) -> str | None:
     return a + b
 
 
+# A web page's controls and footer in minutes copied from a browser: "Vis mere", "Til toppen", "© Lunde Kommune ..."
+_WEB_PAGE = re.compile(r"\s*(?:vis\s+(?:mere|mindre|alle)|læs\s+mere|til\s+toppen|print|udskriv(?:\s+referat)?"
+                       r"|hent\s+som\s+pdf|del|cookiepolitik|cookies|©.*)\s*", re.I)
 _PUNKT_LIKE = re.compile(r"^\s*(?:punkt|pkt\.?|sak|sag)\s*(?:nr\.?\s*)?\d", re.I)
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*")
 _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d\.|den)\s*)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}"
@@ -66,7 +71,8 @@ _NAME_AND_DATE = re.compile(r"\s*(?P<name>[^\W\d_].*?)[\s·|/,–—-]*(?:\b(?:d
 def drop_furniture(lines: list[str]) -> list[str]:
     """``lines`` without page furniture, blanked in place (see the module docstring)."""
     pages = _page_starts(lines)
-    out = [x.replace(FORM_FEED, "") for x in lines]
+    # a web page's controls end the paragraph they stand in ("1. Lokalplan" over "Vis mere" over "Sagsnummer")
+    out = ["" if _WEB_PAGE.fullmatch(x.replace(FORM_FEED, "")) else x.replace(FORM_FEED, "") for x in lines]
     at_head = [i for i, x in enumerate(out) if x.strip()][:_HEAD_LINES]
     head = [out[i] for i in at_head]
     dates = {d for x in head for d in dates_in(x)}
