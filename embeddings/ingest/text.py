@@ -34,7 +34,6 @@ _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
                      r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
 # "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
 _HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
-_COMMITTEE_PREFIX = re.compile(r"^(?:af\s+mødet?\s+)?(?:i|for)\s+(?=\S)", re.I)  # "REFERAT af møde i X d. ..."
 _DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
 # A line that is only the meeting's day, unlabelled: "Mandag den 6. april 2026 kl. 16.00", "d. 06.04.2026".
 _DATED_LINE = re.compile(r"^\s*(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\b[\s,]*)?(?:den\s+|d\.\s*)?(?P<date>\d.*)$", re.I)
@@ -130,7 +129,7 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     for i, x in enumerate(lines):
         m = _HEADER.match(x)
         if m and (dated := _date(m.group("date"), path, i + 1)):
-            return i + 1, _COMMITTEE_PREFIX.sub("", " ".join(m.group("committee").split())), dated
+            return i + 1, _COMMITTEE_LEAD.sub("", " ".join(m.group("committee").split())), dated
         m = _HEADER_NAMED.match(x)
         if m:  # the date on the line itself ("... i Økonomiudvalget den 3. marts 2025 kl. 16.00") or below it
             committee, dated = _committee_and_date(m.group("committee"), path, i + 1)
@@ -212,15 +211,23 @@ def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
         if label and (dated := _date(label.group("value"), path, n + 1) or _short_date(label.group("value"), path,
                                                                                         n + 1)):
             return dated
-        day = _DATED_LINE.match(lines[n])
-        if day and (dated := _date(day.group("date"), path, n + 1)) and _starts_with_date(day.group("date")):
+        if (day := _day_text(lines[n])) and (dated := _date(day, path, n + 1)):
             return dated
     return None
 
 
 def _starts_with_date(text: str) -> bool:
-    found = named_date(text)
+    try:
+        found = named_date(text)
+    except ValueError:
+        return True  # a day that does not exist: _date names it (bad_date)
     return bool(found) and text.lstrip().startswith(found[0])
+
+
+def _day_text(line: str) -> str | None:
+    """The date of a line that is only the meeting's day ("Mandag den 6. april 2026 kl. 16.00"), else None."""
+    m = _DATED_LINE.match(line)
+    return m.group("date") if m and _starts_with_date(m.group("date")) else None
 
 
 def _short_date(text: str, path: str, line: int) -> dt.date | None:
@@ -343,7 +350,7 @@ def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | N
 def _start_time(preamble: list[str], header: str) -> dt.time | None:
     """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", "kl." on the header line or on a line that is only the
     day), else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
-    day_lines = [x for x in preamble if _DATED_LINE.match(x) and _starts_with_date(_DATED_LINE.match(x)["date"])]
+    day_lines = [x for x in preamble if _day_text(x)]
     m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
                                                                              or "") or _START.search(header)
          or next(filter(None, map(_START.search, day_lines)), None))
