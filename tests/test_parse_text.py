@@ -368,15 +368,21 @@ def test_a_sentence_starting_afgoerelsen_in_running_text_stays_text():
     assert p.decision == "Taget til efterretning."
 
 
-@pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
-@pytest.mark.parametrize("heading", ["Indstilling fra direktionen", "Forvaltningens indstilling"])
-def test_recommendation_headings_in_common_wordings(heading, markdown):
+def _sections_around(heading: str, body: str, markdown: bool) -> list[tuple[SectionName, str, str]]:
+    """A punkt with a Sagsfremstilling, ``heading`` over ``body``, and a Beslutning, as text or Markdown (bold
+    headings): its sections as (name, heading, text)."""
     bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
     text = (f"{bold('REFERAT Byrådet d. 05-03-2025')}\n\n{bold('Punkt 1: Cykelparkering')}\n\n"
             f"{bold('Sagsfremstilling')}\n\nDer mangler pladser.\n\n{bold(heading)}\n\n"
-            f"Det indstilles, at der etableres 200 pladser.\n\n{bold('Beslutning')}\n\nGodkendt.\n")
+            f"{body}\n\n{bold('Beslutning')}\n\nGodkendt.\n")
     (p,) = parse_text(text, "byr.md" if markdown else "byr.txt").punkter
-    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+    return [(s.name, s.heading, s.text) for s in p.sections]
+
+
+@pytest.mark.parametrize("markdown", [False, True], ids=["text", "markdown"])
+@pytest.mark.parametrize("heading", ["Indstilling fra direktionen", "Forvaltningens indstilling"])
+def test_recommendation_headings_in_common_wordings(heading, markdown):
+    assert _sections_around(heading, "Det indstilles, at der etableres 200 pladser.", markdown) == [
         (SectionName.SAGSFREMSTILLING, "Sagsfremstilling", "Der mangler pladser."),
         (SectionName.INDSTILLING, heading, "Det indstilles, at der etableres 200 pladser."),
         (SectionName.BESLUTNING, "Beslutning", "Godkendt.")]
@@ -387,12 +393,7 @@ def test_recommendation_headings_in_common_wordings(heading, markdown):
                                      "Høring"])
 def test_economy_and_hearing_headings_are_sections_of_their_own(heading, markdown):
     """Not glued into the Sagsfremstilling above: an 'Andet' section with the heading as written."""
-    bold = (lambda x: f"**{x}**") if markdown else (lambda x: x)
-    text = (f"{bold('REFERAT Byrådet d. 05-03-2025')}\n\n{bold('Punkt 1: Cykelparkering')}\n\n"
-            f"{bold('Sagsfremstilling')}\n\nDer mangler pladser.\n\n{bold(heading + ':')}\n\n"
-            f"Udgiften er 1,2 mio. kr.\n\n{bold('Beslutning')}\n\nGodkendt.\n")
-    (p,) = parse_text(text, "byr.md" if markdown else "byr.txt").punkter
-    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+    assert _sections_around(heading + ":", "Udgiften er 1,2 mio. kr.", markdown) == [
         (SectionName.SAGSFREMSTILLING, "Sagsfremstilling", "Der mangler pladser."),
         (SectionName.OTHER, heading, "Udgiften er 1,2 mio. kr."),
         (SectionName.BESLUTNING, "Beslutning", "Godkendt.")]
