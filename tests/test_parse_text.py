@@ -787,3 +787,12 @@ def test_a_short_decision_closing_two_pages_is_not_a_running_footer():
     text = ("REFERAT Erhvervsudvalget d. 07-10-2026\n\nPunkt 1: Strategi\n\nBeslutning\n\nGodkendt.\n"
             "\x0cPunkt 2: Turisme\n\nBeslutning\n\nGodkendt.\n\x0c")
     assert [p.decision for p in parse_text(text, "erhverv.txt", "sha").punkter] == ["Godkendt.", "Godkendt."]
+
+
+@pytest.mark.parametrize("date_label,place_label", [("Mødedato", "Mødested"), ("Dato", "Sted")])
+def test_meeting_labels_in_a_table_row_give_the_start_and_the_place(date_label, place_label):
+    """A Word export or a web page's table writes "Mødested<tab>Rådhuset": the tab is the label's colon."""
+    text = (f"REFERAT Teknik- og Miljøudvalget d. 10-03-2026\n\n{date_label}\tTirsdag d. 10. marts 2026 kl. 16:00\n"
+            f"{place_label}\tRådhuset, mødelokale 4\n\nPunkt 1: Vejbelysning\n\nBeslutning\n\nGodkendt.\n")
+    m = parse_text(text, "tmu.txt").meeting
+    assert (m.start_time, m.location) == (dt.time(16, 0), "Rådhuset, mødelokale 4")

@@ -24,8 +24,9 @@ EARLIEST_PLAUSIBLE = dt.date(1970, 1, 1)
 FUTURE_TOLERANCE = dt.timedelta(days=365)
 # The version of the parsers (text, Markdown, PDF, JSON): raise it when a change reads some file differently, so
 # that files an older version read are read again by the next ingest of them, not skipped as unchanged. 1: the
-# first versioned parsers (probe round 3: heads, hyphenation, Word headings, closed wordings, pipe tables).
-PARSER_VERSION = 1
+# first versioned parsers (probe round 3: heads, hyphenation, Word headings, closed wordings, pipe tables). 2: a
+# table's "Mødested<tab>…" row gives the location and start time.
+PARSER_VERSION = 2
 
 
 class FileStatus(StrEnum):

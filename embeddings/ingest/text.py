@@ -339,10 +339,10 @@ def _in_contents(lines: list[str], number: int) -> bool:
 
 
 def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | None:
-    """The text after ``label`` on its line ("Mødested Rådhuset", "Sted: Rådhuset"); a short, common word as
-    label ("Sted") only counts with a colon."""
+    """The text after ``label`` on its line ("Mødested Rådhuset", "Sted: Rådhuset", a table's "Sted<tab>Rådhuset");
+    a short, common word as label ("Sted") only counts with a colon or a tab."""
     for x in preamble:
-        if x.startswith(label + ":") or (not colon_only and x.startswith(label + " ")):
+        if x.startswith((label + ":", label + "\t")) or (not colon_only and x.startswith(label + " ")):
             return x[len(label):].strip(" :\t") or None
     return None
 
