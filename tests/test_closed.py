@@ -32,6 +32,7 @@ from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.search.retriever import Mode
 from embeddings.store import Store
 from fakes import HashingEmbedder
+from html_fixtures import web_page
 from pdf_fixtures import render_minutes
 from slack_fakes import SECRET, TOKEN, dm, event_body, post_signed, slash_body
 from teams_fakes import card_of, card_text, message, serve
@@ -221,6 +222,7 @@ def closed_home(tmp_path_factory) -> Path:
     (src / "tekst.txt").write_text(text_minutes("Tekstudvalget", "11-09-2024"), encoding="utf-8")
     (src / "markdown.md").write_text(text_minutes("Markdownudvalget", "11-09-2024", markdown=True), encoding="utf-8")
     (src / "pdf.pdf").write_bytes(render_minutes(text_minutes("Pdfudvalget", "11-09-2024")))
+    (src / "side.html").write_text(web_page(text_minutes("Htmludvalget", "11-09-2024")), encoding="utf-8")
     (src / "json.json").write_text(json_minutes("Jsonudvalget", "2024-09-11T09:00:00+02:00"), encoding="utf-8")
     settings = Settings(home=home / "home", today=dt.date(2024, 9, 20))
     store = Store(settings.store_path)
@@ -240,7 +242,7 @@ def test_every_variant_in_every_format_is_stored_closed_without_text(closed_home
     by_committee: dict[str, list[Punkt]] = {}
     for p in punkter:
         by_committee.setdefault(p.meeting.committee, []).append(p)
-    assert sorted(by_committee) == ["Jsonudvalget", "Markdownudvalget", "Pdfudvalget", "Tekstudvalget"]
+    assert sorted(by_committee) == ["Htmludvalget", "Jsonudvalget", "Markdownudvalget", "Pdfudvalget", "Tekstudvalget"]
     for committee, ps in by_committee.items():
         *closed, open_one = sorted(ps, key=lambda p: p.number)
         variants = len(JSON_VARIANTS) if committee == "Jsonudvalget" else len(TEXT_VARIANTS)
@@ -278,7 +280,7 @@ def test_ask_sag_and_digest_never_show_closed_text(closed_home):
         assert t.items == ()  # every punkt of the case is closed: nothing to cite
         assert not _leaks(json.dumps(timeline_json(t), ensure_ascii=False) + timeline_text(t))
     prefix = core.sag("00.01")
-    assert [h.title for h in prefix.items].count(OPEN_PUNKT[0]) == 4 and not _leaks(timeline_text(prefix))
+    assert [h.title for h in prefix.items].count(OPEN_PUNKT[0]) == 5 and not _leaks(timeline_text(prefix))
     digest = DigestBuilder(core.store, core.hit, dt.timezone.utc)(IsoWeek(2024, 37), None,
                                                                    dt.datetime(2024, 9, 20, tzinfo=dt.timezone.utc))
     text = digest_reply(digest).fallback
@@ -287,7 +289,7 @@ def test_ask_sag_and_digest_never_show_closed_text(closed_home):
 
 def test_show_prints_the_title_and_lukket_only(closed_home, capsys, monkeypatch):
     monkeypatch.setenv("BESLUT_HOME", str(closed_home))
-    for committee in ("Tekstudvalget", "Pdfudvalget", "Jsonudvalget"):
+    for committee in ("Tekstudvalget", "Pdfudvalget", "Jsonudvalget", "Htmludvalget"):
         for number in (1, 4):
             for extra in ([], ["--json"]):
                 assert cli.main(["show", committee, f"2024-09-11#{number}", *extra]) == 0

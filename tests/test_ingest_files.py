@@ -82,7 +82,7 @@ def test_binary_with_nul_bytes_is_still_binary(tmp_path, capsys):
     f = tmp_path / "image.bin"
     f.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47]) + bytes(range(256)) * 8)
     code, _, err = cli(capsys, "ingest", "--no-index", str(f))
-    assert code == 1 and f"{f}: filen er ikke tekst, Markdown, PDF eller FirstAgenda-JSON (binært indhold)" in err
+    assert code == 1 and f"{f}: filen er ikke tekst, Markdown, HTML, PDF eller FirstAgenda-JSON (binært indhold)" in err
 
 
 # --- regular files only -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ _REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, PDF, FirstAgenda-JSON) ind")
+    p = sub.add_parser("ingest", help="læs referater (tekst, Markdown, HTML, PDF, FirstAgenda-JSON) ind")
     p.add_argument("paths", nargs="*", type=Path, metavar="STI",
                    help="filer eller mapper (standard: BESLUT_MINUTES, ellers de medfølgende referater)")
     p.add_argument("--no-index", action="store_true",

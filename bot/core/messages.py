@@ -11,8 +11,10 @@ TEXT: dict[str, str] = {
     # --- input files (ingest) ---
     "file_missing": "filen findes ikke",
     "file_empty": "filen er tom",
-    "file_binary": "filen er ikke tekst, Markdown, PDF eller FirstAgenda-JSON (binært indhold)",
-    "file_unknown_format": "ukendt format: ikke tekst, Markdown, PDF eller FirstAgenda-JSON",
+    "file_binary": "filen er ikke tekst, Markdown, HTML, PDF eller FirstAgenda-JSON (binært indhold)",
+    "file_office": "filen er et Word-, Excel-, OpenDocument- eller RTF-dokument, som beslut ikke læser: gem "
+                   "referatet som PDF eller tekst (.txt) og læs det ind igen",
+    "file_unknown_format": "ukendt format: ikke tekst, Markdown, HTML, PDF eller FirstAgenda-JSON",
     "file_unreadable": "filen kan ikke læses: {reason}",
     "file_encoding": "filen er hverken UTF-8 eller Windows-1252 (byte {position})",
     "file_cp1252": "advarsel: filen er ikke UTF-8; læst som Windows-1252",

@@ -32,6 +32,9 @@ _HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LIST = frozenset({"ul", "ol", "dir", "menu"})
 _BOLD = frozenset({"b", "strong"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "del", "s", "strike"})
+# A whole web page's chrome, left out of a page (``page=True``) but kept in a fragment: menus, the site's footer,
+# side columns, forms and their buttons, pictures drawn inline.
+_CHROME = frozenset({"nav", "footer", "aside", "form", "button", "select", "noscript", "svg", "iframe"})
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u2007\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
@@ -69,10 +72,12 @@ class _List:
 
 
 class _Converter(HTMLParser):
-    def __init__(self, is_heading: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, is_heading: Callable[[str], bool] | None = None, page: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self._is_heading = is_heading
+        self._page = page
+        self._skipped = _SKIP | _CHROME if page else _SKIP
         self._bold = 0  # depth of open b/strong elements
         self._lead = -1  # fragments of the current line before its first text outside bold; -1 while all bold
         self._bold_cells: list[bool] = []  # per cell of the current table row: only bold text so far
@@ -158,15 +163,20 @@ class _Converter(HTMLParser):
     def _end_row(self) -> None:
         if self._cells is None:
             return
-        cells = [(c, bold) for c, bold in ((clean_line("".join(cell)), bold)
-                                           for cell, bold in zip(self._cells, self._bold_cells)) if c]
+        texts = [clean_line("".join(cell)) for cell in self._cells]
+        cells = [(c, bold) for c, bold in zip(texts, self._bold_cells) if c]
         self._cells, self._bold_cells = None, []
+        if not cells:
+            return
+        if self._page:  # as a text export: tab-separated, an empty cell kept so the columns stay in place
+            while not texts[-1]:
+                texts.pop()
+            self._lines.append("\t".join(texts))
+            return
         if (len(cells) == 2 and cells[0][1] and not cells[1][1] and self._is_heading is not None
                 and not self._heading and self._is_heading(cells[0][0])):  # "Beslutning | Godkendt."
             self._heads[len(self._lines)] = ("row", cells[0][0], cells[1][0])
-            self._lines.append(" | ".join(c for c, _ in cells))
-        elif cells:
-            self._lines.append(" | ".join(c for c, _ in cells))
+        self._lines.append(" | ".join(c for c, _ in cells))
 
     def _text(self, text: str) -> None:
         if self._cells is not None:
@@ -183,7 +193,7 @@ class _Converter(HTMLParser):
 
     # --- HTMLParser callbacks ---------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
+        if tag in self._skipped:
             self._skip += 1
         elif self._skip:
             return
@@ -226,7 +236,7 @@ class _Converter(HTMLParser):
             self._block_boundary()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
+        if tag in self._skipped:
             self._skip = max(0, self._skip - 1)
         elif self._skip:
             return
@@ -322,10 +332,12 @@ class _Converter(HTMLParser):
         self._end_paragraph()
 
 
-def html_blocks(html: str, is_heading: Callable[[str], bool] | None = None) -> list[Block]:
+def html_blocks(html: str, is_heading: Callable[[str], bool] | None = None, page: bool = False) -> list[Block]:
     """The paragraphs of an HTML fragment, in document order; empty paragraphs are dropped. ``is_heading``: which
-    texts are section headings, for headings written in bold (see the module docstring)."""
-    converter = _Converter(is_heading)
+    texts are section headings, for headings written in bold (see the module docstring). ``page``: ``html`` is a
+    whole web page: its chrome (menus, footer, forms) is left out and a table row's cells are joined by tabs, as
+    a text export writes them ("Sagsnr.<tab>22-000019")."""
+    converter = _Converter(is_heading, page)
     converter.feed(html)
     converter.close()
     return converter.blocks

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,7 @@ class Format(StrEnum):
     TEXT = "text"  # FirstAgenda text or Markdown export
     PDF = "pdf"
     JSON = "json"  # FirstAgenda publication API
+    HTML = "html"  # minutes saved from a web page
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,16 @@ def wide_encoding(name: str, data: bytes) -> str | None:
     return None
 
 
+# A saved web page: markup first, and an html, head or body element or a doctype naming HTML near the top.
+_HTML = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
+# Office documents: a zip container (docx, odt, xlsx), the old OLE compound file (doc, xls), RTF.
+_OFFICE = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf")
+
+
+def _markup(text: str) -> bool:
+    return text.startswith("<") and _HTML.search(text[:4096]) is not None
+
+
 def _binary(chars: list[int]) -> bool:
     return 0 in chars or sum(c < 9 or 13 < c < 32 for c in chars) > len(chars) // 100
 
@@ -108,6 +120,8 @@ def detect_format(name: str, data: bytes) -> Format:
             raise InputError("file_empty", name)
         if text[:1] in ("{", "["):
             return Format.JSON
+        if _markup(text):
+            return Format.HTML
         if _binary([ord(c) for c in text]):
             raise InputError("file_binary", name)
         return Format.TEXT
@@ -116,8 +130,12 @@ def detect_format(name: str, data: bytes) -> Format:
         raise InputError("file_empty", name)
     if head.startswith(b"%PDF-"):
         return Format.PDF
+    if head.startswith(_OFFICE):
+        raise InputError("file_office", name)
     if head[:1] in (b"{", b"["):
         return Format.JSON
+    if _markup(head.decode("latin-1")):
+        return Format.HTML
     if _binary(list(head)):
         raise InputError("file_binary", name)
     return Format.TEXT
@@ -154,7 +172,11 @@ def parse_source(src: Source) -> Parsed:
             text, warnings = decode_text(src.path, src.data)
             return Parsed(parse_firstagenda_json(text.encode("utf-8"), src.path, src.sha256), warnings)
         return Parsed(parse_firstagenda_json(src.data, src.path, src.sha256))
+    text, warnings = decode_text(src.path, src.data)
+    if src.format is Format.HTML:
+        from embeddings.ingest.html_page import parse_html
+
+        return Parsed(parse_html(text, src.path, src.sha256), warnings)
     from embeddings.ingest.text import parse_text
 
-    text, warnings = decode_text(src.path, src.data)
     return Parsed(parse_text(text, src.path, src.sha256), warnings)
