@@ -1,7 +1,8 @@
 """Domain model: a meeting's minutes as frozen, validated dataclasses.
 
 A punkt is cited as ``YYYY-MM-DD#N`` (``Punkt.ref``, unique within a committee) and identified in the
-store and the index by ``Punkt.uid`` (committee, date, start time and number).
+store and the index by ``Punkt.uid`` (committee, date, start time and number). A sub-numbered punkt ("Punkt 3a",
+"Punkt 5.1") has the number 3 or 5 and the suffix "a" or ".1"; its label, "3a" or "5.1", takes N's place.
 """
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ _APPROVES = re.compile(r"^\s*(?:\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+)?(?:god
                        r"|anbefales|vedtaget)\s*[.!]?\s*$", re.I)
 _ABSENT = re.compile(r"^\s*(?:afbud|fraværende)\b", re.I)
 _BY_REFERENCE_CHARS = 160  # longer decisions say what they decide themselves
+# What may follow a punkt's number: nothing, a letter ("3a", a punkt added to the agenda late) or a dot and a
+# number ("5.1", a sub-punkt). A label is the number and its suffix.
+_SUFFIX = re.compile(r"(?:[a-z]|\.[0-9]{1,3})?")
+_LABEL = re.compile(r"([0-9]{1,9})((?:[a-z]|\.[0-9]{1,3})?)")
 
 
 class SectionName(StrEnum):
@@ -107,26 +112,34 @@ class Punkt:
     closed: bool = False
     source_id: str | None = None  # the punkt's id on its publication site (deep links)
     attachments: tuple[Attachment, ...] = ()
+    suffix: str = ""  # "a" for "Punkt 3a", ".1" for "Punkt 5.1"; "" for a plain number
 
     def __post_init__(self) -> None:
         if self.number < 0:
             raise ValueError(f"Punkt.number must be >= 0, got {self.number}")
+        if not _SUFFIX.fullmatch(self.suffix):
+            raise ValueError(f"Punkt.suffix must be a letter or a dot and digits, got {self.suffix!r}")
         object.__setattr__(self, "sections", tuple(self.sections))
         object.__setattr__(self, "attachments", tuple(self.attachments))
         if self.closed and (self.sections or self.attachments):
             raise ValueError(f"closed punkt {self.ref} must not carry section text")
 
     @property
+    def label(self) -> str:
+        """The punkt's number as the minutes write it: "4", "3a", "5.1"."""
+        return f"{self.number}{self.suffix}"
+
+    @property
     def ref(self) -> str:
         """``YYYY-MM-DD#N``, how people cite a punkt (`beslut show`, the question sets): unique within a
         committee."""
-        return f"{self.meeting.date.isoformat()}#{self.number}"
+        return f"{self.meeting.date.isoformat()}#{self.label}"
 
     @property
     def uid(self) -> str:
         """``committee|YYYY-MM-DD|HH:MM|N`` (time empty when unknown): unique in the store, since a committee
         can meet twice a day (Greve's Byråd, 8 September 2025). The index keys its chunks by it."""
-        return punkt_uid(self.meeting.committee, self.meeting.date, self.meeting.start_time, self.number)
+        return punkt_uid(self.meeting.committee, self.meeting.date, self.meeting.start_time, self.label)
 
     def section(self, name: SectionName) -> Section | None:
         for s in self.sections:
@@ -161,11 +174,21 @@ class Punkt:
                             [(s.name.value, s.heading, s.text) for s in self.sections])
 
 
-def punkt_uid(committee: str, date: dt.date, start_time: dt.time | None, number: int) -> str:
-    """``Punkt.uid`` from its parts (the store builds it from columns without building the Punkt)."""
+def punkt_uid(committee: str, date: dt.date, start_time: dt.time | None, label: int | str) -> str:
+    """``Punkt.uid`` from its parts (the store builds it from columns without building the Punkt); ``label``:
+    the number, or ``Punkt.label``."""
     t = start_time
     start = "" if t is None else t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
-    return f"{committee}|{date.isoformat()}|{start}|{number}"
+    return f"{committee}|{date.isoformat()}|{start}|{label}"
+
+
+def split_label(label: str) -> tuple[int, str]:
+    """``Punkt.label`` -> (number, suffix): "4" -> (4, ""), "3a" -> (3, "a"), "5.1" -> (5, ".1"). ValueError for
+    anything else."""
+    m = _LABEL.fullmatch(label)
+    if not m:
+        raise ValueError(f"not a punkt number: {label!r}")
+    return int(m.group(1)), m.group(2)
 
 
 def content_hash(title: str, journal: str | None, closed: bool, sections: list[tuple[str, str, str]]) -> str:
@@ -183,13 +206,13 @@ class Minutes:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "punkter", tuple(self.punkter))
-        seen: set[int] = set()
+        seen: set[str] = set()
         for p in self.punkter:
             if p.meeting != self.meeting:
                 raise ValueError(f"punkt {p.ref} belongs to another meeting")
-            if p.number in seen:
-                raise ValueError(f"duplicate punkt number {p.number}")
-            seen.add(p.number)
+            if p.label in seen:
+                raise ValueError(f"duplicate punkt number {p.label}")
+            seen.add(p.label)
 
 
 # Example instances, next to the models (used by tests and docs).

@@ -101,6 +101,30 @@ def test_sag_finds_a_non_kle_journal_number_whatever_its_case(capsys, tmp_path):
     assert code == 1 and "ingen sager med journalnummer emn-2025-000518" in out + err
 
 
+def test_sub_numbered_punkter_are_shown_cited_and_found_by_their_label(capsys, tmp_path):
+    """`beslut show 2026-04-14#5.1` and `#3A` find the sub-numbered punkter; `sag` cites them as "punkt 5.1" and
+    the JSON gains item_label next to item_number (5)."""
+    minutes = tmp_path / "kfu.txt"
+    minutes.write_text("REFERAT Kultur- og Fritidsudvalget d. 14-04-2026\n\n"
+                       "Punkt 3a: Høringssvar\n18.15.00-A00-43-26\n\nBeslutning\n\nIndarbejdes.\n\n"
+                       "Punkt 5.1: Åbningstider\n19.00.00-G01-46-26\n\nBeslutning\n\nÅbent fra kl. 7.\n\n"
+                       "Punkt 5.2: Bogbus\n19.00.00-G01-46-26\n\nBeslutning\n\nNyt stop ved skolen.\n",
+                       encoding="utf-8")
+    assert cli(capsys, "ingest", "--no-index", str(minutes))[0] == 0
+    code, out, err = cli(capsys, "show", "2026-04-14#5.1")
+    assert code == 0, err
+    assert "Kultur- og Fritidsudvalget · 14. april 2026 · punkt 5.1 · sag 19.00.00-G01-46-26" in out
+    assert "Åbent fra kl. 7." in out and "Nyt stop" not in out
+    code, out, err = cli(capsys, "show", "2026-04-14#3A", "--json")
+    assert code == 0 and (json.loads(out)["item_number"], json.loads(out)["item_label"]) == (3, "3a"), err
+    code, out, err = cli(capsys, "show", "2026-04-14#5")
+    assert code == 1 and "intet punkt 2026-04-14#5 i databasen" in err
+    code, out, err = cli(capsys, "sag", "19.00.00-G01-46-26", "--json")
+    assert [(i["item_number"], i["item_label"]) for i in json.loads(out)["items"]] == [(5, "5.1"), (5, "5.2")]
+    code, out, err = cli(capsys, "sag", "19.00.00-G01-46-26")
+    assert "· punkt 5.1 ·" in out and "· punkt 5.2 ·" in out
+
+
 @pytest.mark.parametrize("typed", ["81.10.00-a26-1-24", "81.10.00 - A26 - 1 - 24", "81.10.00 A26-1-24"])
 def test_sag_reads_a_kle_number_typed_in_lower_case_or_with_spaces(capsys, typed):
     """`beslut sag "81.10.00 - A26 - 1 - 24"` is the case 81.10.00-A26-1-24, not a question."""

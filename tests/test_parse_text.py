@@ -159,6 +159,8 @@ def test_text_before_the_first_heading_is_kept():
      "brev.txt, linje 9, punkt 1: "),
     ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 4: A\n\n83.02.00-A0-1-23\n\nBeslutning\n\nOK.\n", "bad_journal",
      "brev.txt, linje 5, punkt 4: "),
+    ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 5.1: A\n\nBeslutning\n\nOK.\n\nPunkt 5.1: B\n", "duplicate_punkt",
+     "brev.txt, linje 9, punkt 5.1: punkt nummer 5.1 forekommer to gange (også linje 3)"),
 ])
 def test_bad_input_names_file_line_and_punkt(text, code, where):
     with pytest.raises(InputError) as e:
@@ -796,3 +798,24 @@ def test_meeting_labels_in_a_table_row_give_the_start_and_the_place(date_label, 
             f"{place_label}\tRådhuset, mødelokale 4\n\nPunkt 1: Vejbelysning\n\nBeslutning\n\nGodkendt.\n")
     m = parse_text(text, "tmu.txt").meeting
     assert (m.start_time, m.location) == (dt.time(16, 0), "Rådhuset, mødelokale 4")
+
+
+def test_sub_numbered_punkter_are_punkter_of_their_own():
+    """"Punkt 3a" (added to the agenda late) and "Punkt 5.1"/"Punkt 5.2" (sub-punkter) each hold their own
+    decision and journal number; until the suffix was read, "5.1" and "5.2" refused the file as punkt 5 twice
+    and "3a" was the text of punkt 3, its decision taking 3's place."""
+    text = HEAD + ("Punkt 3: Folkeoplysningspolitik\n18.15.00-A00-42-26\n\nBeslutning\n\nSendes i høring.\n\n"
+                   "Punkt 3a: Høringssvar fra Idrætsrådet\n18.15.00-A00-43-26\n\nBeslutning\n\nHøringssvaret indarbejdes.\n\n"
+                   "Pkt. 4B - Musikskolens takster\n\nBeslutning\n\nTaksten hæves.\n\n"
+                   "Punkt 5.1: Biblioteket - åbningstider\n19.00.00-G01-46-26\n\nBeslutning\n\nÅbent fra kl. 7.\n\n"
+                   "Punkt 5.2 - Biblioteket - bogbus\n19.00.00-G01-47-26\n\nBeslutning\n\nNyt stop ved skolen.\n\n"
+                   "Punkt 6: Eventuelt\n\nBeslutning\n\nPunkt 1.2 i budgettet drøftet.\n")
+    m = parse_text(text, "kfu.txt")
+    assert [(p.number, p.suffix, p.label, p.title, p.journal and p.journal.raw, p.decision) for p in m.punkter] == [
+        (3, "", "3", "Folkeoplysningspolitik", "18.15.00-A00-42-26", "Sendes i høring."),
+        (3, "a", "3a", "Høringssvar fra Idrætsrådet", "18.15.00-A00-43-26", "Høringssvaret indarbejdes."),
+        (4, "b", "4b", "Musikskolens takster", None, "Taksten hæves."),
+        (5, ".1", "5.1", "Biblioteket - åbningstider", "19.00.00-G01-46-26", "Åbent fra kl. 7."),
+        (5, ".2", "5.2", "Biblioteket - bogbus", "19.00.00-G01-47-26", "Nyt stop ved skolen."),
+        (6, "", "6", "Eventuelt", None, "Punkt 1.2 i budgettet drøftet.")]
+    assert [p.ref for p in m.punkter][3] == f"{m.meeting.date.isoformat()}#5.1"

@@ -220,6 +220,10 @@ def test_a_version_2_store_from_before_alembic_keeps_its_meetings_and_chat_state
     from bot.digest.ledger import DigestLedger
 
     assert [(r.week, r.channel) for r in DigestLedger(new.db).rows()] == [("2024-W37", "slack:C1")]
+    with new.db.write() as conn:  # the tables rebuilt on the way (m0009) keep their ON DELETE CASCADE
+        conn.execute(sqlalchemy.text("DELETE FROM meetings"))
+        assert [conn.execute(sqlalchemy.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("punkter", "sections")] \
+            == [0, 0]
 
 
 def test_the_index_reads_open_punkter_by_key_and_by_uid(store):
@@ -237,3 +241,78 @@ def test_the_index_reads_open_punkter_by_key_and_by_uid(store):
     assert store.get_many(wanted) == [everything[3], everything[0], everything[2]]  # asked order, unknown left out
     assert [p.closed for p in store.get_many([p.uid for p in everything])] == [p.closed for p in everything]
     assert store.get_many([]) == []
+
+
+def sub_numbered(decisions=("Åbent fra kl. 7.", "Nyt stop ved skolen.")) -> Minutes:
+    """Punkt 5, 5.1 and 5.2 of one meeting, and 3a."""
+    m = Meeting("Kultur- og Fritidsudvalget", dt.date(2026, 4, 14), dt.time(17), None, (), "kfu.txt", "")
+    return Minutes(m, (
+        Punkt(m, 3, "Høringssvar", "Høringssvar", sections=(Section(SectionName.BESLUTNING, "Indarbejdes."),),
+              suffix="a"),
+        Punkt(m, 5, "Biblioteket", "Biblioteket", sections=(Section(SectionName.BESLUTNING, "Orientering."),)),
+        Punkt(m, 5, "Åbningstider", "Åbningstider", sections=(Section(SectionName.BESLUTNING, decisions[0]),),
+              suffix=".1"),
+        Punkt(m, 5, "Bogbus", "Bogbus", sections=(Section(SectionName.BESLUTNING, decisions[1]),), suffix=".2")))
+
+
+def test_sub_numbered_punkter_are_stored_apart_and_found_by_label(store):
+    store.replace_minutes(sub_numbered(), "/src/kfu.txt", "v1")
+    got = store.punkter()
+    assert [(p.label, p.decision) for p in got] == [("3a", "Indarbejdes."), ("5", "Orientering."),
+                                                    ("5.1", "Åbent fra kl. 7."), ("5.2", "Nyt stop ved skolen.")]
+    assert [p.uid for p in got][2] == "Kultur- og Fritidsudvalget|2026-04-14|17:00|5.1"
+    assert store.get(got[2].uid) == got[2] and store.get_many([got[3].uid, got[0].uid]) == [got[3], got[0]]
+    assert [p.title for p in store.get_punkt(dt.date(2026, 4, 14), 5, suffix=".2")] == ["Bogbus"]
+    assert [p.title for p in store.get_punkt(dt.date(2026, 4, 14), 5)] == ["Biblioteket"]
+    assert store.open_keys() == [(p.uid, p.content_hash) for p in got]
+    before = {p.label: seen for p, seen in zip(got, first_seen_by_label(store))}
+    fingerprint = store.fingerprint()
+    # the corrected file: 5.2's decision changes, the others keep when they were first seen
+    assert store.replace_minutes(sub_numbered(("Åbent fra kl. 7.", "Stop ved Lunde Skole.")), "/src/kfu.txt", "v2")
+    assert [p.decision for p in store.punkter()][3] == "Stop ved Lunde Skole."
+    assert dict(zip([p.label for p in store.punkter()], first_seen_by_label(store))) == before
+    assert store.fingerprint() != fingerprint
+
+
+def first_seen_by_label(store: Store) -> list[str]:
+    with store.db.read() as conn:
+        return list(conn.execute(sqlalchemy.text(
+            "SELECT first_seen FROM punkter ORDER BY number, suffix")).scalars())
+
+
+def test_migrating_to_suffixes_keeps_every_punkt_its_sections_and_the_cascade(database):
+    """m0009 rebuilds the SQLite punkter table (its unnamed UNIQUE cannot be dropped otherwise): the punkter,
+    their sections and the ON DELETE CASCADE from meetings survive, and a meeting's punkter are unique by number
+    and suffix."""
+    from alembic import command
+
+    with database.write() as conn:  # a store as the previous beslut left it (revision m0008)
+        command.upgrade(MINUTES.config(conn), "m0008")
+    with database.write() as conn:
+        conn.execute(sqlalchemy.text("INSERT INTO meetings (committee, date, participants, source_path, source_sha256)"
+                                     " VALUES ('Chefforum', '2024-09-11', '[]', 'a.txt', 'a')"))
+        for n in (1, 2):
+            conn.execute(sqlalchemy.text(
+                "INSERT INTO punkter (meeting_id, number, raw_title, title, closed, content_hash, first_seen, "
+                "changed_at) VALUES (1, :n, 'T', 'T', 0, 'h', 't', 't')"), {"n": n})
+            conn.execute(sqlalchemy.text("INSERT INTO sections (punkt_id, position, name, heading, text) "
+                                         "SELECT id, 0, 'Beslutning', 'Beslutning', 'Godkendt.' FROM punkter "
+                                         "WHERE number = :n"), {"n": n})
+        conn.execute(sqlalchemy.text("INSERT INTO sources (path, sha256, meeting_id, ingested_at, parser) "
+                                     "VALUES ('a.txt', 'a', 1, 't', 2)"))
+    store = Store(database)
+    assert database.version(MINUTES) == MINUTES.head()
+    assert [(p.label, p.decision) for p in store.punkter()] == [("1", "Godkendt."), ("2", "Godkendt.")]
+    assert store.integrity_problems() == []
+    with database.write() as conn:
+        with pytest.raises(sqlalchemy.exc.IntegrityError):
+            with conn.begin_nested():
+                conn.execute(sqlalchemy.text(
+                    "INSERT INTO punkter (meeting_id, number, suffix, raw_title, title, closed, content_hash, "
+                    "first_seen) VALUES (1, 2, '', 'T', 'T', 0, 'h', 't')"))
+        conn.execute(sqlalchemy.text(
+            "INSERT INTO punkter (meeting_id, number, suffix, raw_title, title, closed, content_hash, first_seen) "
+            "VALUES (1, 2, '.1', 'T', 'T', 0, 'h', 't')"))
+        conn.execute(sqlalchemy.text("DELETE FROM meetings"))
+        left = [conn.execute(sqlalchemy.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("punkter", "sections")]
+    assert left == [0, 0]

@@ -47,6 +47,7 @@ def punkt_json(p: Punkt, cited: Hit) -> dict:
         "committee": p.meeting.committee,
         "meeting_date": p.meeting.date.isoformat(),
         "item_number": p.number,
+        "item_label": p.label,
         "title": p.title,
         "raw_title": p.raw_title,
         "time_slot": p.time_slot,
@@ -64,7 +65,7 @@ def attachments_json(h: Hit) -> list[dict]:
 
 
 def punkt_text(p: Punkt, cited: Hit) -> str:
-    head = messages.citation(p.meeting.committee, p.meeting.date, p.number, p.journal.raw if p.journal else None,
+    head = messages.citation(p.meeting.committee, p.meeting.date, p.label, p.journal.raw if p.journal else None,
                              cited.meeting_start)
     lines = [f"{p.title}", head]
     if p.closed:
@@ -89,6 +90,7 @@ def hit_json(h: Hit) -> dict:
         "committee": h.committee,
         "meeting_date": h.meeting_date.isoformat(),
         "item_number": h.item_number,
+        "item_label": h.item_label,
         "title": h.title,
         "case_number": h.case_number,
         "score": h.score,
@@ -98,7 +100,8 @@ def hit_json(h: Hit) -> dict:
         "approved_indstilling": h.approved_indstilling,
         "matched_sentences": list(h.matched),
         "history": [{"committee": e.committee, "meeting_date": e.meeting_date.isoformat(),
-                     "item_number": e.item_number, "title": e.title} for e in h.history],
+                     "item_number": e.item_number, "item_label": e.item_label, "title": e.title}
+                    for e in h.history],
         "source_url": h.source_url,
         "attachments": attachments_json(h),
         "meeting_start": h.meeting_start.strftime("%H:%M") if h.meeting_start else None,

@@ -15,10 +15,11 @@ from bot.core.messages import render, user_message
 from bot.cli.ports import Wiring
 from bot.cli.progress import progress_bar
 from embeddings.ingest.files import FileStatus, ingest_paths
+from embeddings.minutes import split_label
 
 # A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
 # one would overflow the query instead of being "no such punkt").
-_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9})")
+_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9}(?:[a-zA-ZæøåÆØÅ]|\.[0-9]{1,3})?)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,8 +96,9 @@ def run_meetings(args: argparse.Namespace, wiring: Wiring) -> int:
     return 0
 
 
-def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, int]:
-    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, None, 4); committee names may have spaces.
+def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, str]:
+    """["Chefforum", "2024-09-11#4"] -> ("Chefforum", date, None, "4"); committee names may have spaces. The
+    punkt's label may carry a suffix: "2026-04-14#3a", "2026-04-14#5.1".
 
     ``2025-09-08T17:15#1`` names the meeting's start time, for a committee that met twice that day.
     """
@@ -108,12 +110,13 @@ def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, in
         start = dt.time.fromisoformat(m.group(2)) if m.group(2) else None
     except ValueError:
         raise BeslutError("punkt_ref_invalid", ref=words[-1]) from None
-    return (" ".join(words[:-1]) or None), date, start, int(m.group(3))
+    return (" ".join(words[:-1]) or None), date, start, m.group(3).lower()
 
 
 def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
-    committee, date, start, number = parse_ref(args.ref)
-    found = wiring.store.get_punkt(date, number, committee, start)
+    committee, date, start, label = parse_ref(args.ref)
+    number, suffix = split_label(label)
+    found = wiring.store.get_punkt(date, number, committee, start, suffix)
     ref = " ".join(args.ref)
     if not found:
         raise BeslutError("punkt_unknown", ref=ref)
@@ -121,7 +124,7 @@ def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
         names = [p.meeting.committee for p in found]
         raise BeslutError("committee_ambiguous", ref=args.ref[-1], committees=", ".join(names), example=names[0])
     if len(found) > 1:
-        times = [f"{date.isoformat()}T{p.meeting.start_time:%H:%M}#{number}" for p in found if p.meeting.start_time]
+        times = [f"{date.isoformat()}T{p.meeting.start_time:%H:%M}#{label}" for p in found if p.meeting.start_time]
         raise BeslutError("meeting_ambiguous", ref=args.ref[-1], refs=", ".join(times))
     p = found[0]
     if args.json:

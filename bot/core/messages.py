@@ -175,7 +175,7 @@ def meeting_line(committee: str, date, location: str | None, items: int, decisio
     return f"{committee} · {when}{place} · {items} punkt{'' if items == 1 else 'er'}, {decisions} med beslutning"
 
 
-def citation(committee: str, date, number: int, case_number: str | None, start=None) -> str:
+def citation(committee: str, date, number: int | str, case_number: str | None, start=None) -> str:
     """'Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23'; with ``start`` (a committee that met
     twice that day) 'Byrådet · 8. september 2025 kl. 17.15 · punkt 1 · …'."""
     sag = f" · sag {case_number}" if case_number else ""
@@ -183,7 +183,7 @@ def citation(committee: str, date, number: int, case_number: str | None, start=N
     return f"{committee} · {when} · punkt {number}{sag}"
 
 
-def where(path: str, line: int | None = None, punkt: int | None = None) -> str:
+def where(path: str, line: int | None = None, punkt: int | str | None = None) -> str:
     """'fil.txt, linje 12, punkt 3' for error messages."""
     parts = [path]
     if line is not None:

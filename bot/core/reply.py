@@ -56,7 +56,7 @@ class Reply:
 
 
 def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
-    citation = messages.citation(h.committee, h.meeting_date, h.item_number, h.case_number, h.meeting_start)
+    citation = messages.citation(h.committee, h.meeting_date, h.item_label, h.case_number, h.meeting_start)
     notes: list[str] = []
     if h.decision:
         label, quote = messages.DECISION_LABEL, h.decision
@@ -75,7 +75,7 @@ def hit_item(h: Hit, history: bool = True, short: bool = False) -> Item:
         quote = decisive_passage(quote)
     if history and h.history:
         notes.append(f"{messages.HISTORY_LABEL}: " + "; ".join(
-            f"{messages.danish_date(e.meeting_date)} punkt {e.item_number} ({e.title})" for e in h.history))
+            f"{messages.danish_date(e.meeting_date)} punkt {e.item_label} ({e.title})" for e in h.history))
     return Item(h.title, label, quote, citation, h.source_url, tuple(notes), () if short else h.attachments)
 
 

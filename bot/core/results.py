@@ -21,6 +21,11 @@ class HistoryEntry:
     meeting_date: dt.date
     item_number: int
     title: str
+    item_suffix: str = ""  # "a" of punkt 3a, ".1" of punkt 5.1
+
+    @property
+    def item_label(self) -> str:
+        return f"{self.item_number}{self.item_suffix}"
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,16 @@ class Hit:
     attachments: tuple[AttachmentLink, ...] = ()
     meeting_start: dt.time | None = None  # set when the committee met more than once that day: cited then
     uid: str | None = None  # Punkt.uid: the punkt in the store (notification ledger keys)
+    item_suffix: str = ""  # "a" of punkt 3a, ".1" of punkt 5.1
+
+    @property
+    def item_label(self) -> str:
+        """The punkt's number as the minutes write it: "4", "3a", "5.1"."""
+        return f"{self.item_number}{self.item_suffix}"
 
     @property
     def ref(self) -> str:
-        return f"{self.meeting_date.isoformat()}#{self.item_number}"
+        return f"{self.meeting_date.isoformat()}#{self.item_label}"
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Beslut:
             q = journal.raw  # KLE canonical ("01.02.03 - p20 - 1 - 23" is 01.02.03-P20-1-23)
             # Non-KLE numbers are stored as written ("EMN-2025-000517"); a query in another case finds them too.
             found = {p.uid: p for spelling in spellings(journal) for p in self.store.by_journal(spelling)}
-            punkter = sorted(found.values(), key=lambda p: (p.meeting.date, p.meeting.committee, p.number))
+            punkter = sorted(found.values(), key=lambda p: (p.meeting.date, p.meeting.committee, p.number, p.suffix))
             prefix = False
         items = tuple(self.hit(p) for p in punkter if not p.closed)
         return CaseTimeline(q, items, prefix)
@@ -110,11 +110,11 @@ class Beslut:
         approved = shown.approved_indstilling
         approved = approved if approved and any(approved in sec.text for sec in p.sections) else None
         history = tuple(
-            HistoryEntry(o.meeting.committee, o.meeting.date, o.number, o.title)
+            HistoryEntry(o.meeting.committee, o.meeting.date, o.number, o.title, o.suffix)
             for o in (self.store.by_journal(p.journal.raw) if p.journal else [])
             if not o.closed and o.uid != p.uid)
         return Hit(uid=p.uid, committee=p.meeting.committee, meeting_date=p.meeting.date, item_number=p.number,
-                   title=p.title,
+                   item_suffix=p.suffix, title=p.title,
                    case_number=p.journal.raw if p.journal else None,
                    decision=decision if verified else None, quote_verified=verified,
                    indstilling=indstilling if verified else None,
@@ -145,7 +145,7 @@ class Beslut:
         if not template:
             return None
         q = lambda v: urllib.parse.quote(str(v), safe="")  # noqa: E731
-        url = template.format(committee=q(p.meeting.committee), date=p.meeting.date.isoformat(), number=p.number,
+        url = template.format(committee=q(p.meeting.committee), date=p.meeting.date.isoformat(), number=p.label,
                               case=q(p.journal.raw if p.journal else ""))
         return url if url.startswith(("https://", "http://")) else None
 

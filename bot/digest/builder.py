@@ -39,7 +39,7 @@ class DigestBuilder:
 def _group(punkter: list[Punkt], hit: Callable[[Punkt], Hit], late: bool) -> list[DigestMeeting]:
     """Punkter with a (verified) decision, grouped by committee, then meeting (oldest first), by number."""
     by_meeting: dict[tuple[str, dt.date], list[Hit]] = {}
-    for p in sorted(punkter, key=lambda p: (p.meeting.committee.lower(), p.meeting.date, p.number)):
+    for p in sorted(punkter, key=lambda p: (p.meeting.committee.lower(), p.meeting.date, p.number, p.suffix)):
         h = hit(p)
         if h.decision:
             by_meeting.setdefault((p.meeting.committee, p.meeting.date), []).append(h)

@@ -144,7 +144,7 @@ def _cited(claimed: Sequence[Claimed], store: Store, hit: Callable[[Punkt], Hit]
             dropped.append(r)
         else:
             shown.append((r, h))
-    shown.sort(key=lambda rh: (rh[1].meeting_date, rh[1].committee.lower(), rh[1].item_number))
+    shown.sort(key=lambda rh: (rh[1].meeting_date, rh[1].committee.lower(), rh[1].item_number, rh[1].item_suffix))
     return shown, dropped
 
 

@@ -25,8 +25,8 @@ FUTURE_TOLERANCE = dt.timedelta(days=365)
 # The version of the parsers (text, Markdown, PDF, JSON): raise it when a change reads some file differently, so
 # that files an older version read are read again by the next ingest of them, not skipped as unchanged. 1: the
 # first versioned parsers (probe round 3: heads, hyphenation, Word headings, closed wordings, pipe tables). 2: a
-# table's "Mødested<tab>…" row gives the location and start time.
-PARSER_VERSION = 2
+# table's "Mødested<tab>…" row gives the location and start time. 3: sub-numbered punkter ("Punkt 5.1", "3a").
+PARSER_VERSION = 3
 
 
 class FileStatus(StrEnum):

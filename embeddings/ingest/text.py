@@ -41,8 +41,13 @@ _SHORT_YEAR = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b")  # "Dato:
 _DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
 # "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
-_PUNKT = re.compile(r"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*?)"
+# A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
+# header's separator. "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
+_SUFFIX = r"(?:[a-zæøå]|\.\d{1,3})(?=\s*(?:[:.]|[-–—]))"
+_PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))\s*[:.]\s*"
+                    r"(?P<title>\S.*?)"
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
+                    rf"(?P<suffix2>{_SUFFIX})?"
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
@@ -80,6 +85,7 @@ _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødele
 @dataclass
 class _RawPunkt:
     number: int
+    suffix: str  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
     title: str
     line: int  # 1-based line of the header
     body: list[tuple[int, str]] = field(default_factory=list)
@@ -250,7 +256,7 @@ def _date(text: str, path: str, line: int) -> dt.date | None:
     return found[1] if found else None
 
 
-def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]]:
+def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str, str]]:
     """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
 
     Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
@@ -260,7 +266,7 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]
     """
     if any(_PUNKT.match(x) for x in lines):
         return {}
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, tuple[int, str, str]] = {}
     for i in range(start, len(lines)):
         m = _NUMBERED.match(lines[i])
         if not m or _TOC_LINE.search(lines[i]):
@@ -272,24 +278,25 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str]
             continue  # a list item ("1. at budgettet godkendes"), not a header
         if number != len(found) + 1:
             return {}
-        found[i + 1] = (number, title)
+        found[i + 1] = (number, "", title)
     return found if len(found) >= 2 else {}
 
 
-def _punkt_header(x: str) -> tuple[int, str] | None:
+def _punkt_header(x: str) -> tuple[int, str, str] | None:
+    """(number, suffix, title) of a punkt header line, else None."""
     m = _PUNKT.match(x)
     if not m:
         return None
     if m.group("number") is not None:
-        return int(m.group("number")), m.group("title")
+        return int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title")
     if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
         return None  # "Punkt 3 - udsat til næste møde" in running text
-    return int(m.group("number2")), m.group("title2")
+    return int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2")
 
 
-def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, str]]) -> list[_RawPunkt]:
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, str, str]]) -> list[_RawPunkt]:
     out: list[_RawPunkt] = []
-    first_line: dict[int, int] = {}
+    first_line: dict[str, int] = {}  # label ("5", "5.1") -> its header's line
     closed_part = False
     current: _RawPunkt | None = None
     before = ""  # the last line with text
@@ -300,14 +307,15 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, s
         before = x if x.strip() else before
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
-            number, title = m
-            current = _RawPunkt(number, title, i, divided_closed=closed_part)
-            if number not in first_line:
-                first_line[number] = i
+            number, suffix, title = m
+            current = _RawPunkt(number, suffix, title, i, divided_closed=closed_part)
+            label = f"{number}{suffix}"
+            if label not in first_line:
+                first_line[label] = i
                 out.append(current)
             elif not closed_part:
-                raise InputError("duplicate_punkt", path, line=i, punkt=number, number=number,
-                                 first_line=first_line[number])
+                raise InputError("duplicate_punkt", path, line=i, punkt=label, number=label,
+                                 first_line=first_line[label])
             # else: closed punkter numbered on their own under a divider ("LUKKEDE PUNKTER", then "Punkt 1"
             # again) take a number an open punkt has: not stored, their text read into nobody's
         elif part is not None and not _in_contents(lines, i):
@@ -407,7 +415,7 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
         first, n, candidate = found
         journal = JournalNumber.try_parse(candidate)
         if journal is None and _KLE_LIKE.match(candidate):
-            raise InputError("bad_journal", path, line=n, punkt=raw.number, text=candidate)
+            raise InputError("bad_journal", path, line=n, punkt=f"{raw.number}{raw.suffix}", text=candidate)
         if journal is not None:
             body = [(k, x) for k, x in body if not first <= k <= n]
     if journal is None and (end := _TITLE_KLE.search(title)) and JournalNumber.try_parse(end.group("value")):
@@ -418,8 +426,8 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
     closed = raw.divided_closed or is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
     if closed:
         sections = ()  # a closed punkt's text is never kept
-    return Punkt(meeting=meeting, number=raw.number, raw_title=raw.title, title=title, journal=journal,
-                 sections=sections, time_slot=slot, closed=closed)
+    return Punkt(meeting=meeting, number=raw.number, suffix=raw.suffix, raw_title=raw.title, title=title,
+                 journal=journal, sections=sections, time_slot=slot, closed=closed)
 
 
 def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:

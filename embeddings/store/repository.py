@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from embeddings.db import Database, Migrations
 from embeddings.errors import BeslutError
 from embeddings.journal import JournalNumber
-from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName, punkt_uid
+from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName, punkt_uid, split_label
 from embeddings.store.legacy import legacy_version, upgrade_legacy
 from embeddings.store.schema import attachments as A, meetings as M, punkter as P, sections as S, sources as SRC
 
@@ -125,7 +125,7 @@ class Store:
         """
         m = minutes.meeting
         start = m.start_time.isoformat() if m.start_time else None
-        numbers = [p.number for p in minutes.punkter]
+        keys = [(p.number, p.suffix) for p in minutes.punkter]  # a punkt's place: 5, or 5 and ".1"
         own = P.c.source_path == source_path
         file_columns = dict(
             location=m.location, participants=json.dumps(list(m.participants), ensure_ascii=False),
@@ -142,8 +142,8 @@ class Store:
             if involved:  # punkter stored before they had an owner belong to their meeting's file
                 conn.execute(sa.update(P).where(P.c.meeting_id.in_(involved), P.c.source_path.is_(None)).values(
                     source_path=sa.select(M.c.source_path).where(M.c.id == P.c.meeting_id).scalar_subquery()))
-            first_seen: dict[int, str] = {}
-            changed: dict[int, tuple[str, str]] = {}  # number -> (content hash, changed_at)
+            first_seen: dict[tuple[int, str], str] = {}
+            changed: dict[tuple[int, str], tuple[str, str]] = {}  # (number, suffix) -> (content hash, changed_at)
             if target is None:
                 meeting_id = conn.execute(sa.insert(M).values(
                     committee=m.committee, date=m.date.isoformat(), start_time=start, **file_columns
@@ -151,25 +151,26 @@ class Store:
                 conn.execute(sa.delete(P).where(own))
             else:
                 meeting_id, owner = target
-                for number, seen, digest, changed_at in conn.execute(sa.select(
-                        P.c.number, P.c.first_seen, P.c.content_hash, P.c.changed_at).where(P.c.meeting_id == meeting_id)):
-                    first_seen[number], changed[number] = seen, (digest, changed_at)
+                for number, suffix, seen, digest, changed_at in conn.execute(sa.select(
+                        P.c.number, P.c.suffix, P.c.first_seen, P.c.content_hash, P.c.changed_at).where(
+                        P.c.meeting_id == meeting_id)):
+                    first_seen[number, suffix], changed[number, suffix] = seen, (digest, changed_at)
                 conn.execute(sa.delete(P).where(sa.or_(own, sa.and_(P.c.meeting_id == meeting_id,
-                                                                     P.c.number.in_(numbers)))))
+                                                                     sa.tuple_(P.c.number, P.c.suffix).in_(keys)))))
                 if owner == source_path or not self._holds(conn, meeting_id, owner):
                     conn.execute(sa.update(M).where(M.c.id == meeting_id).values(**file_columns))
-            replaced = before is not None or any(n in changed for n in numbers)
+            replaced = before is not None or any(k in changed for k in keys)
             now = _now()
             for p in minutes.punkter:
                 j = p.journal
                 digest = p.content_hash
-                earlier = changed.get(p.number)
+                earlier = changed.get((p.number, p.suffix))
                 punkt_id = conn.execute(sa.insert(P).values(
-                    meeting_id=meeting_id, number=p.number, raw_title=p.raw_title, title=p.title,
+                    meeting_id=meeting_id, number=p.number, suffix=p.suffix, raw_title=p.raw_title, title=p.title,
                     time_slot=p.time_slot, journal=j.raw if j else None, kle_emne=j.emne if j else None,
                     kle_facet=j.facet if j else None, kle_serial=j.serial if j else None,
                     kle_year=j.year if j else None, closed=int(p.closed), content_hash=digest,
-                    first_seen=first_seen.get(p.number, now), source_id=p.source_id, source_path=source_path,
+                    first_seen=first_seen.get((p.number, p.suffix), now), source_id=p.source_id, source_path=source_path,
                     changed_at=earlier[1] if earlier and earlier[0] == digest else now).returning(P.c.id)).scalar_one()
                 if p.sections:
                     conn.execute(sa.insert(S), [{"punkt_id": punkt_id, "position": i, "name": s.name.value,
@@ -270,13 +271,14 @@ class Store:
         decided = sa.exists().where(S.c.punkt_id == P.c.id, S.c.name == SectionName.BESLUTNING.value,
                                     sa.func.trim(S.c.text) != "")
         loaded = self._load(P.c.changed_at > after, P.c.changed_at <= until, P.c.closed == 0, decided,
-                            order=(P.c.changed_at, M.c.date, M.c.committee, P.c.number))
+                            order=(P.c.changed_at, M.c.date, M.c.committee, P.c.number, P.c.suffix))
         return [Changed(p, r["content_hash"], r["changed_at"]) for r, p in loaded if p.decision is not None]
 
     def get_punkt(self, date: dt.date, number: int, committee: str | None = None,
-                  start_time: dt.time | None = None) -> list[Punkt]:
-        """The punkt(er) numbered ``number`` on ``date``; several when meetings share a date."""
-        where = [M.c.date == date.isoformat(), P.c.number == number]
+                  start_time: dt.time | None = None, suffix: str = "") -> list[Punkt]:
+        """The punkt(er) numbered ``number`` (and ``suffix``: "5.1") on ``date``; several when meetings share a
+        date."""
+        where = [M.c.date == date.isoformat(), P.c.number == number, P.c.suffix == suffix]
         if start_time:
             where.append(M.c.start_time == start_time.isoformat())
         found = self._punkter(*where)
@@ -289,22 +291,22 @@ class Store:
             committee, date, start, number = uid.rsplit("|", 3)
             day = dt.date.fromisoformat(date).isoformat()
             start = dt.time.fromisoformat(start).isoformat() if start else ""
-            n = int(number)
+            n, suffix = split_label(number)
         except ValueError:
             return None
         found = self._punkter(M.c.committee == committee, M.c.date == day,
-                              sa.func.coalesce(M.c.start_time, "") == start, P.c.number == n)
+                              sa.func.coalesce(M.c.start_time, "") == start, P.c.number == n, P.c.suffix == suffix)
         return found[0] if found else None
 
     def open_keys(self) -> list[tuple[str, str]]:
         """(``Punkt.uid``, ``Punkt.content_hash``) of every open punkt, in the order of ``punkter()``: what
         the index needs to decide what to embed, without reading any text."""
-        q = (sa.select(M.c.committee, M.c.date, M.c.start_time, P.c.number, P.c.content_hash)
+        q = (sa.select(M.c.committee, M.c.date, M.c.start_time, P.c.number, P.c.suffix, P.c.content_hash)
              .select_from(P.join(M, M.c.id == P.c.meeting_id)).where(P.c.closed == 0)
-             .order_by(M.c.date, M.c.committee, P.c.number))
+             .order_by(M.c.date, M.c.committee, P.c.number, P.c.suffix))
         with self.db.read() as conn:
-            return [(punkt_uid(c, dt.date.fromisoformat(d), dt.time.fromisoformat(t) if t else None, n), h)
-                    for c, d, t, n, h in conn.execute(q)]
+            return [(punkt_uid(c, dt.date.fromisoformat(d), dt.time.fromisoformat(t) if t else None, f"{n}{x}"), h)
+                    for c, d, t, n, x, h in conn.execute(q)]
 
     def get_many(self, uids: list[str]) -> list[Punkt]:
         """The punkter whose uids are given, as stored now, in that order; unknown uids are left out."""
@@ -313,15 +315,16 @@ class Store:
             try:
                 committee, date, start, number = uid.rsplit("|", 3)
                 keys[uid] = (committee, dt.date.fromisoformat(date).isoformat(),
-                             dt.time.fromisoformat(start).isoformat() if start else "", int(number))
+                             dt.time.fromisoformat(start).isoformat() if start else "", *split_label(number))
             except ValueError:
                 continue
         found: dict[str, Punkt] = {}
         wanted = list(keys.values())
         for i in range(0, len(wanted), 100):  # one equality per punkt, so each uses the meetings_key index
             for p in self._punkter(sa.or_(*(sa.and_(M.c.committee == c, M.c.date == d,
-                                                    sa.func.coalesce(M.c.start_time, "") == t, P.c.number == n)
-                                            for c, d, t, n in wanted[i:i + 100]))):
+                                                    sa.func.coalesce(M.c.start_time, "") == t, P.c.number == n,
+                                                    P.c.suffix == x)
+                                            for c, d, t, n, x in wanted[i:i + 100]))):
                 found[p.uid] = p
         return [found[u] for u in uids if u in found]
 
@@ -332,7 +335,7 @@ class Store:
         """Punkter whose KLE number starts with ``prefix`` (``83.02`` or ``00.01.00-A00``)."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return self._punkter(P.c.kle_emne.is_not(None), P.c.journal.like(escaped + "%", escape="\\"),
-                             order=(P.c.journal, M.c.date, P.c.number))
+                             order=(P.c.journal, M.c.date, P.c.number, P.c.suffix))
 
     def _punkter(self, *where, order=None) -> list[Punkt]:
         return [p for _, p in self._load(*where, order=order)]
@@ -343,7 +346,7 @@ class Store:
                        M.c.source_path, M.c.source_sha256, M.c.source_url,
                        M.c.source_id.label("meeting_source_id"), M.c.concluded)
              .select_from(P.join(M, M.c.id == P.c.meeting_id)).where(*where)
-             .order_by(*(order or (M.c.date, M.c.committee, P.c.number))))
+             .order_by(*(order or (M.c.date, M.c.committee, P.c.number, P.c.suffix))))
         with self.db.read() as conn:
             rows = conn.execute(q).mappings().all()
             if not rows:
@@ -379,7 +382,7 @@ class Store:
             out.append((r, Punkt(meeting=meeting, number=r["number"], raw_title=r["raw_title"], title=r["title"],
                                  journal=journal, sections=tuple(sections.get(r["id"], ())),
                                  time_slot=r["time_slot"], closed=bool(r["closed"]), source_id=r["source_id"],
-                                 attachments=tuple(attachments.get(r["id"], ())))))
+                                 attachments=tuple(attachments.get(r["id"], ())), suffix=r["suffix"])))
         return out
 
     def change_token(self) -> tuple[int, str | None]:
@@ -391,11 +394,12 @@ class Store:
     def fingerprint(self) -> str:
         """A hash of every punkt's identity and content: changes whenever the index must change."""
         h = hashlib.sha256()
-        q = (sa.select(M.c.committee, M.c.date, P.c.number, P.c.content_hash)
-             .select_from(P.join(M, M.c.id == P.c.meeting_id)).order_by(M.c.committee, M.c.date, P.c.number))
+        q = (sa.select(M.c.committee, M.c.date, P.c.number, P.c.suffix, P.c.content_hash)
+             .select_from(P.join(M, M.c.id == P.c.meeting_id))
+             .order_by(M.c.committee, M.c.date, P.c.number, P.c.suffix))
         with self.db.read() as conn:
-            for row in conn.execute(q):
-                h.update("\x1f".join(map(str, row)).encode() + b"\n")
+            for committee, date, number, suffix, digest in conn.execute(q):  # the label: as before suffixes
+                h.update("\x1f".join((committee, date, f"{number}{suffix}", digest)).encode() + b"\n")
         return h.hexdigest()
 
     def integrity_problems(self) -> list[str]:

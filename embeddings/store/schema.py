@@ -44,7 +44,8 @@ punkter = sa.Table(
     sa.Column("source_id", sa.Text),  # the punkt's id on its publication site
     sa.Column("changed_at", sa.Text),  # first stored, or its content hash last changed (always set by the store)
     sa.Column("source_path", sa.Text),  # the file that holds it; NULL (stored before m0005): the meeting's file
-    sa.UniqueConstraint("meeting_id", "number"),
+    sa.Column("suffix", sa.Text, nullable=False, server_default=""),  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
+    sa.UniqueConstraint("meeting_id", "number", "suffix", name="punkter_meeting_id_number_suffix_key"),
 )
 
 sections = sa.Table(
