@@ -369,3 +369,32 @@ def test_a_channels_digest_lists_the_cases_it_follows_that_moved_that_week(setti
     assert "00.00.00-A00-2-21" not in intro and "emnet" not in intro
     ((target, reply),) = other.posts  # a channel that follows nothing: the digest as it was
     assert target == "C8" and "Sager I følger" not in reply.fallback
+
+
+@pytest.mark.parametrize("chat", [
+    {"SLACK_BOT_TOKEN": "xoxb-digest", "BESLUT_DIGEST_CHANNEL": "C9"},
+    {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TENANT_ID": "tenant"},
+])
+def test_the_worker_process_starts_with_a_chat_platform_and_says_what_it_will_do(settings, fake, tmp_path, chat):
+    """`beslut worker` as the Procfile and the systemd unit run it, with Slack or Teams configured: it logs its
+    schedules and keeps running until stopped (it crashed at start-up reading a setting it never had)."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BESLUT_", "SLACK_", "MICROSOFT_"))}
+    env.update(BESLUT_HOME=str(settings.home), SLACK_API_URL=fake.url, **chat)
+    log = tmp_path / "worker.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, cwd=PROJECT,
+                                stdout=subprocess.DEVNULL, stderr=err, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while "sendes efter hver hentning" not in log.read_text() and proc.poll() is None:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            assert proc.poll() is None, log.read_text()  # still running: the scheduler has started
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
+    text = log.read_text()
+    assert "Traceback" not in text and "hvert 15. minut" in text, text

@@ -38,6 +38,7 @@ class ServiceWorker:
         self.sync_trigger = parse_cron(settings.sync_cron, self.tz, "BESLUT_SYNC_CRON") if settings.sources else None
         targets = wiring.digest_targets() if (settings.digest_channel or settings.digest_teams_conversations) else []
         self.publishers = notify_publishers(settings, wiring.store)
+        self.notify_minutes = NOTIFY_MINUTES
         if not targets and self.sync_trigger is None and not self.publishers:
             raise ConfigError("worker_nothing_to_do")
         self.digest = (DigestWorker(wiring.store, wiring.digest_builder(self.tz), targets,
@@ -102,7 +103,7 @@ class ServiceWorker:
             scheduler.add_job(self.sync, self.sync_trigger, id="sync", coalesce=True, max_instances=1,
                               misfire_grace_time=3600, replace_existing=True)
         if self.publishers:
-            scheduler.add_job(self.notify, "interval", minutes=NOTIFY_MINUTES, id="notify", coalesce=True,
+            scheduler.add_job(self.notify, "interval", minutes=self.notify_minutes, id="notify", coalesce=True,
                               max_instances=1, replace_existing=True)
         if self.digest is not None:
             self.digest.boot()
