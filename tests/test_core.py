@@ -217,6 +217,27 @@ def test_a_period_with_no_meetings_abstains_and_offers_the_nearest_punkter(core)
     assert "2024-09-11#4" in [h.ref for h in a.uncertain]
 
 
+@pytest.mark.parametrize("question, period, committee", [
+    ("Hvad besluttede Chefforum i september 2024?", (dt.date(2024, 9, 1), dt.date(2024, 9, 30)), "Chefforum"),
+    ("hvilke beslutninger blev truffet i marts 2021", (dt.date(2021, 3, 1), dt.date(2021, 3, 31)), None),
+    ("Hvad besluttede Chefforum?", None, "Chefforum"),
+    ("Hvad besluttede vi?", None, None),
+])
+def test_a_question_about_no_topic_lists_the_newest_decisions_of_its_committee_and_period(core, question, period,
+                                                                                           committee):
+    """Asking what a committee decided in a month names no topic: every punkt there answers it. The answer holds
+    the punkter of the newest meetings in that scope, newest first (it said "no decision found" and offered
+    2021 punkter for September 2024)."""
+    a = core.ask(question)
+    assert not a.abstained and a.tier.value == "answer" and len(a.hits) == 3, a
+    punkter = [p for p in core.store.punkter() if not p.closed
+               and (period is None or period[0] <= p.meeting.date <= period[1])
+               and (committee is None or p.meeting.committee == committee)]
+    newest = sorted((p.meeting.date for p in punkter), reverse=True)[:3]
+    assert [h.meeting_date for h in a.hits] == newest  # newest first
+    assert all(h.committee == (committee or h.committee) for h in a.hits)
+
+
 def test_ask_within_some_punkter_ranks_and_abstains_among_them_only(core):
     """A followed topic (bot/notify/) is matched as ask restricted to the new punkter."""
     telefon = core.store.get_punkt(dt.date(2024, 9, 11), 4)[0].uid

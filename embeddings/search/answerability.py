@@ -192,11 +192,16 @@ def content_words(question: str) -> list[str]:
     return list(dict.fromkeys(w for w in _WORD.findall(_unframed(question).lower()) if w not in QUESTION_WORDS))
 
 
+def topic_words(question: str) -> list[str]:
+    """The words of ``question`` that say what it is about: not its QUESTION_WORDS or framing phrases, numbers
+    kept ("Hvad blev konklusionen på budget 2021?" -> ["budget", "2021"]); none in "Hvad besluttede vi?"."""
+    return [w for w in re.findall(r"(?u)\w+", _unframed(question)) if w.lower() not in QUESTION_WORDS]
+
+
 def topic_text(question: str) -> str:
     """``question`` without its QUESTION_WORDS and framing phrases, numbers kept ("Hvad blev konklusionen på
     budget 2021?" -> "budget 2021"); the question itself when nothing is left."""
-    kept = [w for w in re.findall(r"(?u)\w+", _unframed(question)) if w.lower() not in QUESTION_WORDS]
-    return " ".join(kept) or question
+    return " ".join(topic_words(question)) or question
 
 
 class WordMatcher(Protocol):

@@ -27,7 +27,8 @@ from embeddings.dense.punkt_table import journal_key
 from embeddings.dense.vector_index import VectorIndex
 from embeddings.journal import find_journal_numbers, spellings
 from embeddings.minutes import Punkt
-from embeddings.search.answerability import Answerability, Tier, Verdict, as_written, decided_text, topic_text
+from embeddings.search.answerability import (Answerability, Tier, Verdict, as_written, decided_text, topic_text,
+                                             topic_words)
 from embeddings.search.calibration import PROBES_KEY, UNTUNED, Calibration, background_cosine
 from embeddings.search.lexical import punkt_text
 from embeddings.search.query_filters import QueryFilter, parse_filters
@@ -152,6 +153,9 @@ class Retriever:
         cal = calibration or self.cal
         order, blend = best_blended(legs, legs.mask, k, mode, cal)  # no order: nothing passed the filter
         abstain = not order
+        if order and _listing(legs):
+            order, blend = self._latest(legs, k, mode, cal)
+            return SearchResult(self._hits(legs, order, blend), legs.filter, False, Tier.ANSWER)
         if order and not legs.exact.any():
             top_cos = float(legs.dense[order[0]])
             # what the question is about, not how it is phrased ("Hvad blev konklusionen på ...")
@@ -172,6 +176,19 @@ class Retriever:
             order, blend = [order[j] for j in keep], [blend[j] for j in keep]
         return SearchResult(self._hits(legs, order, blend), legs.filter, abstain,
                             Tier.NONE if abstain else Tier.ANSWER)
+
+    def _latest(self, legs: Legs, k: int, mode: Mode, cal: Calibration) -> tuple[list[int], list[float]]:
+        """A listing question (_listing): every punkt in its committee or period answers it, so the newest
+        meetings' come first, and within a meeting the punkter whose text reads most like a decision (the blend
+        with the bare question), best ``k``."""
+        rows = np.flatnonzero(legs.mask)
+        dates = self.punkts.date[rows]
+        newest = np.sort(dates)[::-1][:k]
+        recent = np.zeros_like(legs.mask)
+        recent[rows[dates >= newest[-1]]] = True  # the meetings that hold the newest k punkter
+        order, blend = best_blended(legs, recent, int(np.count_nonzero(recent)), mode, cal)
+        ranked = sorted(range(len(order)), key=lambda j: (-int(self.punkts.date[order[j]]), -blend[j]))[:k]
+        return [order[j] for j in ranked], [blend[j] for j in ranked]
 
     def _hits(self, legs: Legs, order: Sequence[int], blend: Sequence[float]) -> tuple[Scored, ...]:
         fetched = {p.uid: p for p in self.fetch([self.punkts.uid(i) for i in order])}
@@ -272,6 +289,12 @@ def _blend(dense: np.ndarray, lexical: np.ndarray, in_mask: int, mode: Mode, w: 
     nd, nd0 = norm(dense, dense > 0, False)
     nl, nl0 = norm(lexical, np.ones(len(lexical), bool), len(lexical) < in_mask)
     return w * nd + (1 - w) * nl, w * nd0 + (1 - w) * nl0
+
+
+def _listing(legs: Legs) -> bool:
+    """The question asks what was decided, about nothing in particular: in a committee or a period ("Hvad
+    besluttede Økonomiudvalget i juni 2026?") or at all ("Hvad besluttede vi?")."""
+    return not topic_words(legs.query)
 
 
 def _weak(top_cos: float, top_cov: float, mode: Mode, min_cosine: float, cal: Calibration) -> bool:
