@@ -316,3 +316,32 @@ def test_migrating_to_suffixes_keeps_every_punkt_its_sections_and_the_cascade(da
         conn.execute(sqlalchemy.text("DELETE FROM meetings"))
         left = [conn.execute(sqlalchemy.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("punkter", "sections")]
     assert left == [0, 0]
+
+
+def test_two_processes_storing_the_same_meetings_at_once_both_succeed(database):
+    """Two ingests at once (an operator's and the worker's) on PostgreSQL both find a meeting missing and both
+    insert it; the one that loses the race on the meeting's key stores its file again instead of failing."""
+    import threading
+
+    from embeddings.db import Database
+
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(40)]
+    stores = [Store(database), Store(Database(database.engine.url) if not database.is_sqlite else database.path)]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def ingest(store: Store, name: str) -> None:
+        start.wait()
+        for day in days:
+            try:
+                store.replace_minutes(minutes(day), f"/src/{name}-{day}.txt", f"{name}{day}")
+            except BaseException as e:  # noqa: BLE001 - the test reports every failure
+                errors.append(e)
+
+    threads = [threading.Thread(target=ingest, args=(s, n)) for s, n in zip(stores, "ab")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert stores[0].counts() == (40, 80)

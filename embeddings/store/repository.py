@@ -24,6 +24,7 @@ from embeddings.store.schema import attachments as A, meetings as M, punkter as 
 
 MINUTES = Migrations("minutes", Path(__file__).with_name("migrations"), "beslut_minutes_version")
 LEGACY_REVISION = "m0001"  # what a store made by the pre-Alembic migrations equals
+_RACE_RETRIES = 3  # a transaction that lost a race for a unique key (replace_minutes) is run this often
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,18 @@ class Store:
             return conn.execute(sa.select(1).where(*where).limit(1)).first() is not None
 
     def replace_minutes(self, minutes: Minutes, source_path: str, sha256: str, parser: int | None = None) -> bool:
+        """Store one file's meeting and punkter, atomically (see _replace). Two processes storing the same meeting
+        at once on PostgreSQL both find it missing and both insert it: the loser's transaction fails on the
+        meeting's unique key and is run again, and then finds the winner's meeting (SQLite writers take turns)."""
+        for attempt in range(_RACE_RETRIES):
+            try:
+                return self._replace(minutes, source_path, sha256, parser)
+            except sa.exc.IntegrityError:
+                if attempt == _RACE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _replace(self, minutes: Minutes, source_path: str, sha256: str, parser: int | None) -> bool:
         """Store one file's meeting and punkter, atomically. A file owns the punkter it holds.
 
         What this file held before (in this meeting, or in the meeting its earlier header named) is replaced.
