@@ -8,6 +8,7 @@ version table, applied with ``migrate``. SQLite files are opened in WAL mode wit
 """
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,28 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from embeddings.errors import BeslutError
+
 BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for another one before giving up
+# What a store that cannot be written says (SQLite's words, the kernel's): the operator's to fix, not beslut's.
+_UNWRITABLE = ("readonly database", "read-only file system", "unable to open database file", "permission denied",
+               "disk is full", "no space left")
+_STORAGE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT})
+
+
+def storage_error(e: BaseException, where: str) -> BeslutError | None:
+    """The failure ``e`` as a BeslutError when the storage itself failed: the database at ``where`` (a path, or
+    a URL without its password) cannot be reached ("database_unreachable"), or it or the folder beside it
+    cannot be written ("storage_unwritable"). None for any other exception, which stays a bug to see."""
+    if isinstance(e, sa.exc.OperationalError):
+        text = str(e.orig if e.orig is not None else e).strip()
+        reason = (text.splitlines() or [type(e).__name__])[0][:300]
+        if any(s in text.lower() for s in _UNWRITABLE):
+            return BeslutError("storage_unwritable", path=where, reason=reason)
+        return BeslutError("database_unreachable", where=where, reason=reason)
+    if isinstance(e, OSError) and e.errno in _STORAGE_ERRNOS:
+        return BeslutError("storage_unwritable", path=e.filename or where, reason=e.strerror or type(e).__name__)
+    return None
 
 
 @dataclass(frozen=True)

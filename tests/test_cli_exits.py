@@ -134,3 +134,48 @@ def test_a_bad_question_file_for_eval_is_named_not_a_traceback(tmp_path, capsys,
         f.write_text(content, encoding="utf-8")
     code, out, err = cli(capsys, "eval", str(f))
     assert code == 1 and out == "" and err.startswith("beslut: " + words.format(f=f))
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends: nothing listens there
+
+
+@pytest.mark.parametrize("argv", [["meetings"], ["migrate"], ["ingest", "--no-index", os.devnull]])
+def test_a_database_that_cannot_be_reached_is_one_danish_line_without_the_password(capsys, monkeypatch, argv):
+    url = f"postgresql://beslut:hemmelig-kode@127.0.0.1:{_closed_port()}/beslut"
+    monkeypatch.setenv("DATABASE_URL", url)
+    code, out, err = cli(capsys, *argv)
+    assert code == 1 and out == ""
+    assert err.startswith(f"beslut: databasen postgresql://beslut:***@127.0.0.1:{url.split(':')[3]} kan ikke bruges: ")
+    assert "DATABASE_URL" in err and "hemmelig-kode" not in err and err.count("\n") == 1
+    assert not any(word in err for word in ENGLISH)
+
+
+def test_a_beslut_home_that_cannot_be_written_is_named(capsys, monkeypatch):
+    """/sys refuses new folders (EPERM or EROFS) even to root, as a read-only mount does."""
+    monkeypatch.setenv("BESLUT_HOME", "/sys/beslut-home")
+    code, out, err = cli(capsys, "meetings")
+    assert code == 1 and err.startswith("beslut: beslut kan ikke skrive i /sys/beslut-home: ")
+    assert "BESLUT_HOME" in err and err.count("\n") == 1 and not any(word in err for word in ENGLISH)
+
+
+def test_a_sqlite_store_that_refuses_writes_is_named(tmp_path):
+    """A store opened read-only (as on a read-only mount) fails to write with SQLite's own error, which
+    storage_error names; other failures stay exceptions."""
+    import sqlalchemy as sa
+
+    from embeddings.db import storage_error
+
+    path = tmp_path / "beslut.db"
+    sa.create_engine(f"sqlite:///{path}").connect().exec_driver_sql("CREATE TABLE t (x)").close()
+    engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(sa.exc.OperationalError) as e, engine.connect() as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    failure = storage_error(e.value, str(path))
+    assert failure is not None and failure.code == "storage_unwritable"
+    assert messages.user_message(failure).startswith(f"beslut kan ikke skrive i {path}: attempt to write a readonly")
+    assert storage_error(ValueError("x"), str(path)) is None and storage_error(FileNotFoundError(2, "x"), "") is None

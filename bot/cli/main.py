@@ -18,6 +18,7 @@ from bot.cli.argparse_da import DanishArgumentParser
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.settings import Settings
+from embeddings.db import storage_error
 from embeddings.errors import BeslutError
 
 COMMAND_MODULES = ("bot.cli.store", "bot.cli.sync", "bot.cli.answers", "bot.cli.chat", "bot.cli.notify",
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
     """Parse ``argv``, read Settings from the environment, run the command on ``wiring(settings)``."""
     args = build_parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings.from_env()
         logs.configure(settings.log_format, verbose=args.verbose, service=getattr(args, "service", False))
@@ -59,6 +61,21 @@ def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
         return BROKEN_PIPE_EXIT
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a database that is down, a BESLUT_HOME that cannot be written: one Danish line
+        failure = storage_error(e, _storage(settings)) if settings is not None else None
+        if failure is None:
+            raise
+        print(f"beslut: {messages.user_message(failure)}", file=sys.stderr)
+        return failure.exit_code
+
+
+def _storage(settings: Settings) -> str:
+    """Where the store lives, for messages: the SQLite file, or the database URL without its password."""
+    if settings.database_url:
+        from sqlalchemy.engine import make_url
+
+        return make_url(settings.database_url).render_as_string(hide_password=True)
+    return str(settings.store_path)
 
 
 def _discard_stdout() -> None:

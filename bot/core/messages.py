@@ -16,6 +16,11 @@ TEXT: dict[str, str] = {
                    "referatet som PDF eller tekst (.txt) og læs det ind igen",
     "file_unknown_format": "ukendt format: ikke tekst, Markdown, HTML, PDF eller FirstAgenda-JSON",
     "file_unreadable": "filen kan ikke læses: {reason}",
+    # --- the store itself (a database that is down, a BESLUT_HOME that cannot be written) ---
+    "database_unreachable": "databasen {where} kan ikke bruges: {reason} (kører databaseserveren, og er "
+                            "DATABASE_URL rigtig?)",
+    "storage_unwritable": "beslut kan ikke skrive i {path}: {reason} (beslut skal kunne skrive i BESLUT_HOME og "
+                          "i databasen)",
     "file_encoding": "filen er hverken UTF-8 eller Windows-1252 (byte {position})",
     "file_cp1252": "advarsel: filen er ikke UTF-8; læst som Windows-1252",
     "no_header": "ingen overskrift 'REFERAT <udvalg> d. DD-MM-ÅÅÅÅ' fundet",
