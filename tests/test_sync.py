@@ -155,6 +155,22 @@ def test_429_with_retry_after_is_honoured(tmp_path, site):
     assert waits == [7.0] and sorted(report.new) == ["m-br-aug", "m-oeu-aug"]
 
 
+def test_a_retry_after_longer_than_the_cap_fails_the_meeting_now_and_the_next_run_fetches_it(tmp_path, site):
+    """"Retry-After: 86400" would have kept a worker's sync asleep for minutes per request; the meeting is named
+    as failed at once instead, the others are stored, and the next sync fetches it."""
+    august(site)
+    site.trouble["/api/agenda/dagsorden/m-oeu-aug"] = [Trouble(429, retry_after="86400")]
+    waits: list[float] = []
+    store = Store(tmp_path / "s.db")
+    report = sync(store, [site.url], SiteClient(FAST, sleep=waits.append), SyncOptions(TODAY))
+    (failure,) = report.failed
+    assert (failure.meeting, failure.error.params["status"]) == ("m-oeu-aug", 429)
+    assert waits == [] and report.new == ("m-br-aug",)
+    assert site.meeting_requests().count("m-oeu-aug") == 1
+    again = sync(store, [site.url], SiteClient(FAST, sleep=waits.append), SyncOptions(TODAY))
+    assert again.new == ("m-oeu-aug",) and waits == []
+
+
 @pytest.mark.parametrize("trouble, code", [
     (Trouble(hang=1.5), "sync_timeout"),
     (Trouble(body=b"<!DOCTYPE html><html><body>Siden er nede</body></html>"), "sync_not_json"),

@@ -2,7 +2,8 @@
 
 - One httpx client with timeouts; bounded concurrency is the caller's (a pool of ``concurrency`` threads).
 - Retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429, honouring
-  ``Retry-After`` (capped), through tenacity; never on other 4xx.
+  ``Retry-After``, through tenacity; never on other 4xx. A Retry-After longer than ``retry_after_max`` is not
+  waited for: the request fails now and the next sync tries again (a worker must not sleep for a day).
 - Answers over ``max_bytes`` are refused while they stream in (a declared Content-Length first).
 - Redirects are followed only to http(s) on the same host, at most five times.
 - A User-Agent that names beslut, so a site's operators know who calls.
@@ -50,7 +51,7 @@ class ClientOptions:
     attempts: int = 4  # tries per request (1 + 3 retries)
     backoff: float = 1.0  # first wait; doubles, with jitter, up to backoff_max
     backoff_max: float = 30.0
-    retry_after_max: float = 120.0  # a Retry-After beyond this is capped
+    retry_after_max: float = 120.0  # a Retry-After beyond this is not waited for: the request fails now
     max_bytes: int = 20 * 1024 * 1024
     user_agent: str = USER_AGENT
 
@@ -75,13 +76,14 @@ class SiteClient:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.options.attempts),
             wait=self._wait, sleep=self._sleep, reraise=True,
-            retry=tenacity.retry_if_exception(lambda e: isinstance(e, FetchError) and e.retryable))
+            retry=tenacity.retry_if_exception(lambda e: isinstance(e, FetchError) and e.retryable and not (
+                e.retry_after is not None and e.retry_after > self.options.retry_after_max)))
         return retrying(self._get_json_once, url)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, FetchError) and error.retry_after is not None:
-            return min(error.retry_after, self.options.retry_after_max)
+            return error.retry_after  # at most retry_after_max: a longer one is not retried
         ceiling = min(self.options.backoff * 2 ** (state.attempt_number - 1), self.options.backoff_max)
         return random.uniform(ceiling / 2, ceiling)  # jitter: clients that failed together spread out
 
