@@ -174,7 +174,7 @@ def test_a_retry_after_longer_than_the_cap_fails_the_meeting_now_and_the_next_ru
 @pytest.mark.parametrize("trouble, code", [
     (Trouble(hang=1.5), "sync_timeout"),
     (Trouble(body=b"<!DOCTYPE html><html><body>Siden er nede</body></html>"), "sync_not_json"),
-    (Trouble(body=b'{"Id": "m-oeu-aug", "Udvalg": {"Navn": "\xc3\x98konomi'), "sync_not_json"),  # cut short
+    (Trouble(body=b'{"Id": "m-oeu-aug", "Udvalg": {"Navn": "\xc3\x98konomi'), "sync_json_broken"),  # cut short
     (Trouble(body=b'{"Id": "m-oeu-aug", "Udvalg": "ikke et objekt", "Moede": {}}'), "json_shape"),
     (Trouble(huge=50 * 1024 * 1024), "sync_too_large"),
     (Trouble(huge=50 * 1024 * 1024, chunked=True), "sync_too_large"),
@@ -259,6 +259,10 @@ def test_the_command_says_in_one_danish_line_that_the_site_is_down(tmp_path, sit
     assert r.returncode == 1 and "Traceback" not in r.stderr
     (line,) = [x for x in r.stderr.splitlines() if site.url in x]
     assert "listen over møder kunne ikke hentes, så intet fra siden er ændret" in line and "JSON" in line
+    assert "1 af 1 sider kunne ikke læses" in r.stdout  # not just "0 fejlede" meetings
+    dry = beslut("sync", "--dry-run", env=cli_env(tmp_path, site))
+    assert dry.returncode == 1 and "intet at hente fra de sider, der kunne læses" in dry.stdout
+    assert "alle møder er hentet" not in dry.stdout
 
 
 def test_a_sync_killed_midway_leaves_whole_meetings_and_the_next_run_completes_it(tmp_path, site):

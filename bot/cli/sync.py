@@ -67,13 +67,16 @@ def print_report(r: SyncReport, dry_run: bool) -> None:
         code = "sync_site_failed" if f.meeting is None else "sync_meeting_failed"
         print(render_text.printable(render(code, source=f.source, meeting=f.meeting, reason=user_message(f.error))),
               file=sys.stderr)
-    if dry_run:
+    sites = sum(f.meeting is None for f in r.failed)  # sites whose list of meetings could not be read
+    if dry_run:  # what would be fetched
         for source, m in r.planned:
             print(render_text.printable(render("sync_planned", source=source, meeting=m.id, committee=m.committee,
                                                date=m.date.isoformat() if m.date else "?")))
         if not r.planned:
-            print(render("sync_planned_none"))
+            print(render("sync_planned_none_failed" if sites else "sync_planned_none"))
         return
     print(render("sync_summary", meetings=len(r.planned), sources=", ".join(r.sources), new=len(r.new),
                  changed=len(r.changed), unchanged=len(r.unchanged),
                  failed=sum(f.meeting is not None for f in r.failed), requests=r.requests))
+    if sites:
+        print(render("sync_summary_sites", sites=sites, total=len(r.sources)))

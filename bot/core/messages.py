@@ -305,6 +305,7 @@ TEXT.update({
     "sync_http_status": "{url} svarede med HTTP-status {status}",
     "sync_too_large": "svaret fra {url} er over {limit_mb} MB og blev afvist",
     "sync_not_json": "{url} svarede ikke med JSON, men med {kind} ({size} bytes), fx en fejlside",
+    "sync_json_broken": "{url} svarede med ufuldstændig eller ugyldig JSON ({size} bytes), fx et afbrudt svar",
     "sync_redirect_refused": "{url} viderestillede til {target}, som ikke er samme vært over http(s): ikke fulgt",
     "sync_wrong_shape": "{url} har ikke en FirstAgenda-publiceringssides form: {reason}",
     "sync_site_failed": "{source}: listen over møder kunne ikke hentes, så intet fra siden er ændret: {reason}",
@@ -313,6 +314,7 @@ TEXT.update({
     "sync_vanished": "{source}: mødet {meeting} er ikke længere på siden; det bliver i databasen",
     "sync_planned": "hentes: {source} møde {meeting} ({committee}, {date})",
     "sync_planned_none": "intet at hente: alle møder er hentet og afsluttede",
+    "sync_planned_none_failed": "intet at hente fra de sider, der kunne læses (se fejlene ovenfor)",
     "database_url_invalid": "ugyldig DATABASE_URL: brug en PostgreSQL-adresse som "
                             "postgresql://bruger:adgangskode@vært:5432/beslut (uden DATABASE_URL bruges SQLite i "
                             "BESLUT_HOME)",
@@ -326,6 +328,7 @@ TEXT.update({
                             "eller Teams-indstillingerne (beskeder til dem, der følger sager og emner)",
     "sync_summary": "{meetings} møder hentet fra {sources}: {new} nye, {changed} ændrede, {unchanged} uændrede, "
                     "{failed} fejlede ({requests} forespørgsler)",
+    "sync_summary_sites": "{sites} af {total} sider kunne ikke læses",
 })
 
 

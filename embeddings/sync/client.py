@@ -92,7 +92,9 @@ class SiteClient:
         try:
             return json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError):
-            start = raw[:200].lstrip().lower()
+            start = raw[:200].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+            if start.startswith((b"{", b"[")):  # JSON cut short (a dropped connection) or malformed
+                raise FetchError("sync_json_broken", url, size=len(raw)) from None
             kind = "html" if start.startswith((b"<!doctype", b"<html", b"<")) else "text"
             raise FetchError("sync_not_json", url, kind=kind, size=len(raw)) from None
 
