@@ -49,6 +49,14 @@ _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
                     rf"(?P<suffix2>{_SUFFIX})?"
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
+# "7. punkt: Lokaletilskud": the number before the word, a title starting with a capital letter (_punkt_header).
+_NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d{1,4})\.\s*[Pp]unkt\s*(?:[:.]|[-–—])\s*(?P<title>[^\W\d_].*?)\s*$")
+# "Punkt 5 Budget 2027" (no separator after the number) and "PUNKT 7" alone over its title: headers only under
+# the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
+_SPACED = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{1,4})(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
+_NUMBER_ALONE = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.]?\s*$")
+_SPACED_WORDS = 20  # a longer line is a sentence
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
@@ -65,11 +73,13 @@ _MD_RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")  # a horizontal rule betw
 _MD_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
 # A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
-# "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Sags ID:
+# "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Jour.nr. …", "Journalnummer: …", "Sags ID:
 # EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
 # label alone with the number on the next line.
+# The label words; "Sag" and "Journal" alone are labels on a line of their own, not at the end of a title.
+_NUMBER_LABEL = r"sags?\s*nr|sagsnummer|sags?[\s-]*id|j\.?\s*nr|jour\.?\s*nr|journal\s*nr|journalnummer"
 _JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
-                            r"(?:sags?\s*nr|sagsnummer|sags?[\s-]*id|sag|j\.?\s*nr|journal\s*nr|journalnummer|journal)\b\.?\s*:?\s*`?"
+                            r"(?:" + _NUMBER_LABEL + r"|sag|journal)\b\.?\s*:?\s*`?"
                             r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?"
                             r"(?:(?:\t|\s{3,})(?:dok(?:ument)?\.?\s*nr|dokumentnummer)\b.*)?\s*$", re.I)  # then "Dok.nr.: …"
 # A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
@@ -78,7 +88,12 @@ _KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRIT
 _LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
 # A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
 _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*$")
+# A labelled journal number ending the title: "Budget 2027 - Sagsnr. 26-001234", "Vandløb (Sagsnr. 26/5678)".
+_TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + _NUMBER_LABEL + r")\b\.?\s*:?\s*"
+                             r"(?P<value>" + KLE_WRITTEN + r"|[^\s()]+)\s*(?(open)\))\s*$", re.I)
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t]*(?=\r?\n|\r|$)")
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
 
@@ -95,10 +110,10 @@ class _RawPunkt:
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     """Parse one minutes file; raise InputError naming the file (and line or punkt) when it can't."""
-    lines = _demarkdown(drop_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
+    lines = _demarkdown(drop_furniture(_visible(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     header_line, committee, date = _header(lines, path)
     committee = _ABBREVIATION.sub("", committee) or committee
-    raws = _split_punkter(lines, path, _numbered_headers(lines, header_line))
+    raws = _split_punkter(lines, path, _spaced_headers(lines, header_line) or _numbered_headers(lines, header_line))
     if not raws:
         raise InputError("no_punkter", path)
     preamble = lines[header_line:raws[0].line - 1]
@@ -107,6 +122,13 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
                       participants=_participants(preamble),
                       source_path=path, source_sha256=sha256)
     return Minutes(meeting, tuple(_punkt(meeting, r, path) for r in raws))
+
+
+def _visible(text: str) -> str:
+    """``text`` without the invisible characters a web page carries (zero-width spaces and joiners, word joiners,
+    byte order marks, soft hyphens): "29.00.00-P22-61-26\u200b" is a journal number, "rygestop\u00adkursus" one
+    word. A soft hyphen ending a line is where a word was split, so it is a hyphen there (joined like one)."""
+    return _INVISIBLE.sub("", _SOFT_HYPHEN_AT_END.sub("-", text))
 
 
 def _demarkdown(lines: list[str]) -> list[str]:
@@ -261,10 +283,11 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str,
 
     Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
     file has no other punkt header at all, and the numbered lines below the header that start with a capital
-    letter and are followed by a blank line or a journal number's label ("Sagsnr.: ...") run 1, 2, 3, ... (at
-    least two); other numbered lines are list items ("1. at ..."). Otherwise none are headers.
+    letter and are followed by a blank line or a journal number's label ("Sagsnr.: ...") run on one by one, 1, 2,
+    3, ... or 5, 6, 7, ... (at least two; a meeting's agenda may go on from the last one's); other numbered lines
+    are list items ("1. at ..."). Otherwise none are headers.
     """
-    if any(_PUNKT.match(x) for x in lines):
+    if any(_PUNKT.match(x) or _NUMBER_FIRST.match(x) for x in lines):
         return {}
     found: dict[int, tuple[int, str, str]] = {}
     for i in range(start, len(lines)):
@@ -276,17 +299,88 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str,
         stands_alone = not after.strip() or bool(_JOURNAL_LABEL.match(after) or _KLE_LABEL.match(after))
         if not (title[0].isupper() and stands_alone):
             continue  # a list item ("1. at budgettet godkendes"), not a header
-        if number != len(found) + 1:
+        if found and number != next(iter(found.values()))[0] + len(found):
             return {}
         found[i + 1] = (number, "", title)
     return found if len(found) >= 2 else {}
+
+
+def _spaced_headers(lines: list[str], start: int) -> dict[int, tuple[int, str, str, int]]:
+    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234")
+    or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til langtidsledige"), by
+    1-based line: (number, suffix, title, lines of title below the header).
+
+    Such a line is a header only when it stands alone: "Punkt" (not "punkt") then the number, a title starting
+    with a capital letter that is not a sentence (no closing full stop, at most _SPACED_WORDS words), a blank line
+    (or the start) above and a blank line, the end or a journal number's label below; and its number comes after
+    the header above it and before the header below it ("Punkt 2 Tegningen" in punkt 7's text stays text).
+    "Punkt 5 og 6 behandles samlet" is no header.
+    """
+    candidates = {i: found for i in range(start, len(lines)) if (found := _spaced_title(lines, i))[0] is not None}
+    if not candidates:
+        return {}
+    found: dict[int, tuple[int, str, str, int]] = {}
+    last = 0  # the number of the header above
+    later = _later_numbers(lines)
+    for i in range(start, len(lines)):
+        x = lines[i]
+        if (header := _punkt_header(x)) is not None:
+            last = header[0]
+            continue
+        if i not in candidates:
+            if divider(x) is not None:
+                last = 0  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
+            continue
+        title, title_lines = candidates[i]
+        number = int((_SPACED.match(x) or _NUMBER_ALONE.match(x)).group("number"))
+        if last < number and (later[i] is None or number < later[i]):
+            found[i + 1] = (number, "", title, title_lines)
+            last = number
+    return found
+
+
+def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
+    """The title of a header line at ``i`` (0-based) under the rule in _spaced_headers, and how many lines below
+    hold it; (None, 0) for any other line."""
+    def fits(title: str) -> bool:
+        return (title[0].isupper() and len(title.split()) <= _SPACED_WORDS and not _SENTENCE_END.search(title)
+                and not _TOC_LINE.search(title) and line_heading(title)[0] is None)
+
+    def ends_header(k: int) -> bool:  # line k (0-based) is blank, past the end or a journal number's label
+        return k >= len(lines) or not lines[k].strip() or bool(_JOURNAL_LABEL.match(lines[k])
+                                                                 or _KLE_LABEL.match(lines[k]))
+
+    if i > 0 and lines[i - 1].strip():
+        return None, 0
+    m = _SPACED.match(lines[i])
+    if m and m.group("title"):
+        return (m.group("title"), 0) if fits(m.group("title")) and ends_header(i + 1) else (None, 0)
+    if _NUMBER_ALONE.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].strip():
+        title = lines[i + 1].strip()
+        if fits(title) and not _JOURNAL_LABEL.match(title) and ends_header(i + 2):
+            return title, 1
+    return None, 0
+
+
+def _later_numbers(lines: list[str]) -> list[int | None]:
+    """For each line, the number of the first punkt header (_punkt_header) below it, if any."""
+    out: list[int | None] = [None] * len(lines)
+    below = None
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = below
+        if (header := _punkt_header(lines[i])) is not None:
+            below = header[0]
+        elif divider(lines[i]) is not None:
+            below = None
+    return out
 
 
 def _punkt_header(x: str) -> tuple[int, str, str] | None:
     """(number, suffix, title) of a punkt header line, else None."""
     m = _PUNKT.match(x)
     if not m:
-        return None
+        m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
+        return (int(m.group("number")), "", m.group("title")) if m and m.group("title")[0].isupper() else None
     if m.group("number") is not None:
         return int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title")
     if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
@@ -294,21 +388,27 @@ def _punkt_header(x: str) -> tuple[int, str, str] | None:
     return int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2")
 
 
-def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple[int, str, str]]) -> list[_RawPunkt]:
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple]) -> list[_RawPunkt]:
+    """The punkter: a header (_punkt_header, or one of ``numbered``: (number, suffix, title[, title lines below]) by
+    1-based line) and the lines below it."""
     out: list[_RawPunkt] = []
     first_line: dict[str, int] = {}  # label ("5", "5.1") -> its header's line
     closed_part = False
     current: _RawPunkt | None = None
+    title_until = 0  # the last line of a header's title
     before = ""  # the last line with text
     for i, x in enumerate(lines, 1):
-        m = _punkt_header(x) or numbered.get(i)
+        if i <= title_until:
+            continue  # the title of the header above ("PUNKT 7" over its title)
+        m = numbered.get(i) or _punkt_header(x)
         if m and current is not None and _introduces(before):
             m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
         before = x if x.strip() else before
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
-            number, suffix, title = m
-            current = _RawPunkt(number, suffix, title, i, divided_closed=closed_part)
+            number, suffix, title, below = (*m, 0)[:4]
+            title_until = i + below
+            current = _RawPunkt(number, suffix, title, i, divided_closed=closed_part, wrapped=below)
             label = f"{number}{suffix}"
             if label not in first_line:
                 first_line[label] = i
@@ -418,6 +518,9 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
             raise InputError("bad_journal", path, line=n, punkt=f"{raw.number}{raw.suffix}", text=candidate)
         if journal is not None:
             body = [(k, x) for k, x in body if not first <= k <= n]
+    labelled = _TITLE_LABELLED.search(title)
+    if labelled and (in_title := JournalNumber.try_parse(labelled.group("value"))) and journal in (None, in_title):
+        journal, title = in_title, title[:labelled.start()].rstrip() or title  # the one below wins when they differ
     if journal is None and (end := _TITLE_KLE.search(title)) and JournalNumber.try_parse(end.group("value")):
         journal = JournalNumber.try_parse(end.group("value"))
         title = title[:end.start()].rstrip() or title
