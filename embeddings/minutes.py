@@ -17,10 +17,14 @@ from embeddings.journal import JournalNumber
 
 # A decision that approves the recommendation by reference: one that names it ("Indstillingen godkendt.",
 # "Godkendt som indstillet") or whose every line only approves ("Godkendt.", "1.-2. Anbefales.", "1. Godkendt" /
-# "2. Godkendt"), absentees aside ("Afbud: ...").
+# "2. Godkendt", "Ad 1: Godkendt."), absentees aside ("Afbud: ..."); also one taking the Indstilling's numbered
+# points one by one ("Ad 1: Godkendt." / "Ad 2: Godkendt med den ændring, at ..."), when one of them is approved as
+# it stands: what that point decided is written only in the Indstilling.
 _NAMES_INDSTILLING = re.compile(r"\bindstilling(?:en|erne)?\b|\bindstillet\b", re.I)
-_APPROVES = re.compile(r"^\s*(?:\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s+)?(?:godkendt|godkendes|tiltrådt|tiltrædes|anbefalet"
+_POINT = r"(?:ad\s+(?:pkt\.?\s*|punkt\s+)?)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*:?\s+"  # "2. ", "1.-2. ", "Ad 1: "
+_APPROVES = re.compile(rf"^\s*(?:{_POINT})?(?:godkendt|godkendes|tiltrådt|tiltrædes|anbefalet"
                        r"|anbefales|vedtaget)\s*[.!]?\s*$", re.I)
+_AD_POINT = re.compile(r"^\s*ad\s+(?:pkt\.?\s*|punkt\s+)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*:?\s+\S", re.I)
 _ABSENT = re.compile(r"^\s*(?:afbud|fraværende)\b", re.I)
 _BY_REFERENCE_CHARS = 160  # longer decisions say what they decide themselves
 # What may follow a punkt's number: nothing, a letter ("3a", a punkt added to the agenda late) or a dot and a
@@ -157,13 +161,15 @@ class Punkt:
     @property
     def approved_indstilling(self) -> str | None:
         """The Indstilling text when the decision approves it by reference only ("Indstillingen godkendt.",
-        "Godkendt som indstillet.", "Tiltrådt."): what was decided is written there. None otherwise."""
+        "Godkendt som indstillet.", "Tiltrådt.", "Ad 1: Godkendt." / "Ad 2: Godkendt med den ændring, at ..."):
+        what was decided is written there. None otherwise."""
         decision = self.decision
         s = self.section(SectionName.INDSTILLING)
         if not decision or not s or not s.text.strip() or len(decision) > _BY_REFERENCE_CHARS:
             return None
         lines = [x for x in decision.splitlines() if x.strip() and not _ABSENT.match(x)]
-        by_reference = _NAMES_INDSTILLING.search(decision) or (lines and all(_APPROVES.match(x) for x in lines))
+        by_reference = _NAMES_INDSTILLING.search(decision) or (lines and all(_APPROVES.match(x) for x in lines)) or (
+            lines and all(_AD_POINT.match(x) for x in lines) and any(_APPROVES.match(x) for x in lines))
         return s.text if by_reference else None
 
     @property

@@ -45,7 +45,7 @@ from embeddings.ingest.html_text import Block, clean_line, decode_entities, html
 from embeddings.journal import JournalNumber, MalformedJournalNumber
 from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import is_closed
-from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title
+from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title, end_matter, meeting_heading
 
 # Section headings of the FirstAgenda template with no canonical name: kept as OTHER sections.
 # The text parser's OTHER headings are not taken over: "Økonomi" is a sub-heading inside Sagsbeskrivelse in the
@@ -246,8 +246,13 @@ def _blocks(item: dict, field: str, shape: _Shape) -> list[Block]:
     return blocks
 
 
-def sections_from_blocks(blocks: list[Block], title: str) -> tuple[Section, ...]:
-    """Group paragraphs into sections at section headings; see the module docstring for text before one."""
+def sections_from_blocks(blocks: list[Block], title: str, committee: str = "",
+                         date: dt.date | None = None) -> tuple[Section, ...]:
+    """Group paragraphs into sections at section headings; see the module docstring for text before one. A
+    heading naming a meeting ("Beslutning i Byrådet den 26. juni 2026", "Byrådet den 25. juni 2026",
+    "Økonomiudvalget den 11. juni 2026, pkt. 7") is read as in text minutes (``line_heading``): the Beslutning in
+    the minutes of that meeting (``committee``, ``date``), else Historik; so is a heading that closes the minutes
+    rather than the punkt ("Fraværende", "Inhabil"): a section of its own, never part of the decision."""
     leading: list[str] = []
     headed: list[tuple[SectionName, str, list[str]]] = []
     for block in blocks:
@@ -255,8 +260,13 @@ def sections_from_blocks(blocks: list[Block], title: str) -> tuple[Section, ...]
         if found is not None and not block.heading and (
                 found[0] is SectionName.BESLUTNING or not headed or headed[-1][0] in _NO_PLAIN_HEADINGS):
             found = None
+        first = ""
+        if found is None and block.heading:
+            name, heading, first = meeting_heading(block.text, committee, date) or end_matter(block.text) or (
+                None, "", "")
+            found = (name, heading) if name is not None else None
         if found is not None:
-            headed.append((*found, []))
+            headed.append((*found, [first] if first else []))
         else:
             (headed[-1][2] if headed else leading).append(block.text)
     if leading and _squash(leading[0]) == _squash(title):
@@ -312,7 +322,7 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
     if is_closed([raw_title, caption], item=item):
         return closed
     blocks = _blocks(item, field, shape)
-    sections = sections_from_blocks(blocks, raw_title)
+    sections = sections_from_blocks(blocks, raw_title, meeting.committee, meeting.date)
     if is_closed([], [b.text for b in blocks[:3]] + [s.text for s in sections]):
         return closed
     attachments = _attachments(item, field, shape)

@@ -103,17 +103,22 @@ def _page_footer(line: str) -> bool:
     return bool(ends) and all(len(p.split()) <= 8 and not p.rstrip().endswith((".", ":", ";")) for p in parts)
 
 
+# "Beslutning Teknik- og Miljøudvalget den 07-04-2026" names the meeting too, but heads its decision (sections.py)
+_DECISION_FIRST = re.compile(r"^\s*(?:beslutning|indstilling)\b", re.I)
+
+
 def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
     """A running header: a name written in the document's first lines beside the meeting's date, nothing else
     (a page number may follow); also the same line repeated above each punkt ("Børne- og Skoleudvalget,
-    03.02.2026"). The first lines themselves are never taken (drop_furniture)."""
+    03.02.2026"). The first lines themselves are never taken (drop_furniture), nor a decision's heading that names
+    the meeting ("Beslutning Teknik- og Miljøudvalget den 07-04-2026")."""
     if not line.strip():
         return False
     parts = [p for p in _SEPARATOR.split(line.strip()) if p.strip()]
     if len(parts) > 1 and LABELLED_PAGE_NUMBER.fullmatch(parts[-1].strip()):
         line = line.strip()[:line.strip().rfind(parts[-1])]
     m = _NAME_AND_DATE.fullmatch(line)
-    if not m or not set(dates_in(m.group("date"))) & dates:
+    if not m or not set(dates_in(m.group("date"))) & dates or _DECISION_FIRST.match(line):
         return False
     name = " ".join(m.group("name").split()).lower()
     return len(name) >= 4 and len(name.split()) <= 8 and any(name in " ".join(h.split()).lower() for h in head)

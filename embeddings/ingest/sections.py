@@ -44,12 +44,20 @@ HEADINGS: dict[str, SectionName] = {
     "økonomiske konsekvenser": SectionName.OTHER,
     "bevillingsmæssige konsekvenser": SectionName.OTHER,
     "høring": SectionName.OTHER,
+    "sagens kerne": SectionName.OTHER,
+    "vurdering": SectionName.OTHER,
+    "retsgrundlag": SectionName.OTHER,
+    "beslutningskompetence": SectionName.OTHER,
+    "kommunikation": SectionName.OTHER,
+    "tidsplan": SectionName.OTHER,
+    "konsekvenser": SectionName.OTHER,
 }
 
 
-# What closes the minutes rather than a punkt: who was absent, the signatures, when the meeting ended. Their own
-# section (OTHER) keeps them out of the last punkt's decision.
-_END_MATTER = re.compile(r"^\s*(?P<head>fraværende|afbud|underskriftsblad|underskrifter|underskrift)\s*(?::\s*(?P<text>.*?))?\s*$"
+# What closes the minutes rather than a punkt: who was absent or disqualified (inhabil), the signatures, when the
+# meeting ended. Their own section (OTHER) keeps them out of the last punkt's decision.
+_END_MATTER = re.compile(r"^\s*(?P<head>fraværende|afbud|inhabilitet|inhabil|underskriftsblad|underskrifter|underskrift)"
+                         r"\s*(?::\s*(?P<text>.*?))?\s*$"
                          r"|^\s*(?P<end>mødet\s+(?:er\s+)?(?:sluttede|slut|hævet|hævedes|afsluttet|afsluttedes)\b.{0,30})$",
                          re.I)
 _NUMBERED_HEADING = re.compile(r"^\s*\d{1,2}\s*[.)]\s+")  # "4. Beslutning" in a Word export
@@ -76,31 +84,107 @@ _CONTEXT_END = re.compile(r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|
 _CONTEXT_START = re.compile(r"^\S*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?)\b", re.I)
 
 
+# A heading that is a meeting, a body and a day ("Byrådet den 24. marts 2026:", "Økonomiudvalget 14-04-2026, pkt.
+# 5:", "Byrådets beslutning den 28. april 2026", "Beslutning Teknik- og Miljøudvalget den 07-04-2026"): the chain of
+# decisions a case collects on its way to the Byråd. The body's name ends in one of _BODY_END ("Teknik- og
+# Miljøudvalget", "Kommunalbestyrelsens"); the day is written as named_date reads it.
+_BODY = r"(?P<body>(?:[A-ZÆØÅ][^\W\d_]*-,?\s+(?:og\s+)?)*[A-ZÆØÅ][^\W\d_]*)"
+_BODY_END = re.compile(r"(?:udvalg|råd|bestyrelse|forum|direktion)(?:ets|et|ens|en|ns|n|s)?$", re.I)
+_DAY = (r"(?:den\s+|d\.\s*)?(?P<day>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
+        r"|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})")
+_AFTER = r"\s*(?::\s*(?P<text>\S.*?)|:)?\s*$"  # the decision's text after a colon, if on the line
+_MEETING_FORMS = (
+    # "Byrådet den 24. marts 2026:", "Økonomiudvalget den 10. marts 2026, pkt. 5: Anbefales.", "Byrådet 28-04-2026"
+    re.compile(rf"^\s*{_BODY},?\s+{_DAY}(?:\s*,?\s*(?:pkt|punkt)\.?\s*\d{{1,3}}[a-z]?)?{_AFTER}"),
+    # "Kommunalbestyrelsens beslutning", "Økonomiudvalgets beslutning den 14. april 2026",
+    # "Økonomiudvalgets indstilling"
+    re.compile(rf"^\s*{_BODY}\s+(?P<kind>[Bb]eslutning|[Ii]ndstilling)(?:,?\s+{_DAY})?{_AFTER}"),
+    # "Beslutning Teknik- og Miljøudvalget den 07-04-2026", "Beslutning i Byrådet den 24. marts 2026"
+    re.compile(rf"^\s*[Bb]eslutning\s+(?:i\s+)?{_BODY},?\s+{_DAY}\s*:?\s*$"),
+)
+
+
+def _meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[SectionName, str, str] | None:
+    """A heading naming a body and a day (_MEETING_FORMS), read in the minutes of ``committee`` on ``date``: this
+    meeting's Beslutning when both are this meeting's, else an earlier step of the case (Historik, the line as its
+    heading), so that neither is taken for the decision nor left inside the Indstilling above. "<Body>s
+    indstilling" is the Indstilling whoever wrote it. None for any other line, and without a meeting to compare
+    with (``date`` None). A genitive with no day ("Økonomiudvalgets beslutning") is this meeting's when the body
+    is; "Byrådets beslutning" and "Udvalgets beslutning" are the Beslutning everywhere (HEADINGS)."""
+    if date is None:
+        return None
+    for form in _MEETING_FORMS:
+        m = form.match(line)
+        if not m or not _BODY_END.search(m.group("body")):
+            continue
+        kind = m.groupdict().get("kind")
+        if kind is not None and kind.lower() == "beslutning" and not m.group("body").endswith("s"):
+            continue  # "Byrådet beslutning": no heading
+        text = m.groupdict().get("text") or ""
+        heading = " ".join((line.split(":", 1)[0] if text else line).split()).rstrip(" :")
+        if kind is not None and kind.lower() == "indstilling":
+            return SectionName.INDSTILLING, heading, text
+        try:
+            day = named_date(m.group("day"))[1] if m.group("day") else None
+        except ValueError:
+            continue
+        this = (day is None or day == date) and _same_body(m.group("body"), committee)
+        return (SectionName.BESLUTNING if this else SectionName.HISTORIK), heading, text
+    return None
+
+
+def _same_body(body: str, committee: str) -> bool:
+    """True when ``body`` as written names ``committee``: "Byrådets" / "byrådet" and "Byråd", "Kommunalbestyrelsens"
+    and "Kommunalbestyrelsen", "Teknik- og Miljøudvalget" and itself; the generic "Udvalget" is any udvalg."""
+    words = body.lower().split()
+    stem = re.sub(r"(?:et|en)$", "", re.sub(r"s$", "", words[-1]))
+    return len(stem) >= 3 and " ".join(words[:-1] + [stem]) in " ".join(committee.lower().split())
+
+
 def line_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
     """(canonical name, heading as written, text on the heading's line) for a heading line; (None, "", "")
     for any other line. "Beslutning" -> (BESLUTNING, "Beslutning", ""); "Beslutning: Godkendt." ->
     (BESLUTNING, "Beslutning", "Godkendt."); "Beslutning i Byrådet den 12-03-2024" -> (BESLUTNING, that line,
     "") in the minutes of that meeting (``committee``, ``date``) only: a date it names must be the meeting's, or
     without a date, the committee must be the meeting's. Elsewhere such a line quotes an earlier decision
-    ("Beslutning fra Chefforums møde den 14. august 2024:" in a Sagsfremstilling) and is text."""
+    ("Beslutning fra Chefforums møde den 14. august 2024:" in a Sagsfremstilling) and is text; but a line that is
+    only a body and a day ("Økonomiudvalget den 10. marts 2026, pkt. 5: Anbefales.", "Beslutning i Byrådet den
+    24. februar 2026") is an earlier step of the case: (HISTORIK, that line, its text) (see _meeting_heading)."""
     name = canonical_section(line)
     if name is not None:
         return name, line.strip(" :.\t"), ""
     m = _WITH_TAB.match(line)  # a two-column layout: any known heading, its text after a tab
     if m and canonical_section(m.group("head")) is not None:
         return canonical_section(m.group("head")), m.group("head"), m.group("text")
-    m = _END_MATTER.match(line)
-    if m:
-        return SectionName.OTHER, " ".join((m.group("head") or m.group("end")).split()), m.group("text") or ""
+    if (found := end_matter(line)) is not None:
+        return found
     m = _WITH_TEXT.match(line)
     if m and canonical_section(m.group("head")) in _INLINE:
         return canonical_section(m.group("head")), m.group("head"), m.group("text")
+    return meeting_heading(line, committee, date) or (None, "", "")
+
+
+def end_matter(line: str) -> tuple[SectionName, str, str] | None:
+    """(OTHER, heading, text) for a line that closes the minutes rather than a punkt (_END_MATTER: "Fraværende:
+    Jens Hansen (A)", "Inhabil: ...", "Mødet sluttede kl. 17.30"); None for any other line."""
+    m = _END_MATTER.match(line)
+    if not m:
+        return None
+    return SectionName.OTHER, " ".join((m.group("head") or m.group("end")).split()), m.group("text") or ""
+
+
+def meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[SectionName, str, str] | None:
+    """(name, heading, text) for a decision or recommendation heading that names a meeting (see line_heading and
+    _meeting_heading), read in the minutes of ``committee`` on ``date``; None for any other line."""
+    found = _meeting_heading(line, committee, date)
+    if found is not None:
+        return found
     m = _WITH_CONTEXT.match(line)
     if (m and canonical_section(m.group("head")) in _INLINE and len(m.group("who").split()) <= 8
             and _CONTEXT_END.search(m.group("who")) and _this_meeting(m.group("who"), committee, date)
             and (m.group("who")[0].isupper() or m.group("who")[0].isdigit() or _CONTEXT_START.match(m.group("who")))):
         return canonical_section(m.group("head")), " ".join(line.split()).strip(" :"), ""
-    return None, "", ""
+    return None
 
 
 # The ways a day is written, in the order named_date prefers them: "02.11.2026" / "2-11-2026" / "8/4-2026",
