@@ -25,7 +25,10 @@ FUTURE_TOLERANCE = dt.timedelta(days=365)
 # The version of the parsers (text, Markdown, PDF, JSON): raise it when a change reads some file differently, so
 # that files an older version read are read again by the next ingest of them, not skipped as unchanged. 1: the
 # first versioned parsers (probe round 3: heads, hyphenation, Word headings, closed wordings, pipe tables). 2: a
-# table's "Mødested<tab>…" row gives the location and start time. 3: sub-numbered punkter ("Punkt 5.1", "3a").
+# table's "Mødested<tab>…" row gives the location and start time. 3: probe round 5: sub-numbered punkter ("Punkt
+# 5.1", "3a"), header forms ("Punkt 5 Budget", "7. punkt:", "PUNKT 7" over its title), "Jour.nr." and a labelled
+# number ending the title, invisible characters, decision headings that name the meeting (a Byråd's decision
+# chain, "Kommunalbestyrelsens beslutning") and "Inhabil".
 PARSER_VERSION = 3
 
 
