@@ -211,6 +211,10 @@ def test_the_main_job_answers_the_sample_question_with_the_bundled_model(capsys,
     code, out, _ = cli(capsys, "ask", "Hvad besluttede vi om vinterbadning?", "--json", embedder=e5)
     d = json.loads(out)
     assert code == 0 and d["abstained"] and d["hits"] == [] and d["uncertain"]
+    # greetings and thanks around the question ask about nothing: not "intet om: Hej"
+    code, out, _ = cli(capsys, "ask", "Hej! Hvad besluttede vi om telefontider? Tak", "--json", embedder=e5)
+    d = json.loads(out)
+    assert (d["tier"], d["uncovered"]) == ("answer", []) and d["hits"][0]["item_number"] == 4
 
 
 @pytest.mark.slow

@@ -49,6 +49,16 @@ COMMAND = Context("slack", Surface.COMMAND, "U1", "C1")
     ("hjælp med telefontider", AskIntent("hjælp med telefontider")),
     ("sagen om telefontider", AskIntent("sagen om telefontider")),
     ("  hvad  besluttede\n vi?", AskIntent("hvad besluttede vi?")), ("hvad?", AskIntent("hvad?")),
+    # what chat adds to a question is not part of it; greetings and thanks alone ask for nothing
+    ("Hej! Hvad besluttede vi om telefontider? :pray:", AskIntent("Hej! Hvad besluttede vi om telefontider?")),
+    ("hvad besluttede vi om telefontider? /Anne", AskIntent("hvad besluttede vi om telefontider?")),
+    ("Hvad besluttede vi om telefontider? Hilsen Anne Hansen", AskIntent("Hvad besluttede vi om telefontider?")),
+    ("telefontider, se https://intra.kommune.dk/side?id=3 🙏", AskIntent("telefontider, se")),
+    ("Hvad besluttede vi om fortov-rensning?", AskIntent("Hvad besluttede vi om fortov-rensning?")),
+    ("tak!", HelpIntent()), ("ok, tak for hjælpen", HelpIntent()), (":+1:", HelpIntent()),
+    ("👍", HelpIntent()), ("Hej", HelpIntent()), ("god morgen", HelpIntent()),
+    ("hvad kan du?", HelpIntent()), ("Hvem er du", HelpIntent()),
+    ("hvad kan du fortælle om telefontider?", AskIntent("hvad kan du fortælle om telefontider?")),
 ])
 def test_parse(text, intent):
     assert parse(text) == intent

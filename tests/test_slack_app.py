@@ -124,6 +124,24 @@ def test_abstention_is_answered_as_such_and_the_echoed_question_is_escaped_once(
     assert "<!here>" not in text and "&amp;amp;" not in text
 
 
+def test_what_chat_adds_to_a_question_is_not_part_of_it(home, fake):
+    """A greeting, a link, a channel reference, an emoji and a signature around the question: the same answer as
+    the question alone, never "intet om: Hej"; a thank-you alone gets the help, not punkter."""
+    noisy = ("Hej <@U123>! " + TELEFON + " Jf. <#C123|ledelse> og <https://intra.kommune.dk/side|se her> :pray: /Anne")
+    with serving(home, fake) as url:
+        post_signed(url, event_body(mention(noisy), event_id="EvNoisy"), JSON)
+        post_signed(url, event_body(dm("tak! :+1:", channel="D7"), event_id="EvThanks"), JSON)
+        post_signed(url, event_body(dm(TELEFON, channel="D8", subtype="file_share"), event_id="EvFile"), JSON)
+        answer = answered_in(fake, "C1")
+        thanks = answered_in(fake, "D7")
+        with_file = answered_in(fake, "D8")
+    text = all_text(answer)
+    assert "Chefforum · 11. september 2024 · punkt 4 · sag 83.02.00-A00-1-23" in text
+    assert "intet om" not in text and "ledelse" not in text and "intra" not in text and "Anne" not in text
+    assert messages.help_text("/sag") in thanks["text"] and "Det fandt jeg" not in all_text(thanks)
+    assert "83.02.00-A00-1-23" in all_text(with_file)  # a question sent with a file is a person's question
+
+
 def test_bot_messages_edits_and_own_posts_are_ignored(home, fake):
     ignored = [dm("svar", bot_id="B9"), dm("svar", subtype="bot_message"), dm("ny tekst", subtype="message_changed"),
                mention(TELEFON, bot_id="B9"), dm("mit eget svar", user="UBOT", bot_id="BBOT")]

@@ -3,9 +3,11 @@
 Adapters (Slack, Teams) turn a platform event into text and a Context and render the Reply; the rules
 below, the help, the apology and the error messages live here only, so every platform behaves alike.
 
-How text is read (``parse``), after whitespace is tidied:
+How text is read (``parse``), after links, emoji and a signature after the question ("… telefontider? /Anne",
+"… Hilsen Anne") are dropped and whitespace is tidied:
 
-- nothing, "hjælp", "help", "?" (also "/hjælp", "hjælp!") -> help.
+- nothing, "hjælp", "help", "?" (also "/hjælp", "hjælp!"), only greetings and thanks ("hej", "tak!", "ok, tak
+  for hjælpen"), or asking what beslut is ("hvad kan du?") -> help.
 - ``sag <argument>`` (also "/sag", any case):
   - no argument or a help word ("sag", "sag hjælp") -> help;
   - one token (trailing ``? ! . , ;`` dropped, dashes unified) that is a journal number or a KLE prefix
@@ -66,6 +68,16 @@ log = logging.getLogger(__name__)
 
 CASE_WORD = "sag"
 _HELP_WORDS = {"", "hjælp", "hjaelp", "help", "?"}
+# Words that greet or thank and ask nothing: a message of only these is answered with the help.
+_COURTESY = frozenset("""hej hejsa hallo halløj goddag godmorgen god morgen dag ok okay tak takker tusind mange
+super fint perfekt godt please venligst for hjælpen""".split())
+_ABOUT_BESLUT = re.compile(r"(?iu)^(?:hvad\s+kan\s+du|hvem\s+er\s+du|hvad\s+er\s+du|hvordan\s+virker\s+du"
+                           r"|hvordan\s+bruger\s+jeg\s+dig)\b[\s?!.]*$")
+# Not part of what is asked: links, emoji (":+1:" as Slack writes them, or the characters), a signature after the
+# question ("? /Anne", "? - Anne", "Hilsen Anne", "Vh Anne").
+_NOISE = re.compile(r"(?iu)https?://\S+|:[a-z0-9_+\-]+:|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
+_SIGNATURE = re.compile(r"(?u)(?:(?<=[?!.])\s*[–—-]\s*|(?:^|\s)/\s?|\s+(?:[Mm]ed\s+)?(?:[Vv]enlig\s+)?(?:[Hh]ilsen|[Mm]?[Vv]h)\s+)"
+                        r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)?\s*$")
 _COMMAND = re.compile(r"/?(?P<word>\w+)[:?!.]*(?:\s+(?P<rest>.+))?", re.S)
 _ATTEMPT = re.compile(r"[0-9][0-9A-ZÆØÅa-zæøå./-]*")  # what someone typing a journal number types
 
@@ -132,13 +144,21 @@ Intent = (AskIntent | CaseIntent | HelpIntent | MalformedCaseIntent | FollowInte
 
 
 def wants_help(text: str) -> bool:
-    """Nothing, "hjælp", "/hjælp", "help!", "?": asking how to use beslut."""
-    return text.lower().strip(" .!/") in _HELP_WORDS
+    """Nothing, "hjælp", "/hjælp", "help!", "?", only greetings and thanks, "hvad kan du?": asking how to use
+    beslut, or nothing at all."""
+    words = re.findall(r"(?u)\w+", text.lower())
+    return (text.lower().strip(" .!/") in _HELP_WORDS or (bool(words) and all(w in _COURTESY for w in words))
+            or _ABOUT_BESLUT.match(text.strip()) is not None)
+
+
+def without_noise(text: str) -> str:
+    """``text`` without links, emoji and a signature after the question; whitespace tidied."""
+    return " ".join(_SIGNATURE.sub("", _NOISE.sub(" ", text or "")).split())
 
 
 def parse(text: str) -> Intent:
     """What ``text`` asks for, by the rules in the module's docstring. Pure: never calls the core."""
-    t = " ".join((text or "").split())
+    t = without_noise(text)
     if wants_help(t):
         return HelpIntent()
     m = _COMMAND.fullmatch(t)

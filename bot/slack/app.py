@@ -28,6 +28,7 @@ from bot.slack.seen_events import SeenEvents
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_MARKUP = re.compile(r"<(?:#[CG][A-Z0-9]+|!\w+|(?:https?|mailto):[^>\s]*)(?:\|[^>]*)?>")
 LISTENER_THREADS = 8
 PLATFORM = "slack"
 BOLT_LOGGER = "slack_bolt.App"  # a third-party name: the filter drops its lines below WARNING
@@ -39,14 +40,22 @@ def command_name(settings: Settings) -> str:
 
 
 def question_from(text: str) -> str:
-    """The text of a message or command: user mentions (the bot) removed, Slack's &amp; &lt; &gt;
-    decoded (we escape again on the way out), whitespace tidied."""
-    plain = _MENTION.sub(" ", text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """The text of a message or command: user mentions (the bot), channel references, links and special mentions
+    (``<#C1|ledelse>``, ``<https://…|se her>``, ``<!channel>``) removed, Slack's &amp; &lt; &gt; decoded (we
+    escape again on the way out), whitespace tidied."""
+    plain = _MARKUP.sub(" ", _MENTION.sub(" ", text or ""))
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(plain.split())
 
 
+# Subtypes of a person's own message: a question sent with a file, a thread reply also sent to the channel.
+_PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+
+
 def _is_from_bot(event: dict) -> bool:
-    return bool(event.get("bot_id") or event.get("subtype") or event.get("bot_profile"))
+    """A bot's message, or one that is not a person writing (edited, deleted, joined, ...)."""
+    subtype = event.get("subtype")
+    return bool(event.get("bot_id") or (subtype and subtype not in _PERSON_SUBTYPES) or event.get("bot_profile"))
 
 
 def build_slack_app(conversation: Conversation, settings: Settings, client: WebClient, seen: SeenEvents) -> App:

@@ -81,6 +81,8 @@ skete sket ske sker foregik foregår siger skrevet skrev skriver nævnt nævner 
 fortælle fortæl find finde fandt vis vise søger søge kender huske husker vide handler handle indeholde indeholder
 omfatte omfatter seneste senest nyeste nylig nyligt hidtil endnu allerede nogensinde lige mon præcis gerne overhovedet
 faktisk fordi derfor
+hej hejsa hallo halløj goddag godmorgen tak takker tusind forhånd venlig venligst hilsen hilsner vh mvh please
+spørger spørge spørgsmål undrer ok okay jf
 """.split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
 # Phrases that frame a question, blanked before its words are read: "Jeg leder efter ...", "Er der taget
 # stilling til ...", and who decided ("Hvad besluttede ledelsen om ...": the citation names the committee).

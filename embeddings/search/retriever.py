@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -293,8 +294,13 @@ def _blend(dense: np.ndarray, lexical: np.ndarray, in_mask: int, mode: Mode, w: 
 
 def _listing(legs: Legs) -> bool:
     """The question asks what was decided, about nothing in particular: in a committee or a period ("Hvad
-    besluttede Økonomiudvalget i juni 2026?") or at all ("Hvad besluttede vi?")."""
-    return not topic_words(legs.query)
+    besluttede Økonomiudvalget i juni 2026?") or at all ("Hvad besluttede vi?"). "Tak!" asks nothing."""
+    f = legs.filter
+    named = bool(f.committees or (f.strict_dates and (f.date_from or f.date_to)))
+    return not topic_words(legs.query) and (named or _DECIDED.search(legs.query) is not None)
+
+
+_DECIDED = re.compile(r"(?iu)\b(?:beslut\w*|vedt\w*|afgj\w*|afgør\w*|bestemt\w*|godkendt\w*)")
 
 
 def _weak(top_cos: float, top_cov: float, mode: Mode, min_cosine: float, cal: Calibration) -> bool:
