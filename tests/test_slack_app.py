@@ -223,7 +223,7 @@ def test_sag_with_a_prefix_lists_the_cases_oldest_first(home, fake):
         (many,) = fake.wait_for("/hooks/commands/T1/1/many")
     assert "83.02.00-A00-1-23" in all_text(hook)
     shown = citations(many)
-    assert len(shown) == 12 and "Sag 00.00: 12 punkter, ældste først" in all_text(many)
+    assert len(shown) == 12 and "Sag 00.00: 12 punkter i 5 sager, sag for sag, hver sags ældste først" in all_text(many)
     cases = [case for case, _, _ in shown]
     assert len({*cases}) == 5 and [c for c, _ in itertools.groupby(cases)] == list(dict.fromkeys(cases))  # together
     for case in set(cases):  # each case's punkter oldest first (meeting date, then punkt number)

@@ -110,6 +110,7 @@ TEXT: dict[str, str] = {
     "more_items": "… og {count_punkter} mere, som ikke er plads til her. Afgræns spørgsmålet eller søg på et "
                   "længere journalnummer.",
     "case_header": "Sag {query}: {count_punkter}, ældste først",
+    "cases_header": "Sag {query}: {count_punkter} i {cases} sager, sag for sag, hver sags ældste først",
     "answer_intro": "Det fandt jeg ({count_punkter}, citeret ordret fra referaterne):",
     "digest_intro": "Ugens beslutninger, uge {week} ({start} – {end}): {count_punkter}",
     "digest_empty": "Ingen nye beslutninger i uge {week}.",

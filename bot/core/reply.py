@@ -117,8 +117,10 @@ def partial_reply(a: Answer, filters: str) -> Reply:
 def timeline_reply(t: CaseTimeline) -> Reply:
     if not t.items:
         return Reply(messages.render("case_unknown", query=t.query), outcome="not_found")
-    return Reply(messages.render("case_header", query=t.query, count=len(t.items)),
-                 tuple(hit_item(h, history=False) for h in t.items), outcome="case")
+    cases = len({h.case_number for h in t.items})
+    header = (messages.render("cases_header", query=t.query, count=len(t.items), cases=cases) if cases > 1
+              else messages.render("case_header", query=t.query, count=len(t.items)))
+    return Reply(header, tuple(hit_item(h, history=False) for h in t.items), outcome="case")
 
 
 def digest_reply(d: Digest, followed: Sequence[Subscription] = ()) -> Reply:
