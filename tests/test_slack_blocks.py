@@ -67,6 +67,17 @@ def test_long_decision_is_split_into_sections_within_the_limit():
     assert len(msg.text) <= FALLBACK_LIMIT and msg.text.endswith("…")
 
 
+def test_a_decision_of_one_long_paragraph_stays_a_quote_in_every_section_and_is_cut_after_a_sentence():
+    sentences = [f"Sætning nummer {i} om vintervedligeholdelse af cykelstier & fortove i kommunen." for i in range(110)]
+    quote = " ".join(sentences)  # ~8,000 characters in one paragraph
+    (msg,) = to_messages(Reply("Intro", (item(quote),)))
+    sections = [b["text"]["text"] for b in msg.blocks if b["type"] == "section"]
+    quoted = [line for s in sections[1:] for line in s.split("\n") if not line.startswith(("*", "_"))]
+    assert len(quoted) >= 3 and all(line.startswith(">") for line in quoted)  # each part shown as a quote
+    assert all(line.endswith(".") for line in quoted)  # cut where a sentence ends
+    assert " ".join(line[1:] for line in quoted) == escape(quote)
+
+
 def test_a_line_longer_than_a_section_is_cut_at_spaces_not_inside_entities():
     text = "&" * 2500 + " " + "<" * 2500
     parts = pieces(escape(text), SECTION_LIMIT)

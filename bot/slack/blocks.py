@@ -46,12 +46,13 @@ def link(url: str | None, label: str) -> str:
 
 
 def pieces(escaped: str, limit: int) -> list[str]:
-    """Cut escaped text into pieces of at most ``limit`` characters, at spaces where possible and never
-    inside an entity such as ``&amp;``."""
+    """Cut escaped text into pieces of at most ``limit`` characters: after a sentence where one ends in the
+    second half of the piece, else at a space, and never inside an entity such as ``&amp;``."""
     out: list[str] = []
     text = escaped
     while len(text) > limit:
-        cut = text.rfind(" ", limit // 2, limit + 1)
+        cut = text.rfind(". ", limit // 2, limit)
+        cut = cut + 1 if cut > 0 else text.rfind(" ", limit // 2, limit + 1)
         if cut <= 0:
             cut = limit
             amp = text.rfind("&", max(cut - 5, 0), cut)
@@ -84,7 +85,8 @@ def _packed_sections(head: str, lines: list[str]) -> list[str]:
     texts: list[str] = []
     current = head
     for line in lines:
-        for piece in pieces(line, SECTION_LIMIT - 1):
+        quoted = line.startswith(">")  # a long quoted line: each piece a quote too
+        for piece in (">" + p for p in pieces(line[1:], SECTION_LIMIT - 2)) if quoted else pieces(line, SECTION_LIMIT - 1):
             if current and len(current) + 1 + len(piece) > SECTION_LIMIT:
                 texts.append(current)
                 current = piece
