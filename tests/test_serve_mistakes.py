@@ -1,0 +1,71 @@
+"""`beslut serve` under an operator's mistakes: a port already in use, a database that cannot be reached, and
+signed Slack requests whose bodies are JSON or forms but no Slack payload. Real processes and real HTTP on
+127.0.0.1, as in test_slack_serve.py."""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from bot.core import messages
+from conftest import PROJECT
+from slack_fakes import SECRET, TOKEN, event_body, mention, post_signed
+from test_slack_app import FORM, JSON, quiet, serving
+from test_slack_serve import SERVE_WITH_TEST_EMBEDDER, _stop, beslut, clean_env, free_port
+
+
+# --- signed bodies that are no Slack payload -------------------------------------------------------------
+NOT_SLACK = [
+    ('{"type": "event_callback", "event": "x"}', JSON),  # bolt's middleware: AttributeError, 500
+    ('{"type": "event_callback", "event": [1]}', JSON),
+    ('{"type": "event_callback"}', JSON),  # bolt: 404 "unhandled request"
+    ('{"type": "event_callback", "event": {}}', JSON),
+    ('{}', JSON),
+    ('{"type": 5}', JSON),
+    ('{"type": "url_verification"}', JSON),  # bolt: 200 {"challenge": null}
+    ('{"type": "event_callback", "event_id": [1], "event": {"type": "app_mention"}}', JSON),  # 500 (seen events)
+    ('{"type": "event_callback", "event": {"type": "app_mention", "user": "U1", "channel": "C1", "text": 5}}',
+     JSON),  # 200, then a TypeError traceback in the listener
+    ('{"type": "block_actions", "actions": [1]}', JSON),  # 500
+    ('{"type": "interactive_message", "callback_id": "x"}', JSON),  # 500: bolt reads actions[0]
+    ('{"type": "view_submission", "view": {"callback_id": "x"}}', JSON),  # 500: bolt reads view["type"]
+    ("payload=" + urllib.parse.quote('{"type": "shortcut", "view": 5}'), FORM),  # 500
+    ("payload=%7B%7D", FORM),
+    ("a=b", FORM),
+]
+SLACK_BUT_UNHANDLED = [
+    '{"type": "event_callback", "event_id": "Ev9", "event": {"type": "reaction_added", "user": "U1"}}',
+    '{"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1518467820, "api_app_id": "A1"}',
+    urllib.parse.urlencode({"payload": json.dumps({"type": "dialog_submission", "callback_id": "c1",
+                                                   "submission": {}, "team": {"id": "T1"}, "user": {"id": "U1"},
+                                                   "channel": {"id": "C1"}})}),
+]
+
+
+def test_signed_bodies_in_no_slack_shape_get_400_and_no_traceback(home, fake, caplog):
+    """README: "a signed body that is no Slack payload gets 400". A body bolt can parse but that is not in a
+    shape Slack sends is no Slack payload either; a Slack payload of a kind this app does not handle is still
+    bolt's 404 "unhandled request"."""
+    caplog.set_level(logging.INFO)
+    with serving(home, fake) as url:
+        for body, content_type in NOT_SLACK:
+            status, answer, _ = post_signed(url, body, content_type)
+            assert (status, answer) == (400, '{"error":"malformed_body"}'), body
+        for body in SLACK_BUT_UNHANDLED:
+            status, answer, _ = post_signed(url, body, FORM if body.startswith("payload=") else JSON)
+            assert (status, json.loads(answer)) == (404, {"error": "unhandled request"}), body
+        status, _, _ = post_signed(url, event_body(mention("hvad besluttede vi om telefontider?")), JSON)
+        assert status == 200  # a real mention still gets through
+        fake.wait_for("/chat.postMessage")
+        quiet(url, fake, n=1)  # and the listeners are done: nothing after the ack failed either
+    assert "Traceback" not in caplog.text and "Failed to run" not in caplog.text
+    refusals = [r.getMessage() for r in caplog.records if "refused with 400" in r.getMessage()]
+    assert len(refusals) == len(NOT_SLACK) and all("signed body is no Slack payload (" in m for m in refusals)
