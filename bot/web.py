@@ -25,9 +25,9 @@ Ready = Callable[[], tuple[bool, "str | None"]]  # (ready, why not: a message co
 
 def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None),
                metrics: CollectorRegistry | None = None) -> FastAPI:
-    """GET /healthz: the process runs (liveness). GET /readyz: 200 once the schema is current and the core
-    (model, index) is loaded, 503 with the reason until then (readiness: route traffic here). GET /metrics:
-    ``metrics`` (default: the request counters and the process's own)."""
+    """GET /healthz: the process runs (liveness). GET /readyz: 200 once the database can be reached, the schema
+    is current and the core (model, index) is loaded, 503 with the reason until then (readiness: route
+    traffic here). GET /metrics: ``metrics`` (default: the request counters and the process's own)."""
     app = FastAPI(title="beslut", docs_url=None, redoc_url=None, openapi_url=None)
     registry = metrics or core_metrics.registry()
 
@@ -37,7 +37,7 @@ def create_app(mounts: Sequence[Mount] = (), ready: Ready = lambda: (True, None)
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        ok, reason = ready()
+        ok, reason = await run_in_threadpool(ready)  # may wait for the database: off the event loop
         return JSONResponse({"ready": ok, "reason": reason}, status_code=200 if ok else 503)
 
     @app.get("/metrics")

@@ -22,6 +22,43 @@ from test_slack_app import FORM, JSON, quiet, serving
 from test_slack_serve import SERVE_WITH_TEST_EMBEDDER, _stop, beslut, clean_env, free_port
 
 
+# --- the database --------------------------------------------------------------------------------------
+def _readyz(base: str, proc: subprocess.Popen, timeout: float = 60) -> tuple[int, dict]:
+    """The first answer of GET /readyz once the server answers at all."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.communicate()[1][-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("server did not answer")
+
+
+def test_readyz_says_the_database_cannot_be_reached_not_that_the_schema_is_behind(tmp_path):
+    """A stopped PostgreSQL (here: a port nothing listens on) is not a schema to migrate: `beslut migrate`
+    would fail the same way. Before: 503 "schema_behind"."""
+    closed = free_port()
+    env = clean_env(BESLUT_HOME=str(tmp_path / "home"), SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET,
+                    DATABASE_URL=f"postgresql://beslut:hemmeligt@127.0.0.1:{closed}/beslut")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", SERVE_WITH_TEST_EMBEDDER, str(port)], cwd=PROJECT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status, body = _readyz(f"http://127.0.0.1:{port}", proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            assert r.status == 200  # alive: the process waits for the database, it need not be restarted
+    finally:
+        log = _stop(proc)
+    assert (status, body) == (503, {"ready": False, "reason": "database_unreachable"}), log[-2000:]
+    assert "not ready (database_unreachable: OperationalError)" in log
+    assert "schema_behind" not in log and "hemmeligt" not in log and "Traceback" not in log
+
+
 # --- signed bodies that are no Slack payload -------------------------------------------------------------
 NOT_SLACK = [
     ('{"type": "event_callback", "event": "x"}', JSON),  # bolt's middleware: AttributeError, 500
