@@ -22,6 +22,35 @@ from test_slack_app import FORM, JSON, quiet, serving
 from test_slack_serve import SERVE_WITH_TEST_EMBEDDER, _stop, beslut, clean_env, free_port
 
 
+# --- the port ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("via", ["--port", "PORT"])
+def test_a_port_in_use_is_a_danish_message_and_exit_1_before_the_model_loads(tmp_path, via):
+    """Before: the model loaded (~10 s), uvicorn logged "[Errno 98] address already in use" and the process
+    aborted with SIGABRT (134) or exited 3. Now the port is taken first, and a taken one says so."""
+    models = tmp_path / "models"  # where the model would be converted to, had it started loading
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["serve", "--host", "127.0.0.1", *(["--port", str(port)] if via == "--port" else [])]
+        env = clean_env(BESLUT_HOME=str(tmp_path / "home"), BESLUT_MODEL_CACHE=str(models), SLACK_BOT_TOKEN=TOKEN,
+                        SLACK_SIGNING_SECRET=SECRET, **({"PORT": str(port)} if via == "PORT" else {}))
+        t0 = time.monotonic()
+        r = beslut(*args, env=env)
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert r.stderr.strip() == "beslut: " + messages.render("serve_port_in_use", host="127.0.0.1", port=port)
+    assert not models.exists() and time.monotonic() - t0 < 30  # refused before the model would load
+
+
+def test_a_host_that_is_not_this_machines_is_a_configuration_error(tmp_path):
+    env = clean_env(BESLUT_HOME=str(tmp_path / "home"), BESLUT_MODEL_CACHE=str(tmp_path / "models"),
+                    SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET)
+    r = beslut("serve", "--host", "192.0.2.1", "--port", str(free_port()), env=env)  # TEST-NET-1: nobody's
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert r.stderr.startswith("beslut: kan ikke lytte på adressen '192.0.2.1': ") and "Traceback" not in r.stderr
+    assert not (tmp_path / "models").exists()
+
+
 # --- the database --------------------------------------------------------------------------------------
 def _readyz(base: str, proc: subprocess.Popen, timeout: float = 60) -> tuple[int, dict]:
     """The first answer of GET /readyz once the server answers at all."""
