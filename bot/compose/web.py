@@ -1,6 +1,7 @@
 """Composition of the web process: which platforms it serves, on which core, with readiness and metrics."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from bot.core.results import Core
     from bot.teams.adapter import TokenProviderFactory
     from bot.web import Mount
+
+log = logging.getLogger(__name__)
 
 
 def check_web_settings(settings: Settings, socket_mode: bool) -> None:
@@ -80,7 +83,11 @@ def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClien
     from bot.core.metrics import registry
     from bot.web import create_app
 
+    unreachable = database_unreachable(store)
+
     def ready() -> tuple[bool, str | None]:
+        if unreachable():  # first: a server that cannot be reached looks like a schema to migrate otherwise
+            return False, "database_unreachable"
         behind = store.db.behind()
         if behind:
             return False, "schema_behind"
@@ -90,6 +97,30 @@ def web_app(settings: Settings, core: Core, store: Store, slack_client: WebClien
 
     return create_app(web_mounts(settings, core, store, slack_client, token_provider_factory), ready=ready,
                       metrics=registry(service_state(store, core)))
+
+
+def database_unreachable(store: Store) -> Callable[[], bool]:
+    """Whether the database cannot be reached now (a stopped PostgreSQL, a wrong host, an unreadable SQLite file):
+    a connection is opened and given back at each call. A change is logged once, with the error's type only."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    said: list[bool] = [False]
+
+    def unreachable() -> bool:
+        try:
+            with store.db.read():
+                pass
+        except SQLAlchemyError as e:
+            if not said[0]:
+                log.warning("not ready (database_unreachable: %s)", type(e).__name__)
+            said[0] = True
+            return True
+        if said[0]:
+            log.info("the database can be reached again")
+        said[0] = False
+        return False
+
+    return unreachable
 
 
 SYNC_JOB = "sync"  # its name in the job_runs table (bot/state/job_runs.py)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from bot.digest.builder import DigestBuilder
     from embeddings.backup import BackupReport
     from embeddings.sync.run import SyncReport
+
+log = logging.getLogger(__name__)
 
 
 class Wiring:
@@ -149,25 +152,41 @@ class Wiring:
         return ServiceWorker(self)
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
-        """`beslut serve`: settings checked first; then the port opens while the model and the index load in
-        the background (GET /readyz says when they have). The web process never migrates the schema or
-        writes vectors: while the schema is behind or there is no index it waits, and says why."""
+        """`beslut serve`: settings checked and the port taken first (a port in use is a Danish message before
+        the model loads); then the model loads, and the app answers while the index loads in the background
+        (GET /readyz says when it has). The web process never migrates the schema or writes vectors: while
+        the schema is behind or there is no index it waits, and says why."""
         check_web_settings(self.settings, socket_mode)
-        store = open_store(self.settings, migrate=False)
-        embedder = self.embedder  # loaded before the port opens: a broken model stops the start
-        core = LiveCore(lambda: open_core(self.settings, embedder, store, build_missing=False), store,
-                        background=True)
         if socket_mode:  # pragma: no cover - needs Slack
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            store, core = self._live_core()
             SocketModeHandler(slack_bolt_app(self.settings, core, store),
                               app_token=self.settings.slack_app_token).start()
             return
         import uvicorn
+        from uvicorn.config import STARTUP_FAILURE
 
-        # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads. Its logs
-        # go through the CLI's one configuration (log_config=None; bot/cli/logs.py); no access log: the router
-        # logs each message's ids, outcome and latency, and refusals are logged by their route.
-        uvicorn.run(web_app(self.settings, core, store, readiness=core), host=host,
-                    port=self.settings.port if port is None else port, workers=1, log_level="info",
-                    log_config=None, access_log=False, proxy_headers=True, server_header=False)
+        from bot.web import listening_socket
+
+        port = self.settings.port if port is None else port
+        with listening_socket(host, port) as sock:
+            store, core = self._live_core()
+            # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads. Its
+            # logs go through the CLI's one configuration (log_config=None; bot/cli/logs.py); no access log:
+            # the router logs each message's ids, outcome and latency, and refusals are logged by their route.
+            server = uvicorn.Server(uvicorn.Config(
+                web_app(self.settings, core, store, readiness=core), host=host, port=port, workers=1,
+                log_level="info", log_config=None, access_log=False, proxy_headers=True, server_header=False))
+            log.info("web process listening on %s port %d", host, sock.getsockname()[1])
+            server.run(sockets=[sock])
+        if not server.started:  # as uvicorn.run ends a start that failed (its log says why)
+            raise SystemExit(STARTUP_FAILURE)
+
+    def _live_core(self) -> tuple[Store, LiveCore]:
+        """The store (not migrated) and a LiveCore loading the index in the background; the model is loaded
+        first, so a broken model stops the start."""
+        store = open_store(self.settings, migrate=False)
+        embedder = self.embedder
+        return store, LiveCore(lambda: open_core(self.settings, embedder, store, build_missing=False), store,
+                               background=True)

@@ -507,3 +507,14 @@ ARGPARSE = {
 ARGPARSE_PLURALS = {
     ("expected %s argument", "expected %s arguments"): ("forventede %s værdi", "forventede %s værdier"),
 }
+
+
+# --- `beslut serve` taking its port (bot/web.py listening_socket) ---
+TEXT.update({
+    "serve_port_in_use": "port {port} på {host} er allerede i brug (kører beslut serve eller et andet program der "
+                         "allerede?): stop det, eller vælg en anden port med --port eller PORT",
+    "serve_host_invalid": "kan ikke lytte på adressen {host!r}: {reason} (brug en adresse på denne maskine med "
+                          "--host, fx 0.0.0.0 eller 127.0.0.1)",
+    "serve_cannot_listen": "kan ikke lytte på {host} port {port}: {reason} (vælg en anden port med --port eller "
+                           "PORT; porte under 1024 kræver særlige rettigheder)",
+})

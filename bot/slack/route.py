@@ -2,7 +2,8 @@
 
 The body is read as a stream and refused with 413 as soon as it is over MAX_SLACK_BODY (declared or counted);
 the v0 signature and its timestamp are checked on the raw bytes (401); only then is it decoded and handed to
-bolt (400 for a signed body that is no Slack payload). Refusals are logged with their reason, never with the
+bolt (400 for a signed body that is no Slack payload: unparsable, or not in a shape Slack sends, see
+bot/slack/payload.py). Refusals are logged with their reason, never with the
 body. Bolt's App is synchronous: its dispatch runs in the thread pool, never on the event loop, so a slow
 answer cannot stall other requests; listeners run on bolt's own executor after the ack.
 """
@@ -22,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from bot.settings import Settings
+from bot.slack.payload import payload_problem
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,9 @@ def mount_slack(bolt: App, signing_secret: str) -> Mount:
                                            headers=dict(request.headers))
             except Exception as e:  # the constructor only parses: not UTF-8, not JSON, no form bolt understands
                 return refuse(400, "malformed_body", f"signed body is no Slack payload ({type(e).__name__})")
+            problem = payload_problem(bolt_request.body)
+            if problem:  # parsed, but not in a shape Slack sends: bolt would fail on it with a traceback
+                return refuse(400, "malformed_body", f"signed body is no Slack payload ({problem})")
             r = await run_in_threadpool(bolt.dispatch, bolt_request)
             return Response(status_code=r.status, content=r.body, headers=r.first_headers_without_set_cookie())
 
