@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -19,7 +18,7 @@ from bot.core import messages
 from conftest import PROJECT
 from slack_fakes import SECRET, TOKEN, event_body, mention, post_signed
 from test_slack_app import FORM, JSON, quiet, serving
-from test_slack_serve import SERVE_WITH_TEST_EMBEDDER, _stop, beslut, clean_env, free_port
+from test_slack_serve import SERVE_WITH_TEST_EMBEDDER, _stop, beslut, clean_env, free_port, readyz
 
 
 # --- the port ------------------------------------------------------------------------------------------
@@ -52,22 +51,6 @@ def test_a_host_that_is_not_this_machines_is_a_configuration_error(tmp_path):
 
 
 # --- the database --------------------------------------------------------------------------------------
-def _readyz(base: str, proc: subprocess.Popen, timeout: float = 60) -> tuple[int, dict]:
-    """The first answer of GET /readyz once the server answers at all."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.communicate()[1][-2000:]}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("server did not answer")
-
-
 def test_readyz_says_the_database_cannot_be_reached_not_that_the_schema_is_behind(tmp_path):
     """A stopped PostgreSQL (here: a port nothing listens on) is not a schema to migrate: `beslut migrate`
     would fail the same way. Before: 503 "schema_behind"."""
@@ -78,7 +61,7 @@ def test_readyz_says_the_database_cannot_be_reached_not_that_the_schema_is_behin
     proc = subprocess.Popen([sys.executable, "-c", SERVE_WITH_TEST_EMBEDDER, str(port)], cwd=PROJECT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        status, body = _readyz(f"http://127.0.0.1:{port}", proc)
+        status, body = readyz(f"http://127.0.0.1:{port}", proc)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
             assert r.status == 200  # alive: the process waits for the database, it need not be restarted
     finally:

@@ -10,7 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 import pytest
 import yaml
@@ -79,19 +81,30 @@ def test_bad_port_setting_is_a_danish_error(tmp_path):
     assert r.returncode != 0 and "ugyldig PORT 'http'" in r.stderr and "Traceback" not in r.stderr
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
-    """Until GET /readyz says ready (the model and the index are loaded; /healthz answers before that)."""
+def readyz(base: str, proc: subprocess.Popen, timeout: float = 60,
+           until: Callable[[int, dict], bool] = lambda status, body: True) -> tuple[int, dict]:
+    """GET /readyz until an answer satisfies ``until`` (by default the first answer at all): (status, body)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"server exited: {proc.communicate()[1][-2000:]}")
         try:
-            with urllib.request.urlopen(base + "/readyz", timeout=1) as r:
-                if json.loads(r.read())["ready"]:
-                    return
+            with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                answer = r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            answer = e.code, json.loads(e.read())
         except OSError:
             time.sleep(0.1)
-    raise AssertionError("server did not become ready")
+            continue
+        if until(*answer):
+            return answer
+        time.sleep(0.1)
+    raise AssertionError("server did not answer as awaited")
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Until GET /readyz says ready (the model and the index are loaded; /healthz answers before that)."""
+    readyz(base, proc, timeout, until=lambda status, body: body["ready"])
 
 
 def indexed_home(home) -> None:
