@@ -27,10 +27,11 @@ _APPROVES = re.compile(rf"^\s*(?:{_POINT})?(?:godkendt|godkendes|tiltrådt|tiltr
 _AD_POINT = re.compile(r"^\s*ad\s+(?:pkt\.?\s*|punkt\s+)?\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*:?\s+\S", re.I)
 _ABSENT = re.compile(r"^\s*(?:afbud|fraværende)\b", re.I)
 _BY_REFERENCE_CHARS = 160  # longer decisions say what they decide themselves
-# What may follow a punkt's number: nothing, a letter ("3a", a punkt added to the agenda late) or a dot and a
-# number ("5.1", a sub-punkt). A label is the number and its suffix.
-_SUFFIX = re.compile(r"(?:[a-z]|\.[0-9]{1,3})?")
-_LABEL = re.compile(r"([0-9]{1,9})((?:[a-z]|\.[0-9]{1,3})?)")
+# What may follow a punkt's number: a letter ("3a", a punkt added to the agenda late) or a dot and a number ("5.1",
+# a sub-punkt). A label is the number and its suffix, if any. The parsers and `beslut show` read suffixes by this.
+SUFFIX = r"(?:[a-z]|\.[0-9]{1,3})"
+_SUFFIX = re.compile(f"{SUFFIX}?")
+_LABEL = re.compile(rf"([0-9]{{1,9}})({SUFFIX}?)")
 
 
 class SectionName(StrEnum):

@@ -92,7 +92,7 @@ def test_a_port_argument_that_no_socket_takes_is_refused_before_anything_starts(
 
 
 @pytest.mark.parametrize("ref", ["2024-09-11#99999999999999999999", "2024-09-11#9223372036854775808",
-                                 "2024-09-11T09:00#1000000000"])
+                                 "2024-09-11T09:00#1000000000", "2024-09-11#3æ", "2024-09-11#5.1234"])
 def test_an_absurd_punkt_number_is_an_invalid_reference_not_an_overflow(capsys, ref):
     code, out, err = cli(capsys, "show", ref)
     assert code == 1 and out == ""

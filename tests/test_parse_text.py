@@ -161,6 +161,7 @@ def test_text_before_the_first_heading_is_kept():
      "brev.txt, linje 5, punkt 4: "),
     ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 5.1: A\n\nBeslutning\n\nOK.\n\nPunkt 5.1: B\n", "duplicate_punkt",
      "brev.txt, linje 9, punkt 5.1: punkt nummer 5.1 forekommer to gange (også linje 3)"),
+    ("REFERAT Chefforum d. 01-02-2023\n\nPunkt 3æ: A\n\nBeslutning\n\nOK.\n", "no_punkter", "brev.txt: "),
 ])
 def test_bad_input_names_file_line_and_punkt(text, code, where):
     with pytest.raises(InputError) as e:

@@ -15,11 +15,11 @@ from bot.core.messages import render, user_message
 from bot.cli.ports import Wiring
 from bot.cli.progress import progress_bar
 from embeddings.ingest.files import FileStatus, ingest_paths
-from embeddings.minutes import split_label
+from embeddings.minutes import SUFFIX, split_label
 
 # A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
 # one would overflow the query instead of being "no such punkt").
-_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?#([0-9]{1,9}(?:[a-zA-ZæøåÆØÅ]|\.[0-9]{1,3})?)")
+_REF = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:T(\d{{2}}:\d{{2}}))?#([0-9]{{1,9}}(?i:{SUFFIX})?)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from embeddings.errors import InputError
 from embeddings.journal import KLE_WRITTEN, JournalNumber
-from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
 from embeddings.ingest.sections import clean_title, line_heading, named_date
@@ -43,7 +43,7 @@ _DATE_LINES = 6  # the labelled date line is looked for among the lines right un
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
 # A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
 # header's separator. "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
-_SUFFIX = r"(?:[a-zæøå]|\.\d{1,3})(?=\s*(?:[:.]|[-–—]))"
+_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]))"
 _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))\s*[:.]\s*"
                     r"(?P<title>\S.*?)"
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
