@@ -101,6 +101,8 @@ def test_a_chain_line_is_read_against_the_meeting_only():
     assert line_heading("Byrådet den 24. marts 2026")[0] is None  # a running header, as furniture reads it
     assert line_heading("Økonomiudvalget den 10. marts 2026, pkt. 5:")[0] is None
     assert line_heading("Byrådet den 24. marts 2026 godkendte planen.", byraad, day)[0] is None
+    assert line_heading("Byrådet den 3 gange 2026: Godkendt.", byraad, day)[0] is None  # no day (it crashed)
+    assert line_heading("Byrådet den 24. Marts 2026:", byraad, day) == (B, "Byrådet den 24. Marts 2026", "")
 
 
 def test_the_kommunalbestyrelses_decision_and_another_committees():

@@ -90,8 +90,9 @@ _CONTEXT_START = re.compile(r"^\S*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|
 # Miljøudvalget", "Kommunalbestyrelsens"); the day is written as named_date reads it.
 _BODY = r"(?P<body>(?:[A-ZÆØÅ][^\W\d_]*-,?\s+(?:og\s+)?)*[A-ZÆØÅ][^\W\d_]*)"
 _BODY_END = re.compile(r"(?:udvalg|råd|bestyrelse|forum|direktion)(?:ets|et|ens|en|ns|n|s)?$", re.I)
+_MONTH_NAMES = "|".join(MONTHS)
 _DAY = (r"(?:den\s+|d\.\s*)?(?P<day>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
-        r"|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})")
+        rf"|\d{{1,2}}\.?\s+(?i:{_MONTH_NAMES})\s+\d{{4}})")  # the forms named_date reads
 _AFTER = r"\s*(?::\s*(?P<text>\S.*?)|:)?\s*$"  # the decision's text after a colon, if on the line
 _MEETING_FORMS = (
     # "Byrådet den 24. marts 2026:", "Økonomiudvalget den 10. marts 2026, pkt. 5: Anbefales.", "Byrådet 28-04-2026"
@@ -193,7 +194,7 @@ def meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[Se
 _DATE_FORMS = (
     (re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), (1, 2, 3)),
-    (re.compile(r"\b(\d{1,2})\.?(?:\s*(?:[-–]|og)\s*\d{1,2}\.?)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I), (3, 2, 1)),
+    (re.compile(r"\b(\d{1,2})\.?(?:\s*(?:[-–]|og)\s*\d{1,2}\.?)?\s+(" + _MONTH_NAMES + r")\s+(\d{4})\b", re.I), (3, 2, 1)),
 )
 
 
