@@ -80,7 +80,7 @@ talt konkluderede konkluderet traf truffet træffe landede landet endte enige en
 skete sket ske sker foregik foregår siger skrevet skrev skriver nævnt nævner nævnte
 fortælle fortæl find finde fandt vis vise søger søge kender huske husker vide handler handle indeholde indeholder
 omfatte omfatter seneste senest nyeste nylig nyligt hidtil endnu allerede nogensinde lige mon præcis gerne overhovedet
-faktisk fordi derfor
+faktisk fordi derfor folk næste kommende forrige
 hej hejsa hallo halløj goddag godmorgen tak takker tusind forhånd venlig venligst hilsen hilsner vh mvh please
 spørger spørge spørgsmål undrer ok okay jf
 """.split()) | frozenset(DANISH_STOPWORDS) | frozenset(MONTHS)  # dates are the filters' (query_filters.py)
@@ -88,7 +88,13 @@ spørger spørge spørgsmål undrer ok okay jf
 # stilling til ...", and who decided ("Hvad besluttede ledelsen om ...": the citation names the committee).
 _FRAMING = re.compile(r"(?iu)\bleder\s+efter\b|\b(?:taget|tage|tager|tog)\s+stilling\b"
                       r"|\b(?:besluttede|vedtog|mente|sagde|drøftede|godkendte|aftalte|bestemte|syntes)\s+"
-                      r"\w+(?=\s+(?:om|omkring|angående|vedrørende)\b)")
+                      r"\w+(?=\s+(?:om|omkring|angående|vedrørende)\b)"
+                      # Idioms whose words name no topic of their own: "på plads", "på grund af", "ved siden af",
+                      # "i gang", "for eksempel", "blive stående", "har det svært" ("stå til rådighed" does:
+                      # a jobseeker's availability).
+                      r"|\bpå\s+(?:plads|grund\s+af)\b|\bved\s+siden\s+af\b|\bi\s+gang\b"
+                      r"|\bfor\s+eksempel\b|\b(?:blive|bliver|blev|forblive)\s+stående\b"
+                      r"|\b(?:har|have|havde)\s+det\s+(?:svært|hårdt|skidt|dårligt)\b")
 
 
 def _unframed(question: str) -> str:
