@@ -968,8 +968,14 @@ def test_a_parenthesised_qualifier_between_the_number_and_the_separator():
     "Punkt 5 (se bilag 2) blev drøftet.",  # no separator after the brackets
     "Punkt 5 (jf. sagsfremstillingen og bilag 3): Se nedenfor",  # more than a qualifier in the brackets
     "Punkt 5 (tillæg) - udsat til næste møde",  # a dash and a lower-case word: a sentence
+    "Punkt 5a og 5b behandles samlet",  # the title would start in lower case
+    "Punkt 5a Budgettet blev vedtaget.",  # a sentence
+    "Punkt 2a Tegningen",  # a number before the punkt it stands in
+    "Punkt 9a Anlæg",  # a number after the next punkt's
+    "Punkt 5a Budget\nog regnskab",  # text right below
+    "Som nævnt under\nPunkt 5.1 Budget",  # text right above
 ])
-def test_a_qualifier_in_the_text_stays_text(line):
+def test_a_qualifier_or_a_suffix_in_the_text_stays_text(line):
     text = HEAD + (f"Punkt 4: Regnskab\n\nSagsfremstilling\n\n{line}\n\nBeslutning\n\nGodkendt.\n\n"
                    "Punkt 8: Eventuelt\n\nBeslutning\n\nIntet.\n")
     m = parse_text(text, "ou.txt")
@@ -977,3 +983,26 @@ def test_a_qualifier_in_the_text_stays_text(line):
     assert m.punkter[0].section(SectionName.SAGSFREMSTILLING).text == line
     assert m.punkter[0].decision == "Godkendt."
 
+
+def test_a_suffix_glued_to_the_number_without_a_separator():
+    """"Punkt 3a Høringssvar" (no separator after "3a") was no header under either rule: its decision became
+    punkt 3's. It is read under the rule for "Punkt 5 Budget", in order between the headers around it."""
+    text = HEAD + ("Punkt 3: Folkeoplysningspolitik\n\nBeslutning\n\nSendes i høring.\n\n"
+                   "Punkt 3a Høringssvar fra Idrætsrådet\nSagsnr.: 18.15.00-A00-43-26\n\nBeslutning\n\n"
+                   "Høringssvaret indarbejdes.\n\n"
+                   "PUNKT 3B Musikskolens takster\n\nBeslutning\n\nTaksten hæves.\n\n"
+                   "Pkt. 5.1 Biblioteket - åbningstider\n\nBeslutning\n\nÅbent fra kl. 7.\n\n"
+                   "Pkt. 5.2\nBiblioteket - bogbus\n\nBeslutning\n\nNyt stop ved skolen.\n\n"
+                   "Punkt 6: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "kfu.txt")
+    assert [(p.label, p.title, p.journal and p.journal.raw, p.decision) for p in m.punkter] == [
+        ("3", "Folkeoplysningspolitik", None, "Sendes i høring."),
+        ("3a", "Høringssvar fra Idrætsrådet", "18.15.00-A00-43-26", "Høringssvaret indarbejdes."),
+        ("3b", "Musikskolens takster", None, "Taksten hæves."),
+        ("5.1", "Biblioteket - åbningstider", None, "Åbent fra kl. 7."),
+        ("5.2", "Biblioteket - bogbus", None, "Nyt stop ved skolen."),
+        ("6", "Eventuelt", None, "Intet.")]
+    spaced = parse_text(text.replace("Punkt 3: ", "Punkt 3 ").replace("Punkt 6: ", "Punkt 6 "), "kfu.txt")
+    assert [p.label for p in spaced.punkter] == ["3", "3a", "3b", "5.1", "5.2", "6"]
+    again = parse_text(text.replace("PUNKT 3B", "Punkt 3a"), "kfu.txt")  # not after the "3a" above: its text
+    assert [p.label for p in again.punkter] == ["3", "3a", "5.1", "5.2", "6"]

@@ -63,10 +63,13 @@ _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
 # "7. punkt: Lokaletilskud": the number before the word, a title starting with a capital letter (_punkt_header).
 _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d{1,4})\.\s*[Pp]unkt\s*(?:[:.]|[-–—])\s*(?P<title>[^\W\d_].*?)\s*$")
-# "Punkt 5 Budget 2027" (no separator after the number) and "PUNKT 7" alone over its title: headers only under
-# the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-_SPACED = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{1,4})(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.]?\s*$")
+# "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
+# "PUNKT 7" alone over its title: headers only under the rule in _spaced_headers. "Punkt" with a capital letter:
+# "punkt 5 blev udsat" is a sentence.
+_SPACED = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
+                     r"(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
+_NUMBER_ALONE = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
+                           rf"(?P<suffix>(?i:{SUFFIX}))?\s*[:.]?\s*$")
 _SPACED_WORDS = 20  # a longer line is a sentence
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
@@ -329,37 +332,48 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
 
 
 def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
-    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234")
-    or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til langtidsledige"), by
-    1-based line.
+    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234",
+    "Punkt 3a Høringssvar") or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til
+    langtidsledige"), by 1-based line.
 
     Such a line is a header only when it stands alone: "Punkt" (not "punkt") then the number, a title starting
     with a capital letter that is not a sentence (no closing full stop, at most _SPACED_WORDS words), a blank line
-    (or the start) above and a blank line, the end or a journal number's label below; and its number comes after
-    the header above it and before the header below it ("Punkt 2 Tegningen" in punkt 7's text stays text).
-    "Punkt 5 og 6 behandles samlet" is no header.
+    (or the start) above and a blank line, the end or a journal number's label below; and its number (with its
+    suffix: 3 < 3a < 3b < 4, 5 < 5.1 < 5.2) comes after the header above it and before the header below it
+    ("Punkt 2 Tegningen" in punkt 7's text stays text). "Punkt 5 og 6 behandles samlet" is no header.
     """
     candidates = {i: found for i in range(start, len(lines)) if (found := _spaced_title(lines, i))[0] is not None}
     if not candidates:
         return {}
     found: dict[int, _Header] = {}
-    last = 0  # the number of the header above
-    later = _later_numbers(lines)
+    none = _rank(0, "")
+    last = none  # the place of the header above
+    later = _later_ranks(lines)
     for i in range(start, len(lines)):
         x = lines[i]
         if (header := _punkt_header(x)) is not None:
-            last = header.number
+            last = _rank(header.number, header.suffix)
             continue
         if i not in candidates:
             if divider(x) is not None:
-                last = 0  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
+                last = none  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
             continue
         title, title_lines = candidates[i]
-        number = int((_SPACED.match(x) or _NUMBER_ALONE.match(x)).group("number"))
-        if last < number and (later[i] is None or number < later[i]):
-            found[i + 1] = _Header(number, "", title, title_lines)
-            last = number
+        m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
+        number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
+        if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
+            found[i + 1] = _Header(number, suffix, title, title_lines)
+            last = place
     return found
+
+
+def _rank(number: int, suffix: str) -> tuple[int, int, int]:
+    """Where a punkt stands in the agenda's order: 3 before 3a before 3b before 4; 5 before 5.1 before 5.10."""
+    if not suffix:
+        return number, 0, 0
+    if suffix.startswith("."):
+        return number, 2, int(suffix[1:])
+    return number, 1, ord(suffix)
 
 
 def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
@@ -385,14 +399,14 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
     return None, 0
 
 
-def _later_numbers(lines: list[str]) -> list[int | None]:
-    """For each line, the number of the first punkt header (_punkt_header) below it, if any."""
-    out: list[int | None] = [None] * len(lines)
+def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
+    """For each line, the place (_rank) of the first punkt header (_punkt_header) below it, if any."""
+    out: list[tuple[int, int, int] | None] = [None] * len(lines)
     below = None
     for i in range(len(lines) - 1, -1, -1):
         out[i] = below
         if (header := _punkt_header(lines[i])) is not None:
-            below = header.number
+            below = _rank(header.number, header.suffix)
         elif divider(lines[i]) is not None:
             below = None
     return out
