@@ -1006,3 +1006,19 @@ def test_a_suffix_glued_to_the_number_without_a_separator():
     assert [p.label for p in spaced.punkter] == ["3", "3a", "3b", "5.1", "5.2", "6"]
     again = parse_text(text.replace("PUNKT 3B", "Punkt 3a"), "kfu.txt")  # not after the "3a" above: its text
     assert [p.label for p in again.punkter] == ["3", "3a", "5.1", "5.2", "6"]
+
+
+def test_a_qualifier_in_a_header_without_a_separator():
+    """"Punkt 4 (tillæg) Titel" and "PUNKT 12 (LUKKET)" over its title: the spaced forms take the qualifier too, so
+    a closed punkt written so is closed and its text is never read into the punkt above."""
+    text = HEAD + ("Punkt 3: Regnskab\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 4 (tillæg) Vejbelysning i Nordby\n\nBeslutning\n\nLamperne skiftes.\n\n"
+                   "PUNKT 12 (LUKKET)\nKøb af ejendom\n\nBeslutning\n\nKøbet af Bygade 4 godkendt.\n\n"
+                   "Punkt 13a (lukket) Salg af grund\n\nBeslutning\n\nGrunden sælges til Hansen.\n\n"
+                   "Punkt 14: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [(p.label, p.title, p.closed, p.decision) for p in m.punkter] == [
+        ("3", "Regnskab", False, "Godkendt."), ("4", "Vejbelysning i Nordby", False, "Lamperne skiftes."),
+        ("12", "Køb af ejendom", True, None), ("13a", "Salg af grund", True, None), ("14", "Eventuelt", False, "Intet.")]
+    shown = " ".join(s.text for p in m.punkter for s in p.sections)
+    assert "Bygade" not in shown and "Hansen" not in shown

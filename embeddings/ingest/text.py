@@ -64,12 +64,12 @@ _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P
 # "7. punkt: Lokaletilskud": the number before the word, a title starting with a capital letter (_punkt_header).
 _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d{1,4})\.\s*[Pp]unkt\s*(?:[:.]|[-–—])\s*(?P<title>[^\W\d_].*?)\s*$")
 # "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
-# "PUNKT 7" alone over its title: headers only under the rule in _spaced_headers. "Punkt" with a capital letter:
-# "punkt 5 blev udsat" is a sentence.
+# "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
+# headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
 _SPACED = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
-                     r"(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
+                     rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
 _NUMBER_ALONE = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
-                           rf"(?P<suffix>(?i:{SUFFIX}))?\s*[:.]?\s*$")
+                           rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
 _SPACED_WORDS = 20  # a longer line is a sentence
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
@@ -362,7 +362,7 @@ def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
         m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
         number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
         if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
-            found[i + 1] = _Header(number, suffix, title, title_lines)
+            found[i + 1] = _Header(number, suffix, title, title_lines, m.group("qualifier") or "")
             last = place
     return found
 
