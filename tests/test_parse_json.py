@@ -424,9 +424,9 @@ def test_other_shapes_say_what_is_wrong(small_doc):
     assert messages.user_message(errors_for(doc)).endswith("Moede.Dato er ikke et tidspunkt som 2024-09-11T09:00:00+02:00: "
                                                  "'11-09-2024'")
     doc = copy.deepcopy(small_doc)
-    doc["Dagsordenpunkter"][1]["Punktnummer"] = "2a"
+    doc["Dagsordenpunkter"][1]["Punktnummer"] = "2ab"
     e = errors_for(doc)
-    assert messages.user_message(e).endswith("Dagsordenpunkter[1].Punktnummer er ikke et punktnummer: '2a'")
+    assert messages.user_message(e).endswith("Dagsordenpunkter[1].Punktnummer er ikke et punktnummer: '2ab'")
     doc = copy.deepcopy(small_doc)
     doc["Dagsordenpunkter"][0]["Bilag"] = [{"Navn": 7}]
     e = errors_for(doc)
@@ -515,3 +515,38 @@ def test_a_null_navn_takes_the_caption(small_doc):
     assert m.punkter[0].title == "Orientering om svømmehal"
     doc["Dagsordenpunkter"][0].update(Caption=None)
     assert messages.user_message(errors_for(doc)).endswith("Dagsordenpunkter[0].Navn skal være en tekst, men er tom (null)")
+
+
+def _numbered(small_doc: dict, *numbers: object) -> dict:
+    """``small_doc`` with its first (open) punkt once per number, under its own title."""
+    doc = copy.deepcopy(small_doc)
+    first = doc["Dagsordenpunkter"][0]
+    doc["Dagsordenpunkter"] = [{**copy.deepcopy(first), "Punktnummer": n, "Navn": f"Sag {i}"}
+                               for i, n in enumerate(numbers)]
+    return doc
+
+
+def test_a_punktnummer_with_a_suffix_is_a_sub_numbered_punkt(small_doc):
+    """"3a", "3 a", "3.1" refused the whole file ("er ikke et punktnummer"); they are punkt 3 with a suffix, as
+    "Punkt 3a" is in text minutes, and "3" and "3a" are two punkter."""
+    m = parse(json.dumps(_numbered(small_doc, "3", "3a", " 3 b ", "3C", "4", "4.1", "4.12", 5)).encode())
+    assert [(p.number, p.suffix, p.label, p.title) for p in m.punkter] == [
+        (3, "", "3", "Sag 0"), (3, "a", "3a", "Sag 1"), (3, "b", "3b", "Sag 2"), (3, "c", "3c", "Sag 3"),
+        (4, "", "4", "Sag 4"), (4, ".1", "4.1", "Sag 5"), (4, ".12", "4.12", "Sag 6"), (5, "", "5", "Sag 7")]
+    assert all(p.decision and p.decision == m.punkter[0].decision for p in m.punkter)  # none lost its text
+
+
+@pytest.mark.parametrize("number", ["3ab", "3-4", "a3", "3.", "3 og 4", "3.1.2", "3æ", "", "10000", "3 1"])
+def test_any_other_punktnummer_still_refuses_the_file_naming_the_field(small_doc, number):
+    e = errors_for(_numbered(small_doc, 1, number))
+    assert e.code == "json_shape"
+    assert messages.user_message(e).endswith(f"Dagsordenpunkter[1].Punktnummer er ikke et punktnummer: {number!r}")
+
+
+def test_the_same_number_and_suffix_twice_is_a_duplicate(small_doc):
+    e = errors_for(_numbered(small_doc, "3", "3a", "3 A"))
+    assert (e.code, e.punkt) == ("json_duplicate_punkt", "3a")
+    assert messages.user_message(e) == ("greve/møde.json, punkt 3a: punkt nummer 3a forekommer to gange "
+                                        "(Dagsordenpunkter nr. 2 og nr. 3)")
+    e = errors_for(_numbered(small_doc, "3", 3))
+    assert (e.code, e.punkt) == ("json_duplicate_punkt", 3)

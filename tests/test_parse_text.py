@@ -933,3 +933,92 @@ def test_invisible_characters_from_a_web_page_are_removed():
     assert (m.meeting.committee, m.meeting.date) == ("Sundhedsudvalget", dt.date(2026, 6, 17))
     assert (p.title, p.journal.raw) == ("Forebyggende hjemmebesøg", "29.00.00-P22-61-26")
     assert p.decision == "Tilbud om gratis rygestopkursus til 80-årige og deres trafikplaner."
+
+
+def test_a_parenthesised_qualifier_between_the_number_and_the_separator():
+    """"Punkt 4 (tillæg): Titel", "Punkt 4a (Tillægspunkt) - Titel", "Pkt. 12 (lukket): Titel" were no headers: each
+    punkt's text and decision went to the punkt above. The qualifier is no part of the title a user searches for;
+    it stays in the raw title, where a closed one ("(lukket)", "(L)", "(ikke offentlig)") closes the punkt."""
+    text = HEAD + ("Punkt 3: Regnskab\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 4 (tillæg): Vejbelysning i Nordby\nSagsnr.: 05.01.00-G01-3-26\n\nBeslutning\n\n"
+                   "Lamperne skiftes.\n\n"
+                   "Punkt 4a (Tillægspunkt) - Cykelsti langs Strandvejen\n\nBeslutning\n\nAnlægges i 2027.\n\n"
+                   "Punkt 5 (2. behandling). Budget 2027\n\nBeslutning\n\nVedtaget.\n\n"
+                   "Pkt. 12 (lukket): Køb af ejendom\n\nBeslutning\n\nKøbet af Bygade 4 godkendt.\n\n"
+                   "Sag nr. 13 (L) - Salg af grund\n\nBeslutning\n\nGrunden sælges til Hansen.\n\n"
+                   "Punkt 14 (ikke offentlig): Personalesag\n\nBeslutning\n\nAnsættelsen godkendt.\n\n"
+                   "Punkt 15 (orientering): Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [(p.label, p.title, p.journal and p.journal.raw, p.closed, p.decision) for p in m.punkter] == [
+        ("3", "Regnskab", None, False, "Godkendt."),
+        ("4", "Vejbelysning i Nordby", "05.01.00-G01-3-26", False, "Lamperne skiftes."),
+        ("4a", "Cykelsti langs Strandvejen", None, False, "Anlægges i 2027."),
+        ("5", "Budget 2027", None, False, "Vedtaget."),
+        ("12", "Køb af ejendom", None, True, None),
+        ("13", "Salg af grund", None, True, None),
+        ("14", "Personalesag", None, True, None),
+        ("15", "Eventuelt", None, False, "Intet.")]
+    assert [p.raw_title for p in m.punkter][1:3] == ["(tillæg) Vejbelysning i Nordby",
+                                                     "(Tillægspunkt) Cykelsti langs Strandvejen"]
+    shown = " ".join(s.text for p in m.punkter for s in p.sections)
+    assert not any(word in shown for word in ("Bygade", "Hansen", "Ansættelsen"))  # no closed punkt's text
+
+
+@pytest.mark.parametrize("line", [
+    "Punkt 5 (se bilag 2) blev drøftet.",  # no separator after the brackets
+    "Punkt 5 (jf. sagsfremstillingen og bilag 3): Se nedenfor",  # more than a qualifier in the brackets
+    "Punkt 5 (tillæg) - udsat til næste møde",  # a dash and a lower-case word: a sentence
+    "Punkt 5a og 5b behandles samlet",  # the title would start in lower case
+    "Punkt 5a Budgettet blev vedtaget.",  # a sentence
+    "Punkt 2a Tegningen",  # a number before the punkt it stands in
+    "Punkt 9a Anlæg",  # a number after the next punkt's
+    "Punkt 5a Budget\nog regnskab",  # text right below
+    "Som nævnt under\nPunkt 5.1 Budget",  # text right above
+])
+def test_a_qualifier_or_a_suffix_in_the_text_stays_text(line):
+    text = HEAD + (f"Punkt 4: Regnskab\n\nSagsfremstilling\n\n{line}\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 8: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [p.label for p in m.punkter] == ["4", "8"]
+    assert m.punkter[0].section(SectionName.SAGSFREMSTILLING).text == line
+    assert m.punkter[0].decision == "Godkendt."
+
+
+def test_a_suffix_glued_to_the_number_without_a_separator():
+    """"Punkt 3a Høringssvar" (no separator after "3a") was no header under either rule: its decision became
+    punkt 3's. It is read under the rule for "Punkt 5 Budget", in order between the headers around it."""
+    text = HEAD + ("Punkt 3: Folkeoplysningspolitik\n\nBeslutning\n\nSendes i høring.\n\n"
+                   "Punkt 3a Høringssvar fra Idrætsrådet\nSagsnr.: 18.15.00-A00-43-26\n\nBeslutning\n\n"
+                   "Høringssvaret indarbejdes.\n\n"
+                   "PUNKT 3B Musikskolens takster\n\nBeslutning\n\nTaksten hæves.\n\n"
+                   "Pkt. 5.1 Biblioteket - åbningstider\n\nBeslutning\n\nÅbent fra kl. 7.\n\n"
+                   "Pkt. 5.2\nBiblioteket - bogbus\n\nBeslutning\n\nNyt stop ved skolen.\n\n"
+                   "Punkt 6: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "kfu.txt")
+    assert [(p.label, p.title, p.journal and p.journal.raw, p.decision) for p in m.punkter] == [
+        ("3", "Folkeoplysningspolitik", None, "Sendes i høring."),
+        ("3a", "Høringssvar fra Idrætsrådet", "18.15.00-A00-43-26", "Høringssvaret indarbejdes."),
+        ("3b", "Musikskolens takster", None, "Taksten hæves."),
+        ("5.1", "Biblioteket - åbningstider", None, "Åbent fra kl. 7."),
+        ("5.2", "Biblioteket - bogbus", None, "Nyt stop ved skolen."),
+        ("6", "Eventuelt", None, "Intet.")]
+    spaced = parse_text(text.replace("Punkt 3: ", "Punkt 3 ").replace("Punkt 6: ", "Punkt 6 "), "kfu.txt")
+    assert [p.label for p in spaced.punkter] == ["3", "3a", "3b", "5.1", "5.2", "6"]
+    again = parse_text(text.replace("PUNKT 3B", "Punkt 3a"), "kfu.txt")  # not after the "3a" above: its text
+    assert [p.label for p in again.punkter] == ["3", "3a", "5.1", "5.2", "6"]
+
+
+def test_a_qualifier_in_a_header_without_a_separator():
+    """"Punkt 4 (tillæg) Titel" and "PUNKT 12 (LUKKET)" over its title: the spaced forms take the qualifier too, so
+    a closed punkt written so is closed and its text is never read into the punkt above."""
+    text = HEAD + ("Punkt 3: Regnskab\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 4 (tillæg) Vejbelysning i Nordby\n\nBeslutning\n\nLamperne skiftes.\n\n"
+                   "PUNKT 12 (LUKKET)\nKøb af ejendom\n\nBeslutning\n\nKøbet af Bygade 4 godkendt.\n\n"
+                   "Punkt 13a (lukket) Salg af grund\n\nBeslutning\n\nGrunden sælges til Hansen.\n\n"
+                   "Punkt 14: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [(p.label, p.title, p.closed, p.decision) for p in m.punkter] == [
+        ("3", "Regnskab", False, "Godkendt."), ("4", "Vejbelysning i Nordby", False, "Lamperne skiftes."),
+        ("12", "Køb af ejendom", True, None), ("13a", "Salg af grund", True, None), ("14", "Eventuelt", False, "Intet.")]
+    shown = " ".join(s.text for p in m.punkter for s in p.sections)
+    assert "Bygade" not in shown and "Hansen" not in shown

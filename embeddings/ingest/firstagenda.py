@@ -31,7 +31,9 @@ Choices, from the Greve dump (373 meetings, 5,553 punkter):
   date and journal number and are flagged closed.
 * Participants are the Moededeltagere who took part: ``ParticipationCancelled`` (afbud, matching the
   "Afbud:" lines) and ``Absent`` are left out.
-* A duplicate Punktnummer is an error ("json_duplicate_punkt"); the dump has none.
+* A Punktnummer may carry a suffix ("3a", "3 a", "3.1": a punkt added late, a sub-punkt), read as the text
+  parser reads "Punkt 3a" (``embeddings.minutes.SUFFIX``): number 3, suffix "a". "3" and "3a" are two punkter; the
+  same number and suffix twice is an error ("json_duplicate_punkt"); the dump has none.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ from typing import NoReturn
 from embeddings.errors import InputError, Reason
 from embeddings.ingest.html_text import Block, clean_line, decode_entities, html_blocks
 from embeddings.journal import JournalNumber, MalformedJournalNumber
-from embeddings.minutes import Attachment, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import SUFFIX, Attachment, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import is_closed
 from embeddings.ingest.sections import HEADINGS, canonical_section, clean_title, end_matter, meeting_heading
 
@@ -89,7 +91,7 @@ class _Shape:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.punkt: int | None = None
+        self.punkt: int | str | None = None
 
     def fail(self, code: str, **params: object) -> NoReturn:
         raise InputError("json_shape", self.path, punkt=self.punkt, reason=Reason(code, **params))
@@ -218,13 +220,22 @@ def _meeting(doc: dict, shape: _Shape, path: str, sha256: str, source_url: str |
     )
 
 
-def _number(value: object, field: str, shape: _Shape) -> int:
-    """Punktnummer as an int: 7 or "7" (0-9999; larger ones would not fit the store and are not agenda items)."""
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,4}\s*", value):
-        return int(value)
+_NUMBER = re.compile(rf"\s*(?P<number>[0-9]{{1,4}})\s*(?P<suffix>(?i:{SUFFIX}))?\s*")
+
+
+def _number(value: object, field: str, shape: _Shape) -> tuple[int, str]:
+    """Punktnummer as (number, suffix): 7 or "7" -> (7, ""), "3a" / "3 a" / "3A" -> (3, "a"), "3.1" -> (3, ".1")
+    (0-9999; larger ones would not fit the store and are not agenda items)."""
+    if isinstance(value, str) and (m := _NUMBER.fullmatch(value)):
+        return int(m.group("number")), (m.group("suffix") or "").lower()
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
-        return value
+        return value, ""
     shape.fail("json_bad_number", field=field, value=value)
+
+
+def _cited(number: int, suffix: str) -> int | str:
+    """A punkt as an error names it: 7, or "3a" when it has a suffix."""
+    return f"{number}{suffix}" if suffix else number
 
 
 def _blocks(item: dict, field: str, shape: _Shape) -> list[Block]:
@@ -303,8 +314,8 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
     key = next((k for k in ("Punktnummer", "Number", "Sorting") if item.get(k) is not None), None)
     if key is None:
         shape.fail("json_missing", field=f"{field}.Punktnummer")
-    number = _number(item[key], f"{field}.{key}", shape)
-    shape.punkt = number
+    number, suffix = _number(item[key], f"{field}.{key}", shape)
+    shape.punkt = _cited(number, suffix)
     caption = item.get("Caption") if isinstance(item.get("Caption"), str) else ""
     # Navn null or empty: the Caption (FirstAgenda's shown title) stands in, when there is one
     named = shape.text(item, "Navn", f"{field}.Navn", required=not clean_line(caption))
@@ -316,8 +327,8 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
     try:
         journal = JournalNumber.parse(case) if case else None
     except MalformedJournalNumber:
-        raise InputError("bad_journal", shape.path, punkt=number, text=case) from None
-    closed = Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
+        raise InputError("bad_journal", shape.path, punkt=shape.punkt, text=case) from None
+    closed = Punkt(meeting=meeting, number=number, suffix=suffix, raw_title=raw_title, title=title, journal=journal,
                    time_slot=slot, closed=True, source_id=_source_id(item, "Id"))  # no text, no bilag
     if is_closed([raw_title, caption], item=item):
         return closed
@@ -327,7 +338,7 @@ def _punkt(item: dict, field: str, meeting: Meeting, shape: _Shape) -> Punkt:
         return closed
     attachments = _attachments(item, field, shape)
     bilag = (Section(SectionName.BILAG, "\n".join(a.name for a in attachments)),) if attachments else ()
-    return Punkt(meeting=meeting, number=number, raw_title=raw_title, title=title, journal=journal,
+    return Punkt(meeting=meeting, number=number, suffix=suffix, raw_title=raw_title, title=title, journal=journal,
                  sections=sections + bilag, time_slot=slot, source_id=_source_id(item, "Id"),
                  attachments=attachments)
 
@@ -347,13 +358,14 @@ def minutes_from_document(doc: dict, path: str, sha256: str = "", source_url: st
     shape = _Shape(path)
     meeting = _meeting(doc, shape, path, sha256, source_url)
     punkter: list[Punkt] = []
-    first_index: dict[int, int] = {}
+    first_index: dict[str, int] = {}  # label ("3", "3a") -> its item's index
     for i, (field, item) in enumerate(shape.items(doc, "Dagsordenpunkter", "Dagsordenpunkter", required=True)):
         shape.punkt = None
         p = _punkt(item, field, meeting, shape)
-        if p.number in first_index:
-            raise InputError("json_duplicate_punkt", path, punkt=p.number, number=p.number,
-                             first=first_index[p.number] + 1, second=i + 1)
-        first_index[p.number] = i
+        if p.label in first_index:
+            cited = _cited(p.number, p.suffix)
+            raise InputError("json_duplicate_punkt", path, punkt=cited, number=cited,
+                             first=first_index[p.label] + 1, second=i + 1)
+        first_index[p.label] = i
         punkter.append(p)
     return Minutes(meeting, tuple(punkter))

@@ -8,7 +8,9 @@ The layout every variant shares::
       or  Mødetidspunkt: (kl.) HH.MM - HH.MM / Sted: ...
     Indholdsfortegnelse + "Titel.....<tab>3" lines   (ignored)
     Punkt N: <titel>   or   Sak N: <titel>        one per punkt; also "Punkt N - <Titel>", "Punkt nr. N: <Titel>",
-                                                  "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"
+                                                  "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"; a qualifier in
+                                                  brackets after N ("Punkt N (tillæg): <Titel>", "Pkt. N (lukket):
+                                                  <Titel>") stays in the raw title, out of the title
       or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
                                                   ... and each is followed by a blank line (else lists, "1. at ...")
     <journalnummer>                               first line under the header, when present
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from embeddings.errors import InputError
 from embeddings.journal import KLE_WRITTEN, JournalNumber
@@ -42,19 +45,31 @@ _DATE_LINES = 6  # the labelled date line is looked for among the lines right un
 # "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
 # A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
-# header's separator. "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
-_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]))"
-_PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))\s*[:.]\s*"
+# header's separator (or its qualifier). "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
+_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]|\())"
+
+
+def _qualifier(name: str) -> str:
+    """A qualifier in brackets between the number and the separator: "Punkt 4 (tillæg): X", "Pkt. 12 (lukket): X",
+    "Punkt 5 (2. behandling) - X"; at most three words, a letter among them (not a time slot "(9.00-9.15)")."""
+    return rf"\s*\(\s*(?P<{name}>(?=[^()\n]*[^\W\d_])[\w.,/–—-]+(?:\s+[\w.,/–—-]+){{0,2}})\s*\)"
+
+
+_PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))"
+                    rf"(?:{_qualifier('qualifier')})?\s*[:.]\s*"
                     r"(?P<title>\S.*?)"
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
-                    rf"(?P<suffix2>{_SUFFIX})?"
+                    rf"(?P<suffix2>{_SUFFIX})?(?:{_qualifier('qualifier2')})?"
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
 # "7. punkt: Lokaletilskud": the number before the word, a title starting with a capital letter (_punkt_header).
 _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d{1,4})\.\s*[Pp]unkt\s*(?:[:.]|[-–—])\s*(?P<title>[^\W\d_].*?)\s*$")
-# "Punkt 5 Budget 2027" (no separator after the number) and "PUNKT 7" alone over its title: headers only under
-# the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-_SPACED = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{1,4})(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(r"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.]?\s*$")
+# "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
+# "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
+# headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
+_SPACED = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
+                     rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
+_NUMBER_ALONE = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
+                           rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
 _SPACED_WORDS = 20  # a longer line is a sentence
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 # "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
@@ -97,6 +112,16 @@ _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
 
+class _Header(NamedTuple):
+    """A punkt header as read from its line(s)."""
+
+    number: int
+    suffix: str  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
+    title: str
+    below: int = 0  # lines of the title below the header line ("PUNKT 7" over its title)
+    qualifier: str = ""  # "tillæg" of "Punkt 4 (tillæg): Titel"
+
+
 @dataclass
 class _RawPunkt:
     number: int
@@ -106,6 +131,7 @@ class _RawPunkt:
     body: list[tuple[int, str]] = field(default_factory=list)
     divided_closed: bool = False  # under a "LUKKEDE PUNKTER" divider
     wrapped: int = 0  # lines of the title below the header line (a long title wrapped in a PDF)
+    qualifier: str = ""  # "tillæg" of "Punkt 4 (tillæg): Titel"
 
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
@@ -278,7 +304,7 @@ def _date(text: str, path: str, line: int) -> dt.date | None:
     return found[1] if found else None
 
 
-def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str, str]]:
+def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
     """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
 
     Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
@@ -289,7 +315,7 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str,
     """
     if any(_PUNKT.match(x) or _NUMBER_FIRST.match(x) for x in lines):
         return {}
-    found: dict[int, tuple[int, str, str]] = {}
+    found: dict[int, _Header] = {}
     for i in range(start, len(lines)):
         m = _NUMBERED.match(lines[i])
         if not m or _TOC_LINE.search(lines[i]):
@@ -299,44 +325,55 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, tuple[int, str,
         stands_alone = not after.strip() or bool(_JOURNAL_LABEL.match(after) or _KLE_LABEL.match(after))
         if not (title[0].isupper() and stands_alone):
             continue  # a list item ("1. at budgettet godkendes"), not a header
-        if found and number != next(iter(found.values()))[0] + len(found):
+        if found and number != next(iter(found.values())).number + len(found):
             return {}
-        found[i + 1] = (number, "", title)
+        found[i + 1] = _Header(number, "", title)
     return found if len(found) >= 2 else {}
 
 
-def _spaced_headers(lines: list[str], start: int) -> dict[int, tuple[int, str, str, int]]:
-    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234")
-    or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til langtidsledige"), by
-    1-based line: (number, suffix, title, lines of title below the header).
+def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
+    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234",
+    "Punkt 3a Høringssvar") or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til
+    langtidsledige"), by 1-based line.
 
     Such a line is a header only when it stands alone: "Punkt" (not "punkt") then the number, a title starting
     with a capital letter that is not a sentence (no closing full stop, at most _SPACED_WORDS words), a blank line
-    (or the start) above and a blank line, the end or a journal number's label below; and its number comes after
-    the header above it and before the header below it ("Punkt 2 Tegningen" in punkt 7's text stays text).
-    "Punkt 5 og 6 behandles samlet" is no header.
+    (or the start) above and a blank line, the end or a journal number's label below; and its number (with its
+    suffix: 3 < 3a < 3b < 4, 5 < 5.1 < 5.2) comes after the header above it and before the header below it
+    ("Punkt 2 Tegningen" in punkt 7's text stays text). "Punkt 5 og 6 behandles samlet" is no header.
     """
     candidates = {i: found for i in range(start, len(lines)) if (found := _spaced_title(lines, i))[0] is not None}
     if not candidates:
         return {}
-    found: dict[int, tuple[int, str, str, int]] = {}
-    last = 0  # the number of the header above
-    later = _later_numbers(lines)
+    found: dict[int, _Header] = {}
+    none = _rank(0, "")
+    last = none  # the place of the header above
+    later = _later_ranks(lines)
     for i in range(start, len(lines)):
         x = lines[i]
         if (header := _punkt_header(x)) is not None:
-            last = header[0]
+            last = _rank(header.number, header.suffix)
             continue
         if i not in candidates:
             if divider(x) is not None:
-                last = 0  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
+                last = none  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
             continue
         title, title_lines = candidates[i]
-        number = int((_SPACED.match(x) or _NUMBER_ALONE.match(x)).group("number"))
-        if last < number and (later[i] is None or number < later[i]):
-            found[i + 1] = (number, "", title, title_lines)
-            last = number
+        m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
+        number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
+        if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
+            found[i + 1] = _Header(number, suffix, title, title_lines, m.group("qualifier") or "")
+            last = place
     return found
+
+
+def _rank(number: int, suffix: str) -> tuple[int, int, int]:
+    """Where a punkt stands in the agenda's order: 3 before 3a before 3b before 4; 5 before 5.1 before 5.10."""
+    if not suffix:
+        return number, 0, 0
+    if suffix.startswith("."):
+        return number, 2, int(suffix[1:])
+    return number, 1, ord(suffix)
 
 
 def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
@@ -362,35 +399,36 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
     return None, 0
 
 
-def _later_numbers(lines: list[str]) -> list[int | None]:
-    """For each line, the number of the first punkt header (_punkt_header) below it, if any."""
-    out: list[int | None] = [None] * len(lines)
+def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
+    """For each line, the place (_rank) of the first punkt header (_punkt_header) below it, if any."""
+    out: list[tuple[int, int, int] | None] = [None] * len(lines)
     below = None
     for i in range(len(lines) - 1, -1, -1):
         out[i] = below
         if (header := _punkt_header(lines[i])) is not None:
-            below = header[0]
+            below = _rank(header.number, header.suffix)
         elif divider(lines[i]) is not None:
             below = None
     return out
 
 
-def _punkt_header(x: str) -> tuple[int, str, str] | None:
-    """(number, suffix, title) of a punkt header line, else None."""
+def _punkt_header(x: str) -> _Header | None:
+    """The punkt header on a line, else None."""
     m = _PUNKT.match(x)
     if not m:
         m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
-        return (int(m.group("number")), "", m.group("title")) if m and m.group("title")[0].isupper() else None
+        return _Header(int(m.group("number")), "", m.group("title")) if m and m.group("title")[0].isupper() else None
     if m.group("number") is not None:
-        return int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title")
+        return _Header(int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title"),
+                       qualifier=m.group("qualifier") or "")
     if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
         return None  # "Punkt 3 - udsat til næste møde" in running text
-    return int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2")
+    return _Header(int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2"),
+                   qualifier=m.group("qualifier2") or "")
 
 
-def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple]) -> list[_RawPunkt]:
-    """The punkter: a header (_punkt_header, or one of ``numbered``: (number, suffix, title[, title lines below]) by
-    1-based line) and the lines below it."""
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) -> list[_RawPunkt]:
+    """The punkter: a header (_punkt_header, or one of ``numbered`` by 1-based line) and the lines below it."""
     out: list[_RawPunkt] = []
     first_line: dict[str, int] = {}  # label ("5", "5.1") -> its header's line
     closed_part = False
@@ -406,10 +444,10 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, tuple]) -> l
         before = x if x.strip() else before
         part = divider(x) if not m else None
         if m and not _TOC_LINE.search(x):
-            number, suffix, title, below = (*m, 0)[:4]
-            title_until = i + below
-            current = _RawPunkt(number, suffix, title, i, divided_closed=closed_part, wrapped=below)
-            label = f"{number}{suffix}"
+            title_until = i + m.below
+            current = _RawPunkt(m.number, m.suffix, m.title, i, divided_closed=closed_part, wrapped=m.below,
+                                qualifier=m.qualifier)
+            label = f"{m.number}{m.suffix}"
             if label not in first_line:
                 first_line[label] = i
                 out.append(current)
@@ -506,6 +544,9 @@ def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None
 
 
 def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
+    # The qualifier ("Punkt 4 (tillæg): Titel") stays in the raw title, where the closed rule reads it ("(lukket)"),
+    # and out of the title a user searches for.
+    raw_title = f"({raw.qualifier}) {raw.title}" if raw.qualifier else raw.title
     title, slot = clean_title(raw.title)
     body = raw.body
     content = [(n, x) for n, x in body if x.strip()]
@@ -526,10 +567,10 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
         title = title[:end.start()].rstrip() or title
     sections = _sections([x for _, x in body], meeting)
     # the body's first lines (the old rule looked at three) and every section's first line
-    closed = raw.divided_closed or is_closed([raw.title], [x for _, x in content[:3]] + [s.text for s in sections])
+    closed = raw.divided_closed or is_closed([raw_title], [x for _, x in content[:3]] + [s.text for s in sections])
     if closed:
         sections = ()  # a closed punkt's text is never kept
-    return Punkt(meeting=meeting, number=raw.number, suffix=raw.suffix, raw_title=raw.title, title=title,
+    return Punkt(meeting=meeting, number=raw.number, suffix=raw.suffix, raw_title=raw_title, title=title,
                  journal=journal, sections=sections, time_slot=slot, closed=closed)
 
 
