@@ -144,10 +144,12 @@ def _store(store: Store, base: str, m: SiteMeeting, minutes: Minutes, tally: _Ta
 
 def content_identity(minutes: Minutes) -> str:
     """sha256 of what a meeting publishes (content, ids, links), not of the bytes: a site that changes
-    only a timestamp in its JSON does not make the meeting "changed"."""
+    only a timestamp in its JSON does not make the meeting "changed". A punkt is named by its number, or by
+    its label when it has a suffix ("3a"): a renumbered sub-punkt changes the meeting, and the identities of
+    meetings stored before suffixes were read stay as they were."""
     m = minutes.meeting
     payload = [m.committee, m.date.isoformat(), m.start_time.isoformat() if m.start_time else None, m.location,
                list(m.participants), m.source_url, m.source_id, m.concluded,
-               [[p.number, p.raw_title, p.content_hash, p.source_id, [[a.name, a.source_id] for a in p.attachments]]
+               [[p.label if p.suffix else p.number, p.raw_title, p.content_hash, p.source_id, [[a.name, a.source_id] for a in p.attachments]]
                 for p in minutes.punkter]]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
