@@ -6,6 +6,8 @@ Everything goes through the console script's entry (``bot.compose.main``, or ``p
 subprocess), on real SQLite stores and a fake publication site over real HTTP (tests/site_fakes.py)."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +20,10 @@ from bot.compose import main
 from bot.core import messages
 from bot.digest.week import IsoWeek
 from embeddings.errors import BeslutError
+from embeddings.store import Store
+from site_fakes import FakeSite, meeting_doc, punkt_doc
 
-from conftest import PROJECT
+from conftest import BUNDLED, PROJECT
 
 ENGLISH = ("Traceback", "error:", "Error", "invalid", "usage:")
 
@@ -119,3 +123,120 @@ def test_the_day_of_since_is_a_usage_error_too(capsys, tmp_path, monkeypatch):
     assert err.splitlines()[-1] == ("beslut sync: fejl: --since: ugyldig --since '2024-13-01': brug en dato som "
                                     "ÅÅÅÅ-MM-DD, fx 2024-09-11")
     assert list(home.iterdir()) == []
+
+
+# --- 2. a home with no store ------------------------------------------------------------------------
+@pytest.fixture
+def site():
+    s = FakeSite()
+    s.add(meeting_doc("m-oeu-aug", "Økonomiudvalget", "2026-08-10T16:00:00+02:00", [
+        punkt_doc(1, "Busbilletter til pensionister", "26-000101", "p1", "Taksten sænkes.", "Billigere bus.")]))
+    s.add(meeting_doc("m-br-aug", "Byrådet", "2026-08-26T17:00:00+02:00", [
+        punkt_doc(1, "Busbilletter til pensionister", "26-000101", "p2", "Vedtaget.", "Fra Økonomiudvalget.")]))
+    yield s
+    s.close()
+
+
+def planned(site: FakeSite, meeting: str, committee: str, date: str) -> str:
+    return messages.render("sync_planned", source=site.url, meeting=meeting, committee=committee, date=date)
+
+
+def test_a_dry_run_sync_on_an_empty_home_lists_everything_and_writes_nothing(tmp_path, site):
+    home = empty_home(tmp_path)
+    env = clean_env(home, BESLUT_SOURCES=site.url, BESLUT_TODAY="2026-11-30")
+    r = beslut("sync", "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [planned(site, "m-br-aug", "Byrådet", "2026-08-26"),
+                                     planned(site, "m-oeu-aug", "Økonomiudvalget", "2026-08-10")]
+    assert site.meeting_requests() == [] and list(home.iterdir()) == []
+    r = beslut("sync", "--dry-run", "--json", env=clean_env(tmp_path / "no-such-home", BESLUT_SOURCES=site.url))
+    assert r.returncode == 0 and json.loads(r.stdout)["new"] == 0
+    assert sorted(p["meeting"] for p in json.loads(r.stdout)["planned"]) == ["m-br-aug", "m-oeu-aug"]
+    assert not (tmp_path / "no-such-home").exists()
+
+
+def test_a_dry_run_sync_reads_a_store_that_exists_and_leaves_it_as_it_was(tmp_path, site):
+    home = empty_home(tmp_path)
+    env = clean_env(home, BESLUT_SOURCES=site.url, BESLUT_TODAY="2026-11-30")
+    assert beslut("sync", "--no-index", env=env).returncode == 0
+    before = Store(home / "beslut.db").fingerprint()
+    site.add(meeting_doc("m-oeu-nov", "Økonomiudvalget", "2026-11-23T16:00:00+01:00", [
+        punkt_doc(1, "Hundeskov", "26-000202", "p3", None, "Forslag om en hundeskov.")], concluded=False))
+    requests = len(site.meeting_requests())
+    r = beslut("sync", "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [planned(site, "m-oeu-nov", "Økonomiudvalget", "2026-11-23")]  # not August's
+    assert len(site.meeting_requests()) == requests and Store(home / "beslut.db").fingerprint() == before
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["meetings"], messages.render("no_meetings") + "\n"),
+    (["meetings", "--json"], "[]\n"),
+    (["subscriptions"], messages.render("subscriptions_none") + "\n"),
+    (["subscriptions", "--json"], "[]\n"),
+    (["notify", "--dry-run"], messages.render("notify_summary", subscriptions=0, candidates=0, messages=0,
+                                              verb="ville blive sendt") + "\n"),
+    (["digest", "--week", "2024-W37", "--dry-run"], messages.render("digest_empty", week="2024-W37") + "\n"),
+])
+def test_a_listing_or_a_dry_run_on_an_empty_home_says_none_and_writes_nothing(capsys, tmp_path, monkeypatch, argv,
+                                                                              expected):
+    home = empty_home(tmp_path)
+    monkeypatch.setenv("BESLUT_HOME", str(home))
+    code, out, err = cli(capsys, *argv)
+    assert (code, out, err) == (0, expected, "")
+    assert list(home.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["show", "2024-09-11#4"], ["show", "Chefforum", "2024-09-11#4", "--json"],
+                                  ["sag", "83.02"], ["sag", "81.10.00-A26-1-24", "--json"],
+                                  ["ask", "hvad besluttede vi om telefontider?"], ["sag", "telefontider"]])
+def test_a_look_up_or_a_question_on_an_empty_home_says_nothing_is_ingested_yet(capsys, tmp_path, monkeypatch, argv):
+    home = empty_home(tmp_path)
+    monkeypatch.setenv("BESLUT_HOME", str(home))
+    code, out, err = cli(capsys, *argv)
+    assert code == 1 and out == ""
+    assert err == f"beslut: {messages.render('store_absent', path=home / 'beslut.db')}\n"
+    assert "intet er indlæst endnu" in err and "beslut ingest" in err and not any(w in err for w in ENGLISH)
+    assert list(home.iterdir()) == []  # no store, no index, no model
+
+
+def test_eval_on_an_empty_home_says_so_before_the_model_loads(capsys, tmp_path, monkeypatch):
+    home = empty_home(tmp_path)
+    monkeypatch.setenv("BESLUT_HOME", str(home))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"q": "telefontider", "expect": ["2024-09-11#4"]}\n', encoding="utf-8")
+    code, out, err = cli(capsys, "eval", str(questions))
+    assert (code, out) == (1, "") and "intet er indlæst endnu" in err
+    assert list(home.iterdir()) == []
+
+
+def test_a_home_with_nothing_at_all_stays_missing_through_the_console_script(tmp_path):
+    """BESLUT_HOME naming a folder that is not there (a typo): read-only commands do not make it."""
+    home = tmp_path / "hjem-med-tastefejl"
+    env = clean_env(home)
+    r = beslut("show", "2024-09-11#4", env=env)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr == f"beslut: {messages.render('store_absent', path=home / 'beslut.db')}\n"
+    r = beslut("meetings", env=env)
+    assert r.returncode == 0 and r.stdout == messages.render("no_meetings") + "\n"
+    assert not home.exists()
+
+
+def test_bad_input_is_still_named_first_on_an_empty_home(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("BESLUT_HOME", str(empty_home(tmp_path)))
+    code, _, err = cli(capsys, "show", "2024-09-11#x")
+    assert code == 1 and "ugyldig punkt-reference" in err
+    code, _, err = cli(capsys, "ask", "")
+    assert code == 1 and "skriv et spørgsmål" in err
+
+
+def test_once_something_is_ingested_the_same_commands_answer(capsys, tmp_path, monkeypatch):
+    home = empty_home(tmp_path)
+    monkeypatch.setenv("BESLUT_HOME", str(home))
+    assert cli(capsys, "ingest", "--no-index", str(BUNDLED / "chefforum-2024-09-11.txt"))[0] == 0
+    code, out, _ = cli(capsys, "show", "2024-09-11#4")
+    assert code == 0 and "2024" in out
+    code, out, _ = cli(capsys, "meetings")
+    assert code == 0 and "Chefforum" in out
+    code, out, _ = cli(capsys, "digest", "--week", str(IsoWeek.of(dt.date(2024, 9, 11))), "--dry-run")
+    assert code == 0 and "2024-W37" in out
