@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import render as render_text
+from bot.cli.home import require_store
 from bot.cli.ports import Wiring
 from bot.cli.progress import progress_bar
 from bot.core import evaluate, router
@@ -56,6 +57,7 @@ def run_ask(args: argparse.Namespace, wiring: Wiring) -> int:
 
 def print_answer(wiring: Wiring, question: str, k: int, mode: Mode, as_json: bool) -> int:
     validate_question(question)  # a bad question fails before the model loads
+    require_store(wiring.settings)
     answer = wiring.core().ask(question, k=k, mode=mode)
     if as_json:
         print(json.dumps(render_text.answer_json(answer), ensure_ascii=False, indent=2))
@@ -76,6 +78,7 @@ def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
         raise BeslutError("follow_in_chat_only")
     if not isinstance(intent, router.CaseIntent):  # nothing, or "hjælp": the command line has --help
         raise BeslutError("sag_usage")
+    require_store(wiring.settings)
     timeline = wiring.case_core().sag(intent.query)
     if args.json:
         print(json.dumps(render_text.timeline_json(timeline), ensure_ascii=False, indent=2))
@@ -86,6 +89,7 @@ def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
 
 def run_eval(args: argparse.Namespace, wiring: Wiring) -> int:
     questions = evaluate.load_questions(args.file)
+    require_store(wiring.settings)
     core = wiring.core()
     mode = Mode(args.mode)
     core.ask("opvarmning", mode=mode)  # warm up: latency figures are for a warm process

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 
+from bot.cli.arguments import port_argument, week_argument
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.core.reply import digest_reply
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "mandag 08:00) (Procfile 'worker')")
     p.set_defaults(run=run_worker, service=True)
     p = sub.add_parser("digest", help="send ugens beslutninger nu: beslut digest [--week 2024-W37] [--dry-run]")
-    p.add_argument("--week", metavar="UGE", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
+    p.add_argument("--week", type=week_argument, metavar="UGE", help="ISO-uge, fx 2024-W37 (standard: sidste hele uge)")
     p.add_argument("--dry-run", action="store_true", help="vis beskeden uden at sende den eller skrive i loggen")
     p.add_argument("--channel", metavar="KANAL",
                    help="Slack-kanalens id, fx C0123456789, eller teams:<samtale-id> (i stedet for "
@@ -39,13 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # --- web ---------------------------------------------------------------------------------------
-def port_argument(text: str) -> int:
-    """--port: 0-65535 (a larger number would only fail in the socket call, after the model has loaded)."""
-    if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
-        raise argparse.ArgumentTypeError(messages.render("port_arg_invalid", text=text))
-    return int(text)
-
-
 def run_serve(args: argparse.Namespace, wiring: Wiring) -> int:
     wiring.serve(args.host, args.port, args.socket_mode)
     return 0

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from bot.cli import logs
 from bot.cli.argparse_da import DanishArgumentParser
+from bot.cli.home import dry_run_settings
 from bot.cli.ports import Wiring
 from bot.core import messages
 from bot.settings import Settings
@@ -48,7 +49,9 @@ def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
     try:
         settings = Settings.from_env()
         logs.configure(settings.log_format, verbose=args.verbose, service=getattr(args, "service", False))
-        code = int(args.run(args, wiring(settings)) or 0)
+        # a dry run changes nothing, not even BESLUT_HOME: with no store there it runs on a throwaway one
+        with dry_run_settings(settings, getattr(args, "dry_run", False)) as run_settings:
+            code = int(args.run(args, wiring(run_settings)) or 0)
         sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
         return code
     except BeslutError as e:  # ConfigError (exit 2) included

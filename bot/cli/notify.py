@@ -6,6 +6,7 @@ import json
 import sys
 
 from bot.cli import render as render_text
+from bot.cli.home import store_absent
 from bot.cli.ports import Wiring
 from bot.core.follow import Subscription
 from bot.core.messages import SUBSCRIPTION_STATUS, followed, render
@@ -68,7 +69,7 @@ def subscription_json(s: Subscription, counts: dict[str, int] | None = None) -> 
 
 
 def run_subscriptions(args: argparse.Namespace, wiring: Wiring) -> int:
-    subs, counts = wiring.subscriptions()
+    subs, counts = ([], {}) if store_absent(wiring.settings) else wiring.subscriptions()
     if args.json:
         print(json.dumps([subscription_json(s, counts.get(s.id, {})) for s in subs], ensure_ascii=False, indent=2))
         return 0

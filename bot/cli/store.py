@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.cli import render as render_text
+from bot.cli.home import require_store, store_absent
 from embeddings.errors import BeslutError
 from bot.core.messages import render, user_message
 from bot.cli.ports import Wiring
@@ -80,7 +81,7 @@ def run_migrate(args: argparse.Namespace, wiring: Wiring) -> int:
 
 
 def run_meetings(args: argparse.Namespace, wiring: Wiring) -> int:
-    meetings = wiring.store.meetings()
+    meetings = [] if store_absent(wiring.settings) else wiring.store.meetings()
     if args.json:
         print(json.dumps([{"committee": m.committee, "meeting_date": m.date.isoformat(), "location": m.location,
                            "items": m.punkter, "decisions": m.decisions, "source": m.source_path,
@@ -116,6 +117,7 @@ def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, st
 def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
     committee, date, start, label = parse_ref(args.ref)
     number, suffix = split_label(label)
+    require_store(wiring.settings)
     found = wiring.store.get_punkt(date, number, committee, start, suffix)
     ref = " ".join(args.ref)
     if not found:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 
 from bot.cli import render as render_text
+from bot.cli.arguments import date_argument
 from bot.cli.ports import Wiring
 from bot.cli.progress import progress_bar
 from bot.core.messages import render, user_message
@@ -18,20 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "(BESLUT_SOURCES) og opdatér søgeindekset")
     p.add_argument("sources", nargs="*", metavar="ADRESSE",
                    help="publiceringssidernes adresser, fx https://dagsordener.greve.dk (standard: BESLUT_SOURCES)")
-    p.add_argument("--since", type=_date, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--since", type=date_argument("--since"), metavar="ÅÅÅÅ-MM-DD",
                    help="hent kun møder fra denne dato og frem (til den første indlæsning)")
     p.add_argument("--dry-run", action="store_true", help="vis hvad der ville blive hentet, uden at hente det")
     p.add_argument("--no-index", action="store_true",
                    help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(run=run_sync)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(render("config_date_invalid", name="--since", value=text)) from None
 
 
 def run_sync(args: argparse.Namespace, wiring: Wiring) -> int:

@@ -518,3 +518,10 @@ TEXT.update({
     "serve_cannot_listen": "kan ikke lytte på {host} port {port}: {reason} (vælg en anden port med --port eller "
                            "PORT; porte under 1024 kræver særlige rettigheder)",
 })
+
+
+# --- a command that only reads, on a BESLUT_HOME with no store yet (bot/cli/home.py) ---
+TEXT.update({
+    "store_absent": "intet er indlæst endnu: {path} findes ikke (kør 'beslut ingest <mappe>' eller 'beslut sync', "
+                    "eller sæt BESLUT_HOME til mappen med databasen)",
+})
