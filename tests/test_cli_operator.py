@@ -18,7 +18,7 @@ import pytest
 from bot.cli.arguments import week_argument
 from bot.compose import main
 from bot.core import messages
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from embeddings.errors import BeslutError
 from embeddings.store import Store
 from site_fakes import FakeSite, meeting_doc, punkt_doc
@@ -90,7 +90,7 @@ def test_a_wrong_week_through_the_console_script_exits_2_in_danish(tmp_path):
 
 @pytest.mark.parametrize("year", [1, 2004, 2020, 2021, 2024, 2026, 9998, 9999])
 def test_the_option_takes_exactly_the_weeks_the_digest_can_run(year):
-    """The CLI reads a week as the digest does (bot/digest/week.py), and refuses the ones it cannot run: not
+    """The CLI reads a week as the digest does (bot/core/week.py), and refuses the ones it cannot run: not
     an ISO week, or one that runs past the last date (9999-W52)."""
     for n in range(0, 60):
         for text in (f"{year:04d}-W{n:02d}", f"{year:04d}w{n:02d}", f" {year:04d}-w{n:02d} "):

@@ -22,7 +22,7 @@ import sqlalchemy
 from bot import compose as cli
 from bot.compose import open_core, update_index, web_app
 from bot.digest.builder import DigestBuilder
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from bot.core.reply import digest_reply
 from bot.cli.render import answer_json, answer_text, timeline_json, timeline_text
 from bot.settings import Settings

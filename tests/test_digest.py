@@ -11,7 +11,7 @@ import time_machine
 
 from bot.core import messages
 from bot.compose import digest_builder
-from bot.digest.week import IsoWeek, previous_complete_week
+from bot.core.week import IsoWeek, previous_complete_week
 from embeddings.errors import BeslutError
 from bot.core.results import DigestStatus
 from bot.digest.ledger import DigestLedger

@@ -22,7 +22,7 @@ import pytest
 from bot.compose import Wiring, migrate
 from bot.core.results import DigestStatus
 from bot.digest.builder import DigestBuilder
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from bot.digest.worker import run_digest
 from bot.settings import Settings
 from embeddings.dense.index_db import DatabaseIndex

@@ -22,7 +22,7 @@ from bot import compose
 from bot.compose import digest_builder, update_index
 from bot.core import messages
 from bot.core.reply import digest_reply
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from bot.settings import Settings
 from embeddings.store import Store
 from embeddings.sync.client import ClientOptions, SiteClient

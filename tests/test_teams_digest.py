@@ -15,7 +15,7 @@ import pytest
 
 from bot.teams.conversations import TeamsConversations
 from bot.compose import digest_builder, digest_targets, web_app
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from bot.core.results import DigestStatus
 from bot.digest.ledger import DigestLedger
 from bot.settings import Settings

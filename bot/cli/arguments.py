@@ -11,22 +11,17 @@ import datetime as dt
 import re
 
 from bot.core.messages import render
-
-# What bot/digest/week.py's IsoWeek.parse reads (after strip and upper): "2024-W37", also "2024W37", "2024-w37".
-_WEEK = re.compile(r"([0-9]{4})-?W([0-9]{2})")
+from bot.core.week import IsoWeek
+from embeddings.errors import BeslutError
 
 
 def week_argument(text: str) -> str:
-    """--week: an ISO week of which all seven days are dates ("2024-W60", "2021-W53" and 9999-W52, whose Sunday
+    """--week: an ISO week the digest can run (IsoWeek.parse: "2024-W60", "2021-W53" and 9999-W52, whose Sunday
     is in year 10000, are not); returned as "2024-W37"."""
-    m = _WEEK.fullmatch(text.strip().upper())
     try:
-        if not m:
-            raise ValueError(text)
-        dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 7)
-    except ValueError:
+        return str(IsoWeek.parse(text))
+    except BeslutError:
         raise argparse.ArgumentTypeError(render("digest_week_invalid", text=text)) from None
-    return f"{m.group(1)}-W{m.group(2)}"
 
 
 def date_argument(option: str):

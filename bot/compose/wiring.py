@@ -89,7 +89,7 @@ class Wiring:
         return digest_targets(self.settings, self.store, channel)
 
     def _week(self, week: str | None, now: dt.datetime):
-        from bot.digest.week import IsoWeek, previous_complete_week, zone
+        from bot.core.week import IsoWeek, previous_complete_week, zone
 
         tz = zone(self.settings.timezone)
         return (IsoWeek.parse(week) if week else previous_complete_week(now, tz)), tz

@@ -29,7 +29,7 @@ class ServiceWorker:
     digest on its cron."""
 
     def __init__(self, wiring: Wiring) -> None:
-        from bot.digest.week import zone
+        from bot.core.week import zone
         from bot.digest.worker import DigestWorker, parse_cron
 
         self.wiring = wiring

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.core.results import Digest, DigestMeeting, Hit
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from embeddings.minutes import Punkt
 from embeddings.store import Store, stamp
 

@@ -16,7 +16,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.results import Digest
-from bot.digest.week import IsoWeek
+from bot.core.week import IsoWeek
 from embeddings.errors import ConfigError
 from bot.core.ports import NotDelivered
 from bot.core.results import DigestOutcome, DigestStatus

@@ -1,4 +1,5 @@
-"""ISO weeks in local time, the digest's unit: "2024-W37" runs Monday to Sunday in BESLUT_TZ."""
+"""ISO weeks in local time, the digest's unit: "2024-W37" runs Monday to Sunday in BESLUT_TZ. In the core: the
+digest runs on them, and the command line reads `--week` with the same parser."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from embeddings.errors import BeslutError, ConfigError
 
-_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
+_WEEK = re.compile(r"([0-9]{4})-?W([0-9]{2})")  # ASCII digits: "２０２４-W37" is no week
 
 
 def zone(name: str) -> ZoneInfo:
@@ -26,10 +27,12 @@ class IsoWeek:
     week: int
 
     def __post_init__(self) -> None:
-        dt.date.fromisocalendar(self.year, self.week, 1)  # ValueError for 2021-W53 and the like
+        # ValueError for 2021-W53 and the like, and for 9999-W52, whose Sunday is past the last date
+        dt.date.fromisocalendar(self.year, self.week, 1)
+        dt.date.fromisocalendar(self.year, self.week, 7)
 
     def __str__(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
+        return f"{self.year:04d}-W{self.week:02d}"
 
     @classmethod
     def parse(cls, text: str) -> "IsoWeek":
