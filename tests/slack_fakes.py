@@ -35,6 +35,7 @@ class FakeSlack:
         self.lock = threading.Lock()
         self.refuse: dict[str, dict] = {}  # path -> JSON answered instead of ok (e.g. channel_not_found)
         self.delay: dict[str, float] = {}  # path -> seconds to wait before answering (after recording)
+        self.held: dict[str, threading.Event] = {}  # path -> answered only once the test sets it (after recording)
         self.status: dict[str, int] = {}  # path -> HTTP status to answer with
         self._ts = 0
         fake = self
@@ -56,6 +57,8 @@ class FakeSlack:
                     fake._ts += 1
                     ts = f"1726000000.{fake._ts:06d}"
                 time.sleep(fake.delay.get(path, 0))
+                if (gate := fake.held.get(path)) is not None:
+                    gate.wait(60)
                 if path == "/auth.test":
                     out = {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT", "user": "beslut"}
                 elif path in fake.refuse:

@@ -178,13 +178,17 @@ def test_two_processes_racing_post_once(settings, fake):
 def test_runs_racing_a_post_in_flight_say_so_and_never_advise_force(settings, fake):
     """While one run's post is in flight, the others lost the claim to a live run: they say so and exit 0.
     Advising --force there (as 'uncertain' did) would post the digest twice."""
-    fake.delay["/chat.postMessage"] = 3.0
+    fake.held["/chat.postMessage"] = in_flight = threading.Event()  # answered once the late runs are done
     env = {**os.environ, "BESLUT_HOME": str(settings.home), "SLACK_BOT_TOKEN": "xoxb-digest",
            "SLACK_API_URL": fake.url}
     cmd = [sys.executable, "-m", "bot", "digest", "--week", "2024-W37", "--channel", "C9"]
     first = subprocess.Popen(cmd, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    fake.wait_for("/chat.postMessage", timeout=30)  # the first run's post is in flight now
-    late = [subprocess.run(cmd, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=60) for _ in range(2)]
+    try:
+        fake.wait_for("/chat.postMessage", timeout=30)  # the first run's post is in flight now
+        late = [subprocess.run(cmd, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=60)
+                for _ in range(2)]
+    finally:
+        in_flight.set()
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0 and "slack:C9: uge 2024-W37 sendt (8 punkter)" in out
     for r in late:
