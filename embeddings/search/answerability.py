@@ -6,7 +6,9 @@ What tells them apart is the question's own content: the things, people and qual
 the punkt, literally or as a close paraphrase. Three tiers follow:
 
 - ``answer``: the punkt has the question's content words (question verbs such as "gik", "holder" aside):
-  their IDF-weighted lexical coverage is at least ``min_coverage``; or the punkt is clearly close (dense
+  their IDF-weighted lexical coverage is at least ``min_coverage`` (a word the punkt has only as the first
+  part of a compound whose rest is a word of the corpus counts as that compound: "syge" by "sygedage",
+  "sygdom" by "sygdomsforløb", not "park" by "parkering"); or the punkt is clearly close (dense
   margin over the corpus background at least ``min_margin``) and every content word it lacks literally has
   a close paraphrase in it (``WordMatcher``: the word in the question's context against the punkt's tokens
   in theirs, at least ``min_word``).
@@ -296,10 +298,16 @@ class Answerability:
         dated = frozenset([d for d in dates if in_period or d in held or coverage(d) > 0]
                           + [n for n in numbers if coverage(n) > 0])
         dates += numbers
-        cov = coverage(" ".join(words)) if words else 1.0
+        passage = functools.cache(passage)
+        heads = {}
+        if share is not None:
+            for w in words:
+                if w not in literal and len(w) >= 4 and (c := _compound_with(w, passage().lower(), share)):
+                    heads[w] = c
+            literal |= set(heads)
+        cov = coverage(" ".join(heads.get(w, w) for w in words)) if words else 1.0
         exclusive = (tuple(w for w in words if w not in literal and exclusive_base(w))
                      + tuple(d for d in dates if d not in dated))
-        passage = functools.cache(passage)
         unnamed = [w for w in names(question) if w in words and w not in literal]
         if unnamed:  # a name at the start of a word of the chunk is there too ("Tune" in "Tuneskolen")
             text = passage().lower()
@@ -377,3 +385,14 @@ UNTUNED = AnswerRule(min_margin=None)
 
 def rule_for(model_id: str) -> AnswerRule:
     return RULES.get(model_id, UNTUNED)
+
+
+def _compound_with(word: str, text: str, share: Callable[[str], float]) -> str | None:
+    """A word of ``text`` that is ``word`` compounded with a word some punkt has (``share``), after a linking s or
+    e or none: "sygedage" for "syge", "sygdomsforløb" for "sygdom"; None for "parkering" and "park"."""
+    for c in sorted(set(re.findall(rf"(?<!\w){re.escape(word)}\w{{3,}}", text))):  # one answer every time
+        rest = c[len(word):]
+        for r in (rest, rest[1:] if rest[0] in "se" else ""):
+            if len(r) >= 3 and share(r) > 0:
+                return c
+    return None
