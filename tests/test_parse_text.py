@@ -973,6 +973,20 @@ def test_a_parenthesised_qualifier_between_the_number_and_the_separator():
     assert not any(word in shown for word in ("Bygade", "Hansen", "Ansættelsen"))  # no closed punkt's text
 
 
+def test_a_qualifier_after_number_first_headers():
+    """"7. punkt (tillæg): Titel" and "8. punkt (lukket): Titel" were no headers: their text went to the punkt
+    above, a closed one's too."""
+    m = parse_text(HEAD + ("6. punkt: Regnskab\n\nBeslutning\n\nGodkendt.\n\n"
+                           "7. punkt (tillæg): Lokaletilskud til spejderne\n\nBeslutning\n\nTilskud givet.\n\n"
+                           "8. punkt (lukket) - Salg af grund\n\nBeslutning\n\nGrunden sælges til Hansen.\n"),
+                   "kfu.txt")
+    assert [(p.label, p.title, p.raw_title, p.closed, p.decision) for p in m.punkter] == [
+        ("6", "Regnskab", "Regnskab", False, "Godkendt."),
+        ("7", "Lokaletilskud til spejderne", "(tillæg) Lokaletilskud til spejderne", False, "Tilskud givet."),
+        ("8", "Salg af grund", "(lukket) Salg af grund", True, None)]
+    assert not any("Hansen" in s.text for p in m.punkter for s in p.sections)
+
+
 def test_a_suffix_glued_to_the_number_without_a_separator():
     """"Punkt 3a Høringssvar" (no separator after "3a") was no header under either rule: its decision became
     punkt 3's. It is read under the rule for "Punkt 5 Budget", in order between the headers around it."""

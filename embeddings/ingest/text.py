@@ -61,8 +61,10 @@ _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P
                     r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
                     rf"(?P<suffix2>{_SUFFIX})?(?:{_qualifier('qualifier2')})?"
                     r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
-# "7. punkt: Lokaletilskud": the number before the word, a title starting with a capital letter (_punkt_header).
-_NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d{1,4})\.\s*[Pp]unkt\s*(?:[:.]|[-–—])\s*(?P<title>[^\W\d_].*?)\s*$")
+# "7. punkt: Lokaletilskud", "7. punkt (tillæg): X": the number before the word, a title starting with a capital
+# letter (_punkt_header).
+_NUMBER_FIRST = re.compile(rf"^\s*(?P<number>\d{{1,4}})\.\s*[Pp]unkt(?:{_qualifier('qualifier')})?\s*(?:[:.]|[-–—])\s*"
+                           r"(?P<title>[^\W\d_].*?)\s*$")
 # "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
 # "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
 # headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
@@ -417,7 +419,9 @@ def _punkt_header(x: str) -> _Header | None:
     m = _PUNKT.match(x)
     if not m:
         m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
-        return _Header(int(m.group("number")), "", m.group("title")) if m and m.group("title")[0].isupper() else None
+        if not m or not m.group("title")[0].isupper():
+            return None
+        return _Header(int(m.group("number")), "", m.group("title"), qualifier=m.group("qualifier") or "")
     if m.group("number") is not None:
         return _Header(int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title"),
                        qualifier=m.group("qualifier") or "")
