@@ -96,6 +96,16 @@ def test_a_word_typed_with_a_bare_vowel_for_æ_ø_å_finds_the_word(texts):
     assert index.query_terms("bunner") == tokens("bunner")  # no spelling the index has: as written
 
 
+def test_a_definite_form_that_drops_the_e_of_er_finds_the_word():
+    # "vaccinecentret" of "vaccinecenter", "teatret" of "teater": Snowball stems them apart ("vaccinecentr",
+    # "vaccinecent"), so "Hvad skete der med vaccinecentret?" found nothing lexically
+    index = Bm25Index(["et midlertidigt vaccinecenter i hallen", "teater for børn", "centret for sundhed"])
+    assert index.query_terms("vaccinecentret teatret") == tokens("vaccinecenter teater")
+    assert index.scores("vaccinecentret")[0] > 0 and index.coverage("vaccinecentret", 0) == 1.0
+    assert index.query_terms("centret") == tokens("centret")  # a word the index has: as written
+    assert index.query_terms("sekretariatet") == tokens("sekretariatet")  # no such form: as written
+
+
 def test_an_update_scores_as_a_fresh_build(texts):
     index = Bm25Index(texts[:30])
     keep = np.array([5, 1, 2, 29, 7])

@@ -49,7 +49,7 @@ def tokens(text: str) -> list[str]:
 
 
 # How æ, ø and å are written without them ("oekonomirapport", "Aarhus"), or typed as the bare vowel
-# ("okonomirapport"): tried for a query word the index lacks.
+# ("okonomirapport"), and other forms of a word (_SYNCOPE): tried for a query word the index lacks.
 _ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
 _BARE_VOWELS = (("o", "ø"), ("a", "æ"), ("a", "å"))
 _MIN_BARE = 7
@@ -61,11 +61,19 @@ def with_danish_letters(word: str) -> str:
     return word
 
 
+# A noun in -er whose definite or plural form drops the e ("centret", "teatrene" of "center", "teater"): Snowball
+# stems the two forms apart.
+_SYNCOPE = re.compile(r"(?<=[^aeiouyæøå])r(?:et|ets|ene|enes)$")
+
+
 def _spellings(word: str) -> list[str]:
     """What a lower-case ``word`` may be with æ, ø or å: with ae, oe and aa read as them, and, in a word of
     _MIN_BARE letters or more, with one bare vowel read as one, each place ("okonomi" -> "økonomi", "okønomi",
-    ...; a short word is too often another word: "bade" and "både")."""
+    ...; a short word is too often another word: "bade" and "både"); and a definite form without the e of -er
+    as the word it is of ("vaccinecentret" -> "vaccinecenter")."""
     out = [danish] if (danish := with_danish_letters(word)) != word else []
+    if (whole := _SYNCOPE.sub("er", word)) != word:
+        out.append(whole)
     if len(word) < _MIN_BARE:
         return out
     return out + [word[:i] + letter + word[i + 1:] for bare, letter in _BARE_VOWELS for i, c in enumerate(word)
