@@ -299,10 +299,11 @@ class Answerability:
                           + [n for n in numbers if coverage(n) > 0])
         dates += numbers
         passage = functools.cache(passage)
+        lowered = functools.cache(lambda: passage().lower())
         heads = {}
         if share is not None:
             for w in words:
-                if w not in literal and len(w) >= 4 and (c := _compound_with(w, passage().lower(), share)):
+                if w not in literal and len(w) >= 4 and (c := _compound_with(w, lowered(), share)):
                     heads[w] = c
             literal |= set(heads)
         cov = coverage(" ".join(heads.get(w, w) for w in words)) if words else 1.0
@@ -310,8 +311,7 @@ class Answerability:
                      + tuple(d for d in dates if d not in dated))
         unnamed = [w for w in names(question) if w in words and w not in literal]
         if unnamed:  # a name at the start of a word of the chunk is there too ("Tune" in "Tuneskolen")
-            text = passage().lower()
-            literal |= {w for w in unnamed if re.search(rf"(?<!\w){re.escape(w)}", text)}
+            literal |= {w for w in unnamed if re.search(rf"(?<!\w){re.escape(w)}", lowered())}
             unnamed = [w for w in unnamed if w not in literal]
             rivals = rival_names(unnamed, passage()) if unnamed else ()
             exclusive += rivals  # "Østby" where the punkt names "Vestby": another place of the same kind

@@ -208,7 +208,7 @@ class Retriever:
         if mode is not Mode.BM25 and self.background is not None:
             margin = float(legs.dense[i]) - self.background
 
-        # The punkt is read from the store only to compare a word or look for a name.
+        # The punkt is read from the store only to compare a word, or to look for a name or a compound.
         found = functools.cache(lambda: self.fetch([self.punkts.uid(i)]))
         signals = self.answerability.signals(
             legs.query, lambda text: self.index.lexical.coverage(text, i), margin,
