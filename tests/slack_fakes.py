@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import http.client
 import json
-import select
+import selectors
 import socket
 import threading
 import time
@@ -187,7 +187,9 @@ def post_stream(url: str, headers: dict, size: int, chunked: bool = False, piece
             if not pending:
                 n = min(piece, left)
                 pending, left = (f"{n:x}\r\n".encode() + block[:n] + b"\r\n") if chunked else block[:n], left - n
-            readable, _, _ = select.select([s], [s], [], 60)
+            with selectors.DefaultSelector() as sel:  # poll/epoll: select() fails on a descriptor above 1023
+                sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+                readable = any(events & selectors.EVENT_READ for _, events in sel.select(60))
             if readable:
                 break  # the answer (or the server closing): stop sending
             try:
