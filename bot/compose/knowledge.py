@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import time
 from collections.abc import Callable
 
 from bot.core.messages import render
@@ -50,12 +51,37 @@ def index_store(settings: Settings, store: Store):
     return DirectoryIndex(settings.index_dir)
 
 
+# One process at a time brings the index up to date (a lease in the database): two ingests, or an ingest and
+# the worker, would otherwise both embed the same new punkter and both write the vectors. The holder renews it
+# as the embedding goes, so a dead holder on another host blocks the others at most this long.
+INDEX_LEASE = dt.timedelta(minutes=30)
+INDEX_RENEW_SECONDS = 60.0
+
+
 def update_index(settings: Settings, store: Store, embedder, rebuild: bool = False,
                  note: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
                  progress: Callable[[int, int], None] = lambda done, total: None,
                  ) -> tuple[VectorIndex, UpdateStats]:
     """Bring the index up to date with the store, embedding only new or changed punkter (on every core when
-    there are many: embeddings/dense/parallel.py)."""
+    there are many: embeddings/dense/parallel.py). While another process does it, wait, then take up its
+    index: only what it left is embedded."""
+    from bot.state.leases import Leases
+
+    waiting = lambda holder: note(render("index_waiting", holder=holder or "?"))  # noqa: E731
+    with Leases(store.db).wait("index", INDEX_LEASE, waiting=waiting) as held:
+        renewed = [time.monotonic()]
+
+        def progress_and_renew(done: int, total: int) -> None:
+            if time.monotonic() - renewed[0] >= INDEX_RENEW_SECONDS:
+                held.renew()
+                renewed[0] = time.monotonic()
+            progress(done, total)
+
+        return _update_index(settings, store, embedder, rebuild, note, progress_and_renew)
+
+
+def _update_index(settings: Settings, store: Store, embedder, rebuild: bool, note: Callable[[str], None],
+                  progress: Callable[[int, int], None]) -> tuple[VectorIndex, UpdateStats]:
     saved = index_store(settings, store)
     kind, workers = index_kind(settings), index_workers(settings)
     previous = None

@@ -94,6 +94,8 @@ TEXT: dict[str, str] = {
                       "tekststykker, intet indlejret igen)",
     "index_corrupt": "søgeindekset i {path} er beskadiget: kør 'beslut index --rebuild'",
     "index_stale": "søgeindekset passer ikke til databasen (der er læst nye referater ind): kør 'beslut index'",
+    "index_waiting": "en anden proces ({holder}) opdaterer søgeindekset; venter på den, og bruger så dens "
+                     "arbejde ...",
     "index_building": "bygger søgeindeks for {punkter} punkter (første gang; det tager lidt tid) ...",
     "index_summary": "søgeindeks: {embedded} punkter indekseret, {reused} genbrugt, {removed} fjernet; "
                      "{chunks} tekststykker i alt",
