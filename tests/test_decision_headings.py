@@ -196,3 +196,16 @@ def test_a_decision_taking_the_indstilling_point_by_point_shows_it():
     assert not shown("Ad 1: Udsat.\nAd 2: Godkendt med den ændring, at børnehavetaksten er 2.300 kr.")  # none as is
     assert not shown("Ad 1: Godkendt.\nUdvalget ønsker en ny sag om søskenderabat.")  # a line of its own
     assert not shown("Godkendt med den ændring, at børnehavetaksten er 2.300 kr.")
+
+
+def test_this_meeting_is_its_committee_and_its_day_in_every_heading_form():
+    """"Beslutning fra <body> den <day>" names this meeting only when both are this meeting's, as "<Body> den
+    <day>" does: another committee meeting the same day, or a committee whose name only ends like this one's
+    ("Social- og Sundhedsudvalget" in the Sundhedsudvalg's minutes), is not the decision."""
+    day = dt.date(2026, 3, 24)
+    assert line_heading("Beslutning fra Byrådet den 24. marts 2026", "Byrådet", day)[0] is B
+    assert line_heading("Beslutning fra Økonomiudvalget den 24. marts 2026", "Byrådet", day)[0] is not B
+    assert line_heading("Beslutning i Sundhedsudvalget", "Sundhedsudvalget", day)[0] is B
+    assert line_heading("Beslutning i Social- og Sundhedsudvalget", "Sundhedsudvalget", day)[0] is not B
+    assert line_heading("Beslutning (24.03.2026)", "Byrådet", day)[0] is B  # the day alone: this meeting's
+    assert line_heading("Beslutning fra Chefforums møde den 24. marts 2026:", "Chefforum", day)[0] is B
