@@ -198,6 +198,58 @@ def test_a_decision_taking_the_indstilling_point_by_point_shows_it():
     assert not shown("Godkendt med den ændring, at børnehavetaksten er 2.300 kr.")
 
 
+@pytest.mark.parametrize("committee, earlier, this", [
+    ("Borgerrepræsentationen", "Økonomiudvalget den 10. marts 2026:", "Borgerrepræsentationen den 24. marts 2026:"),
+    ("Borgerrepræsentationen", "Magistratens beslutning den 17. marts 2026", "Borgerrepræsentationens beslutning"),
+    ("Magistraten", "Styregruppen den 2. marts 2026, pkt. 4:", "Magistraten den 24. marts 2026:"),
+    ("Koncernledelsen", "Direktørgruppen 03-03-2026:", "Koncernledelsen 24-03-2026:"),
+    ("Klagenævnet", "Beskæftigelsesnævnet den 24. marts 2026:", "Klagenævnets beslutning den 24. marts 2026"),
+    ("Chefgruppen", "Beslutning i Styregruppen den 10. marts 2026", "Beslutning i Chefgruppen den 24. marts 2026"),
+    ("Styringskomitéen", "Chefgruppen den 10. marts 2026:", "Styringskomitéen den 24. marts 2026:"),
+    ("Kommunalbestyrelsen", "Direktionen den 10. marts 2026:", "Kommunalbestyrelsen den 24. marts 2026:"),
+], ids=["borgerrepraesentation", "magistrat-genitive", "styregruppe", "ledelse", "naevn", "beslutning-i-gruppe",
+        "komite", "bestyrelse"])
+def test_bodies_that_are_no_udvalg_or_raad_in_the_chain(committee, earlier, this):
+    """A repræsentation, magistrat, gruppe, ledelse, nævn or komité heads a step of the chain as an udvalg does: the
+    Beslutning when it is this meeting's body (and day), Historik when it is another body, even on the same day."""
+    text = (f"REFERAT {committee} d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nIndstilling\n"
+            f"Direktionen indstiller, at der gives 18,5 mio. kr.\n\n{earlier}\nAnbefales.\n\n{this}\nBevilling givet.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert p.decision == "Bevilling givet."
+    assert _sections(p)[1:] == [(H, earlier.rstrip(":"), "Anbefales."), (B, this.rstrip(":"), "Bevilling givet.")]
+
+
+@pytest.mark.parametrize("committee, line", [
+    ("Borgerrepræsentationen", "Magistraten den 24. marts 2026:"),  # another body, the same day
+    ("Magistraten", "Borgerrepræsentationens beslutning"),
+    ("Direktørgruppen", "Chefgruppen den 24. marts 2026:"),
+    ("Klagenævnet", "Beskæftigelsesnævnets beslutning den 24. marts 2026"),
+    ("Styregruppen", "Styregruppen den 10. marts 2026:"),  # this body, another day
+])
+def test_another_body_of_the_new_kinds_is_no_decision(committee, line):
+    text = (f"REFERAT {committee} d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nIndstilling\n"
+            f"Direktionen indstiller, at der gives 18,5 mio. kr.\n\n{line}\nSagen udsættes.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert p.decision is None
+    assert _sections(p)[1:] == [(H, line.rstrip(":"), "Sagen udsættes.")]
+
+
+@pytest.mark.parametrize("prose", [
+    "Gruppen den 24. marts 2026 besluttede at gå videre med planen.",
+    "Styregruppen den 24. marts 2026 anbefalede planen.",
+    "Magistraten 24-03-2026 og Borgerrepræsentationen 7-04-2026 behandler sagen.",
+    "Målgruppen er børn født efter den 24. marts 2026.",
+    "Sagen blev drøftet med\nStyregruppen den 24. marts 2026\nog derefter med direktionen.",
+    "Planen er godkendt af\nKoncernledelsen 24-03-2026\nog sendes nu i høring.",
+])
+def test_a_sentence_naming_a_body_and_a_day_stays_text(prose):
+    """A body and a day opening a sentence, or a line of a paragraph wrapped after them, are no heading."""
+    text = ("REFERAT Styregruppen d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nSagsfremstilling\n"
+            f"{prose}\n\nBeslutning\nGodkendt.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert _sections(p) == [(SectionName.SAGSFREMSTILLING, "Sagsfremstilling", prose), (B, "Beslutning", "Godkendt.")]
+
+
 def test_this_meeting_is_its_committee_and_its_day_in_every_heading_form():
     """"Beslutning fra <body> den <day>" names this meeting only when both are this meeting's, as "<Body> den
     <day>" does: another committee meeting the same day, or a committee whose name only ends like this one's
@@ -207,5 +259,7 @@ def test_this_meeting_is_its_committee_and_its_day_in_every_heading_form():
     assert line_heading("Beslutning fra Økonomiudvalget den 24. marts 2026", "Byrådet", day)[0] is not B
     assert line_heading("Beslutning i Sundhedsudvalget", "Sundhedsudvalget", day)[0] is B
     assert line_heading("Beslutning i Social- og Sundhedsudvalget", "Sundhedsudvalget", day)[0] is not B
+    assert line_heading("Beslutning i magistraten", "Magistraten", day)[0] is B
+    assert line_heading("Beslutning i magistraten", "Borgerrepræsentationen", day)[0] is not B
     assert line_heading("Beslutning (24.03.2026)", "Byrådet", day)[0] is B  # the day alone: this meeting's
     assert line_heading("Beslutning fra Chefforums møde den 24. marts 2026:", "Chefforum", day)[0] is B

@@ -83,7 +83,7 @@ _WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?P<prep>i|fra|på|af|
 # The words a body's name ends in, as in "Teknik- og Miljøudvalget", "Byrådet", "Kommunalbestyrelsen",
 # "Chefforum", "Direktionen", "Borgerrepræsentationen" (København), "Magistraten" (Aarhus), "Styregruppen",
 # "Koncernledelsen", "Klagenævnet", "Styringskomitéen"; each with its definite and genitive forms (_BODY_FORM).
-_BODY_WORD = r"(?:udvalg|råd|bestyrelse|forum|direktion)"
+_BODY_WORD = r"(?:udvalg|råd|bestyrelse|forum|direktion|repræsentation|magistrat|gruppe|ledelse|nævn|komit[eé])"
 _BODY_FORM = r"(?:ets|et|ens|en|ns|n|s)?"
 _CONTEXT_END = re.compile(rf"(?:{_BODY_WORD}{_BODY_FORM}|\d{{4}})$", re.I)
 _CONTEXT_START = re.compile(rf"^\S*{_BODY_WORD}{_BODY_FORM}\b", re.I)

@@ -31,7 +31,7 @@ from embeddings.journal import KLE_WRITTEN, JournalNumber
 from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
-from embeddings.ingest.sections import clean_title, line_heading, named_date
+from embeddings.ingest.sections import clean_title, line_heading, meeting_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
                      r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
@@ -591,9 +591,11 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
 def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     """Split a punkt's body at known headings; text before the first heading is kept as 'Andet'."""
     parts: list[tuple[SectionName, str, list[str]]] = []
-    for x in lines:
+    for k, x in enumerate(lines):
         name, heading, first = (line_heading(x, meeting.committee, meeting.date) if x.strip()
                                 else (None, "", ""))
+        if name is not None and _wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting):
+            name = None
         if name is not None:
             parts.append((name, heading, [first] if first else []))
         elif parts:
@@ -607,6 +609,14 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
             text = ""  # FirstAgenda writes "." for "no decision recorded"
         out.append(Section(name, text, heading))
     return tuple(out)
+
+
+def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> bool:
+    """True for a line that names a body and a day ("Styregruppen den 24. marts 2026") with nothing after it, when
+    the paragraph goes on right below it in lower case ("og derefter med direktionen."): a sentence wrapped after
+    the day, not a heading. A colon after the day makes it a heading whatever follows."""
+    return (not text and not line.rstrip().endswith(":") and below.strip()[:1].islower()
+            and meeting_heading(line, meeting.committee, meeting.date) is not None)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
