@@ -263,3 +263,85 @@ def test_this_meeting_is_its_committee_and_its_day_in_every_heading_form():
     assert line_heading("Beslutning i magistraten", "Borgerrepræsentationen", day)[0] is not B
     assert line_heading("Beslutning (24.03.2026)", "Byrådet", day)[0] is B  # the day alone: this meeting's
     assert line_heading("Beslutning fra Chefforums møde den 24. marts 2026:", "Chefforum", day)[0] is B
+
+
+_BYR = ("REFERAT Byrådet d. 24-03-2026\n\nMødedato Tirsdag d. 24. marts 2026 kl. 17:00\nMødested Byrådssalen\n"
+        "Mødedeltagere Anne Holm (formand), Jens Dam\n\nIndholdsfortegnelse\nSager til behandling\n\n")
+
+
+def _punkt(n: int, decision: str, chain: str = "Byrådet den 24. marts 2026") -> str:
+    return (f"Punkt {n}: Sag {n}\n\nSagsfremstilling\nSagen handler om nummer {n}.\n\nIndstilling\n"
+            f"Direktionen indstiller, at sag {n} godkendes.\n\nØkonomiudvalget den 10. marts 2026, pkt. {n}\n"
+            f"Anbefales.\n\n{chain}\n{decision}\n\n")
+
+
+@pytest.mark.parametrize("text", [
+    _BYR + _punkt(1, "Bevilling givet."),
+    _BYR + _punkt(1, "Bevilling givet.").replace("\n\n", "\n"),
+    _BYR + _punkt(1, "Bevilling givet.", "Byrådet 24-03-2026"),
+    _BYR + _punkt(1, "Bevilling givet.") + "Fraværende:\nJens Hansen (A)\n",
+    _BYR + _punkt(1, "Bevilling givet.").replace("Økonomiudvalget den 10. marts 2026, pkt. 1\nAnbefales.\n\n", ""),
+], ids=["blank-lines", "no-blank-lines", "numeric-day", "end-matter-below", "after-the-indstilling"])
+def test_this_meetings_chain_line_alone_on_its_line_heads_the_decision(text):
+    """"Byrådet den 24. marts 2026" alone on a line, the decision below it, names the meeting as a running header
+    does; it was dropped as one, and the decision was read into the step above. Under the punkt's Indstilling or an
+    earlier step, once in the punkt, followed by prose and no section of the case, it is the decision's heading."""
+    (p,) = parse_text(text, "byr.txt").punkter
+    assert p.decision == "Bevilling givet."
+    assert p.section(I).text == "Direktionen indstiller, at sag 1 godkendes."
+    assert p.section(B).heading in ("Byrådet den 24. marts 2026", "Byrådet 24-03-2026")
+
+
+def test_a_decision_under_the_chain_line_may_open_with_a_number():
+    (p,) = parse_text(_BYR + _punkt(1, "2 mio. kr. bevilges til skolen."), "byr.txt").punkter
+    assert (p.section(B).heading, p.decision) == ("Byrådet den 24. marts 2026", "2 mio. kr. bevilges til skolen.")
+
+
+def test_the_chain_line_of_every_punkt_heads_its_decision_and_the_page_header_still_goes():
+    text = (_BYR + _punkt(1, "Bevilling givet.") + "\x0cByrådet den 24. marts 2026\n\n" + _punkt(2, "Udsat.")
+            + "\x0c" + _punkt(3, "Godkendt."))
+    assert [p.decision for p in parse_text(text, "byr.txt").punkter] == ["Bevilling givet.", "Udsat.", "Godkendt."]
+
+
+_HEADER = "Byrådet den 24. marts 2026"
+
+
+@pytest.mark.parametrize("body", [
+    # above each punkt
+    f"{_HEADER}\nPunkt 1: Skoler\n\nIndstilling\nGodkendes.\n\nBeslutning\nGodkendt.\n\n"
+    f"{_HEADER}\nPunkt 2: Veje\n\nIndstilling\nGodkendes.\n\nBeslutning\nUdsat.\n",
+    # at the top of a page, above more of the Indstilling
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n"
+    f"\x0c{_HEADER}\nAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # at the foot of a page
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\n\x0cAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # pages lost: between two paragraphs of the Indstilling, a section of the case below it
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\nAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # pages lost: inside the decision
+    f"Punkt 1: Skoler\n\nIndstilling\nGodkendes.\n\nBeslutning\nGodkendt.\n\n{_HEADER}\nDer var enighed.\n",
+    # pages lost: under the Sagsfremstilling, no Indstilling or earlier step above it
+    f"Punkt 1: Skoler\n\nSagsfremstilling\nPlanen er klar.\n\n{_HEADER}\nDen koster 2 mio. kr.\n",
+    # at the top of a page, above the rest of the punkt's last section
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n"
+    f"\x0c{_HEADER}\nAt der gives 2 mio. kr.\n\nPunkt 2: Veje\n\nBeslutning\nGodkendt.\n",
+    # pages lost: twice in one punkt
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\nAt der gives 2 mio. kr.\n\n{_HEADER}\nAt byggeriet starter i maj.\n\n"
+    "Punkt 2: Veje\n\nBeslutning\nGodkendt.\n",
+    # pages lost: more often than there are punkter
+    f"Punkt 1: Skoler\n\nIndstilling\nGodkendes.\n\n{_HEADER}\nAt der gives 2 mio. kr.\n\n"
+    f"Punkt 2: Veje\n\nIndstilling\nGodkendes.\n\n{_HEADER}\nAt vejen lukkes.\n\n{_HEADER}\nOg genåbnes.\n",
+    # a paragraph cut by it goes on in lower case
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at der gives\n"
+    f"{_HEADER}\n2 mio. kr. til skolerne.\n",
+], ids=["above-each-punkt", "page-top", "page-foot", "between-paragraphs", "in-the-decision", "sagsfremstilling",
+        "page-top-last-section", "twice-in-a-punkt", "more-than-punkter", "mid-paragraph"])
+def test_a_running_header_naming_the_meeting_still_goes(body):
+    """The same line as a running header goes wherever it stands: above a punkt header, at a page's top or foot,
+    more than once in a punkt or in the minutes than there are punkter, inside the decision, under a section
+    that is no Indstilling, or with a section of the case below it. Its punkt gets no decision from it."""
+    m = parse_text(_BYR + body, "byr.txt")
+    assert all(s.heading != _HEADER for p in m.punkter for s in p.sections)
+    assert all(_HEADER not in s.text for p in m.punkter for s in p.sections)

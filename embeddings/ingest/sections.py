@@ -110,6 +110,13 @@ _MEETING_FORMS = (
 )
 
 
+def chain_line(line: str) -> bool:
+    """True for a line in one of _MEETING_FORMS, a body and a day ("Byrådet den 24. marts 2026", "Økonomiudvalget
+    10-03-2026, pkt. 5: Anbefales.", "Beslutning i Byrådet den 24. marts 2026"), whichever meeting it names."""
+    return any((m := form.match(line)) is not None and _BODY_END.search(m.group("body")) is not None
+               for form in _MEETING_FORMS)
+
+
 def _meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[SectionName, str, str] | None:
     """A heading naming a body and a day (_MEETING_FORMS), read in the minutes of ``committee`` on ``date``: this
     meeting's Beslutning when both are this meeting's, else an earlier step of the case (Historik, the line as its
