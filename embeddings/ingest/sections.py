@@ -140,7 +140,7 @@ def _meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[S
         try:
             named_date(m.group("day") or "")
         except ValueError:
-            continue
+            continue  # "Byrådet den 31-02-2026": no day, no heading
         this = _this_meeting(f"{m.group('body')} {m.group('day') or ''}", committee, date)
         return (SectionName.BESLUTNING if this else SectionName.HISTORIK), heading, text
     return None
