@@ -196,3 +196,152 @@ def test_a_decision_taking_the_indstilling_point_by_point_shows_it():
     assert not shown("Ad 1: Udsat.\nAd 2: Godkendt med den ændring, at børnehavetaksten er 2.300 kr.")  # none as is
     assert not shown("Ad 1: Godkendt.\nUdvalget ønsker en ny sag om søskenderabat.")  # a line of its own
     assert not shown("Godkendt med den ændring, at børnehavetaksten er 2.300 kr.")
+
+
+@pytest.mark.parametrize("committee, earlier, this", [
+    ("Borgerrepræsentationen", "Økonomiudvalget den 10. marts 2026:", "Borgerrepræsentationen den 24. marts 2026:"),
+    ("Borgerrepræsentationen", "Magistratens beslutning den 17. marts 2026", "Borgerrepræsentationens beslutning"),
+    ("Magistraten", "Styregruppen den 2. marts 2026, pkt. 4:", "Magistraten den 24. marts 2026:"),
+    ("Koncernledelsen", "Direktørgruppen 03-03-2026:", "Koncernledelsen 24-03-2026:"),
+    ("Klagenævnet", "Beskæftigelsesnævnet den 24. marts 2026:", "Klagenævnets beslutning den 24. marts 2026"),
+    ("Chefgruppen", "Beslutning i Styregruppen den 10. marts 2026", "Beslutning i Chefgruppen den 24. marts 2026"),
+    ("Styringskomitéen", "Chefgruppen den 10. marts 2026:", "Styringskomitéen den 24. marts 2026:"),
+    ("Kommunalbestyrelsen", "Direktionen den 10. marts 2026:", "Kommunalbestyrelsen den 24. marts 2026:"),
+], ids=["borgerrepraesentation", "magistrat-genitive", "styregruppe", "ledelse", "naevn", "beslutning-i-gruppe",
+        "komite", "bestyrelse"])
+def test_bodies_that_are_no_udvalg_or_raad_in_the_chain(committee, earlier, this):
+    """A repræsentation, magistrat, gruppe, ledelse, nævn or komité heads a step of the chain as an udvalg does: the
+    Beslutning when it is this meeting's body (and day), Historik when it is another body, even on the same day."""
+    text = (f"REFERAT {committee} d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nIndstilling\n"
+            f"Direktionen indstiller, at der gives 18,5 mio. kr.\n\n{earlier}\nAnbefales.\n\n{this}\nBevilling givet.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert p.decision == "Bevilling givet."
+    assert _sections(p)[1:] == [(H, earlier.rstrip(":"), "Anbefales."), (B, this.rstrip(":"), "Bevilling givet.")]
+
+
+@pytest.mark.parametrize("committee, line", [
+    ("Borgerrepræsentationen", "Magistraten den 24. marts 2026:"),  # another body, the same day
+    ("Magistraten", "Borgerrepræsentationens beslutning"),
+    ("Direktørgruppen", "Chefgruppen den 24. marts 2026:"),
+    ("Klagenævnet", "Beskæftigelsesnævnets beslutning den 24. marts 2026"),
+    ("Styregruppen", "Styregruppen den 10. marts 2026:"),  # this body, another day
+])
+def test_another_body_of_the_new_kinds_is_no_decision(committee, line):
+    text = (f"REFERAT {committee} d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nIndstilling\n"
+            f"Direktionen indstiller, at der gives 18,5 mio. kr.\n\n{line}\nSagen udsættes.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert p.decision is None
+    assert _sections(p)[1:] == [(H, line.rstrip(":"), "Sagen udsættes.")]
+
+
+@pytest.mark.parametrize("prose", [
+    "Gruppen den 24. marts 2026 besluttede at gå videre med planen.",
+    "Styregruppen den 24. marts 2026 anbefalede planen.",
+    "Magistraten 24-03-2026 og Borgerrepræsentationen 7-04-2026 behandler sagen.",
+    "Målgruppen er børn født efter den 24. marts 2026.",
+    "Sagen blev drøftet med\nStyregruppen den 24. marts 2026\nog derefter med direktionen.",
+    "Planen er godkendt af\nKoncernledelsen 24-03-2026\nog sendes nu i høring.",
+])
+def test_a_sentence_naming_a_body_and_a_day_stays_text(prose):
+    """A body and a day opening a sentence, or a line of a paragraph wrapped after them, are no heading."""
+    text = ("REFERAT Styregruppen d. 24-03-2026\n\nPunkt 1: Nordby Skole\n\nSagsfremstilling\n"
+            f"{prose}\n\nBeslutning\nGodkendt.\n")
+    (p,) = parse_text(text, "chain.txt").punkter
+    assert _sections(p) == [(SectionName.SAGSFREMSTILLING, "Sagsfremstilling", prose), (B, "Beslutning", "Godkendt.")]
+
+
+def test_this_meeting_is_its_committee_and_its_day_in_every_heading_form():
+    """"Beslutning fra <body> den <day>" names this meeting only when both are this meeting's, as "<Body> den
+    <day>" does: another committee meeting the same day, or a committee whose name only ends like this one's
+    ("Social- og Sundhedsudvalget" in the Sundhedsudvalg's minutes), is not the decision."""
+    day = dt.date(2026, 3, 24)
+    assert line_heading("Beslutning fra Byrådet den 24. marts 2026", "Byrådet", day)[0] is B
+    assert line_heading("Beslutning fra Økonomiudvalget den 24. marts 2026", "Byrådet", day)[0] is not B
+    assert line_heading("Beslutning i Sundhedsudvalget", "Sundhedsudvalget", day)[0] is B
+    assert line_heading("Beslutning i Social- og Sundhedsudvalget", "Sundhedsudvalget", day)[0] is not B
+    assert line_heading("Beslutning i magistraten", "Magistraten", day)[0] is B
+    assert line_heading("Beslutning i magistraten", "Borgerrepræsentationen", day)[0] is not B
+    assert line_heading("Beslutning (24.03.2026)", "Byrådet", day)[0] is B  # the day alone: this meeting's
+    assert line_heading("Beslutning fra Chefforums møde den 24. marts 2026:", "Chefforum", day)[0] is B
+
+
+_BYR = ("REFERAT Byrådet d. 24-03-2026\n\nMødedato Tirsdag d. 24. marts 2026 kl. 17:00\nMødested Byrådssalen\n"
+        "Mødedeltagere Anne Holm (formand), Jens Dam\n\nIndholdsfortegnelse\nSager til behandling\n\n")
+
+
+def _punkt(n: int, decision: str, chain: str = "Byrådet den 24. marts 2026") -> str:
+    return (f"Punkt {n}: Sag {n}\n\nSagsfremstilling\nSagen handler om nummer {n}.\n\nIndstilling\n"
+            f"Direktionen indstiller, at sag {n} godkendes.\n\nØkonomiudvalget den 10. marts 2026, pkt. {n}\n"
+            f"Anbefales.\n\n{chain}\n{decision}\n\n")
+
+
+@pytest.mark.parametrize("text", [
+    _BYR + _punkt(1, "Bevilling givet."),
+    _BYR + _punkt(1, "Bevilling givet.").replace("\n\n", "\n"),
+    _BYR + _punkt(1, "Bevilling givet.", "Byrådet 24-03-2026"),
+    _BYR + _punkt(1, "Bevilling givet.") + "Fraværende:\nJens Hansen (A)\n",
+    _BYR + _punkt(1, "Bevilling givet.").replace("Økonomiudvalget den 10. marts 2026, pkt. 1\nAnbefales.\n\n", ""),
+], ids=["blank-lines", "no-blank-lines", "numeric-day", "end-matter-below", "after-the-indstilling"])
+def test_this_meetings_chain_line_alone_on_its_line_heads_the_decision(text):
+    """"Byrådet den 24. marts 2026" alone on a line, the decision below it, names the meeting as a running header
+    does; it was dropped as one, and the decision was read into the step above. Under the punkt's Indstilling or an
+    earlier step, once in the punkt, followed by prose and no section of the case, it is the decision's heading."""
+    (p,) = parse_text(text, "byr.txt").punkter
+    assert p.decision == "Bevilling givet."
+    assert p.section(I).text == "Direktionen indstiller, at sag 1 godkendes."
+    assert p.section(B).heading in ("Byrådet den 24. marts 2026", "Byrådet 24-03-2026")
+
+
+def test_a_decision_under_the_chain_line_may_open_with_a_number():
+    (p,) = parse_text(_BYR + _punkt(1, "2 mio. kr. bevilges til skolen."), "byr.txt").punkter
+    assert (p.section(B).heading, p.decision) == ("Byrådet den 24. marts 2026", "2 mio. kr. bevilges til skolen.")
+
+
+def test_the_chain_line_of_every_punkt_heads_its_decision_and_the_page_header_still_goes():
+    text = (_BYR + _punkt(1, "Bevilling givet.") + "\x0cByrådet den 24. marts 2026\n\n" + _punkt(2, "Udsat.")
+            + "\x0c" + _punkt(3, "Godkendt."))
+    assert [p.decision for p in parse_text(text, "byr.txt").punkter] == ["Bevilling givet.", "Udsat.", "Godkendt."]
+
+
+_HEADER = "Byrådet den 24. marts 2026"
+
+
+@pytest.mark.parametrize("body", [
+    # above each punkt
+    f"{_HEADER}\nPunkt 1: Skoler\n\nIndstilling\nGodkendes.\n\nBeslutning\nGodkendt.\n\n"
+    f"{_HEADER}\nPunkt 2: Veje\n\nIndstilling\nGodkendes.\n\nBeslutning\nUdsat.\n",
+    # at the top of a page, above more of the Indstilling
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n"
+    f"\x0c{_HEADER}\nAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # at the foot of a page
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\n\x0cAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # pages lost: between two paragraphs of the Indstilling, a section of the case below it
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\nAt der gives 2 mio. kr.\n\nBeslutning\nGodkendt.\n",
+    # pages lost: inside the decision
+    f"Punkt 1: Skoler\n\nIndstilling\nGodkendes.\n\nBeslutning\nGodkendt.\n\n{_HEADER}\nDer var enighed.\n",
+    # pages lost: under the Sagsfremstilling, no Indstilling or earlier step above it
+    f"Punkt 1: Skoler\n\nSagsfremstilling\nPlanen er klar.\n\n{_HEADER}\nDen koster 2 mio. kr.\n",
+    # at the top of a page, above the rest of the punkt's last section
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n"
+    f"\x0c{_HEADER}\nAt der gives 2 mio. kr.\n\nPunkt 2: Veje\n\nBeslutning\nGodkendt.\n",
+    # pages lost: twice in one punkt
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at planen godkendes.\n\n"
+    f"{_HEADER}\nAt der gives 2 mio. kr.\n\n{_HEADER}\nAt byggeriet starter i maj.\n\n"
+    "Punkt 2: Veje\n\nBeslutning\nGodkendt.\n",
+    # pages lost: more often than there are punkter
+    f"Punkt 1: Skoler\n\nIndstilling\nGodkendes.\n\n{_HEADER}\nAt der gives 2 mio. kr.\n\n"
+    f"Punkt 2: Veje\n\nIndstilling\nGodkendes.\n\n{_HEADER}\nAt vejen lukkes.\n\n{_HEADER}\nOg genåbnes.\n",
+    # a paragraph cut by it goes on in lower case
+    "Punkt 1: Skoler\n\nIndstilling\nDirektionen indstiller, at der gives\n"
+    f"{_HEADER}\n2 mio. kr. til skolerne.\n",
+], ids=["above-each-punkt", "page-top", "page-foot", "between-paragraphs", "in-the-decision", "sagsfremstilling",
+        "page-top-last-section", "twice-in-a-punkt", "more-than-punkter", "mid-paragraph"])
+def test_a_running_header_naming_the_meeting_still_goes(body):
+    """The same line as a running header goes wherever it stands: above a punkt header, at a page's top or foot,
+    more than once in a punkt or in the minutes than there are punkter, inside the decision, under a section
+    that is no Indstilling, or with a section of the case below it. Its punkt gets no decision from it."""
+    m = parse_text(_BYR + body, "byr.txt")
+    assert all(s.heading != _HEADER for p in m.punkter for s in p.sections)
+    assert all(_HEADER not in s.text for p in m.punkter for s in p.sections)

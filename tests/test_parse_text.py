@@ -1025,3 +1025,44 @@ def test_a_qualifier_in_a_header_without_a_separator():
         ("12", "Køb af ejendom", True, None), ("13a", "Salg af grund", True, None), ("14", "Eventuelt", False, "Intet.")]
     shown = " ".join(s.text for p in m.punkter for s in p.sections)
     assert "Bygade" not in shown and "Hansen" not in shown
+
+
+def test_a_square_bracketed_qualifier_reads_like_a_round_one():
+    """"Punkt 4 [tillæg]: Titel", "Pkt. 12 [Lukket] Titel" were no headers: their text and decision went to the punkt
+    above, a closed one's too. Square brackets hold a qualifier as round ones do (at most three words, a letter
+    among them); the raw title keeps it as written, so "[Lukket]" closes the punkt."""
+    text = HEAD + ("Punkt 3: Regnskab\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 4 [tillæg]: Vejbelysning i Nordby\n\nBeslutning\n\nLamperne skiftes.\n\n"
+                   "Punkt 5a [2. behandling] - Budget 2027\n\nBeslutning\n\nVedtaget.\n\n"
+                   "7. punkt [tillæg]: Lokaletilskud\n\nBeslutning\n\nTilskud givet.\n\n"
+                   "Pkt. 12 [Lukket] Køb af ejendom\n\nBeslutning\n\nKøbet af Bygade 4 godkendt.\n\n"
+                   "PUNKT 13 [LUKKET]\nSalg af grund\n\nBeslutning\n\nGrunden sælges til Hansen.\n\n"
+                   "Sag nr. 14 [L] - Personalesag\n\nBeslutning\n\nAnsættelsen godkendt.\n\n"
+                   "Punkt 15: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [(p.label, p.title, p.raw_title, p.closed, p.decision) for p in m.punkter] == [
+        ("3", "Regnskab", "Regnskab", False, "Godkendt."),
+        ("4", "Vejbelysning i Nordby", "[tillæg] Vejbelysning i Nordby", False, "Lamperne skiftes."),
+        ("5a", "Budget 2027", "[2. behandling] Budget 2027", False, "Vedtaget."),
+        ("7", "Lokaletilskud", "[tillæg] Lokaletilskud", False, "Tilskud givet."),
+        ("12", "Køb af ejendom", "[Lukket] Køb af ejendom", True, None),
+        ("13", "Salg af grund", "[LUKKET] Salg af grund", True, None),
+        ("14", "Personalesag", "[L] Personalesag", True, None),
+        ("15", "Eventuelt", "Eventuelt", False, "Intet.")]
+    shown = " ".join(s.text for p in m.punkter for s in p.sections)
+    assert not any(word in shown for word in ("Bygade", "Hansen", "Ansættelsen"))
+
+
+@pytest.mark.parametrize("line", [
+    "Punkt 5 [se bilag 2] blev drøftet.",  # no separator after the brackets
+    "Punkt 5 [jf. sagsfremstillingen og bilag 3]: Se nedenfor",  # more than a qualifier in the brackets
+    "Punkt 5 [9.00-9.15]: Budget",  # no letter: a time slot, not a qualifier
+    "Punkt 5 (tillæg]: Budget",  # brackets that do not pair
+    "Punkt 5 [tillæg] - udsat til næste møde",  # a dash and a lower-case word: a sentence
+])
+def test_a_square_bracket_after_punkt_and_a_number_in_the_text_stays_text(line):
+    text = HEAD + (f"Punkt 4: Regnskab\n\nSagsfremstilling\n\n{line}\n\nBeslutning\n\nGodkendt.\n\n"
+                   "Punkt 8: Eventuelt\n\nBeslutning\n\nIntet.\n")
+    m = parse_text(text, "ou.txt")
+    assert [p.label for p in m.punkter] == ["4", "8"]
+    assert m.punkter[0].section(SectionName.SAGSFREMSTILLING).text == line

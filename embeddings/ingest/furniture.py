@@ -10,7 +10,8 @@ removed from its line. What goes:
 - a footer or header line that carries a labelled page number beside other text, set off by a tab, a wide
   gap or a separator ("Erhvervsudvalget 07-10-2026   Side 2", "2026 / Side 3 af 3");
 - a line that only names the meeting: a name from the document's first lines and the meeting's date
-  ("Udvalget for Klima og Natur · 4. november 2026"), a running header wherever it falls;
+  ("Udvalget for Klima og Natur · 4. november 2026"), a running header wherever it falls; unless it heads the
+  punkt's decision (_heads_decision: "Byrådet den 24. marts 2026" alone on its line under the Indstilling);
 - a line repeated as the first or last line of half the pages or more (two at least), word for word, unless
   it is a heading, a punkt header or a sentence ("Godkendt."); kept at the top of the first page, where the
   document's own header is;
@@ -27,7 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from embeddings.ingest.sections import dates_in, line_heading
+from embeddings.minutes import SectionName
+from embeddings.ingest.sections import chain_line, dates_in, end_matter, line_heading
 
 FORM_FEED = "\x0c"
 _HEAD_LINES = 6  # non-blank lines at the start that name the meeting
@@ -76,10 +78,9 @@ def drop_furniture(lines: list[str]) -> list[str]:
     at_head = [i for i, x in enumerate(out) if x.strip()][:_HEAD_LINES]
     head = [out[i] for i in at_head]
     dates = {d for x in head for d in dates_in(x)}
-    drop = set()
-    for i, x in enumerate(out):
-        if _PAGE_LINE.fullmatch(x) or _page_footer(x) or (i not in at_head and _names_meeting(x, head, dates)):
-            drop.add(i)
+    drop = {i for i, x in enumerate(out) if _PAGE_LINE.fullmatch(x) or _page_footer(x)}
+    naming = [i for i, x in enumerate(out) if i not in drop and i not in at_head and _names_meeting(x, head, dates)]
+    drop |= set(naming) - _decision_headings(out, naming, pages)
     drop |= _bare_edge_numbers(out, pages)
     drop |= _repeated_edges(out, pages, drop)
     for i in sorted(drop):  # "2026" over "Side 3 af 3": the footer's year
@@ -122,6 +123,64 @@ def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
         return False
     name = " ".join(m.group("name").split()).lower()
     return len(name) >= 4 and len(name.split()) <= 8 and any(name in " ".join(h.split()).lower() for h in head)
+
+
+# Where a punkt starts, as far as page furniture can tell: "Punkt 4", "Pkt. 4", "Sag nr. 4", "Dagsordenpunkt 4",
+# "7. punkt", Markdown's "## Punkt 4" and "**Punkt 4"
+_PUNKT_START = re.compile(r"^[\s#*_]*(?:(?:punkt|pkt\.?|sak|sag|dagsordens?punkt)\s*(?:nr\.?\s*)?\d|\d{1,4}\.\s*punkt\b)",
+                          re.I)
+# The sections a decision heading follows: the recommendation, or an earlier step of the case's chain
+_BEFORE_DECISION = frozenset({SectionName.INDSTILLING, SectionName.HISTORIK})
+_ENDS_PART = re.compile(r"[.!?:;)\]”\"»]\s*$")
+
+
+def _decision_headings(lines: list[str], naming: list[int], pages: list[int]) -> set[int]:
+    """Of the lines that name the meeting (``naming``), those that head their punkt's decision (_heads_decision)."""
+    candidates = [i for i in naming if chain_line(lines[i])]
+    if not candidates:
+        return set()
+    edges = {k for edge in _edges(lines, pages) for k in edge} if len(pages) > 1 else set()
+    starts = [k for k, x in enumerate(lines) if _PUNKT_START.match(x)]
+    written = {" ".join(lines[i].split()) for i in candidates}
+    places: dict[str, list[int]] = {}
+    for k, x in enumerate(lines):
+        if k not in edges and (text := " ".join(x.split())) in written:
+            places.setdefault(text, []).append(k)
+    return {i for i in candidates if _heads_decision(lines, i, edges, starts, places.get(" ".join(lines[i].split()), []))}
+
+
+def _heads_decision(lines: list[str], i: int, edges: set[int], starts: list[int], same: list[int]) -> bool:
+    """True when the line at ``i``, a body and the meeting's day alone on its line ("Byrådet den 24. marts 2026"),
+    is where the punkt's decision starts rather than a running header: it stands in a punkt (``starts``: where
+    punkter start), not at a page's ``edges``, and does not cut a paragraph; the punkt's last section above it is
+    its Indstilling or an earlier step of the case ("Økonomiudvalget den 10. marts 2026, pkt. 5:"); a sentence
+    opens below it (a capital or a digit); and it is the last section of its punkt (no heading below it, but the
+    minutes' end matter: "Fraværende: ..."), the only such line in it, written (``same``: where, page
+    edges not counted) no more often in the minutes than there are punkter. A running header repeats on every
+    page, above a punkt or at a page's edge, and so lands in the middle of a case's sections."""
+    if i in edges:
+        return False
+    start = max((k for k in starts if k < i), default=None)
+    end = min((k for k in starts if k > i), default=len(lines))
+    if start is None or len(same) > len(starts) or any(start < k < end and k != i for k in same):
+        return False
+    if lines[i - 1].strip() and not _ENDS_PART.search(lines[i - 1]) and _section(lines[i - 1]) is None:
+        return False  # a paragraph cut by it: "Direktionen indstiller, at der gives" over it
+    below = next((k for k in range(i + 1, end) if lines[k].strip()), None)
+    if below is None or not lines[below].lstrip()[:1].isupper() and not lines[below].lstrip()[:1].isdigit():
+        return False
+    above = [name for k in range(start + 1, i) if k not in edges and (name := _section(lines[k])) is not None]
+    after = [k for k in range(below, end)
+             if k not in edges and _section(lines[k]) is not None and end_matter(lines[k]) is None]
+    return bool(above) and above[-1] in _BEFORE_DECISION and not after
+
+
+def _section(line: str) -> SectionName | None:
+    """The section a line heads, as far as furniture can tell (no meeting to compare with): a known heading, or a
+    step of the case's chain (Historik: "Økonomiudvalget den 10. marts 2026, pkt. 5:")."""
+    if not line.strip():
+        return None
+    return line_heading(line)[0] or (SectionName.HISTORIK if chain_line(line) else None)
 
 
 def _bare_edge_numbers(lines: list[str], pages: list[int]) -> set[int]:

@@ -80,16 +80,21 @@ _WITH_TEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(?P<tex
 # stand in brackets ("Beslutning (26.11.2026)"); without a preposition they start with a capital or a digit.
 _WITH_CONTEXT = re.compile(r"^\s*(?P<head>[^\W\d_]+)\s+(?:(?P<prep>i|fra|på|af|den)\s+(?=[^\W_])|(?=[A-ZÆØÅ0-9(]))"
                            r"\(?(?P<who>[^\W_][^!?;:]{0,60}?)\)?\s*:?\s*$")
-_CONTEXT_END = re.compile(r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?|\d{4})$", re.I)
-_CONTEXT_START = re.compile(r"^\S*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|direktion(?:en)?)\b", re.I)
+# The words a body's name ends in, as in "Teknik- og Miljøudvalget", "Byrådet", "Kommunalbestyrelsen",
+# "Chefforum", "Direktionen", "Borgerrepræsentationen" (København), "Magistraten" (Aarhus), "Styregruppen",
+# "Koncernledelsen", "Klagenævnet", "Styringskomitéen"; each with its definite and genitive forms (_BODY_FORM).
+_BODY_WORD = r"(?:udvalg|råd|bestyrelse|forum|direktion|repræsentation|magistrat|gruppe|ledelse|nævn|komit[eé])"
+_BODY_FORM = r"(?:ets|et|ens|en|ns|n|s)?"
+_CONTEXT_END = re.compile(rf"(?:{_BODY_WORD}{_BODY_FORM}|\d{{4}})$", re.I)
+_CONTEXT_START = re.compile(rf"^\S*{_BODY_WORD}{_BODY_FORM}\b", re.I)
 
 
 # A heading that is a meeting, a body and a day ("Byrådet den 24. marts 2026:", "Økonomiudvalget 14-04-2026, pkt.
 # 5:", "Byrådets beslutning den 28. april 2026", "Beslutning Teknik- og Miljøudvalget den 07-04-2026"): the chain of
-# decisions a case collects on its way to the Byråd. The body's name ends in one of _BODY_END ("Teknik- og
-# Miljøudvalget", "Kommunalbestyrelsens"); the day is written as named_date reads it.
+# decisions a case collects on its way to the Byråd. The body's name ends in one of _BODY_WORD ("Teknik- og
+# Miljøudvalget", "Kommunalbestyrelsens", "Magistraten"); the day is written as named_date reads it.
 _BODY = r"(?P<body>(?:[A-ZÆØÅ][^\W\d_]*-,?\s+(?:og\s+)?)*[A-ZÆØÅ][^\W\d_]*)"
-_BODY_END = re.compile(r"(?:udvalg|råd|bestyrelse|forum|direktion)(?:ets|et|ens|en|ns|n|s)?$", re.I)
+_BODY_END = re.compile(rf"{_BODY_WORD}{_BODY_FORM}$", re.I)
 _MONTH_NAMES = "|".join(MONTHS)
 _DAY = (r"(?:den\s+|d\.\s*)?(?P<day>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
         rf"|\d{{1,2}}\.?\s+(?i:{_MONTH_NAMES})\s+\d{{4}})")  # the forms named_date reads
@@ -103,6 +108,13 @@ _MEETING_FORMS = (
     # "Beslutning Teknik- og Miljøudvalget den 07-04-2026", "Beslutning i Byrådet den 24. marts 2026"
     re.compile(rf"^\s*[Bb]eslutning\s+(?:i\s+)?{_BODY},?\s+{_DAY}\s*:?\s*$"),
 )
+
+
+def chain_line(line: str) -> bool:
+    """True for a line in one of _MEETING_FORMS, a body and a day ("Byrådet den 24. marts 2026", "Økonomiudvalget
+    10-03-2026, pkt. 5: Anbefales.", "Beslutning i Byrådet den 24. marts 2026"), whichever meeting it names."""
+    return any((m := form.match(line)) is not None and _BODY_END.search(m.group("body")) is not None
+               for form in _MEETING_FORMS)
 
 
 def _meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[SectionName, str, str] | None:
@@ -126,20 +138,12 @@ def _meeting_heading(line: str, committee: str, date: dt.date | None) -> tuple[S
         if kind is not None and kind.lower() == "indstilling":
             return SectionName.INDSTILLING, heading, text
         try:
-            day = named_date(m.group("day"))[1] if m.group("day") else None
+            named_date(m.group("day") or "")
         except ValueError:
-            continue
-        this = (day is None or day == date) and _same_body(m.group("body"), committee)
+            continue  # "Byrådet den 31-02-2026": no day, no heading
+        this = _this_meeting(f"{m.group('body')} {m.group('day') or ''}", committee, date)
         return (SectionName.BESLUTNING if this else SectionName.HISTORIK), heading, text
     return None
-
-
-def _same_body(body: str, committee: str) -> bool:
-    """True when ``body`` as written names ``committee``: "Byrådets" / "byrådet" and "Byråd", "Kommunalbestyrelsens"
-    and "Kommunalbestyrelsen", "Teknik- og Miljøudvalget" and itself; the generic "Udvalget" is any udvalg."""
-    words = body.lower().split()
-    stem = re.sub(r"(?:et|en)$", "", re.sub(r"s$", "", words[-1]))
-    return len(stem) >= 3 and " ".join(words[:-1] + [stem]) in " ".join(committee.lower().split())
 
 
 def line_heading(line: str, committee: str = "", date: dt.date | None = None) -> tuple[SectionName | None, str, str]:
@@ -225,17 +229,29 @@ def named_date(text: str) -> tuple[str, dt.date] | None:
     return None
 
 
+_BEFORE_DAY = re.compile(r"(?:[\s,]+(?:møde[t]?|den|d\.))*[\s,]*$", re.I)  # "Chefforums møde den " before the day
+
+
 def _this_meeting(who: str, committee: str, date: dt.date | None) -> bool:
-    """True when a heading's "who and when" names the meeting being read (see line_heading)."""
+    """True when a heading's who and when (a body, a day or both: "Byrådet den 24. marts 2026", "Økonomiudvalgets",
+    "i byrådet", "26.11.2026", "Chefforums møde den 14. august 2024") names the meeting being read, ``committee``
+    on ``date``: a day it names is ``date``, and a body it names is ``committee``. Bodies are compared by their
+    stem ("Byrådets" / "byrådet" and "Byråd", "Kommunalbestyrelsens" and "Kommunalbestyrelsen", "Teknik- og
+    Miljøudvalget" and itself, not "Social- og Sundhedsudvalget" and "Sundhedsudvalget"); the generic "Udvalget"
+    is any udvalg. Text before the day that is no body's name ("mødet") leaves it to the day. False for a day
+    that does not exist, and when neither a body nor a day is named."""
     try:
         found = named_date(who)
     except ValueError:
         return False
-    named = found[1] if found else None
-    if named is not None:
-        return named == date
-    stem = re.sub(r"(?:et|en|s)$", "", who.split()[-1].lower()) if who.split() else ""
-    return len(stem) >= 3 and stem in committee.lower()
+    if found is not None and found[1] != date:
+        return False
+    body = _BEFORE_DAY.sub("", who[:who.find(found[0])] if found else who)
+    if not _BODY_END.search(body):
+        return found is not None
+    words = body.lower().replace("é", "e").split()  # "Styringskomiteen" is "Styringskomitéen"
+    stem = re.sub(r"(?:et|en)$", "", re.sub(r"s$", "", words[-1]))
+    return len(stem) >= 3 and " ".join(words[:-1] + [stem]) in " ".join(committee.lower().replace("é", "e").split())
 
 
 _PREFIX = re.compile(r"^\s*[A-ZÆØÅ]{1,4}\s*[-\u2010-\u2015\u2212]\s*")  # "CF - ", "CF– ", "CF- "

@@ -9,7 +9,7 @@ The layout every variant shares::
     Indholdsfortegnelse + "Titel.....<tab>3" lines   (ignored)
     Punkt N: <titel>   or   Sak N: <titel>        one per punkt; also "Punkt N - <Titel>", "Punkt nr. N: <Titel>",
                                                   "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"; a qualifier in
-                                                  brackets after N ("Punkt N (tillæg): <Titel>", "Pkt. N (lukket):
+                                                  brackets after N ("Punkt N (tillæg): <Titel>", "Pkt. N [Lukket]
                                                   <Titel>") stays in the raw title, out of the title
       or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
                                                   ... and each is followed by a blank line (else lists, "1. at ...")
@@ -31,7 +31,7 @@ from embeddings.journal import KLE_WRITTEN, JournalNumber
 from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
-from embeddings.ingest.sections import clean_title, line_heading, named_date
+from embeddings.ingest.sections import clean_title, line_heading, meeting_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
                      r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
@@ -46,13 +46,23 @@ _DATE_LINES = 6  # the labelled date line is looked for among the lines right un
 # "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
 # A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
 # header's separator (or its qualifier). "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
-_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]|\())"
+_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]|[(\[]))"
+
+
+_QUALIFIER_TEXT = r"(?=[^()\[\]\n]*[^\W\d_])[\w.,/–—-]+(?:\s+[\w.,/–—-]+){0,2}"
 
 
 def _qualifier(name: str) -> str:
     """A qualifier in brackets between the number and the separator: "Punkt 4 (tillæg): X", "Pkt. 12 (lukket): X",
-    "Punkt 5 (2. behandling) - X"; at most three words, a letter among them (not a time slot "(9.00-9.15)")."""
-    return rf"\s*\(\s*(?P<{name}>(?=[^()\n]*[^\W\d_])[\w.,/–—-]+(?:\s+[\w.,/–—-]+){{0,2}})\s*\)"
+    "Punkt 5 (2. behandling) - X", "Punkt 4 [tillæg]: X"; at most three words, a letter among them (not a time slot
+    "(9.00-9.15)"). The group ``name`` holds it with its brackets, as written (see _qualified)."""
+    return (rf"\s*(?P<{name}>\(\s*{_QUALIFIER_TEXT}\s*\)|\[\s*{_QUALIFIER_TEXT}\s*\])")
+
+
+def _qualified(m: re.Match, name: str) -> str:
+    """The qualifier of group ``name`` as written in its brackets, inner spaces tidied: "(tillæg)", "[Lukket]"."""
+    found = m.group(name)
+    return f"{found[0]}{found[1:-1].strip()}{found[-1]}" if found else ""
 
 
 _PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))"
@@ -121,7 +131,7 @@ class _Header(NamedTuple):
     suffix: str  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
     title: str
     below: int = 0  # lines of the title below the header line ("PUNKT 7" over its title)
-    qualifier: str = ""  # "tillæg" of "Punkt 4 (tillæg): Titel"
+    qualifier: str = ""  # "(tillæg)" of "Punkt 4 (tillæg): Titel", "[tillæg]" of "Punkt 4 [tillæg]: Titel"
 
 
 @dataclass
@@ -133,7 +143,7 @@ class _RawPunkt:
     body: list[tuple[int, str]] = field(default_factory=list)
     divided_closed: bool = False  # under a "LUKKEDE PUNKTER" divider
     wrapped: int = 0  # lines of the title below the header line (a long title wrapped in a PDF)
-    qualifier: str = ""  # "tillæg" of "Punkt 4 (tillæg): Titel"
+    qualifier: str = ""  # "(tillæg)" of "Punkt 4 (tillæg): Titel", "[tillæg]" of "Punkt 4 [tillæg]: Titel"
 
 
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
@@ -364,7 +374,7 @@ def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
         m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
         number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
         if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
-            found[i + 1] = _Header(number, suffix, title, title_lines, m.group("qualifier") or "")
+            found[i + 1] = _Header(number, suffix, title, title_lines, _qualified(m, "qualifier"))
             last = place
     return found
 
@@ -421,14 +431,14 @@ def _punkt_header(x: str) -> _Header | None:
         m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
         if not m or not m.group("title")[0].isupper():
             return None
-        return _Header(int(m.group("number")), "", m.group("title"), qualifier=m.group("qualifier") or "")
+        return _Header(int(m.group("number")), "", m.group("title"), qualifier=_qualified(m, "qualifier"))
     if m.group("number") is not None:
         return _Header(int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title"),
-                       qualifier=m.group("qualifier") or "")
+                       qualifier=_qualified(m, "qualifier"))
     if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
         return None  # "Punkt 3 - udsat til næste møde" in running text
     return _Header(int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2"),
-                   qualifier=m.group("qualifier2") or "")
+                   qualifier=_qualified(m, "qualifier2"))
 
 
 def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) -> list[_RawPunkt]:
@@ -550,7 +560,7 @@ def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None
 def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
     # The qualifier ("Punkt 4 (tillæg): Titel") stays in the raw title, where the closed rule reads it ("(lukket)"),
     # and out of the title a user searches for.
-    raw_title = f"({raw.qualifier}) {raw.title}" if raw.qualifier else raw.title
+    raw_title = f"{raw.qualifier} {raw.title}" if raw.qualifier else raw.title
     title, slot = clean_title(raw.title)
     body = raw.body
     content = [(n, x) for n, x in body if x.strip()]
@@ -581,9 +591,11 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
 def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     """Split a punkt's body at known headings; text before the first heading is kept as 'Andet'."""
     parts: list[tuple[SectionName, str, list[str]]] = []
-    for x in lines:
+    for k, x in enumerate(lines):
         name, heading, first = (line_heading(x, meeting.committee, meeting.date) if x.strip()
                                 else (None, "", ""))
+        if name is not None and _wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting):
+            name = None
         if name is not None:
             parts.append((name, heading, [first] if first else []))
         elif parts:
@@ -597,6 +609,14 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
             text = ""  # FirstAgenda writes "." for "no decision recorded"
         out.append(Section(name, text, heading))
     return tuple(out)
+
+
+def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> bool:
+    """True for a line that names a body and a day ("Styregruppen den 24. marts 2026") with nothing after it, when
+    the paragraph goes on right below it in lower case ("og derefter med direktionen."): a sentence wrapped after
+    the day, not a heading. A colon after the day makes it a heading whatever follows."""
+    return (not text and not line.rstrip().endswith(":") and below.strip()[:1].islower()
+            and meeting_heading(line, meeting.committee, meeting.date) is not None)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
