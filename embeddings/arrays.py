@@ -3,7 +3,9 @@
 
 A memory-mapped array costs nothing until it is read, and then only the pages read: a process starts
 without loading the index, and a question touches only the parts it needs (the postings of its words, the
-uids of its hits).
+uids of its hits). It does hold one open file descriptor for as long as it lives (Python's mmap keeps a copy
+of the file's): whoever loads an index closes it when done (``VectorIndex.close``), so that the descriptors
+do not wait for the garbage collector, or for ever when something still refers to the index.
 """
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ class StringTable:
 
     def __len__(self) -> int:
         return len(self.order)
+
+    def close(self) -> None:
+        """Let go of the arrays: memory-mapped ones give their file descriptor back once nothing else holds
+        them. The table cannot be read afterwards."""
+        self.blob = self.offsets = self.order = None  # type: ignore[assignment]
 
     def _bytes(self, i: int) -> bytes:
         return self.blob[self.offsets[i]:self.offsets[i + 1]].tobytes()

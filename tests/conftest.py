@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,26 @@ def clean_env(monkeypatch, tmp_path):
             monkeypatch.delenv(k, raising=False)
     monkeypatch.setenv("BESLUT_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@contextmanager
+def store_and_core(settings, embedder=None):
+    """A Store on ``settings``' SQLite file and a core over it (default: the HashingEmbedder), as a web app is
+    built on them; both closed at the end. FastAPI keeps every app it has served alive (a module-level cache of
+    endpoints), so what an app was built on is only given back by closing it."""
+    from bot.compose import open_core
+    from embeddings.store import Store
+    from fakes import HashingEmbedder
+
+    store = Store(settings.store_path)
+    try:
+        core = open_core(settings, embedder=embedder or HashingEmbedder(), store=store)
+        try:
+            yield store, core
+        finally:
+            core.close()
+    finally:
+        store.close()
 
 
 @pytest.fixture
@@ -160,3 +181,52 @@ def database(request, tmp_path):
         db = Database(request.getfixturevalue("pg_url"))
     yield db
     db.dispose()
+
+
+
+# --- BESLUT_TEST_FD_REPORT=1: which tests leave file descriptors open ------------------------------------------
+# Prints, after the run, the descriptors still open and the tests after which more were open than before (with
+# what they were: *.db, *-wal, *.npy of an index, sockets). tests/test_fd_leaks.py is the check that fails.
+if os.environ.get("BESLUT_TEST_FD_REPORT") and Path("/proc/self/fd").is_dir():
+    import collections
+
+    _FD_GROWTH: list[tuple[int, str, dict[str, int]]] = []
+
+    def _fd_kinds() -> collections.Counter:
+        kinds: collections.Counter = collections.Counter()
+        for n in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{n}")
+            except OSError:
+                continue
+            if not target.startswith("/"):
+                kinds[target.split(":")[0]] += 1  # socket, pipe, anon_inode
+                continue
+            name = Path(target.removesuffix(" (deleted)")).name
+            kind = next((s for s in ("-wal", "-shm", "-journal") if name.endswith(s)), Path(name).suffix or name)
+            kinds["*" + kind + (" (deleted)" if target.endswith(" (deleted)") else "")] += 1
+        return kinds
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        before = _fd_kinds()
+        yield
+        after = _fd_kinds()
+        grown = sum(after.values()) - sum(before.values())
+        if grown:
+            after.subtract(before)
+            _FD_GROWTH.append((grown, item.nodeid, {k: v for k, v in after.items() if v}))
+
+    def pytest_terminal_summary(terminalreporter):
+        import gc
+
+        kinds = _fd_kinds()
+        terminalreporter.write_line(f"open file descriptors at the end: {sum(kinds.values())} {dict(kinds)}")
+        gc.collect()
+        terminalreporter.write_line(f"after a garbage collection: {len(os.listdir('/proc/self/fd'))}")
+        per_file: collections.Counter = collections.Counter()
+        for grown, nodeid, _ in _FD_GROWTH:
+            per_file[nodeid.split("::")[0]] += grown
+        terminalreporter.write_line(f"growth per test file: {per_file.most_common(25)}")
+        for grown, nodeid, what in sorted(_FD_GROWTH, key=lambda t: -t[0])[:25]:
+            terminalreporter.write_line(f"{grown:+d} {nodeid} {what}")

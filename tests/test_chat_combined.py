@@ -14,11 +14,9 @@ import pytest
 from bot import compose as cli
 from bot.compose import check_web_settings, web_app
 from bot.core import messages
-from bot.compose import open_core
 from embeddings.errors import BeslutError
 from bot.settings import Settings
-from embeddings.store import Store
-from fakes import HashingEmbedder
+from conftest import store_and_core
 from slack_fakes import SECRET, TOKEN, event_body, mention, post_signed
 from teams_fakes import APP_ID, TENANT, card_of, card_text, message, serve, token_provider_factory
 
@@ -48,11 +46,11 @@ def both_platforms(home, fake, connector, **teams):
     """The product's web app with Slack and Teams on one uvicorn server; yields (base URL, core)."""
     settings = Settings(home=home, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url,
                         **teams)
-    store = Store(settings.store_path)
-    core = RecordingCore(open_core(settings, embedder=HashingEmbedder(), store=store))
-    # outgoing Bot Connector tokens from the fake's token endpoint (production: MSAL), through the SDK's seam
-    with serve(web_app(settings, core, store, token_provider_factory=token_provider_factory(connector))) as url:
-        yield url, core
+    with store_and_core(settings) as (store, inner):
+        core = RecordingCore(inner)
+        # outgoing Bot Connector tokens from the fake's token endpoint (production: MSAL), through the SDK's seam
+        with serve(web_app(settings, core, store, token_provider_factory=token_provider_factory(connector))) as url:
+            yield url, core
 
 
 def slack_mention(url: str, ts: str, event_id: str, secret: str = SECRET, text: str = TELEFON) -> int:

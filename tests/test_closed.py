@@ -37,7 +37,7 @@ from pdf_fixtures import render_minutes
 from slack_fakes import SECRET, TOKEN, dm, event_body, post_signed, slash_body
 from teams_fakes import card_of, card_text, message, serve
 
-from conftest import BUNDLED
+from conftest import BUNDLED, store_and_core
 
 # --- the rule, as a table -------------------------------------------------------------------------
 CLOSED_TITLES = [
@@ -300,9 +300,7 @@ def test_show_prints_the_title_and_lukket_only(closed_home, capsys, monkeypatch)
 def test_slack_and_teams_never_show_closed_text(closed_home, fake, connector):
     settings = Settings(home=closed_home, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url,
                         teams_allow_anonymous=True, today=dt.date(2024, 9, 20))
-    store = Store(settings.store_path)
-    core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with serve(web_app(settings, core, store)) as url:
+    with store_and_core(settings) as (store, core), serve(web_app(settings, core, store)) as url:
         for i, q in enumerate(QUESTIONS):
             body = event_body(dm(q, ts=f"1726000001.00010{i}"), event_id=f"EvClosed{i}")
             assert post_signed(f"{url}/slack/events", body, "application/json")[0] == 200

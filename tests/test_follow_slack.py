@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import pytest
 
 from bot.cli import main as cli
-from bot.compose import Wiring, open_core, web_app
+from bot.compose import Wiring, web_app
 from bot.settings import Settings
-from embeddings.store import Store
+from conftest import store_and_core
 from fakes import HashingEmbedder
 from follow_minutes import (CASE, CASE_NEXT, CASE_NEXT_CITATION, CASE_NEXT_DECISION, TOPIC_CITATION, TOPIC_DECISION,
                             TOPIC_NEW, UNRELATED, write)
@@ -32,9 +32,7 @@ def env(home, fake, monkeypatch):
 
 @contextmanager
 def serving(settings: Settings):
-    store = Store(settings.store_path)
-    core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with LiveServer(web_app(settings, core, store)) as server:
+    with store_and_core(settings) as (store, core), LiveServer(web_app(settings, core, store)) as server:
         yield server.url + "/slack/events"
 
 

@@ -8,12 +8,13 @@ import httpx
 import pytest
 
 from bot.cli import main as cli
-from bot.compose import Wiring, open_core, web_app
+from bot.compose import Wiring, web_app
 from bot.core import messages
 from bot.settings import Settings
 from bot.state.subscriptions import SubscriptionStore
 from bot.teams.conversations import TeamsConversations
 from embeddings.store import Store
+from conftest import store_and_core
 from fakes import HashingEmbedder
 from follow_minutes import (CASE, CASE_NEXT, CASE_NEXT_CITATION, CASE_NEXT_DECISION, TOPIC_CITATION, TOPIC_DECISION,
                             TOPIC_NEW, UNRELATED, write)
@@ -41,13 +42,11 @@ def web(settings: Settings) -> Settings:
 def say(settings: Settings, connector, keys, text: str, *, channel: bool = False, signed: bool = True,
         conversation_id: str | None = None) -> str:
     """``text`` to the bot (a personal chat, or @beslut in a channel); returns the text of the reply card."""
-    store = Store(settings.store_path)
-    core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    app = web_app(settings, core, store, token_provider_factory=token_provider_factory(connector))
     activity = message(text, connector.url, conversation_type="channel" if channel else "personal", mention=channel,
                        conversation_id=conversation_id)
     before = len(connector.messages())
-    with serve(app) as url:
+    with store_and_core(settings) as (store, core), \
+            serve(web_app(settings, core, store, token_provider_factory=token_provider_factory(connector))) as url:
         r = httpx.post(f"{url}/api/messages", json=activity, timeout=30,
                        headers=keys.headers(connector.url) if signed else {})
     assert r.status_code in (200, 202), r.text

@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from bot.compose import open_core
 from bot.core import messages
 from bot.core.results import Answer, CaseTimeline
 from bot.core.follow import FollowKind, Owner, OwnerKind, Subscription, SubscriptionStatus
@@ -16,8 +15,7 @@ from bot.core.router import (AskIntent, CaseIntent, Context, Conversation, Follo
 from bot.settings import Settings
 from bot.state.subscriptions import SubscriptionStore
 from embeddings.journal import JournalNumber
-from embeddings.store import Store
-from fakes import HashingEmbedder
+from conftest import store_and_core
 from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
 
 SLACK = Context("slack", Surface.MENTION, "U1", "C1")
@@ -136,7 +134,8 @@ def test_a_long_malformed_token_is_shortened_in_the_message():
 @pytest.fixture(scope="module")
 def core(seeded_home, tmp_path_factory):
     home = shutil.copytree(seeded_home, tmp_path_factory.mktemp("router") / "home")
-    return open_core(Settings(home=home), embedder=HashingEmbedder(), store=Store(Settings(home=home).store_path))
+    with store_and_core(Settings(home=home)) as (_, core):
+        yield core
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])

@@ -17,10 +17,9 @@ from contextlib import contextmanager
 import pytest
 
 from bot.core import messages
-from bot.compose import open_core, web_app
+from conftest import store_and_core
+from bot.compose import web_app
 from bot.settings import Settings
-from embeddings.store import Store
-from fakes import HashingEmbedder
 from router_scenarios import PENDING, SCENARIOS, BrokenCore, check
 from slack_fakes import (SECRET, TOKEN, FakeSlack, LiveServer, all_text, dm, event_body, mention, post_signed,
                          slash_body, text_objects)
@@ -49,9 +48,8 @@ def serving(home, fake, wrap=None, **changes):
     """The web app on 127.0.0.1:0; yields the /slack/events URL. ``wrap`` turns the real core into another."""
     settings = Settings(home=home, slack_bot_token=TOKEN, slack_signing_secret=SECRET,
                         slack_api_url=fake.url).with_(**changes)
-    store = Store(settings.store_path)
-    core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with LiveServer(web_app(settings, wrap(core) if wrap else core, store)) as server:
+    with store_and_core(settings) as (store, core), \
+            LiveServer(web_app(settings, wrap(core) if wrap else core, store)) as server:
         yield server.url + "/slack/events"
 
 
@@ -330,9 +328,7 @@ def scenario_servers(seeded_home, tmp_path_factory):
     home = shutil.copytree(seeded_home, tmp_path_factory.mktemp("scenarios") / "home")
     fake = FakeSlack()
     settings = Settings(home=home, slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url)
-    store = Store(settings.store_path)
-    core = open_core(settings, embedder=HashingEmbedder(), store=store)
-    with LiveServer(web_app(settings, core, store)) as real:
+    with store_and_core(settings) as (store, core), LiveServer(web_app(settings, core, store)) as real:
         with LiveServer(web_app(settings, BrokenCore(), store)) as broken:
             yield fake, real.url + "/slack/events", broken.url + "/slack/events"
     fake.close()

@@ -46,7 +46,9 @@ def digest():
 
 @pytest.fixture
 def store(tmp_path):
-    return Store(tmp_path / "beslut.db")
+    s = Store(tmp_path / "beslut.db")
+    yield s
+    s.close()
 
 
 def post_activity(store, activity, settings, connector, headers=None):

@@ -37,7 +37,9 @@ DIGEST_PATH = f"/v3/conversations/{GENERAL}/activities"
 
 @pytest.fixture
 def store(tmp_path):
-    return Store(tmp_path / "beslut.db")
+    s = Store(tmp_path / "beslut.db")
+    yield s
+    s.close()
 
 
 @pytest.fixture

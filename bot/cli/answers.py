@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from bot.cli import render as render_text
@@ -58,7 +59,8 @@ def run_ask(args: argparse.Namespace, wiring: Wiring) -> int:
 def print_answer(wiring: Wiring, question: str, k: int, mode: Mode, as_json: bool) -> int:
     validate_question(question)  # a bad question fails before the model loads
     require_store(wiring.settings)
-    answer = wiring.core().ask(question, k=k, mode=mode)
+    with closing(wiring.core()) as core:
+        answer = core.ask(question, k=k, mode=mode)
     if as_json:
         print(json.dumps(render_text.answer_json(answer), ensure_ascii=False, indent=2))
     else:
@@ -90,10 +92,10 @@ def run_sag(args: argparse.Namespace, wiring: Wiring) -> int:
 def run_eval(args: argparse.Namespace, wiring: Wiring) -> int:
     questions = evaluate.load_questions(args.file)
     require_store(wiring.settings)
-    core = wiring.core()
     mode = Mode(args.mode)
-    core.ask("opvarmning", mode=mode)  # warm up: latency figures are for a warm process
-    outcomes = evaluate.run(questions, lambda q: core.ask(q, mode=mode))
+    with closing(wiring.core()) as core:
+        core.ask("opvarmning", mode=mode)  # warm up: latency figures are for a warm process
+        outcomes = evaluate.run(questions, lambda q: core.ask(q, mode=mode))
     m = evaluate.metrics(outcomes)
     if args.json:
         print(json.dumps(dataclasses.asdict(m), ensure_ascii=False, indent=2))

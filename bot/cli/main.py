@@ -12,6 +12,7 @@ import os
 import sys
 
 from collections.abc import Callable
+from contextlib import closing
 
 from bot.cli import logs
 from bot.cli.argparse_da import DanishArgumentParser
@@ -51,7 +52,8 @@ def run(argv: list[str] | None, wiring: Callable[[Settings], Wiring]) -> int:
         logs.configure(settings.log_format, verbose=args.verbose, service=getattr(args, "service", False))
         # a dry run changes nothing, not even BESLUT_HOME: with no store there it runs on a throwaway one
         with dry_run_settings(settings, getattr(args, "dry_run", False)) as run_settings:
-            code = int(args.run(args, wiring(run_settings)) or 0)
+            with closing(wiring(run_settings)) as ports:  # its store, before a dry run's throwaway home goes
+                code = int(args.run(args, ports) or 0)
         sys.stdout.flush()  # a reader that stopped early fails here, not in the interpreter's exit flush
         return code
     except BeslutError as e:  # ConfigError (exit 2) included

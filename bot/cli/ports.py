@@ -41,7 +41,7 @@ class Wiring(Protocol):
         """Embed new and changed punkter (all with ``rebuild``); loads the model."""
 
     def core(self) -> Beslut:
-        """The core with the model and the index, for questions."""
+        """The core with the model and the index, for questions; the caller closes it (``Beslut.close``)."""
 
     def sync(self, sources: list[str] | None = None, since: dt.date | None = None, dry_run: bool = False,
              progress: Callable[[int, int], None] = ...) -> SyncReport:
@@ -73,3 +73,6 @@ class Wiring(Protocol):
 
     def serve(self, host: str, port: int | None, socket_mode: bool) -> None:
         """Run the web process until it is stopped."""
+
+    def close(self) -> None:
+        """Close what was opened on first use (the store); called once the command is done."""

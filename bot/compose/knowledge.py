@@ -133,7 +133,10 @@ def schema_owners(settings: Settings) -> list:
 def migrate(settings: Settings) -> dict[str, str | None]:
     """Apply every owner's migrations (`beslut migrate`); the revision each stands at afterwards."""
     store = open_store(settings)
-    return {m.name: store.db.version(m) for m in schema_owners(settings)}
+    try:
+        return {m.name: store.db.version(m) for m in schema_owners(settings)}
+    finally:
+        store.close()
 
 
 def core_options(settings: Settings) -> CoreOptions:

@@ -44,6 +44,13 @@ class Wiring:
     def store(self) -> Store:
         return open_store(self.settings)
 
+    def close(self) -> None:
+        """Close the store if it was opened (its pooled connections: the database file, its WAL). Cores
+        handed out by ``core`` and ``case_core`` are their callers' to close."""
+        store = self.__dict__.pop("store", None)
+        if store is not None:
+            store.close()
+
     @cached_property
     def embedder(self):
         return load_embedder(self.settings)
@@ -59,6 +66,7 @@ class Wiring:
         return update_index(self.settings, self.store, self.embedder, rebuild, progress=progress)[1]
 
     def core(self) -> Beslut:
+        """A core with the model and the index, the caller's to close (``Beslut.close``)."""
         return open_core(self.settings, self.embedder, self.store)
 
     def sync(self, sources: list[str] | None = None, since: dt.date | None = None, dry_run: bool = False,
@@ -116,14 +124,21 @@ class Wiring:
         from bot.notify.run import run_notify
         from bot.slack.app import command_name
 
+        opened: list[Beslut] = []
+
         def open_core() -> Beslut:  # a topic needs the index as the store is now
             if self.index_behind():
                 self.update_index()
-            return self.core()
+            opened.append(self.core())
+            return opened[-1]
 
-        return run_notify(self.store, self.case_core().hit, topic_answers(open_core),
-                          notify_publishers(self.settings, self.store) if publishers is None else publishers,
-                          dt.datetime.now(dt.timezone.utc), dry_run, command_name(self.settings))
+        try:
+            return run_notify(self.store, self.case_core().hit, topic_answers(open_core),
+                              notify_publishers(self.settings, self.store) if publishers is None else publishers,
+                              dt.datetime.now(dt.timezone.utc), dry_run, command_name(self.settings))
+        finally:  # the worker notifies every few minutes: each run's index is released as it ends
+            for core in opened:
+                core.close()
 
     def subscriptions(self) -> tuple[list[Subscription], dict[str, dict[str, int]]]:
         """Every subscription, and its notifications counted by status (`beslut subscriptions`)."""
@@ -161,8 +176,12 @@ class Wiring:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             store, core = self._live_core()
-            SocketModeHandler(slack_bolt_app(self.settings, core, store),
-                              app_token=self.settings.slack_app_token).start()
+            try:
+                SocketModeHandler(slack_bolt_app(self.settings, core, store),
+                                  app_token=self.settings.slack_app_token).start()
+            finally:
+                core.close()
+                store.close()
             return
         import uvicorn
         from uvicorn.config import STARTUP_FAILURE
@@ -172,14 +191,18 @@ class Wiring:
         port = self.settings.port if port is None else port
         with listening_socket(host, port) as sock:
             store, core = self._live_core()
-            # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads. Its
-            # logs go through the CLI's one configuration (log_config=None; bot/cli/logs.py); no access log:
-            # the router logs each message's ids, outcome and latency, and refusals are logged by their route.
-            server = uvicorn.Server(uvicorn.Config(
-                web_app(self.settings, core, store, readiness=core), host=host, port=port, workers=1,
-                log_level="info", log_config=None, access_log=False, proxy_headers=True, server_header=False))
-            log.info("web process listening on %s port %d", host, sock.getsockname()[1])
-            server.run(sockets=[sock])
+            try:
+                # One uvicorn process (workers=1: the model is loaded once); concurrency comes from threads. Its
+                # logs go through the CLI's one configuration (log_config=None; bot/cli/logs.py); no access log:
+                # the router logs each message's ids, outcome and latency, and refusals are logged by their route.
+                server = uvicorn.Server(uvicorn.Config(
+                    web_app(self.settings, core, store, readiness=core), host=host, port=port, workers=1,
+                    log_level="info", log_config=None, access_log=False, proxy_headers=True, server_header=False))
+                log.info("web process listening on %s port %d", host, sock.getsockname()[1])
+                server.run(sockets=[sock])
+            finally:  # the server has stopped: no request answers from them any more
+                core.close()
+                store.close()
         if not server.started:  # as uvicorn.run ends a start that failed (its log says why)
             raise SystemExit(STARTUP_FAILURE)
 

@@ -40,6 +40,7 @@ class LiveCore:
         self._core: Beslut | None = None
         self._token: object = None
         self._checked = clock()
+        self._closed = threading.Event()
         self.reason: str | None = "loading"  # why not ready (a BeslutError code), None when ready
         if background:
             self._first = threading.Thread(target=self._first_load, args=(retry_every,), daemon=True,
@@ -62,7 +63,7 @@ class LiveCore:
 
     def _first_load(self, retry_every: float) -> None:
         said = None
-        while True:
+        while not self._closed.is_set():
             try:
                 token = self._store.change_token()
                 core = self._open()
@@ -78,10 +79,13 @@ class LiveCore:
                                 retry_every)
                     said = self.reason
             else:
-                self._core, self._token, self._checked, self.reason = core, token, self._clock(), None
+                self._checked = self._clock()
+                if not self._adopt(core, token):
+                    return
+                self.reason = None
                 log.info("core loaded: ready")
                 return
-            time.sleep(retry_every)
+            self._closed.wait(retry_every)
 
     @property
     def current(self) -> Beslut:
@@ -110,14 +114,41 @@ class LiveCore:
         except Exception:
             log.exception("reloading the core failed; answering from the previous snapshot")
         else:
-            self._core, self._token = core, token
-            log.info("core reloaded after the store changed")
+            if self._adopt(core, token):
+                log.info("core reloaded after the store changed")
         finally:
             self._reloading = None
 
+    def _adopt(self, core: Beslut, token: object) -> bool:
+        """Swap ``core`` (of the store at ``token``) in, unless this LiveCore was closed meanwhile (then ``core``
+        is closed at once). The core it replaces is not closed: requests may still be answering from it; it is
+        released when they are done."""
+        with self._lock:
+            if self._closed.is_set():
+                core.close()
+                return False
+            self._core, self._token = core, token
+            return True
+
+    def close(self) -> None:
+        """Stop following the store and release the current core's index (at shutdown, once no request is
+        answered any more). The store is its opener's to close. Questions afterwards get "not ready"."""
+        self._closed.set()
+        with self._lock:  # a reload is started under the lock: one seen here has started
+            threads = (self._first, self._reloading)
+        for thread in threads:
+            if thread is not None:
+                thread.join()
+        with self._lock:
+            core, self._core = self._core, None
+            self.reason = "not_ready"
+        if core is not None:
+            core.close()
+
     def wait_for_reload(self, timeout: float | None = None) -> None:
         """Block until a running reload has finished (for tests and orderly shutdown)."""
-        thread = self._reloading
+        with self._lock:  # a reload is started under the lock: one seen here has started
+            thread = self._reloading
         if thread is not None:
             thread.join(timeout)
 

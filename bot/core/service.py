@@ -42,6 +42,12 @@ class Beslut:
         self.options = options
         self._stems = Bm25Index([]).tokens
 
+    def close(self) -> None:
+        """Release the index this core answers from (its memory-mapped files; ``open_core`` loaded it for this
+        core alone). The store is not closed: whoever opened it and passed it in closes it."""
+        if self.retriever is not None:
+            self.retriever.index.close()
+
     # --- questions ---------------------------------------------------------------------------
     def ask(self, question: str, k: int = 3, mode: Mode = Mode.HYBRID,
             within: Collection[str] | None = None) -> Answer:

@@ -63,6 +63,11 @@ class PunktTable:
     def __len__(self) -> int:
         return len(self.uids)
 
+    def close(self) -> None:
+        """Let go of the columns (memory-mapped when loaded); the table cannot be read afterwards."""
+        self.uids.close()
+        self.hashes = self.committee = self.date = self.journal = None  # type: ignore[assignment]
+
     def uid(self, row: int) -> str:
         return self.uids[row]
 

@@ -83,6 +83,17 @@ class VectorIndex:
         """Live chunks."""
         return len(self.chunk_punkt) - self.removed
 
+    def close(self) -> None:
+        """Give back what ``load`` opened: each memory-mapped array holds a file descriptor until nothing
+        refers to it any more, and a web framework or a test may keep a reference to the core that answers
+        from this index long after its owner is done with it. The index cannot be searched afterwards.
+        Only its owner closes it (``Beslut.close``, whoever built it): its punkt table and BM25 postings go
+        with it, and a Retriever over it shares them."""
+        self.punkts.close()
+        self.lexical.close()
+        self.chunk_punkt = self.chunk_position = self._vectors = self.faiss = None  # type: ignore[assignment]
+        self._alive = self._selector = None
+
     @property
     def kind(self) -> ann.IndexKind:
         return ann.kind_of(self.faiss)

@@ -100,6 +100,11 @@ class Bm25Index:
     def tokens(text: str) -> list[str]:
         return tokens(text)
 
+    def close(self) -> None:
+        """Let go of the postings (memory-mapped when loaded); the index cannot be searched afterwards."""
+        self.terms.close()
+        self.ptr = self.docs = self.tfs = self.lengths = self._norm = None  # type: ignore[assignment]
+
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.terms.blob, self.terms.offsets, self.terms.order, self.ptr, self.docs,
                                       self.tfs, self.lengths, self._norm))

@@ -7,6 +7,7 @@ revision adopts them). Released entries are never edited.
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -135,7 +136,7 @@ MIGRATIONS: list[Migration] = [
 
 def legacy_version(path: Path) -> int:
     """``PRAGMA user_version`` of a SQLite store (0: new, or made after Alembic)."""
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:  # sqlite3's own `with` commits, it does not close
         return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
