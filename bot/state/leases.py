@@ -45,6 +45,10 @@ def _gone(owner: str) -> bool:
     return False
 
 
+def _holder(conn: sa.Connection, name: str) -> str | None:
+    return conn.execute(sa.select(T.c.owner).where(T.c.name == name)).scalar()
+
+
 @dataclass(frozen=True)
 class Held:
     """A lease this process holds (``Leases.wait``)."""
@@ -76,7 +80,7 @@ class Leases:
                                  .values(owner=owner, expires_at=stamp(now + ttl)))
             if taken.rowcount == 1:
                 return True
-            holder = conn.execute(sa.select(T.c.owner).where(T.c.name == name)).scalar()
+            holder = _holder(conn, name)
             if holder is None or not _gone(holder):
                 return False
             taken = conn.execute(sa.update(T).where(T.c.name == name, T.c.owner == holder)
@@ -86,7 +90,7 @@ class Leases:
     def holder(self, name: str) -> str | None:
         """Who holds ``name`` now ("host:pid:token"), or None."""
         with self.db.read() as conn:
-            return conn.execute(sa.select(T.c.owner).where(T.c.name == name)).scalar()
+            return _holder(conn, name)
 
     def release(self, name: str, owner: str) -> None:
         with self.db.write() as conn:
