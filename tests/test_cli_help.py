@@ -18,7 +18,7 @@ from conftest import PROJECT
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help message",
            "error:", "the following arguments are required", "invalid choice", "choose from", "invalid int value",
            "unrecognized arguments", "expected one argument", "ignored explicit argument", "argument --")
-COMMANDS = ("ingest", "migrate", "meetings", "show", "sync", "index", "ask", "sag", "eval", "serve", "worker", "digest",
+COMMANDS = ("ingest", "migrate", "meetings", "show", "remove", "sync", "index", "ask", "sag", "eval", "serve", "worker", "digest",
             "notify", "subscriptions", "backup")
 
 

@@ -1,4 +1,4 @@
-"""`beslut ingest`, `beslut meetings`, `beslut show`: the punkt store from the command line."""
+"""`beslut ingest`, `beslut meetings`, `beslut show`, `beslut remove`: the punkt store from the command line."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,7 @@ from embeddings.minutes import SUFFIX, split_label
 # A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
 # one would overflow the query instead of being "no such punkt").
 _REF = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:T(\d{{2}}:\d{{2}}))?#([0-9]{{1,9}}(?i:{SUFFIX})?)")
+_MEETING_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "når udvalget holdt to møder den dag)")
     p.add_argument("--json", action="store_true", help="punktet som JSON (se README)")
     p.set_defaults(run=run_show)
+    p = sub.add_parser("remove", help="fjern ét møde og dets punkter: beslut remove [udvalg] ÅÅÅÅ-MM-DD --yes")
+    p.add_argument("ref", nargs="+", metavar="MØDE",
+                   help="[udvalg] ÅÅÅÅ-MM-DD, fx Chefforum 2024-09-11 (med mødets starttid, fx 2025-09-08T17:15, "
+                        "når udvalget holdt to møder den dag)")
+    p.add_argument("--yes", action="store_true", help="fjern det (uden: vis kun, hvad der ville blive fjernet)")
+    p.add_argument("--no-index", action="store_true",
+                   help="opdatér ikke søgeindekset bagefter (kør 'beslut index' senere)")
+    p.set_defaults(run=run_remove)
 
 
 def run_ingest(args: argparse.Namespace, wiring: Wiring) -> int:
@@ -133,4 +142,46 @@ def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
         print(json.dumps(render_text.punkt_json(p, wiring.case_core().hit(p)), ensure_ascii=False, indent=2))
     else:
         print(render_text.punkt_text(p, wiring.case_core().hit(p)))
+    return 0
+
+
+def run_remove(args: argparse.Namespace, wiring: Wiring) -> int:
+    """One meeting out of the store (withdrawn from publication, read by mistake), then out of the index. Without
+    --yes only what would go is shown. The web process stops citing its punkter at once: the retriever never
+    shows a punkt the store no longer has, and the live core reloads when the store changes."""
+    m = _MEETING_REF.fullmatch(args.ref[-1])
+    try:
+        date = dt.date.fromisoformat(m.group(1)) if m else None
+        start = dt.time.fromisoformat(m.group(2)) if m and m.group(2) else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise BeslutError("meeting_ref_invalid", ref=" ".join(args.ref))
+    committee = " ".join(args.ref[:-1]) or None
+    ref = " ".join(args.ref)
+    require_store(wiring.settings)
+    found = [s for s in wiring.store.meetings(held=date)
+             if (committee is None or s.committee.casefold() == committee.casefold())
+             and (start is None or s.start_time == start)]
+    if not found:
+        raise BeslutError("meeting_unknown", ref=ref)
+    if len({s.committee for s in found}) > 1:
+        names = sorted({s.committee for s in found})
+        raise BeslutError("remove_committee_ambiguous", ref=args.ref[-1], committees=", ".join(names),
+                          example=names[0])
+    if len(found) > 1:
+        raise BeslutError("meeting_ambiguous", ref=ref, refs=", ".join(
+            f"{date.isoformat()}T{s.start_time:%H:%M}" for s in found if s.start_time))
+    meeting = found[0]
+    line = render_text.meeting_line(meeting, met_twice=wiring.store.meetings_on(meeting.committee, date) > 1)
+    if not args.yes:
+        print(render("remove_preview", ref=render_text.printable(ref), meeting=line))
+        return 0
+    wiring.store.remove_meeting(meeting.committee, meeting.date, meeting.start_time)
+    print(render("removed", meeting=line))
+    if not args.no_index and wiring.index_behind():
+        with progress_bar() as progress:
+            stats = wiring.update_index(progress=progress)
+        print(render_text.index_summary(stats))
+    print(render_text.printable(render("remove_comes_back")), file=sys.stderr)
     return 0

@@ -80,6 +80,15 @@ TEXT: dict[str, str] = {
     # --- store and look-up ---
     "store_newer": "databasen {path} har skemaversion {found}, men denne version af beslut kender kun {known}",
     "meeting_unknown": "intet møde {ref} i databasen",
+    "meeting_ref_invalid": "ugyldig mødereference {ref!r}: brug [udvalg] ÅÅÅÅ-MM-DD, fx 'Chefforum 2024-09-11' "
+                           "(med mødets starttid, fx 2025-09-08T17:15, når udvalget holdt flere møder den dag)",
+    "remove_committee_ambiguous": "flere udvalg holdt møde {ref} ({committees}): angiv udvalget, fx "
+                                  "'beslut remove {example} {ref}'",
+    "remove_preview": "intet er fjernet endnu; 'beslut remove {ref} --yes' fjerner dette møde og dets punkter fra "
+                      "databasen og søgningen:\n{meeting}",
+    "removed": "fjernet: {meeting}",
+    "remove_comes_back": "ligger referatet stadig i mappen med referater eller på publiceringssiden, læses det ind "
+                         "igen ved næste 'beslut ingest' eller 'beslut sync': fjern det også dér",
     "punkt_unknown": "intet punkt {ref} i databasen",
     "punkt_ref_invalid": "ugyldig punkt-reference {ref!r}: brug ÅÅÅÅ-MM-DD#N, fx 2024-09-11#4",
     "meeting_ambiguous": "udvalget holdt flere møder den dag: angiv mødets starttid, fx {refs}",

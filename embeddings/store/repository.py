@@ -227,17 +227,37 @@ class Store:
             conn.execute(sa.insert(SRC).values(path=path, **values))
 
     # --- reads -----------------------------------------------------------------------------
-    def meetings(self) -> list[MeetingSummary]:
+    def meetings(self, held: dt.date | None = None) -> list[MeetingSummary]:
+        """Every meeting (or those held on ``held``), by date, committee and start time."""
         decided = sa.exists().where(S.c.punkt_id == P.c.id, S.c.name == SectionName.BESLUTNING.value,
                                     sa.func.trim(S.c.text) != "")
         q = (sa.select(M.c.committee, M.c.date, M.c.location, M.c.source_path, sa.func.count(P.c.id),
                        sa.func.coalesce(sa.func.sum(sa.case((decided, 1), else_=0)), 0), M.c.start_time)
              .select_from(M.outerjoin(P, P.c.meeting_id == M.c.id))
              .group_by(M.c.id).order_by(M.c.date, M.c.committee, sa.func.coalesce(M.c.start_time, "")))
+        if held is not None:
+            q = q.where(M.c.date == held.isoformat())
         with self.db.read() as conn:
             return [MeetingSummary(c, dt.date.fromisoformat(d), loc, n, dec, src,
                                    dt.time.fromisoformat(start) if start else None)
                     for c, d, loc, src, n, dec, start in conn.execute(q)]
+
+    def remove_meeting(self, committee: str, date: dt.date, start_time: dt.time | None = None) -> int:
+        """Delete the meeting ``committee`` held on ``date`` (at ``start_time``), with its punkter, their sections
+        and attachments, and forget the files it was read from (so they are read again if ingested again), in
+        one transaction. Returns how many punkter went; 0 when there was no such meeting."""
+        start = start_time.isoformat() if start_time else None
+        with self.db.write() as conn:
+            meeting_id = conn.execute(sa.select(M.c.id).where(
+                M.c.committee == committee, M.c.date == date.isoformat(),
+                sa.func.coalesce(M.c.start_time, "") == (start or ""))).scalar()
+            if meeting_id is None:
+                return 0
+            punkter = conn.execute(sa.delete(P).where(P.c.meeting_id == meeting_id)).rowcount
+            # the sources it was read from: change_token changes, so the web process reloads without it
+            conn.execute(sa.delete(SRC).where(SRC.c.meeting_id == meeting_id))
+            conn.execute(sa.delete(M).where(M.c.id == meeting_id))
+            return punkter
 
     def published(self, source_url: str) -> dict[str, PublishedMeeting]:
         """The meetings stored from the publication site ``source_url``, by their id there."""
