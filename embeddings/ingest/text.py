@@ -217,6 +217,9 @@ _COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinæ
 # Where a date may start after the committee: "X den 6. april", "X, mandag den 06.04.2026", "X d. 2026-04-06".
 _DATE_START = re.compile(r"(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?(?=\d)", re.I)
 _HEAD_LINES = 25
+# A line that only names the municipality: "Holbæk Kommune", "Københavns Kommune", "ODENSE KOMMUNE", "Lyngby-Taarbæk
+# Kommune"
+_MUNICIPALITY = re.compile(r"\W*[^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*){0,2}\s+kommunes?\W*", re.I)
 _ABBREVIATION = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6})\)\s*$")  # "Børne- og Ungeudvalget (BUU)": initials find it
 
 
@@ -235,10 +238,8 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     last = at
     committee, date = _committee_and_date(_REFERAT_LINE.match(head[at]).group("rest"), path, at + 1)
     if not committee:  # on the line above ("X" over "Referat fra mødet den ...") or below ("Referat" over "X")
-        below = next((i for i in range(at + 1, len(head)) if head[i].strip()), None)
-        above = next((i for i in range(at - 1, -1, -1) if head[i].strip()), None)
-        for i in ([above, below] if date else [below, above]):
-            if i is None or _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
+        for i in _committee_lines(head, at, bool(date)):
+            if _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
                 continue
             committee, named_date = _committee_and_date(head[i], path, i + 1)
             date, last = date or named_date, max(last, i)
@@ -250,6 +251,21 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     if date is None:
         raise InputError("no_meeting_date", path, line=at + 1, committee=committee)
     return last + 1, committee, date
+
+
+def _committee_lines(head: list[str], at: int, dated: bool) -> list[int]:
+    """Where the committee of a "Referat" line at ``at`` may be written: the nearest line with text above it and
+    below it (above first when the "Referat" line has the date), a line that only names the municipality ("Holbæk
+    Kommune" between "REFERAT" and "Kommunalbestyrelsen") passed over for the line beyond it: the municipality
+    publishes the minutes, it is no committee. The municipality's line comes last, for minutes naming no other."""
+    near, town = [], []
+    for order in ([range(at - 1, -1, -1), range(at + 1, len(head))] if dated
+                  else [range(at + 1, len(head)), range(at - 1, -1, -1)]):
+        found = [i for i in order if head[i].strip()][:2]
+        if found and _MUNICIPALITY.fullmatch(head[found[0]]):
+            town.append(found.pop(0))
+        near += found[:1]
+    return near + town
 
 
 def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
