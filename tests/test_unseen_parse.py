@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from embeddings.errors import InputError
 from embeddings.ingest.sources import parse_source, read_source
 from embeddings.ingest.text import parse_text
 from embeddings.minutes import SectionName
@@ -58,3 +59,44 @@ def test_a_municipality_line_alone_is_still_the_committee_as_before():
     m = parse_text("REFERAT\n\nHolbæk Kommune\n18.06.2025\n\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n", "x.txt")
     assert (m.meeting.committee, m.meeting.date) == ("Holbæk Kommune", dt.date(2025, 6, 18))
 
+
+def test_a_journal_number_alone_under_a_title_closes_the_header():
+    """"Punkt 2." over its title over "2024-012345" (Aalborg's layout): the unlabelled number under the title
+    kept punkter 2-4 from being headers, so their text, and punkt 4's "Lukket punkt.", became punkt 1's, which
+    was then closed and lost its decision."""
+    m = read("aalborg_byraadet_2025-03-24.txt")
+    assert (m.meeting.committee, m.meeting.date) == ("Byrådet", dt.date(2025, 3, 24))
+    assert outline(m) == [
+        ("1", "Godkendelse af dagsorden", None, False),
+        ("2", "Aalborg Kommunes regnskab 2024 - overførsler til 2025", "2024-012345", False),
+        ("3", "Lokalplan 5-3-112 Boliger, Nørre Tranders Vej - endelig vedtagelse", "2023-004512", False),
+        ("4", "Salg af grund i Vodskov", "2024-076543", True),
+        ("5", "Eventuelt", None, False)]
+    assert [p.decision for p in m.punkter] == ["Godkendt.", "Godkendt.", "Vedtaget med 28 stemmer for og 3 imod (Ø).",
+                                               None, "Intet."]
+    assert m.punkter[2].section(SectionName.BILAG).text == "Bilag 1: Høringsnotat\nBilag 2: Ændringer til lokalplanen"
+    assert not m.punkter[3].sections
+
+
+HEAD = "REFERAT Teknisk Udvalg d. 08-04-2025\n\n"
+
+
+@pytest.mark.parametrize("number", ["2024-012345", "S2024-1234", "EMN-2025-000517", "05.13.00-P15-3-24",
+                                    "05.13.00 - P15 - 3 - 24"])
+@pytest.mark.parametrize("header", ["PUNKT {n}\n{title}", "{n}. {title}", "Pkt. {n} {title}"])
+def test_every_header_form_takes_a_bare_journal_number_under_its_title(header, number):
+    text = HEAD + "".join(header.format(n=n, title=title) + f"\n{number}\n\nBeslutning\n{decision}\n\n"
+                          for n, title, decision in [(1, "Dagsorden", "Godkendt."), (2, "Trafikplan", "Vedtaget.")])
+    m = parse_text(text, "x.txt")
+    assert [(p.label, p.title, p.decision) for p in m.punkter] == [("1", "Dagsorden", "Godkendt."),
+                                                                     ("2", "Trafikplan", "Vedtaget.")]
+    assert {p.journal.raw for p in m.punkter} == {"05.13.00-P15-3-24" if "." in number[:3] else number}
+
+
+@pytest.mark.parametrize("below", ["3.000", "12.03.2025", "2025-2028", "Godkendt."])
+def test_an_amount_a_date_or_a_sentence_under_a_title_closes_no_header(below):
+    """A line under the title that is no journal number leaves the line above no header, as before."""
+    text = HEAD + "".join(f"PUNKT {n}\n{title}\n{below}\n\nBeslutning\nGodkendt.\n\n" for n, title in [(1, "Budget"),
+                                                                                                   (2, "Regnskab")])
+    with pytest.raises(InputError, match="no_punkter"):
+        parse_text(text, "x.txt")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from embeddings.errors import InputError
-from embeddings.journal import KLE_WRITTEN, JournalNumber
+from embeddings.journal import KLE_WRITTEN, JournalNumber, find_journal_numbers
 from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
@@ -350,7 +350,7 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
             continue
         number, title = int(m.group("number")), m.group("title")
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        stands_alone = not after.strip() or bool(_JOURNAL_LABEL.match(after) or _KLE_LABEL.match(after))
+        stands_alone = _closes_header(after)
         if not (title[0].isupper() and stands_alone):
             continue  # a list item ("1. at budgettet godkendes"), not a header
         if found and number != next(iter(found.values())).number + len(found):
@@ -411,9 +411,8 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
         return (title[0].isupper() and len(title.split()) <= _SPACED_WORDS and not _SENTENCE_END.search(title)
                 and not _TOC_LINE.search(title) and line_heading(title)[0] is None)
 
-    def ends_header(k: int) -> bool:  # line k (0-based) is blank, past the end or a journal number's label
-        return k >= len(lines) or not lines[k].strip() or bool(_JOURNAL_LABEL.match(lines[k])
-                                                                 or _KLE_LABEL.match(lines[k]))
+    def ends_header(k: int) -> bool:  # line k (0-based) is past the end or closes a header (_closes_header)
+        return k >= len(lines) or _closes_header(lines[k])
 
     if i > 0 and lines[i - 1].strip():
         return None, 0
@@ -425,6 +424,17 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
         if fits(title) and not _JOURNAL_LABEL.match(title) and ends_header(i + 2):
             return title, 1
     return None, 0
+
+
+def _closes_header(line: str) -> bool:
+    """True for a line that may follow a punkt header's title: a blank one, a journal number's label ("Sagsnr.:
+    24/1234", "KLE 83.02.00 A00 1 23") or a journal number alone ("2024-012345", "EMN-2025-000517", "24/1234",
+    "83.02.00-A00-1-23"; not a date, a year range or an amount: find_journal_numbers), as a case system writes it
+    under the title."""
+    text = line.strip()
+    if not text or _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
+        return True
+    return (" " not in text or bool(_KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
 
 
 def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
