@@ -81,7 +81,7 @@ def test_a_journal_number_alone_under_a_title_closes_the_header():
 HEAD = "REFERAT Teknisk Udvalg d. 08-04-2025\n\n"
 
 
-@pytest.mark.parametrize("number", ["2024-012345", "S2024-1234", "EMN-2025-000517", "05.13.00-P15-3-24",
+@pytest.mark.parametrize("number", ["2024-012345", "S2024-1234", "24/1234", "EMN-2025-000517", "05.13.00-P15-3-24",
                                     "05.13.00 - P15 - 3 - 24"])
 @pytest.mark.parametrize("header", ["PUNKT {n}\n{title}", "{n}. {title}", "Pkt. {n} {title}"])
 def test_every_header_form_takes_a_bare_journal_number_under_its_title(header, number):
@@ -100,3 +100,13 @@ def test_an_amount_a_date_or_a_sentence_under_a_title_closes_no_header(below):
                                                                                                    (2, "Regnskab")])
     with pytest.raises(InputError, match="no_punkter"):
         parse_text(text, "x.txt")
+
+
+@pytest.mark.parametrize("number", ["24/1234", "25/12", "23/8890"])
+def test_an_acadre_number_alone_on_its_line_is_no_page_number(number):
+    """"24/1234" (year/serial) alone under a punkt header was dropped as page furniture ("3/12"), so the punkt
+    had no journal number; a real page number "3/12" still goes."""
+    m = parse_text(HEAD + f"Punkt 1: Budget\n{number}\n\nBeslutning\nGodkendt.\n\n3/12\n\nPunkt 2: Regnskab\n"
+                          f"{number}\n\nBeslutning\nVedtaget.\n", "x.txt")
+    assert [(p.journal.raw if p.journal else None, p.decision) for p in m.punkter] == [
+        (number, "Godkendt."), (number, "Vedtaget.")]
