@@ -110,3 +110,57 @@ def test_an_acadre_number_alone_on_its_line_is_no_page_number(number):
                           f"{number}\n\nBeslutning\nVedtaget.\n", "x.txt")
     assert [(p.journal.raw if p.journal else None, p.decision) for p in m.punkter] == [
         (number, "Godkendt."), (number, "Vedtaget.")]
+
+
+def test_more_section_headings_start_sections_of_their_own():
+    """"Administrationens indstilling" under "Lovgrundlag" was glued into the Sagsfremstilling, so the punkt had no
+    Indstilling; "Sagsresumé" was text of an 'Andet' section; "Lovgrundlag", "Høring" and "Tidligere beslutninger"
+    were text of the section above."""
+    m = read("fredensborg_md_2025-05-12.md")
+    two = m.punkter[1]
+    assert [(s.name, s.heading) for s in two.sections] == [
+        (SectionName.RESUME, "Sagsresumé"), (SectionName.SAGSFREMSTILLING, "Sagsfremstilling"),
+        (SectionName.OTHER, "Lovgrundlag"), (SectionName.INDSTILLING, "Administrationens indstilling"),
+        (SectionName.BESLUTNING, "Udvalgets beslutning")]
+    assert two.section(SectionName.SAGSFREMSTILLING).text.endswith("fra den 19. maj til den 30. juni 2025.")
+    assert two.section(SectionName.INDSTILLING).text == (
+        "Administrationen indstiller, at forslaget sendes i offentlig høring i seks uger.")
+    assert two.decision == "Godkendt, idet høringsperioden forlænges til den 15. august 2025 på grund af sommerferien."
+    vejle = read("vejle_udvalg_2025-04-08.txt").punkter[1]
+    assert [(s.name, s.heading) for s in vejle.sections] == [
+        (SectionName.SAGSFREMSTILLING, "Sagsbeskrivelse"), (SectionName.OTHER, "Lovgrundlag"),
+        (SectionName.OTHER, "Høring"), (SectionName.HISTORIK, "Tidligere beslutninger"),
+        (SectionName.INDSTILLING, "Indstilling"), (SectionName.BESLUTNING, "Beslutning")]
+    assert vejle.section(SectionName.OTHER).text == "Færdselslovens § 92 og vejlovens § 10."
+    assert vejle.decision == "Godkendt, idet projektet ved Grejsdalsvej flyttes frem til 2025."
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("Indstilling fra forvaltningen", SectionName.INDSTILLING), ("Direktionens indstilling", SectionName.INDSTILLING),
+    ("Forslag til beslutning", SectionName.INDSTILLING), ("Sagsresume", SectionName.RESUME),
+    ("Tidligere politisk behandling", SectionName.HISTORIK), ("Økonomiske konsekvenser", SectionName.OTHER),
+    ("Personalemæssige og administrative konsekvenser", SectionName.OTHER), ("Beslutningstema", SectionName.OTHER),
+    ("Problemstilling", SectionName.OTHER), ("Løsning", SectionName.OTHER)])
+def test_a_heading_splits_the_sagsfremstilling_and_never_takes_the_decision(heading, name):
+    text = (HEAD + "Punkt 1: Budget\n\nSagsfremstilling\nForvaltningen har lavet et forslag.\n\n"
+            f"{heading}\nTekst under overskriften.\n\nBeslutning\nGodkendt.\n")
+    p = parse_text(text, "x.txt").punkter[0]
+    assert [(s.name, s.heading, s.text) for s in p.sections] == [
+        (SectionName.SAGSFREMSTILLING, "Sagsfremstilling", "Forvaltningen har lavet et forslag."),
+        (name, heading, "Tekst under overskriften."), (SectionName.BESLUTNING, "Beslutning", "Godkendt.")]
+
+
+@pytest.mark.parametrize("wrapped", ["høringssvar.", "løsning", "økonomi."])
+def test_a_heading_word_ending_a_wrapped_sentence_stays_text(wrapped):
+    """"Der er indkommet 23" / "høringssvar.": the end of a sentence, not a heading."""
+    text = HEAD + f"Punkt 1: Budget\n\nSagsfremstilling\nDer er indkommet 23 svar og en\n{wrapped}\n\nBeslutning\nGodkendt.\n"
+    p = parse_text(text, "x.txt").punkter[0]
+    assert [s.name for s in p.sections] == [SectionName.SAGSFREMSTILLING, SectionName.BESLUTNING]
+    assert p.sections[0].text == f"Der er indkommet 23 svar og en\n{wrapped}"
+
+
+@pytest.mark.parametrize("line", ["Der er ingen konsekvenser", "Det har store konsekvenser"])
+def test_a_sentence_about_consequences_stays_text(line):
+    text = HEAD + f"Punkt 1: Budget\n\nSagsfremstilling\nTekst.\n\n{line}\n\nBeslutning\nGodkendt.\n"
+    assert [s.name for s in parse_text(text, "x.txt").punkter[0].sections] == [SectionName.SAGSFREMSTILLING,
+                                                                                SectionName.BESLUTNING]

@@ -620,7 +620,8 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     for k, x in enumerate(lines):
         name, heading, first = (line_heading(x, meeting.committee, meeting.date) if x.strip()
                                 else (None, "", ""))
-        if name is not None and _wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting):
+        if name is not None and (_wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting)
+                                 or _ends_wrapped_sentence(x, lines[k - 1] if k else "")):
             name = None
         if name is not None:
             parts.append((name, heading, [first] if first else []))
@@ -643,6 +644,12 @@ def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> 
     the day, not a heading. A colon after the day makes it a heading whatever follows."""
     return (not text and not line.rstrip().endswith(":") and below.strip()[:1].islower()
             and meeting_heading(line, meeting.committee, meeting.date) is not None)
+
+
+def _ends_wrapped_sentence(line: str, above: str) -> bool:
+    """True for a heading word in lower case right under a line of text that ends no sentence: the end of a
+    wrapped sentence ("Der er indkommet 23" / "høringssvar."), not a heading."""
+    return line.lstrip()[:1].islower() and bool(above.strip()) and not _ENDS_SENTENCE.search(above)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
