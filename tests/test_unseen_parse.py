@@ -164,3 +164,39 @@ def test_a_sentence_about_consequences_stays_text(line):
     text = HEAD + f"Punkt 1: Budget\n\nSagsfremstilling\nTekst.\n\n{line}\n\nBeslutning\nGodkendt.\n"
     assert [s.name for s in parse_text(text, "x.txt").punkter[0].sections] == [SectionName.SAGSFREMSTILLING,
                                                                                 SectionName.BESLUTNING]
+
+
+def test_dagsordenpunkt_alone_over_its_title():
+    """"Dagsordenpunkt 2" over its title over "Sagsnr.: ..." (an ePublicering export) was no header: the file was
+    refused ("ingen punkter fundet")."""
+    m = read("odense_epub_2025-03-05.txt")
+    assert (m.meeting.committee, m.meeting.date, m.meeting.start_time) == (
+        "Økonomiudvalget", dt.date(2025, 3, 5), dt.time(9, 0))
+    assert outline(m) == [
+        ("1", "Godkendelse af dagsorden", None, False),
+        ("2", "Ny skole i Hjallese - principbeslutning om placering", "27.00.00-P20-1-24", False),
+        ("3", "Takster for dagtilbud 2025 - tillæg", "S2024-1234", False),
+        ("4", "Køb af ejendom", "82.02.00-G01-4-25", True),
+        ("5", "Orientering om likviditet ultimo februar 2025", "00.30.10-S00-1-25", False)]
+    two = m.punkter[1]
+    assert [s.name for s in two.sections] == [SectionName.RESUME, SectionName.SAGSFREMSTILLING,
+                                              SectionName.INDSTILLING, SectionName.BESLUTNING, SectionName.BILAG]
+    assert two.decision == "Anbefales over for byrådet.\n\nChristoffer Lilleholt (V) kunne ikke anbefale indstillingen."
+    assert [p.decision for p in m.punkter[2:]] == ["Godkendt.", None, "Taget til efterretning."]
+
+
+@pytest.mark.parametrize("header", ["Dagsordenpunkt {n}", "DAGSORDENSPUNKT {n}", "Sag nr. {n}", "SAG NR. {n}",
+                                    "Dagsordenpunkt {n} {title}", "Sag nr. {n} {title}"])
+def test_dagsordenpunkt_and_sag_nr_read_like_punkt_without_a_separator(header):
+    text = HEAD + "".join(header.format(n=n, title=title) + ("" if "{title}" in header else f"\n{title}")
+                          + f"\n\nBeslutning\n{decision}\n\n"
+                          for n, title, decision in [(1, "Dagsorden", "Godkendt."), (2, "Trafikplan", "Vedtaget.")])
+    m = parse_text(text, "x.txt")
+    assert [(p.label, p.title, p.decision) for p in m.punkter] == [("1", "Dagsorden", "Godkendt."),
+                                                                     ("2", "Trafikplan", "Vedtaget.")]
+
+
+def test_a_sentence_naming_sag_nr_stays_text():
+    text = HEAD + ("Punkt 1: Dagsorden\n\nSagsfremstilling\nSe også\n\nSag nr. 4 blev udsat på sidste møde.\n\n"
+                   "Beslutning\nGodkendt.\n")
+    assert [p.label for p in parse_text(text, "x.txt").punkter] == ["1"]

@@ -78,9 +78,11 @@ _NUMBER_FIRST = re.compile(rf"^\s*(?P<number>\d{{1,4}})\.\s*[Pp]unkt(?:{_qualifi
 # "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
 # "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
 # headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-_SPACED = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
+# "Dagsordenpunkt 3" and "Sag nr. 3" (ePublicering, Word exports) read as "Punkt 3" does.
+_SPACED_WORD = r"(?:Punkt|PUNKT|Pkt\.?|PKT\.?|Dagsordens?punkt|DAGSORDENS?PUNKT|Sag\s+nr\.?|SAG\s+NR\.?)"
+_SPACED = re.compile(rf"^\s*{_SPACED_WORD}\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
                      rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
+_NUMBER_ALONE = re.compile(rf"^\s*{_SPACED_WORD}\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
                            rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
 _SPACED_WORDS = 20  # a longer line is a sentence
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
