@@ -200,3 +200,19 @@ def test_a_sentence_naming_sag_nr_stays_text():
     text = HEAD + ("Punkt 1: Dagsorden\n\nSagsfremstilling\nSe også\n\nSag nr. 4 blev udsat på sidste møde.\n\n"
                    "Beslutning\nGodkendt.\n")
     assert [p.label for p in parse_text(text, "x.txt").punkter] == ["1"]
+
+
+def test_a_word_table_of_contents_with_tabbed_page_numbers_is_no_punkter():
+    """A Word export's contents list "4. Ejendomssag (Lukket)<tab>6" (no dot leaders) broke the bare numbered
+    headers' run (4, then 1) and the file was refused; with "Punkt N:" headers it raised duplicate_punkt."""
+    m = read("roskilde_word_2025-02-26.txt")
+    assert (m.meeting.committee, m.meeting.date) == ("Byrådet", dt.date(2025, 2, 26))
+    assert outline(m) == [("1", "Godkendelse af dagsorden", None, False),
+                          ("2", "Boligsocial helhedsplan for Æblehaven og Rønnebærparken", "24/1234", False),
+                          ("3", "Anlægsregnskab - Musicon, etape 3", "23/8890", False),
+                          ("4", "Ejendomssag", "25/0042", True)]
+    assert [p.decision for p in m.punkter] == ["Godkendt.", "Godkendt.", "Godkendt.", None]
+    text = HEAD + ("Indholdsfortegnelse\nPunkt 1: Dagsorden\t2\nPunkt 2: Trafikplan\t3\n\n"
+                   "Punkt 1: Dagsorden\n\nBeslutning\nGodkendt.\n\nPunkt 2: Trafikplan\n\nBeslutning\nVedtaget.\n")
+    assert [(p.label, p.decision) for p in parse_text(text, "x.txt").punkter] == [("1", "Godkendt."),
+                                                                                  ("2", "Vedtaget.")]

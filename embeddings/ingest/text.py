@@ -91,7 +91,7 @@ _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
 _AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$",
                           re.I)
-_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
+_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$|\S\t+\s*\d{1,3}\s*$")  # "CF - Evt.....<tab>14", a Word TOC's "Titel<tab>6"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
