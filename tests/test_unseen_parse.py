@@ -216,3 +216,29 @@ def test_a_word_table_of_contents_with_tabbed_page_numbers_is_no_punkter():
                    "Punkt 1: Dagsorden\n\nBeslutning\nGodkendt.\n\nPunkt 2: Trafikplan\n\nBeslutning\nVedtaget.\n")
     assert [(p.label, p.decision) for p in parse_text(text, "x.txt").punkter] == [("1", "Godkendt."),
                                                                                   ("2", "Vedtaget.")]
+
+
+def test_layouts_that_read_right_at_once_stay_so():
+    """Markdown with "Sags ID:" and "Beslutning i Magistraten" (Aarhus), a web page (Gribskov) and "Økonomiudvalgets
+    beslutning den ..." under "Beslutning" (København): committee, day, punkter and decisions."""
+    aarhus = read("aarhus_magistraten_2025-03-03.md")
+    assert (aarhus.meeting.committee, aarhus.meeting.date) == ("Magistraten", dt.date(2025, 3, 3))
+    assert outline(aarhus) == [("1", "Byrådsindstilling om ny bymidteplan", "EMN-2024-012345", False),
+                               ("2", "Temadrøftelse om klimaplan 2025-2030", "EMN-2025-000517", False),
+                               ("3", "Salg af byggefelt på Aarhus Ø", "EMN-2025-001122", True),
+                               ("4", "Eventuelt", None, False)]
+    assert aarhus.punkter[0].decision.startswith("Magistraten anbefaler indstillingen over for byrådet.")
+    web = read("gribskov_web_2025-01-28.html")
+    assert (web.meeting.committee, web.meeting.date) == ("Kommunalbestyrelsen", dt.date(2025, 1, 28))
+    assert [(p.label, p.closed, p.decision) for p in web.punkter] == [
+        ("1", False, "Godkendt."), ("2", False, "Godkendt med 21 stemmer for og 4 imod (O og D)."), ("3", True, None),
+        ("4", False, "Taget til efterretning.")]
+    kbh = read("kbh_oekonomiudvalget_2025-03-04.txt")
+    assert (kbh.meeting.committee, kbh.meeting.date) == ("Økonomiudvalget", dt.date(2025, 3, 4))
+    assert [(p.label, p.closed, p.decision) for p in kbh.punkter] == [
+        ("1", False, "Dagsordenen blev godkendt."),
+        ("2", False, "Indstillingen blev anbefalet over for Borgerrepræsentationen uden afstemning."),
+        ("3", False, "Indstillingen blev godkendt med den ændring, at projektet i Valby Parkvej prioriteres før "
+                     "projektet på\nAmagerbrogade.\n\nEnhedslisten ønskede sin stemme ført til referat."),
+        ("4", True, None), ("5", False, "Intet.")]
+    assert [s.heading for s in kbh.punkter[1].sections][1:3] == ["Problemstilling", "Løsning"]
