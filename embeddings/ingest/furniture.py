@@ -5,7 +5,8 @@ footers, and the form feeds between pages.
 point into the file: a furniture line becomes blank, and a form feed ("\\x0c", pdftotext's page break) is
 removed from its line. What goes:
 
-- a page-number line on any page: "Side 2 af 3", "Side 3", "Page 3 of 12", "3/12", "- 3 -"; a lone "3" only as
+- a page-number line on any page: "Side 2 af 3", "Side 3", "Page 3 of 12", "3/12" (not "24/1234", a
+  journal number), "- 3 -"; a lone "3" only as
   a page's first or last line (pages known from form feeds);
 - a footer or header line that carries a labelled page number beside other text, set off by a tab, a wide
   gap or a separator ("Erhvervsudvalget 07-10-2026   Side 2", "2026 / Side 3 af 3");
@@ -34,7 +35,10 @@ from embeddings.ingest.sections import chain_line, dates_in, end_matter, line_he
 FORM_FEED = "\x0c"
 _HEAD_LINES = 6  # non-blank lines at the start that name the meeting
 _LABELLED = r"(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|fra|/)\s*\d{1,4})?|\d{1,4}\s*(?:af|of)\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
-_PAGE_LINE = re.compile(rf"\s*(?:{_LABELLED}|\d{{1,4}}\s*/\s*\d{{1,4}})\s*", re.I)
+_PAGE_LINE = re.compile(rf"\s*(?:{_LABELLED})\s*", re.I)
+# "3/12" is page 3 of 12; "24/1234" and "25/12" are journal numbers (Acadre, SBSYS: year/serial): a page is no
+# later than the last, and minutes run to hundreds of pages, not thousands.
+_PAGE_OF = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
 _BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")
 _SEPARATOR = re.compile(r"\t|\s{3,}|\s[/|·•–—-]\s|\s*[|·•]\s*")
 LABELLED_PAGE_NUMBER = re.compile(_LABELLED, re.I)  # "Side 3", "Side 3 af 18", "3 af 18", "- 3 -" (pdf.py too)
@@ -78,7 +82,7 @@ def drop_furniture(lines: list[str]) -> list[str]:
     at_head = [i for i, x in enumerate(out) if x.strip()][:_HEAD_LINES]
     head = [out[i] for i in at_head]
     dates = {d for x in head for d in dates_in(x)}
-    drop = {i for i, x in enumerate(out) if _PAGE_LINE.fullmatch(x) or _page_footer(x)}
+    drop = {i for i, x in enumerate(out) if _PAGE_LINE.fullmatch(x) or _page_of(x) or _page_footer(x)}
     naming = [i for i, x in enumerate(out) if i not in drop and i not in at_head and _names_meeting(x, head, dates)]
     drop |= set(naming) - _decision_headings(out, naming, pages)
     drop |= _bare_edge_numbers(out, pages)
@@ -88,6 +92,12 @@ def drop_furniture(lines: list[str]) -> list[str]:
         if prev is not None and (y := _YEAR.fullmatch(out[prev])) and int(y.group(1)) in {d.year for d in dates}:
             drop.add(prev)
     return _blank(out, drop)
+
+
+def _page_of(line: str) -> bool:
+    """A page number written "3/12" (_PAGE_OF)."""
+    m = _PAGE_OF.fullmatch(line)
+    return bool(m) and 0 < int(m.group(1)) <= int(m.group(2))
 
 
 def _page_starts(lines: list[str]) -> list[int]:

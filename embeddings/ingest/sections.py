@@ -13,6 +13,8 @@ HEADINGS: dict[str, SectionName] = {
     "baggrund": SectionName.ANLEDNING,
     "resume": SectionName.RESUME,
     "resumé": SectionName.RESUME,
+    "sagsresume": SectionName.RESUME,
+    "sagsresumé": SectionName.RESUME,
     "sagsfremstilling": SectionName.SAGSFREMSTILLING,
     "fremstilling": SectionName.SAGSFREMSTILLING,
     "sagsbeskrivelse": SectionName.SAGSFREMSTILLING,
@@ -24,6 +26,13 @@ HEADINGS: dict[str, SectionName] = {
     "supplerende indstilling": SectionName.INDSTILLING,
     "indstilling fra direktionen": SectionName.INDSTILLING,
     "forvaltningens indstilling": SectionName.INDSTILLING,
+    "indstilling fra forvaltningen": SectionName.INDSTILLING,
+    "administrationens indstilling": SectionName.INDSTILLING,
+    "indstilling fra administrationen": SectionName.INDSTILLING,
+    "direktionens indstilling": SectionName.INDSTILLING,
+    "direktørens indstilling": SectionName.INDSTILLING,
+    "borgmesterens indstilling": SectionName.INDSTILLING,
+    "forslag til beslutning": SectionName.INDSTILLING,
     "innstilling": SectionName.INDSTILLING,  # Norwegian
     "forslag til vedtak": SectionName.INDSTILLING,  # Norwegian
     "beslutning": SectionName.BESLUTNING,
@@ -36,6 +45,10 @@ HEADINGS: dict[str, SectionName] = {
     "vedtak": SectionName.BESLUTNING,  # Norwegian
     "historik": SectionName.HISTORIK,
     "sagens forløb": SectionName.HISTORIK,
+    "tidligere beslutninger": SectionName.HISTORIK,
+    "tidligere beslutning": SectionName.HISTORIK,
+    "tidligere politisk behandling": SectionName.HISTORIK,
+    "tidligere behandling": SectionName.HISTORIK,
     "bilag": SectionName.BILAG,
     "vedlegg": SectionName.BILAG,  # Norwegian
     # Headings with no canonical name that still start a section of their own (OTHER, the heading as written),
@@ -51,7 +64,23 @@ HEADINGS: dict[str, SectionName] = {
     "kommunikation": SectionName.OTHER,
     "tidsplan": SectionName.OTHER,
     "konsekvenser": SectionName.OTHER,
+    "beslutningstema": SectionName.OTHER,  # what is to be decided, no decision
+    "lovgrundlag": SectionName.OTHER,
+    "lovhjemmel": SectionName.OTHER,
+    "retligt grundlag": SectionName.OTHER,
+    "juridisk grundlag": SectionName.OTHER,
+    "kompetence": SectionName.OTHER,
+    "problemstilling": SectionName.OTHER,  # København: Problemstilling, Løsning, Økonomi
+    "løsning": SectionName.OTHER,
+    "høringssvar": SectionName.OTHER,
+    "borgerinddragelse": SectionName.OTHER,
+    "miljøvurdering": SectionName.OTHER,
+    "bæredygtighed": SectionName.OTHER,
+    "finansiering": SectionName.OTHER,
 }
+# "Økonomiske konsekvenser", "Personalemæssige konsekvenser", "Handicappolitiske og miljømæssige konsekvenser": a
+# heading of its own (OTHER); adjectives ending in -e, so "Der er ingen konsekvenser" stays text.
+_CONSEQUENCES = re.compile(r"(?:[^\W\d_]+e\s+(?:og\s+)?){1,3}konsekvenser")
 
 
 # What closes the minutes rather than a punkt: who was absent or disqualified (inhabil), the signatures, when the
@@ -69,7 +98,8 @@ def canonical_section(heading: str) -> SectionName | None:
     """The canonical name of a known heading ("Vedlegg" -> Bilag, "Beslutning." -> Beslutning, "4. Beslutning"
     -> Beslutning), or None if not a known one. A heading with no canonical name of its own ("Økonomi",
     "Høring") is OTHER."""
-    return HEADINGS.get(" ".join(_NUMBERED_HEADING.sub("", heading).split()).strip(" :.").lower())
+    text = " ".join(_NUMBERED_HEADING.sub("", heading).split()).strip(" :.").lower()
+    return HEADINGS.get(text) or (SectionName.OTHER if _CONSEQUENCES.fullmatch(text) else None)
 
 
 # A decision or recommendation heading that carries more on its line: its text after a colon ("Beslutning:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from embeddings.errors import InputError
-from embeddings.journal import KLE_WRITTEN, JournalNumber
+from embeddings.journal import KLE_WRITTEN, JournalNumber, find_journal_numbers
 from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
@@ -78,9 +78,11 @@ _NUMBER_FIRST = re.compile(rf"^\s*(?P<number>\d{{1,4}})\.\s*[Pp]unkt(?:{_qualifi
 # "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
 # "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
 # headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-_SPACED = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
+# "Dagsordenpunkt 3" and "Sag nr. 3" (ePublicering, Word exports) read as "Punkt 3" does.
+_SPACED_WORD = r"(?:Punkt|PUNKT|Pkt\.?|PKT\.?|Dagsordens?punkt|DAGSORDENS?PUNKT|Sag\s+nr\.?|SAG\s+NR\.?)"
+_SPACED = re.compile(rf"^\s*{_SPACED_WORD}\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
                      rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(rf"^\s*(?:Punkt|PUNKT|Pkt\.?|PKT\.?)\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
+_NUMBER_ALONE = re.compile(rf"^\s*{_SPACED_WORD}\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
                            rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
 _SPACED_WORDS = 20  # a longer line is a sentence
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
@@ -89,7 +91,7 @@ _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
 _AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$",
                           re.I)
-_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$")  # "CF - Evt.....<tab>14"
+_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$|\S\t+\s*\d{1,3}\s*$")  # "CF - Evt.....<tab>14", a Word TOC's "Titel<tab>6"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
@@ -217,6 +219,9 @@ _COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinæ
 # Where a date may start after the committee: "X den 6. april", "X, mandag den 06.04.2026", "X d. 2026-04-06".
 _DATE_START = re.compile(r"(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?(?=\d)", re.I)
 _HEAD_LINES = 25
+# A line that only names the municipality: "Holbæk Kommune", "Københavns Kommune", "ODENSE KOMMUNE", "Lyngby-Taarbæk
+# Kommune"
+_MUNICIPALITY = re.compile(r"\W*[^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*){0,2}\s+kommunes?\W*", re.I)
 _ABBREVIATION = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6})\)\s*$")  # "Børne- og Ungeudvalget (BUU)": initials find it
 
 
@@ -235,10 +240,8 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     last = at
     committee, date = _committee_and_date(_REFERAT_LINE.match(head[at]).group("rest"), path, at + 1)
     if not committee:  # on the line above ("X" over "Referat fra mødet den ...") or below ("Referat" over "X")
-        below = next((i for i in range(at + 1, len(head)) if head[i].strip()), None)
-        above = next((i for i in range(at - 1, -1, -1) if head[i].strip()), None)
-        for i in ([above, below] if date else [below, above]):
-            if i is None or _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
+        for i in _committee_lines(head, at, bool(date)):
+            if _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
                 continue
             committee, named_date = _committee_and_date(head[i], path, i + 1)
             date, last = date or named_date, max(last, i)
@@ -250,6 +253,21 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     if date is None:
         raise InputError("no_meeting_date", path, line=at + 1, committee=committee)
     return last + 1, committee, date
+
+
+def _committee_lines(head: list[str], at: int, dated: bool) -> list[int]:
+    """Where the committee of a "Referat" line at ``at`` may be written: the nearest line with text above it and
+    below it (above first when the "Referat" line has the date), a line that only names the municipality ("Holbæk
+    Kommune" between "REFERAT" and "Kommunalbestyrelsen") passed over for the line beyond it: the municipality
+    publishes the minutes, it is no committee. The municipality's line comes last, for minutes naming no other."""
+    near, town = [], []
+    for order in ([range(at - 1, -1, -1), range(at + 1, len(head))] if dated
+                  else [range(at + 1, len(head)), range(at - 1, -1, -1)]):
+        found = [i for i in order if head[i].strip()][:2]
+        if found and _MUNICIPALITY.fullmatch(head[found[0]]):
+            town.append(found.pop(0))
+        near += found[:1]
+    return near + town
 
 
 def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
@@ -334,7 +352,7 @@ def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
             continue
         number, title = int(m.group("number")), m.group("title")
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        stands_alone = not after.strip() or bool(_JOURNAL_LABEL.match(after) or _KLE_LABEL.match(after))
+        stands_alone = _closes_header(after)
         if not (title[0].isupper() and stands_alone):
             continue  # a list item ("1. at budgettet godkendes"), not a header
         if found and number != next(iter(found.values())).number + len(found):
@@ -395,9 +413,8 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
         return (title[0].isupper() and len(title.split()) <= _SPACED_WORDS and not _SENTENCE_END.search(title)
                 and not _TOC_LINE.search(title) and line_heading(title)[0] is None)
 
-    def ends_header(k: int) -> bool:  # line k (0-based) is blank, past the end or a journal number's label
-        return k >= len(lines) or not lines[k].strip() or bool(_JOURNAL_LABEL.match(lines[k])
-                                                                 or _KLE_LABEL.match(lines[k]))
+    def ends_header(k: int) -> bool:  # line k (0-based) is past the end or closes a header (_closes_header)
+        return k >= len(lines) or _closes_header(lines[k])
 
     if i > 0 and lines[i - 1].strip():
         return None, 0
@@ -409,6 +426,17 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
         if fits(title) and not _JOURNAL_LABEL.match(title) and ends_header(i + 2):
             return title, 1
     return None, 0
+
+
+def _closes_header(line: str) -> bool:
+    """True for a line that may follow a punkt header's title: a blank one, a journal number's label ("Sagsnr.:
+    24/1234", "KLE 83.02.00 A00 1 23") or a journal number alone ("2024-012345", "EMN-2025-000517", "24/1234",
+    "83.02.00-A00-1-23"; not a date, a year range or an amount: find_journal_numbers), as a case system writes it
+    under the title."""
+    text = line.strip()
+    if not text or _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
+        return True
+    return (" " not in text or bool(_KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
 
 
 def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
@@ -594,7 +622,8 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     for k, x in enumerate(lines):
         name, heading, first = (line_heading(x, meeting.committee, meeting.date) if x.strip()
                                 else (None, "", ""))
-        if name is not None and _wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting):
+        if name is not None and (_wrapped_in_sentence(x, first, lines[k + 1] if k + 1 < len(lines) else "", meeting)
+                                 or _ends_wrapped_sentence(x, lines[k - 1] if k else "")):
             name = None
         if name is not None:
             parts.append((name, heading, [first] if first else []))
@@ -617,6 +646,12 @@ def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> 
     the day, not a heading. A colon after the day makes it a heading whatever follows."""
     return (not text and not line.rstrip().endswith(":") and below.strip()[:1].islower()
             and meeting_heading(line, meeting.committee, meeting.date) is not None)
+
+
+def _ends_wrapped_sentence(line: str, above: str) -> bool:
+    """True for a heading word in lower case right under a line of text that ends no sentence: the end of a
+    wrapped sentence ("Der er indkommet 23" / "høringssvar."), not a heading."""
+    return line.lstrip()[:1].islower() and bool(above.strip()) and not _ENDS_SENTENCE.search(above)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
