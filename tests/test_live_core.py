@@ -90,3 +90,27 @@ def test_an_index_still_behind_the_store_is_looked_at_again_within_seconds(tmp_p
     live.ask("vinterbadeanstalt ved havnen")
     live.wait_for_reload(10)
     assert not live.ask("vinterbadeanstalt ved havnen").abstained
+
+
+def test_a_removed_meeting_is_never_cited_again_not_even_before_the_reload(tmp_path):
+    """`beslut remove` in another process: the web process's snapshot still has the meeting's vectors until the
+    next check, but what it cites is read from the store, so the removed punkter are gone from its answers at
+    once; after the index follows and the core reloads, they are gone from its ranking too."""
+    import datetime as dt
+
+    settings, store, embedder, clock, live = setup(tmp_path)
+    question = "hvad besluttede vi om telefontider?"
+    assert live.ask(question).hits[0].meeting_date == dt.date(2024, 9, 11)
+    other = Store(store.path)  # as `beslut remove` in another process
+    assert other.remove_meeting("Chefforum", dt.date(2024, 9, 11), dt.time(9, 0)) == 8
+    answer = live.ask(question)  # no reload yet: the interval has not passed
+    assert all(h.meeting_date != dt.date(2024, 9, 11) for h in answer.hits + answer.uncertain)
+    update_index(settings, other, embedder)
+    other.close()
+    clock.now = 31
+    live.ask(question)
+    live.wait_for_reload(10)
+    answer = live.ask(question)
+    assert all(h.meeting_date != dt.date(2024, 9, 11) for h in answer.hits + answer.uncertain)
+    assert live.ask("telefontider ens").hits + live.ask("telefontider ens").uncertain  # others still found
+    assert not any(h.meeting_date == dt.date(2024, 9, 11) for h in live.ask("83.02.00-A00-1-23").hits)  # its journal number finds nothing now
