@@ -18,7 +18,9 @@ bench/greve.jsonl, bench/greve_paraphrase.jsonl, bench/greve_blind.jsonl and ben
 - a bonus for punkter whose title names a year the question names ("klagesager i 2024": the 2024 report,
   treated in 2025);
 - late interaction: the product's top 10 re-scored by how close each question word comes to the punkt's best
-  chunk in the model's own hidden states (the answerability decision's word matcher, word_match.py).
+  chunk in the model's own hidden states (the answerability decision's word matcher, word_match.py);
+- query-side handling of everyday words: a lexicon (bench/everyday_lexicon.txt: "buskort" -> "kollektiv trafik",
+  "billigere" -> "takstnedsættelse", ...) adding the minutes' words to the BM25 query at half weight.
 
 Nothing is embedded but the questions (and, for late interaction, the top 10 chunks' token states): the
 variants work on the index's saved vectors. Writes the section
@@ -43,6 +45,7 @@ from bot.settings import PROJECT_DIR
 from embeddings.dense.chunking import WINDOW_WORDS, window_starts
 from embeddings.minutes import Punkt, SectionName
 from embeddings.search.answerability import content_words, question_dates
+from embeddings.search.lexical import tokens
 from embeddings.search.retriever import Legs, Mode, best_blended
 from embeddings.store import Store
 
@@ -187,6 +190,31 @@ def late_interaction(weight: float) -> Variant:
     return rank
 
 
+def _lexicon(path: Path) -> dict[str, list[str]]:
+    """bench/everyday_lexicon.txt: stem of an everyday word -> the minutes' words for it."""
+    out: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            everyday, minutes = line.split(":")
+            for stem in tokens(everyday):
+                out.setdefault(stem, []).extend(minutes.split())
+    return out
+
+
+def everyday_lexicon(weight: float, path: Path = Path(__file__).with_name("everyday_lexicon.txt")) -> Variant:
+    lexicon = _lexicon(path)
+
+    def rank(c: Corpus, legs: Legs, qv: np.ndarray) -> list[int]:
+        asked = set(tokens(legs.query))
+        added = list(dict.fromkeys(w for s in asked for w in lexicon.get(s, ()) if not set(tokens(w)) & asked))
+        if added:
+            extra = c.core.retriever.index.lexical.scores(" ".join(added))
+            legs = replace(legs, lexical=(legs.lexical + weight * extra).astype(np.float32))
+        return blend(0.8, exact)(c, legs, qv)
+    return rank
+
+
 VARIANTS: dict[str, Variant] = {
     "product: blend w 0.8 (FAISS candidates)": blend(0.8),
     "blend w 0.8, exact dense": blend(0.8, exact),
@@ -204,6 +232,7 @@ VARIANTS: dict[str, Variant] = {
     "title names the question's year (+0.1)": title_year(0.1),
     "late interaction on the top 10 (x1)": late_interaction(1.0),
     "late interaction on the top 10 (x4)": late_interaction(4.0),
+    "everyday-word lexicon, BM25 expansion (x0.5)": everyday_lexicon(0.5),
 }
 
 
