@@ -242,3 +242,35 @@ def test_layouts_that_read_right_at_once_stay_so():
                      "projektet på\nAmagerbrogade.\n\nEnhedslisten ønskede sin stemme ført til referat."),
         ("4", True, None), ("5", False, "Intet.")]
     assert [s.heading for s in kbh.punkter[1].sections][1:3] == ["Problemstilling", "Løsning"]
+
+
+def test_a_journal_number_in_brackets_ending_the_title_is_the_punkts():
+    """"Anlægsbevilling til renovering af Sundbyøster Hal (2024-0612345)" (København): the number stayed in the title
+    and the punkt had no journal number, so `sag 2024-0612345` found nothing."""
+    assert outline(read("kbh_oekonomiudvalget_2025-03-04.txt")) == [
+        ("1", "Godkendelse af dagsorden", "2025-0001234", False),
+        ("2", "Anlægsbevilling til renovering af Sundbyøster Hal", "2024-0612345", False),
+        ("3", "Udmøntning af puljen til klimatilpasning 2025", "2025-0045678", False),
+        ("4", "Salg af ejendommen Vesterbrogade 120", "2024-0998877", True),
+        ("5", "Eventuelt", None, False)]
+
+
+@pytest.mark.parametrize("number", ["EMN-2025-000517", "25/8890", "83.02.00-A00-1-23", "22-000015"])
+def test_every_scheme_in_brackets_ending_a_title_is_read(number):
+    p = parse_text(HEAD + f"Punkt 1: Vandløbsregulativ for Kobberå ({number})\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal.raw) == ("Vandløbsregulativ for Kobberå", number)
+
+
+@pytest.mark.parametrize("brackets", ["(2024)", "(BUU)", "(3.000 kr.)", "(FN-2030)", "(2025-2028)",
+                                      "(2024-0612345 og 2024-0612346)", "(se sag 2024-0612345)"])
+def test_other_brackets_ending_a_title_stay_in_it(brackets):
+    p = parse_text(HEAD + f"Punkt 1: Vandløbsregulativ for Kobberå {brackets}\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal) == (f"Vandløbsregulativ for Kobberå {brackets}", None)
+
+
+def test_a_number_below_the_title_wins_over_a_different_one_in_brackets():
+    p = parse_text(HEAD + "Punkt 1: Vandløbsregulativ (2024-0612345)\nSagsnr.: 2025-000111\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal.raw) == ("Vandløbsregulativ (2024-0612345)", "2025-000111")

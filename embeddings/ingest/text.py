@@ -13,7 +13,8 @@ The layout every variant shares::
                                                   <Titel>") stays in the raw title, out of the title
       or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
                                                   ... and each is followed by a blank line (else lists, "1. at ...")
-    <journalnummer>                               first line under the header, when present
+    <journalnummer>                               first line under the header, when present; or ending the title,
+                                                  labelled ("- Sagsnr. 22-000015") or alone in brackets ("(2024-0612345)")
     Anledning / Sagsfremstilling / Indstilling / Beslutning / Bilag / ... headings, alone on a line
 
 Markdown headings and bold markers are removed first. Paragraphs are separated by blank lines;
@@ -120,6 +121,10 @@ _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*
 # A labelled journal number ending the title: "Budget 2027 - Sagsnr. 26-001234", "Vandløb (Sagsnr. 26/5678)".
 _TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + _NUMBER_LABEL + r")\b\.?\s*:?\s*"
                              r"(?P<value>" + KLE_WRITTEN + r"|[^\s()]+)\s*(?(open)\))\s*$", re.I)
+# A journal number alone in brackets ending the title, no label: "Renovering af Sundbyøster Hal (2024-0612345)";
+# what the brackets hold is read by _title_bracketed.
+_TITLE_BRACKETED = re.compile(r"\s*(?:[-–—:,]\s*)?\((?P<value>[^()]+)\)\s*$")
+_DIGIT_RUN = re.compile(r"\d+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t]*(?=\r?\n|\r|$)")
@@ -601,9 +606,10 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
             raise InputError("bad_journal", path, line=n, punkt=f"{raw.number}{raw.suffix}", text=candidate)
         if journal is not None:
             body = [(k, x) for k, x in body if not first <= k <= n]
-    labelled = _TITLE_LABELLED.search(title)
-    if labelled and (in_title := JournalNumber.try_parse(labelled.group("value"))) and journal in (None, in_title):
-        journal, title = in_title, title[:labelled.start()].rstrip() or title  # the one below wins when they differ
+    for ending in (_TITLE_LABELLED.search(title), _title_bracketed(title)):
+        if ending and (in_title := JournalNumber.try_parse(ending.group("value"))) and journal in (None, in_title):
+            journal, title = in_title, title[:ending.start()].rstrip() or title  # the one below wins when they differ
+            break
     if journal is None and (end := _TITLE_KLE.search(title)) and JournalNumber.try_parse(end.group("value")):
         journal = JournalNumber.try_parse(end.group("value"))
         title = title[:end.start()].rstrip() or title
@@ -614,6 +620,22 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
         sections = ()  # a closed punkt's text is never kept
     return Punkt(meeting=meeting, number=raw.number, suffix=raw.suffix, raw_title=raw_title, title=title,
                  journal=journal, sections=sections, time_slot=slot, closed=closed)
+
+
+def _title_bracketed(title: str) -> re.Match | None:
+    """The brackets ending ``title`` when they hold one journal number and nothing else, with no label
+    ("Anlægsbevilling til renovering af Hjallese Skole (2024-0612345)", "(EMN-2025-000517)", "(25/8890)"), as
+    find_journal_numbers reads one in text; else None. A year, a word, an amount ("(2024)", "(lukket)", "(BUU)",
+    "(3.000 kr.)") is no number, and neither is a name with a year in one run of digits ("(FN-2030)"): a case number
+    has at least two."""
+    m = _TITLE_BRACKETED.search(title)
+    if not m:
+        return None
+    value = m.group("value")
+    found = find_journal_numbers(value)
+    if len(found) != 1 or JournalNumber.try_parse(value) != found[0] or len(_DIGIT_RUN.findall(value)) < 2:
+        return None
+    return m
 
 
 def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
