@@ -274,3 +274,35 @@ def test_a_number_below_the_title_wins_over_a_different_one_in_brackets():
     p = parse_text(HEAD + "Punkt 1: Vandløbsregulativ (2024-0612345)\nSagsnr.: 2025-000111\n\nBeslutning\nGodkendt.\n",
                    "x.txt").punkter[0]
     assert (p.title, p.journal.raw) == ("Vandløbsregulativ (2024-0612345)", "2025-000111")
+
+
+def test_an_empty_beslutning_over_the_decisions_own_heading_is_no_section():
+    """"Beslutning" over "Økonomiudvalgets beslutning den 4. marts 2025" (København): an empty Beslutning section
+    came first, and `beslut show` printed the heading with nothing under it."""
+    kbh = read("kbh_oekonomiudvalget_2025-03-04.txt")
+    assert [[(s.name, s.heading) for s in p.sections if s.name is SectionName.BESLUTNING] for p in kbh.punkter] == (
+        [[(SectionName.BESLUTNING, "Økonomiudvalgets beslutning den 4. marts 2025")]] * 3 + [[]]
+        + [[(SectionName.BESLUTNING, "Økonomiudvalgets beslutning den 4. marts 2025")]])
+    assert all(s.text for p in kbh.punkter for s in p.sections)
+
+
+KBH_HEAD = "Referat\nØkonomiudvalget\nTirsdag den 4. marts 2025 kl. 15.30\n\n"
+
+
+@pytest.mark.parametrize("chain", ["Beslutning i Økonomiudvalget den 4. marts 2025",
+                                   "Økonomiudvalget den 4. marts 2025:", "Økonomiudvalgets beslutning"])
+def test_every_form_naming_this_meetings_decision_takes_an_empty_beslutnings_place(chain):
+    p = parse_text(KBH_HEAD + f"Punkt 1: Budget\n\nBeslutning\n\n{chain}\nGodkendt.\n", "x.txt").punkter[0]
+    assert [(s.name, s.text) for s in p.sections] == [(SectionName.BESLUTNING, "Godkendt.")]
+
+
+@pytest.mark.parametrize("decision, expected", [
+    ("Beslutning\nUdsat.\n\nØkonomiudvalgets beslutning den 4. marts 2025\nGodkendt.\n",
+     [(SectionName.BESLUTNING, "Udsat."), (SectionName.BESLUTNING, "Godkendt.")]),
+    ("Beslutning\n\nByrådet den 24. februar 2025:\nOversendt.\n",
+     [(SectionName.BESLUTNING, ""), (SectionName.HISTORIK, "Oversendt.")]),
+    ("Beslutning\n\nNy beslutning\nGodkendt.\n",
+     [(SectionName.BESLUTNING, ""), (SectionName.BESLUTNING, "Godkendt.")])])
+def test_a_beslutning_with_text_or_over_another_heading_keeps_its_section(decision, expected):
+    p = parse_text(KBH_HEAD + f"Punkt 1: Budget\n\n{decision}", "x.txt").punkter[0]
+    assert [(s.name, s.text) for s in p.sections] == expected

@@ -648,6 +648,8 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
                                  or _ends_wrapped_sentence(x, lines[k - 1] if k else "")):
             name = None
         if name is not None:
+            if _names_the_decision(parts, name, x, meeting):
+                parts.pop()  # "Beslutning" over "Økonomiudvalgets beslutning den 4. marts 2025": one decision
             parts.append((name, heading, [first] if first else []))
         elif parts:
             parts[-1][2].append(x)
@@ -660,6 +662,19 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
             text = ""  # FirstAgenda writes "." for "no decision recorded"
         out.append(Section(name, text, heading))
     return tuple(out)
+
+
+def _names_the_decision(parts: list[tuple[SectionName, str, list[str]]], name: SectionName, line: str,
+                        meeting: Meeting) -> bool:
+    """True when ``line``, a heading ``name``, names this meeting's decision ("Økonomiudvalgets beslutning den 4.
+    marts 2025", "Beslutning i Økonomiudvalget den ...") right under a Beslutning heading with no text of its own
+    (København): the heading only announces it, so the line's section is the decision and the empty one goes. A
+    Beslutning with text, or a line naming an earlier meeting (Historik), leaves both."""
+    if name is not SectionName.BESLUTNING or not parts:
+        return False
+    above, _, text = parts[-1]
+    return (above is SectionName.BESLUTNING and not any(x.strip() for x in text)
+            and meeting_heading(line, meeting.committee, meeting.date) is not None)
 
 
 def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> bool:
