@@ -306,3 +306,44 @@ def test_every_form_naming_this_meetings_decision_takes_an_empty_beslutnings_pla
 def test_a_beslutning_with_text_or_over_another_heading_keeps_its_section(decision, expected):
     p = parse_text(KBH_HEAD + f"Punkt 1: Budget\n\n{decision}", "x.txt").punkter[0]
     assert [(s.name, s.text) for s in p.sections] == expected
+
+
+def test_who_attended_and_when_the_meeting_started_under_other_labels():
+    """"Deltagere:", "Medlemmer:" (on the label's line or below it) and "Starttidspunkt: 18:00" were not read: the
+    meeting had no participants and, in Roskilde's minutes, no start time."""
+    people = {name: read(name).meeting.participants for name in (
+        "kbh_oekonomiudvalget_2025-03-04.txt", "odense_epub_2025-03-05.txt", "aalborg_byraadet_2025-03-24.txt")}
+    assert people == {
+        "kbh_oekonomiudvalget_2025-03-04.txt": ("Sophie Hæstorp Andersen (A)", "Karina Vestergård Madsen (F)",
+                                                "Jakob Næsager (C)"),
+        "odense_epub_2025-03-05.txt": ("Peter Rahbæk Juel", "Christoffer Lilleholt", "Brian Skov Nielsen"),
+        "aalborg_byraadet_2025-03-24.txt": ("Lasse Frimand Jensen", "Jan Nymark Thaysen", "Mai-Britt Iversen")}
+    assert read("roskilde_word_2025-02-26.txt").meeting.start_time == dt.time(18, 0)
+
+
+NAMED_HEAD = "Referat for Teknisk Udvalg\nDato: 08.04.2025\n"
+
+
+@pytest.mark.parametrize("listed", [
+    "Til stede:\n- Anne Hansen (V), formand\n- Bo Berg (A)\n- Carl Dam (F)\n",
+    "Fremmødte: Anne Hansen (V), formand, Bo Berg (A)\nog Carl Dam (F)\n",
+    "FREMMØDTE\nAnne Hansen (V), formand\nBo Berg (A) og Carl Dam (F)\n",
+    "Deltagere:\tAnne Hansen (V), formand, Bo Berg (A),\nCarl Dam (F)\nFraværende: Dorte Eg (O)\n",
+    "Mødedeltagere: Formand Anne Hansen (V), formand, Bo Berg (A), Carl Dam (F)\n"])
+def test_participants_on_the_labels_line_or_one_a_line_below_it(listed):
+    m = parse_text(NAMED_HEAD + f"\n{listed}\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n", "x.txt").meeting
+    assert m.participants == ("Anne Hansen (V), formand", "Bo Berg (A)", "Carl Dam (F)")
+
+
+@pytest.mark.parametrize("preamble", ["Deltagere blev budt velkommen af formanden.\n",
+                                      "Deltagere:\n\nMødet blev holdt virtuelt.\n", "Medlemmerne: Anne Hansen\n"])
+def test_a_sentence_or_a_label_with_no_names_reads_no_participants(preamble):
+    assert parse_text(NAMED_HEAD + f"\n{preamble}\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n",
+                      "x.txt").meeting.participants == ()
+
+
+@pytest.mark.parametrize("line", ["Starttidspunkt: 16:00", "Mødestart: kl. 16.00", "Start: 16.00",
+                                  "Mødetidspunkt: 16.00 - 18.00"])
+def test_the_start_time_under_its_labels(line):
+    assert parse_text(NAMED_HEAD + f"{line}\n\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n",
+                      "x.txt").meeting.start_time == dt.time(16, 0)

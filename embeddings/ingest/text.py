@@ -128,6 +128,17 @@ _DIGIT_RUN = re.compile(r"\d+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t]*(?=\r?\n|\r|$)")
+# The label over who attended ("Mødedeltagere" as FirstAgenda writes it, with or without a colon; the others with
+# a colon, a tab or alone on their line) and the names after it.
+_PARTICIPANTS = re.compile(r"^\s*(?:Mødedeltagere(?=[\s:]|$)|(?i:mødedeltagere|deltagere|medlemmer|til\s*stede"
+                           r"|fremmødte)\s*(?=[:\t]|$))[\s:]*(?P<text>.*?)\s*$")
+_PARTICIPANT_LINES = 40
+_BULLET = re.compile(r"^\s*[-–•*·]\s+")
+_AND_NAME = re.compile(r" og (?=[A-ZÆØÅ])")
+_AND_FIRST = re.compile(r"^\s*og (?=[A-ZÆØÅ])")  # "og Carl Dam (F)": the last name, wrapped
+# Where the start time is written when no "kl." names it: the label, and whether it needs a colon (a short word).
+_TIME_LABELS = (("Mødetidspunkt", False), ("Tidspunkt", True), ("Starttidspunkt", False), ("Mødestart", False),
+                ("Start", True))
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
 
@@ -542,34 +553,63 @@ def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | N
 
 def _start_time(preamble: list[str], header: str) -> dt.time | None:
     """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", "kl." on the header line or on a line that is only the
-    day), else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
+    day), else the first of _TIME_LABELS with a time: "Mødetidspunkt: (kl.) HH.MM - ...", "Tidspunkt: ...",
+    "Starttidspunkt: 16:00", "Mødestart: kl. 16.00"."""
     day_lines = [x for x in preamble if _day_text(x)]
     m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
                                                                              or "") or _START.search(header)
          or next(filter(None, map(_START.search, day_lines)), None))
-    if not m:
-        m = _START_BARE.match(_field(preamble, "Mødetidspunkt") or _field(preamble, "Tidspunkt", colon_only=True)
-                              or "")
+    for label, colon_only in () if m else _TIME_LABELS:
+        if m := _START_BARE.match(_field(preamble, label, colon_only) or ""):
+            break
     if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
         return dt.time(int(m.group(1)), int(m.group(2)))
     return None
 
 
 def _participants(preamble: list[str]) -> tuple[str, ...]:
-    """'Forperson A (rolle), B (chef for X, Y)' -> ('A (rolle)', 'B (chef for X, Y)'): commas in () kept."""
-    text = _field(preamble, "Mødedeltagere")
-    if not text:
+    """Who attended: the names after the first participants label (_PARTICIPANTS: "Mødedeltagere", "Deltagere:",
+    "Medlemmer:", "Til stede:", "Fremmødte:") on its line, going on below while a line ends in a comma or the next starts with "og"; or, with
+    nothing after the label, on the lines below it up to a blank line or another label ("Fraværende: ..."), a
+    bullet ("- ", "• ") dropped. 'Forperson A (rolle), B (chef for X, Y) og C' -> ('A (rolle)', 'B (chef for X,
+    Y)', 'C'): commas in () kept, "og" before a capital letter a comma; a part in lower case ("A (V), formand") goes
+    with the name before it."""
+    for i, x in enumerate(preamble):
+        if m := _PARTICIPANTS.match(x):
+            break
+    else:
         return ()
-    names, depth, cur = [], 0, ""
-    for c in text:
+    lines, below = [m.group("text")], preamble[i + 1:i + 1 + _PARTICIPANT_LINES]
+    for y in below:
+        if not y.strip() or _LABEL_LINE.match(y) or _punkt_header(y):
+            break
+        if lines[0] and not lines[-1].endswith(",") and not _AND_FIRST.match(y):
+            break  # the names on the label's line ended there
+        lines.append(_AND_FIRST.sub("", _BULLET.sub("", y)).strip())
+    names: list[str] = []
+    for line in filter(str.strip, lines):
+        for name in _names(line):
+            if names and name[:1].islower():
+                names[-1] = f"{names[-1]}, {name}"  # "formand" of "A (V), formand"
+            else:
+                names.append(name)
+    return tuple(names)
+
+
+def _names(line: str) -> list[str]:
+    """The names on one line, split at commas and at "og" before a capital letter, outside brackets."""
+    names, depth, cur, k = [], 0, "", 0
+    while k < len(line):
+        c = line[k]
         depth += (c == "(") - (c == ")")
-        if c == "," and depth <= 0:
+        joined = _AND_NAME.match(line, k) if depth <= 0 else None
+        if depth <= 0 and (c == "," or joined):
             names.append(cur)
-            cur = ""
-        else:
-            cur += c
+            cur, k = "", joined.end() if joined else k + 1
+            continue
+        cur, k = cur + c, k + 1
     names.append(cur)
-    return tuple(_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip())
+    return [_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip()]
 
 
 def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None:
