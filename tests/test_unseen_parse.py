@@ -242,3 +242,108 @@ def test_layouts_that_read_right_at_once_stay_so():
                      "projektet på\nAmagerbrogade.\n\nEnhedslisten ønskede sin stemme ført til referat."),
         ("4", True, None), ("5", False, "Intet.")]
     assert [s.heading for s in kbh.punkter[1].sections][1:3] == ["Problemstilling", "Løsning"]
+
+
+def test_a_journal_number_in_brackets_ending_the_title_is_the_punkts():
+    """"Anlægsbevilling til renovering af Sundbyøster Hal (2024-0612345)" (København): the number stayed in the title
+    and the punkt had no journal number, so `sag 2024-0612345` found nothing."""
+    assert outline(read("kbh_oekonomiudvalget_2025-03-04.txt")) == [
+        ("1", "Godkendelse af dagsorden", "2025-0001234", False),
+        ("2", "Anlægsbevilling til renovering af Sundbyøster Hal", "2024-0612345", False),
+        ("3", "Udmøntning af puljen til klimatilpasning 2025", "2025-0045678", False),
+        ("4", "Salg af ejendommen Vesterbrogade 120", "2024-0998877", True),
+        ("5", "Eventuelt", None, False)]
+
+
+@pytest.mark.parametrize("number", ["EMN-2025-000517", "25/8890", "83.02.00-A00-1-23", "22-000015"])
+def test_every_scheme_in_brackets_ending_a_title_is_read(number):
+    p = parse_text(HEAD + f"Punkt 1: Vandløbsregulativ for Kobberå ({number})\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal.raw) == ("Vandløbsregulativ for Kobberå", number)
+
+
+@pytest.mark.parametrize("brackets", ["(2024)", "(BUU)", "(3.000 kr.)", "(FN-2030)", "(2025-2028)",
+                                      "(2024-0612345 og 2024-0612346)", "(se sag 2024-0612345)"])
+def test_other_brackets_ending_a_title_stay_in_it(brackets):
+    p = parse_text(HEAD + f"Punkt 1: Vandløbsregulativ for Kobberå {brackets}\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal) == (f"Vandløbsregulativ for Kobberå {brackets}", None)
+
+
+def test_a_number_below_the_title_wins_over_a_different_one_in_brackets():
+    p = parse_text(HEAD + "Punkt 1: Vandløbsregulativ (2024-0612345)\nSagsnr.: 2025-000111\n\nBeslutning\nGodkendt.\n",
+                   "x.txt").punkter[0]
+    assert (p.title, p.journal.raw) == ("Vandløbsregulativ (2024-0612345)", "2025-000111")
+
+
+def test_an_empty_beslutning_over_the_decisions_own_heading_is_no_section():
+    """"Beslutning" over "Økonomiudvalgets beslutning den 4. marts 2025" (København): an empty Beslutning section
+    came first, and `beslut show` printed the heading with nothing under it."""
+    kbh = read("kbh_oekonomiudvalget_2025-03-04.txt")
+    assert [[(s.name, s.heading) for s in p.sections if s.name is SectionName.BESLUTNING] for p in kbh.punkter] == (
+        [[(SectionName.BESLUTNING, "Økonomiudvalgets beslutning den 4. marts 2025")]] * 3 + [[]]
+        + [[(SectionName.BESLUTNING, "Økonomiudvalgets beslutning den 4. marts 2025")]])
+    assert all(s.text for p in kbh.punkter for s in p.sections)
+
+
+KBH_HEAD = "Referat\nØkonomiudvalget\nTirsdag den 4. marts 2025 kl. 15.30\n\n"
+
+
+@pytest.mark.parametrize("chain", ["Beslutning i Økonomiudvalget den 4. marts 2025",
+                                   "Økonomiudvalget den 4. marts 2025:", "Økonomiudvalgets beslutning"])
+def test_every_form_naming_this_meetings_decision_takes_an_empty_beslutnings_place(chain):
+    p = parse_text(KBH_HEAD + f"Punkt 1: Budget\n\nBeslutning\n\n{chain}\nGodkendt.\n", "x.txt").punkter[0]
+    assert [(s.name, s.text) for s in p.sections] == [(SectionName.BESLUTNING, "Godkendt.")]
+
+
+@pytest.mark.parametrize("decision, expected", [
+    ("Beslutning\nUdsat.\n\nØkonomiudvalgets beslutning den 4. marts 2025\nGodkendt.\n",
+     [(SectionName.BESLUTNING, "Udsat."), (SectionName.BESLUTNING, "Godkendt.")]),
+    ("Beslutning\n\nByrådet den 24. februar 2025:\nOversendt.\n",
+     [(SectionName.BESLUTNING, ""), (SectionName.HISTORIK, "Oversendt.")]),
+    ("Beslutning\n\nNy beslutning\nGodkendt.\n",
+     [(SectionName.BESLUTNING, ""), (SectionName.BESLUTNING, "Godkendt.")])])
+def test_a_beslutning_with_text_or_over_another_heading_keeps_its_section(decision, expected):
+    p = parse_text(KBH_HEAD + f"Punkt 1: Budget\n\n{decision}", "x.txt").punkter[0]
+    assert [(s.name, s.text) for s in p.sections] == expected
+
+
+def test_who_attended_and_when_the_meeting_started_under_other_labels():
+    """"Deltagere:", "Medlemmer:" (on the label's line or below it) and "Starttidspunkt: 18:00" were not read: the
+    meeting had no participants and, in Roskilde's minutes, no start time."""
+    people = {name: read(name).meeting.participants for name in (
+        "kbh_oekonomiudvalget_2025-03-04.txt", "odense_epub_2025-03-05.txt", "aalborg_byraadet_2025-03-24.txt")}
+    assert people == {
+        "kbh_oekonomiudvalget_2025-03-04.txt": ("Sophie Hæstorp Andersen (A)", "Karina Vestergård Madsen (F)",
+                                                "Jakob Næsager (C)"),
+        "odense_epub_2025-03-05.txt": ("Peter Rahbæk Juel", "Christoffer Lilleholt", "Brian Skov Nielsen"),
+        "aalborg_byraadet_2025-03-24.txt": ("Lasse Frimand Jensen", "Jan Nymark Thaysen", "Mai-Britt Iversen")}
+    assert read("roskilde_word_2025-02-26.txt").meeting.start_time == dt.time(18, 0)
+
+
+NAMED_HEAD = "Referat for Teknisk Udvalg\nDato: 08.04.2025\n"
+
+
+@pytest.mark.parametrize("listed", [
+    "Til stede:\n- Anne Hansen (V), formand\n- Bo Berg (A)\n- Carl Dam (F)\n",
+    "Fremmødte: Anne Hansen (V), formand, Bo Berg (A)\nog Carl Dam (F)\n",
+    "FREMMØDTE\nAnne Hansen (V), formand\nBo Berg (A) og Carl Dam (F)\n",
+    "Deltagere:\tAnne Hansen (V), formand, Bo Berg (A),\nCarl Dam (F)\nFraværende: Dorte Eg (O)\n",
+    "Mødedeltagere: Formand Anne Hansen (V), formand, Bo Berg (A), Carl Dam (F)\n"])
+def test_participants_on_the_labels_line_or_one_a_line_below_it(listed):
+    m = parse_text(NAMED_HEAD + f"\n{listed}\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n", "x.txt").meeting
+    assert m.participants == ("Anne Hansen (V), formand", "Bo Berg (A)", "Carl Dam (F)")
+
+
+@pytest.mark.parametrize("preamble", ["Deltagere blev budt velkommen af formanden.\n",
+                                      "Deltagere:\n\nMødet blev holdt virtuelt.\n", "Medlemmerne: Anne Hansen\n"])
+def test_a_sentence_or_a_label_with_no_names_reads_no_participants(preamble):
+    assert parse_text(NAMED_HEAD + f"\n{preamble}\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n",
+                      "x.txt").meeting.participants == ()
+
+
+@pytest.mark.parametrize("line", ["Starttidspunkt: 16:00", "Mødestart: kl. 16.00", "Start: 16.00",
+                                  "Mødetidspunkt: 16.00 - 18.00"])
+def test_the_start_time_under_its_labels(line):
+    assert parse_text(NAMED_HEAD + f"{line}\n\nPunkt 1: Budget\n\nBeslutning\nGodkendt.\n",
+                      "x.txt").meeting.start_time == dt.time(16, 0)

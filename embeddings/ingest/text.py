@@ -13,7 +13,8 @@ The layout every variant shares::
                                                   <Titel>") stays in the raw title, out of the title
       or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
                                                   ... and each is followed by a blank line (else lists, "1. at ...")
-    <journalnummer>                               first line under the header, when present
+    <journalnummer>                               first line under the header, when present; or ending the title,
+                                                  labelled ("- Sagsnr. 22-000015") or alone in brackets ("(2024-0612345)")
     Anledning / Sagsfremstilling / Indstilling / Beslutning / Bilag / ... headings, alone on a line
 
 Markdown headings and bold markers are removed first. Paragraphs are separated by blank lines;
@@ -120,9 +121,24 @@ _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*
 # A labelled journal number ending the title: "Budget 2027 - Sagsnr. 26-001234", "Vandløb (Sagsnr. 26/5678)".
 _TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + _NUMBER_LABEL + r")\b\.?\s*:?\s*"
                              r"(?P<value>" + KLE_WRITTEN + r"|[^\s()]+)\s*(?(open)\))\s*$", re.I)
+# A journal number alone in brackets ending the title, no label: "Renovering af Sundbyøster Hal (2024-0612345)";
+# what the brackets hold is read by _title_bracketed.
+_TITLE_BRACKETED = re.compile(r"\s*(?:[-–—:,]\s*)?\((?P<value>[^()]+)\)\s*$")
+_DIGIT_RUN = re.compile(r"\d+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t]*(?=\r?\n|\r|$)")
+# The label over who attended ("Mødedeltagere" as FirstAgenda writes it, with or without a colon; the others with
+# a colon, a tab or alone on their line) and the names after it.
+_PARTICIPANTS = re.compile(r"^\s*(?:Mødedeltagere(?=[\s:]|$)|(?i:mødedeltagere|deltagere|medlemmer|til\s*stede"
+                           r"|fremmødte)\s*(?=[:\t]|$))[\s:]*(?P<text>.*?)\s*$")
+_PARTICIPANT_LINES = 40
+_BULLET = re.compile(r"^\s*[-–•*·]\s+")
+_AND_NAME = re.compile(r" og (?=[A-ZÆØÅ])")
+_AND_FIRST = re.compile(r"^\s*og (?=[A-ZÆØÅ])")  # "og Carl Dam (F)": the last name, wrapped
+# Where the start time is written when no "kl." names it: the label, and whether it needs a colon (a short word).
+_TIME_LABELS = (("Mødetidspunkt", False), ("Tidspunkt", True), ("Starttidspunkt", False), ("Mødestart", False),
+                ("Start", True))
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
 
@@ -537,34 +553,63 @@ def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | N
 
 def _start_time(preamble: list[str], header: str) -> dt.time | None:
     """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", "kl." on the header line or on a line that is only the
-    day), else "Mødetidspunkt: (kl.) HH.MM - ..." / "Tidspunkt: ..."."""
+    day), else the first of _TIME_LABELS with a time: "Mødetidspunkt: (kl.) HH.MM - ...", "Tidspunkt: ...",
+    "Starttidspunkt: 16:00", "Mødestart: kl. 16.00"."""
     day_lines = [x for x in preamble if _day_text(x)]
     m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
                                                                              or "") or _START.search(header)
          or next(filter(None, map(_START.search, day_lines)), None))
-    if not m:
-        m = _START_BARE.match(_field(preamble, "Mødetidspunkt") or _field(preamble, "Tidspunkt", colon_only=True)
-                              or "")
+    for label, colon_only in () if m else _TIME_LABELS:
+        if m := _START_BARE.match(_field(preamble, label, colon_only) or ""):
+            break
     if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
         return dt.time(int(m.group(1)), int(m.group(2)))
     return None
 
 
 def _participants(preamble: list[str]) -> tuple[str, ...]:
-    """'Forperson A (rolle), B (chef for X, Y)' -> ('A (rolle)', 'B (chef for X, Y)'): commas in () kept."""
-    text = _field(preamble, "Mødedeltagere")
-    if not text:
+    """Who attended: the names after the first participants label (_PARTICIPANTS: "Mødedeltagere", "Deltagere:",
+    "Medlemmer:", "Til stede:", "Fremmødte:") on its line, going on below while a line ends in a comma or the next starts with "og"; or, with
+    nothing after the label, on the lines below it up to a blank line or another label ("Fraværende: ..."), a
+    bullet ("- ", "• ") dropped. 'Forperson A (rolle), B (chef for X, Y) og C' -> ('A (rolle)', 'B (chef for X,
+    Y)', 'C'): commas in () kept, "og" before a capital letter a comma; a part in lower case ("A (V), formand") goes
+    with the name before it."""
+    for i, x in enumerate(preamble):
+        if m := _PARTICIPANTS.match(x):
+            break
+    else:
         return ()
-    names, depth, cur = [], 0, ""
-    for c in text:
+    lines, below = [m.group("text")], preamble[i + 1:i + 1 + _PARTICIPANT_LINES]
+    for y in below:
+        if not y.strip() or _LABEL_LINE.match(y) or _punkt_header(y):
+            break
+        if lines[0] and not lines[-1].endswith(",") and not _AND_FIRST.match(y):
+            break  # the names on the label's line ended there
+        lines.append(_AND_FIRST.sub("", _BULLET.sub("", y)).strip())
+    names: list[str] = []
+    for line in filter(str.strip, lines):
+        for name in _names(line):
+            if names and name[:1].islower():
+                names[-1] = f"{names[-1]}, {name}"  # "formand" of "A (V), formand"
+            else:
+                names.append(name)
+    return tuple(names)
+
+
+def _names(line: str) -> list[str]:
+    """The names on one line, split at commas and at "og" before a capital letter, outside brackets."""
+    names, depth, cur, k = [], 0, "", 0
+    while k < len(line):
+        c = line[k]
         depth += (c == "(") - (c == ")")
-        if c == "," and depth <= 0:
+        joined = _AND_NAME.match(line, k) if depth <= 0 else None
+        if depth <= 0 and (c == "," or joined):
             names.append(cur)
-            cur = ""
-        else:
-            cur += c
+            cur, k = "", joined.end() if joined else k + 1
+            continue
+        cur, k = cur + c, k + 1
     names.append(cur)
-    return tuple(_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip())
+    return [_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip()]
 
 
 def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None:
@@ -601,9 +646,10 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
             raise InputError("bad_journal", path, line=n, punkt=f"{raw.number}{raw.suffix}", text=candidate)
         if journal is not None:
             body = [(k, x) for k, x in body if not first <= k <= n]
-    labelled = _TITLE_LABELLED.search(title)
-    if labelled and (in_title := JournalNumber.try_parse(labelled.group("value"))) and journal in (None, in_title):
-        journal, title = in_title, title[:labelled.start()].rstrip() or title  # the one below wins when they differ
+    for ending in (_TITLE_LABELLED.search(title), _title_bracketed(title)):
+        if ending and (in_title := JournalNumber.try_parse(ending.group("value"))) and journal in (None, in_title):
+            journal, title = in_title, title[:ending.start()].rstrip() or title  # the one below wins when they differ
+            break
     if journal is None and (end := _TITLE_KLE.search(title)) and JournalNumber.try_parse(end.group("value")):
         journal = JournalNumber.try_parse(end.group("value"))
         title = title[:end.start()].rstrip() or title
@@ -616,6 +662,22 @@ def _punkt(meeting: Meeting, raw: _RawPunkt, path: str) -> Punkt:
                  journal=journal, sections=sections, time_slot=slot, closed=closed)
 
 
+def _title_bracketed(title: str) -> re.Match | None:
+    """The brackets ending ``title`` when they hold one journal number and nothing else, with no label
+    ("Anlægsbevilling til renovering af Hjallese Skole (2024-0612345)", "(EMN-2025-000517)", "(25/8890)"), as
+    find_journal_numbers reads one in text; else None. A year, a word, an amount ("(2024)", "(lukket)", "(BUU)",
+    "(3.000 kr.)") is no number, and neither is a name with a year in one run of digits ("(FN-2030)"): a case number
+    has at least two."""
+    m = _TITLE_BRACKETED.search(title)
+    if not m:
+        return None
+    value = m.group("value")
+    found = find_journal_numbers(value)
+    if len(found) != 1 or JournalNumber.try_parse(value) != found[0] or len(_DIGIT_RUN.findall(value)) < 2:
+        return None
+    return m
+
+
 def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
     """Split a punkt's body at known headings; text before the first heading is kept as 'Andet'."""
     parts: list[tuple[SectionName, str, list[str]]] = []
@@ -626,6 +688,8 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
                                  or _ends_wrapped_sentence(x, lines[k - 1] if k else "")):
             name = None
         if name is not None:
+            if _names_the_decision(parts, name, x, meeting):
+                parts.pop()  # "Beslutning" over "Økonomiudvalgets beslutning den 4. marts 2025": one decision
             parts.append((name, heading, [first] if first else []))
         elif parts:
             parts[-1][2].append(x)
@@ -638,6 +702,19 @@ def _sections(lines: list[str], meeting: Meeting) -> tuple[Section, ...]:
             text = ""  # FirstAgenda writes "." for "no decision recorded"
         out.append(Section(name, text, heading))
     return tuple(out)
+
+
+def _names_the_decision(parts: list[tuple[SectionName, str, list[str]]], name: SectionName, line: str,
+                        meeting: Meeting) -> bool:
+    """True when ``line``, a heading ``name``, names this meeting's decision ("Økonomiudvalgets beslutning den 4.
+    marts 2025", "Beslutning i Økonomiudvalget den ...") right under a Beslutning heading with no text of its own
+    (København): the heading only announces it, so the line's section is the decision and the empty one goes. A
+    Beslutning with text, or a line naming an earlier meeting (Historik), leaves both."""
+    if name is not SectionName.BESLUTNING or not parts:
+        return False
+    above, _, text = parts[-1]
+    return (above is SectionName.BESLUTNING and not any(x.strip() for x in text)
+            and meeting_heading(line, meeting.committee, meeting.date) is not None)
 
 
 def _wrapped_in_sentence(line: str, text: str, below: str, meeting: Meeting) -> bool:
