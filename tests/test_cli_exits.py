@@ -9,21 +9,16 @@ import sys
 import pytest
 
 from bot.cli.main import BROKEN_PIPE_EXIT, build_parser
-from bot.compose import main
 from embeddings.errors import ConfigError
 from bot.settings import Settings
 from bot.core import messages
 
+from console import cli
 from conftest import PROJECT
 
 ENGLISH = ("Traceback", "must be", "invalid literal", "month must", "Error:", "error:")
 SLACK = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "hemmelig"}
 
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("env, argv, named", [

@@ -16,26 +16,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli.arguments import week_argument
-from bot.compose import main
 from bot.core import messages
 from bot.core.week import IsoWeek
 from embeddings.errors import BeslutError
 from embeddings.store import Store
 from site_fakes import FakeSite, meeting_doc, punkt_doc
 
+from console import cli
 from conftest import BUNDLED, PROJECT
 
 ENGLISH = ("Traceback", "error:", "Error", "invalid", "usage:")
 
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """`beslut ARGS` in-process, as the console script runs it: a usage error is SystemExit, as there."""
-    try:
-        code = main(list(args))
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def beslut(*args: str, env: dict) -> subprocess.CompletedProcess:

@@ -12,21 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.compose import main
 from bot.core.messages import user_message
 from embeddings.ingest.files import FileStatus, ingest_paths
 from embeddings.store import Store
 
+from console import cli
 from conftest import BUNDLED, PROJECT
 
 SEPT = (BUNDLED / "chefforum-2024-09-11.txt").read_text(encoding="utf-8")
 TITLE = "Opfølgning på implementering af ens telefontider"  # punkt 4: ø and å survive decoding
 
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def stored() -> Store:

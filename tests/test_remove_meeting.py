@@ -13,23 +13,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.compose import main
 from embeddings.ingest.files import FileStatus, ingest_paths
 from embeddings.store import Store
 from embeddings.store.schema import attachments, punkter, sections, sources
 from site_fakes import meeting_doc, punkt_doc
 
+from console import cli
 from conftest import BUNDLED
 from fakes import tiny_sentence_transformer
 
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
