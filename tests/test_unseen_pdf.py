@@ -14,6 +14,7 @@ import pytest
 
 from embeddings.errors import InputError
 from embeddings.ingest.pdf import parse_pdf, pdf_text
+from embeddings.minutes import SectionName
 from bot.core import messages
 
 from conftest import PROJECT
@@ -96,6 +97,19 @@ EXPECTED = {
          "Anders Jensen (Ø) kan ikke tiltræde handleplanens forslag om hjemtagning.",
          "Hjemløsestrategien blev godkendt med den tilføjelse, at der årligt gives en status til udvalget.",
          "Lone Hansen (F) spurgte til ventetiden på hjemmehjælp. Forvaltningen svarer skriftligt."]),
+    "kolding_byudvalget_2025-03-12.txt": (
+        "Byudvalget", dt.date(2025, 3, 12), dt.time(8, 0),
+        [("1", "Godkendelse af dagsorden", "25/3341", False),
+         ("2", "Helhedsplan for Kolding Å", "24/15507", False),
+         ("3", "Parkeringsstrategi for midtbyen", "24/9920", False),
+         ("4", "Grundsalg", "25/0112", True),
+         ("5", "Meddelelser", "25/3342", False)],
+        ["Dagsordenen blev godkendt.",
+         "Byudvalget godkendte, at helhedsplanen sendes i offentlig høring i otte uger, idet udvalget ønsker, at "
+         "høringen også omfatter de grundejerforeninger, der ligger langs åen, og at der afholdes et borgermøde i "
+         "høringsperioden.",
+         "Strategien blev godkendt med den ændring, at beboerlicenser udvides til hele midtbyen.",
+         "Formanden orienterede om udvalgets studietur til Aarhus."]),
 }
 
 
@@ -123,6 +137,40 @@ def test_no_page_furniture_reaches_the_text(name):
     for part in [*directives["header"].split("|"), directives.get("footer_left", "Side")]:
         assert text.count(part.strip()) == body.count(part.strip()), part
     assert "Side " not in text and not any(line.strip().startswith("- ") for line in text.splitlines())
+
+
+def test_headings_in_a_left_column_are_sections_and_their_text_crosses_a_page():
+    """Kolding's layout: "Beslutning" in a bold left column, its text in a wide column beside it. Read as a
+    table, every row of the document after the table of contents was one table of a single column: headings
+    and their text ran together on one line, the table of contents lost its page numbers' tabs and a decision
+    cut by the page break was split in two paragraphs."""
+    text = pdf_text(rendered("kolding_byudvalget_2025-03-12.txt"), "k.pdf")
+    assert "\n\nBeslutning\n\nDagsordenen blev godkendt.\n\n" in text
+    assert "og at der afholdes et borgermøde i høringsperioden." in text
+    two = read("kolding_byudvalget_2025-03-12.txt").punkter[1]
+    assert [s.name for s in two.sections] == [SectionName.RESUME, SectionName.SAGSFREMSTILLING,
+                                             SectionName.INDSTILLING, SectionName.BESLUTNING]
+    assert two.sections[1].text.endswith("640 borgere deltog.\nDen samlede udgift anslås til 285 mio. kr. over ti "
+                                         "år, hvoraf forsyningen forventes at finansiere 190 mio. kr.")
+
+
+def test_a_table_with_bold_row_labels_stays_a_table():
+    """A bold first column with short plain cells beside it is a table, not headings in a left column."""
+    pdf = render_municipal("%header Plan- og Boligudvalget 01-04-2025 | Esbjerg Kommune\n\n"
+                           "## 1. Takster\n\n### Beslutning\nTaksterne blev godkendt som vist:\n\n"
+                           "**Takst**\t2025\n**Vand**\t9,75\n**Fjernvarme, fast afgift pr. år**\t650\n")
+    text = pdf_text(pdf, "t.pdf")
+    assert "Takst\t2025\nVand\t9,75\nFjernvarme, fast afgift pr. år\t650" in text
+
+
+def test_a_title_with_its_journal_number_beside_it_is_one_line_of_its_own():
+    """"2. Title<gap>Sagsnr.: 24/1234" in small print: the two titles on the pages after the table of contents
+    were read as rows of one table with the contents, joined to it and to each other by single line breaks."""
+    pdf = render_municipal("%header Byudvalget 12-03-2025 | Kolding Kommune\n\n### Indholdsfortegnelse\n\n"
+                           "1. Budget\t2\n2. Lukket punkt: Grundsalg\t3\n\n%page\n\n## 1. Budget\tSagsnr.: 25/3341\n\n"
+                           "%page\n\n## 2. Lukket punkt: Grundsalg\tSagsnr.: 25/0112\n")
+    text = pdf_text(pdf, "t.pdf")
+    assert "1. Budget\t2\n2. Lukket punkt: Grundsalg\t3\n\n1. Budget\tSagsnr.: 25/3341\n\n2. Lukket" in text
 
 
 def test_a_pdf_with_text_but_no_punkter_says_so_in_danish():
