@@ -263,16 +263,16 @@ class _Municipal(FPDF):
 
 
 def render_municipal(text: str) -> bytes:
-    """A PDF in a municipality's layout, from a small markup (tests/data/unseen_pdf/*.txt):
+    """A PDF in a municipality's layout, from a small markup (tests/data/unseen_pdf/*.txt).
 
-    ``%key value`` lines first (header "left | right", footer side|number|fraction|dash|none, footer_left,
-    header_from N: no header/footer before page N (a cover page), font serif, justify, bold_header, mirror: the
-    header's parts swap sides on even pages); then
-    blocks separated by blank lines: ``%page`` (page break), ``%bottom [mm]`` (go to the last 30 (mm) mm of the page),
-    ``# cover title`` (20 pt), ``## punkt title`` (13 pt bold; "title<tab>aside" puts a small
-    right-aligned aside on its line), ``| heading | text // text`` (headings in a left column, text beside them), ``### section`` (11 pt bold), ``#### sub
-    heading`` (10 pt bold), ``~ small line`` (8 pt, e.g. a journal number), a table of contents (every line
-    "title<tab>page"), a table (lines with tabs; "**cell**" is bold), else a body paragraph (a single line break inside is kept).
+    ``%key value`` lines first: header "left | right"; footer side|number|fraction|dash|none; footer_left; header_from
+    N (no header or footer before page N: a cover page); font serif; justify; bold_header; mirror (the header's
+    parts swap sides on even pages). Then blocks separated by blank lines: ``%page`` (a page break), ``%bottom
+    [mm]`` (go to the last 30 (or mm) mm of the page), ``# cover title`` (20 pt), ``## punkt title`` (13 pt bold;
+    "title<tab>aside" puts a small right-aligned aside on its line), ``### section`` (11 pt bold), ``#### sub
+    heading`` (10 pt bold), ``| heading | text // text`` (headings in a left column, their text beside them),
+    ``~ small line`` (8 pt, e.g. a journal number), a table of contents (every line "title<tab>page"), a table
+    (lines with tabs; "**cell**" is bold), else a body paragraph (a line break inside is kept).
     """
     lines = text.splitlines()
     directives: dict[str, str] = {}

@@ -46,10 +46,10 @@ EXPECTED = {
          ("4", "Orientering om regnskab 2024", "25/0456", False),
          ("5", "Køb af ejendom", "25/0999", True)],
         ["Dagsordenen blev godkendt.",
-         "Økonomiudvalget anbefaler over for Byrådet, at der gives en anlægsbevilling på 43,5 mio. kr. til opførelse "
-         "af den nye daginstitution i Brørup, og at rådighedsbeløbet frigives, idet udvalget lægger vægt på, at "
-         "byggeriet gennemføres som lavenergibyggeri, og at legepladsen åbnes for områdets borgere uden for "
-         "institutionens åbningstid.",
+         "Økonomiudvalget anbefaler over for Byrådet, at der gives en anlægsbevilling på 43,5 mio. kr. til "
+         "opførelse af den nye daginstitution i Brørup, og at rådighedsbeløbet frigives, idet udvalget lægger "
+         "vægt på, at byggeriet gennemføres som lavenergibyggeri, og at legepladsen åbnes for områdets borgere "
+         "uden for institutionens åbningstid.",
          "Udbudsstrategien blev godkendt. Peter Sand (C) tog forbehold.",
          "Orienteringen blev taget til efterretning."]),
     "middelfart_byraad_2025-01-27.txt": (

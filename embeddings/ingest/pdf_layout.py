@@ -225,8 +225,8 @@ def _mixed_sizes(row: Row) -> bool:
 def _tables(paragraphs: list[Paragraph]) -> list[Columns | None]:
     """Per paragraph, the columns of the table it belongs to (one list per table), or None for prose.
 
-    A table is a run of paragraphs with rows of several cells in one font size; a one-cell paragraph inside the run whose
-    text starts right of the first column is a row whose other cells are empty.
+    A table is a run of paragraphs with rows of several cells in one font size; a one-cell paragraph inside the
+    run whose text starts right of the first column is a row whose other cells are empty.
     """
     out: list[Columns | None] = [None] * len(paragraphs)
     run: list[int] = []
