@@ -201,7 +201,7 @@ def _toc(pdf: FPDF, block: list[str]) -> None:
     pdf.ln(3)
 
 
-def _table(pdf: FPDF, block: list[str], layout: Layout) -> None:
+def _table(pdf: FPDF, block: list[str], layout: Layout, markdown: bool = False) -> None:
     rows = [line.split("\t") for line in block]
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
@@ -213,11 +213,138 @@ def _table(pdf: FPDF, block: list[str], layout: Layout) -> None:
     weights = [max(min(n, 60.0), w + 4.5, 12.0) for n, w in zip(longest, word)]
     with pdf.table(col_widths=weights, first_row_as_headings=False, text_align="LEFT",
                    borders_layout=layout.table_borders, v_align=layout.table_v_align, align="LEFT",
-                   line_height=4.5, padding=(1.2, 2.0)) as table:
+                   line_height=4.5, padding=(1.2, 2.0), markdown=markdown) as table:
         for r in rows:
             row = table.row()
             for cell in r:
                 row.cell(cell)
+    pdf.ln(3)
+
+
+class _Municipal(FPDF):
+    """A municipality's own referat layout: header and footer as the source file's directives say."""
+
+    def __init__(self, directives: dict[str, str]) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.directives = directives
+        self.set_margins(22, 28, 22)
+        self.set_auto_page_break(True, margin=24)
+        self.add_font("Sans", "", str(font_path("DejaVuSans.ttf")))
+        self.add_font("Sans", "B", str(font_path("DejaVuSans-Bold.ttf")))
+        serif = directives.get("font") == "serif"
+        self.add_font("Body", "", str(font_path("DejaVuSerif.ttf" if serif else "DejaVuSans.ttf")))
+        self.add_font("Body", "B", str(font_path("DejaVuSerif-Bold.ttf" if serif else "DejaVuSans-Bold.ttf")))
+
+    def header(self) -> None:
+        if self.page_no() < int(self.directives.get("header_from", "1")) or "header" not in self.directives:
+            return
+        left, _, right = self.directives["header"].partition("|")
+        if "mirror" in self.directives and self.page_no() % 2 == 0:  # even pages: the parts swap sides
+            left, right = right, left
+        self.set_font("Sans", "B" if "bold_header" in self.directives else "", 8)
+        self.set_xy(22, 12)
+        self.cell(110, 5, left.strip())
+        self.cell(0, 5, right.strip(), align="R")
+        self.line(22, 18, 188, 18)
+        self.set_xy(22, 28)
+
+    def footer(self) -> None:
+        style = self.directives.get("footer", "side")
+        if style == "none" or self.page_no() < int(self.directives.get("header_from", "1")):
+            return
+        self.set_font("Sans", "", 8)
+        self.set_y(-16)
+        n = self.page_no()
+        text = {"side": f"Side {n} af {{nb}}", "number": str(n), "fraction": f"{n}/{{nb}}", "dash": f"- {n} -"}[style]
+        left = self.directives.get("footer_left")
+        if left:
+            self.cell(100, 5, left)
+        self.cell(0, 5, text, align="C" if style in ("number", "dash") and not left else "R")
+
+
+def render_municipal(text: str) -> bytes:
+    """A PDF in a municipality's layout, from a small markup (tests/data/unseen_pdf/*.txt).
+
+    ``%key value`` lines first: header "left | right"; footer side|number|fraction|dash|none; footer_left; header_from
+    N (no header or footer before page N: a cover page); font serif; justify; bold_header; mirror (the header's
+    parts swap sides on even pages). Then blocks separated by blank lines: ``%page`` (a page break), ``%bottom
+    [mm]`` (go to the last 30 (or mm) mm of the page), ``# cover title`` (20 pt), ``## punkt title`` (13 pt bold;
+    "title<tab>aside" puts a small right-aligned aside on its line), ``### section`` (11 pt bold), ``#### sub
+    heading`` (10 pt bold), ``| heading | text // text`` (headings in a left column, their text beside them),
+    ``~ small line`` (8 pt, e.g. a journal number), a table of contents (every line "title<tab>page"), a table
+    (lines with tabs; "**cell**" is bold), else a body paragraph (a line break inside is kept).
+    """
+    lines = text.splitlines()
+    directives: dict[str, str] = {}
+    while lines and lines[0].startswith("%") and not lines[0].startswith(("%page", "%bottom")):
+        key, _, value = lines.pop(0)[1:].partition(" ")
+        directives[key] = value.strip()
+    pdf = _Municipal(directives)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    align = "J" if "justify" in directives else "L"
+    for block in _blocks("\n".join(lines)):
+        first = block[0]
+        if first == "%page":
+            pdf.add_page()
+        elif first.startswith("%bottom"):
+            pdf.set_y(pdf.h - pdf.b_margin - float(first[7:] or 30))
+        elif first.startswith("# "):
+            pdf.set_font("Sans", "B", 20)
+            for line in block:
+                pdf.multi_cell(0, 10, line.lstrip("# "), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(6)
+        elif first.startswith(("## ", "### ", "#### ")):
+            level = len(first.split()[0])
+            size, height, before, after = {2: (13, 6.5, 4, 2), 3: (11, 5.5, 2, 1.5), 4: (10, 5, 1, 1)}[level]
+            pdf.ln(before)
+            title, _, aside = first[level + 1:].partition("\t")
+            if aside:  # "2. Title<tab>Sagsnr.: 24/8812": the journal number right-aligned on the title's line
+                y = pdf.get_y()
+                pdf.set_font("Sans", "", 8)
+                pdf.set_xy(pdf.l_margin + pdf.epw - 40, y + 1)
+                pdf.cell(40, 5, aside, align="R")
+                pdf.set_xy(pdf.l_margin, y)
+            pdf.set_font("Sans", "B", size)
+            pdf.multi_cell(pdf.epw - (45 if aside else 0), height, title, align="L", new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)
+            pdf.ln(after)
+            if len(block) > 1:
+                _body(pdf, block[1:], align)
+        elif first.startswith("| "):  # "| Beslutning | text": a heading in the left column, its text to the right
+            for line in block:
+                head, _, body = line[2:].partition(" | ")
+                y = pdf.get_y()
+                pdf.set_font("Sans", "B", 10)
+                pdf.multi_cell(40, 5, head, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                below = pdf.get_y()
+                pdf.set_xy(pdf.l_margin + 42, y)
+                pdf.set_font("Body", "", 10)
+                pdf.multi_cell(pdf.epw - 42, 5, body.replace(" // ", "\n"), align=align, new_x=XPos.LMARGIN,
+                               new_y=YPos.NEXT)
+                pdf.set_y(max(pdf.get_y(), below) + 3)
+        elif first.startswith("~ "):
+            pdf.set_font("Sans", "", 8)
+            for line in block:
+                pdf.multi_cell(0, 4, line[2:], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2)
+        elif all(re.match(r"^.+\t\d{1,3}$", line) for line in block) and "Indholdsfortegnelse" not in first:
+            pdf.set_font("Body", "", 10)
+            for line in block:
+                title, _, page = line.rpartition("\t")
+                pdf.cell(pdf.epw - 12, 6, title)
+                pdf.cell(12, 6, page, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(3)
+        elif any("\t" in line for line in block):
+            _table(pdf, block, Layout(), markdown=True)  # "**Vand**": a bold row label
+        else:
+            _body(pdf, block, align)
+    return bytes(pdf.output())
+
+
+def _body(pdf: FPDF, block: list[str], align: str) -> None:
+    pdf.set_font("Body", "", 10)
+    pdf.multi_cell(0, 5, "\n".join(block), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
 

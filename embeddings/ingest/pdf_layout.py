@@ -119,7 +119,7 @@ def render_text(paragraphs: list[Paragraph], right: float) -> str:
 
     # A paragraph cut by a page break continues on the next page when its last line was full.
     merged: list[Paragraph] = []
-    for para in paragraphs:
+    for para in _split_side_headings(paragraphs, right):
         if merged:
             prev = merged[-1]
             a, b = prev[-1][-1][-1], para[0][0][0]
@@ -150,6 +150,48 @@ def render_text(paragraphs: list[Paragraph], right: float) -> str:
     return "".join(out) + "\n"
 
 
+_SIDE_HEADING_WORDS = 6  # a heading in a left column is a few words ("Beslutning", "Økonomiske konsekvenser")
+
+
+def _side_heading_row(row: Row) -> bool:
+    """A bold heading of a few words in the left cell and plain text in the right one."""
+    return (len(row) == 2 and all(p.style[1] for p in row[0]) and not any(p.style[1] for p in row[1])
+            and len(" ".join(p.text for p in row[0]).split()) <= _SIDE_HEADING_WORDS)
+
+
+def _split_side_headings(paragraphs: list[Paragraph], right: float) -> list[Paragraph]:
+    """Headings in a left column with their text beside them ("Beslutning | Udvalget godkendte ...") as a
+    heading paragraph followed by a text paragraph, the shape of a one-column layout, not as table rows.
+
+    The layout is told from a table with bold row labels by the text column: a right cell of wrapped lines
+    that run out to the right edge of the text. Every row of the same shape whose text starts there is one
+    of them, even a one-line text ("Beslutning | Godkendt.").
+    """
+    starts = []
+    for para in paragraphs:
+        for row in para:
+            if _side_heading_row(row) and len(row[1]) > 1:
+                x0, x1 = _extent(row[1])
+                if x1 >= right - 0.15 * (right - x0) and x0 - _extent(row[0])[0] > 0.15 * (right - x0):
+                    starts.append(x0)
+    if not starts:
+        return paragraphs
+    out: list[Paragraph] = []
+    for para in paragraphs:
+        rows: list[Row] = []
+        for row in para:
+            if _side_heading_row(row) and any(abs(_extent(row[1])[0] - x) <= 2 for x in starts):
+                if rows:
+                    out.append(rows)
+                    rows = []
+                out += [[[row[0]]], [[row[1]]]]
+            else:
+                rows.append(row)
+        if rows:
+            out.append(rows)
+    return out
+
+
 Columns = list[tuple[float, float]]
 
 
@@ -173,17 +215,24 @@ def _column_of(cell: Cell, columns: Columns) -> int:
     return max((k for k, (start, _) in enumerate(columns) if start <= x0 + 1), default=0)
 
 
+def _mixed_sizes(row: Row) -> bool:
+    """A line of cells in different font sizes: a heading with an aside ("2. Title<gap>Sagsnr.: 24/1234" in
+    small print), not a table row; a table's cells share one size."""
+    sizes = [p.size for c in row for p in c]
+    return max(sizes) - min(sizes) > 1
+
+
 def _tables(paragraphs: list[Paragraph]) -> list[Columns | None]:
     """Per paragraph, the columns of the table it belongs to (one list per table), or None for prose.
 
-    A table is a run of paragraphs with rows of several cells; a one-cell paragraph inside the run whose
-    text starts right of the first column is a row whose other cells are empty.
+    A table is a run of paragraphs with rows of several cells in one font size; a one-cell paragraph inside the
+    run whose text starts right of the first column is a row whose other cells are empty.
     """
     out: list[Columns | None] = [None] * len(paragraphs)
     run: list[int] = []
     extents: list[tuple[float, float]] = []
     for i, para in enumerate(paragraphs + [[]]):  # a sentinel ends the last run
-        cells = [c for row in para if len(row) > 1 for c in row]
+        cells = [c for row in para if len(row) > 1 and not _mixed_sizes(row) for c in row]
         inside = (not cells and run and len(para) == 1 and len(para[0]) == 1
                   and _extent(para[0][0])[0] > _columns(extents)[0][1])
         if cells or inside:
