@@ -16,6 +16,9 @@ removed from its line. What goes:
 - a line repeated as the first or last line of half the pages or more (two at least), word for word, unless
   it is a heading, a punkt header or a sentence ("Godkendt."); kept at the top of the first page, where the
   document's own header is;
+- a punkt's title repeated at the top of a page it runs onto, alone or numbered as its header is ("Budget 2026"
+  or "2. Budget 2026" over page 2 of "Punkt 2: Budget 2026"): a running header naming the punkt in progress,
+  not its text (``_running_titles``);
 - a year alone on the line just before a dropped page number ("2026" over "Side 3 af 3");
 - a web page's controls and copyright line, in minutes copied from a browser ("Vis mere", "Til toppen",
   "Udskriv", "© Lunde Kommune · Rådhustorvet 1").
@@ -87,6 +90,7 @@ def drop_furniture(lines: list[str]) -> list[str]:
     drop |= set(naming) - _decision_headings(out, naming, pages)
     drop |= _bare_edge_numbers(out, pages)
     drop |= _repeated_edges(out, pages, drop)
+    drop |= _running_titles(out, pages, drop)
     for i in sorted(drop):  # "2026" over "Side 3 af 3": the footer's year
         prev = _previous_text(out, i, drop)
         if prev is not None and (y := _YEAR.fullmatch(out[prev])) and int(y.group(1)) in {d.year for d in dates}:
@@ -224,6 +228,41 @@ def _repeated_edges(lines: list[str], pages: list[int], dropped: set[int]) -> se
         if len({page for page, _ in places}) >= need:
             out |= {i for _, i in places if i != first_top}
     return out
+
+
+# A line that may head a punkt, for _running_titles: "Punkt 2: Budget 2026", "Pkt. 2 Budget", "2. Budget 2026".
+_TITLED = re.compile(r"^\s*(?P<word>(?:punkt|pkt\.?|sak|sag|dagsordens?punkt)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,4})"
+                     r"(?:[a-z]|\.\d{1,2})?\s*[.:)–—-]?\s+(?P<title>[^\W\d_][^\n]*?)\s*$", re.I)
+_TOP_LINES = 2  # a page's first lines that may repeat the punkt's title (under a running header of its own)
+
+
+def _running_titles(lines: list[str], pages: list[int], dropped: set[int]) -> set[int]:
+    """A page's first lines (_TOP_LINES, not already dropped) that repeat the title of the punkt in progress: the
+    title alone, or numbered with that punkt's number. The punkt in progress is the last header above the page:
+    a "Punkt N" line when the minutes have them, else a numbered line ("2. Budget 2026") whose title starts with a
+    capital letter and ends no sentence. A page that starts a new punkt ("Punkt 3: ...") keeps it: another
+    number, or another title."""
+    heads = [(i, m) for i, x in enumerate(lines) if (m := _TITLED.match(x)) and m.group("title")[0].isupper()
+             and not m.group("title").endswith((".", "!", "?", ";", ":"))]
+    if any(m.group("word") for _, m in heads):
+        heads = [(i, m) for i, m in heads if m.group("word")]
+    out: set[int] = set()
+    for start, end in zip(pages[1:], pages[2:] + [len(lines)]):
+        above = [m for i, m in heads if i < start and i not in dropped]
+        if not above:
+            continue
+        number, title = above[-1].group("number"), _folded(above[-1].group("title"))
+        top = [i for i in range(start, end) if lines[i].strip() and i not in dropped][:_TOP_LINES]
+        for i in top:
+            m = _TITLED.match(lines[i])
+            if (_folded(m.group("title")) if m else _folded(lines[i])) == title and (m is None or m.group("number")
+                                                                                   == number):
+                out.add(i)
+    return out
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(" .:")
 
 
 def _edges(lines: list[str], pages: list[int], dropped: set[int] = frozenset()) -> list[tuple[int | None, int | None]]:
