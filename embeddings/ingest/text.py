@@ -32,6 +32,7 @@ from embeddings.journal import KLE_WRITTEN, JournalNumber, find_journal_numbers
 from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
+from embeddings.ingest.journal_labels import JOURNAL_LABEL, KLE_LABEL, KLE_SPACED, NUMBER_LABEL
 from embeddings.ingest.sections import clean_title, line_heading, meeting_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
@@ -102,24 +103,11 @@ _MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _MD_RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")  # a horizontal rule between punkter
 _MD_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
-# A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
-# "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Jour.nr. …", "Journalnummer: …", "Sags ID:
-# EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
-# label alone with the number on the next line.
-# The label words; "Sag" and "Journal" alone are labels on a line of their own, not at the end of a title.
-_NUMBER_LABEL = r"sags?\s*nr|sagsnummer|sags?[\s-]*id|j\.?\s*nr|jour\.?\s*nr|journal\s*nr|journalnummer"
-_JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
-                            r"(?:" + _NUMBER_LABEL + r"|sag|journal)\b\.?\s*:?\s*`?"
-                            r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?"
-                            r"(?:(?:\t|\s{3,})(?:dok(?:ument)?\.?\s*nr|dokumentnummer)\b.*)?\s*$", re.I)  # then "Dok.nr.: …"
-# A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
-_KLE_SPACED = re.compile(KLE_WRITTEN)
-_KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRITTEN + r")\s*$", re.I)
 _LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
 # A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
 _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*$")
 # A labelled journal number ending the title: "Budget 2027 - Sagsnr. 26-001234", "Vandløb (Sagsnr. 26/5678)".
-_TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + _NUMBER_LABEL + r")\b\.?\s*:?\s*"
+_TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + NUMBER_LABEL + r")\b\.?\s*:?\s*"
                              r"(?P<value>" + KLE_WRITTEN + r"|[^\s()]+)\s*(?(open)\))\s*$", re.I)
 # A journal number alone in brackets ending the title, no label: "Renovering af Sundbyøster Hal (2024-0612345)";
 # what the brackets hold is read by _title_bracketed.
@@ -439,7 +427,7 @@ def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
         return (m.group("title"), 0) if fits(m.group("title")) and ends_header(i + 1) else (None, 0)
     if _NUMBER_ALONE.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].strip():
         title = lines[i + 1].strip()
-        if fits(title) and not _JOURNAL_LABEL.match(title) and ends_header(i + 2):
+        if fits(title) and not JOURNAL_LABEL.match(title) and ends_header(i + 2):
             return title, 1
     return None, 0
 
@@ -450,9 +438,9 @@ def _closes_header(line: str) -> bool:
     "83.02.00-A00-1-23"; not a date, a year range or an amount: find_journal_numbers), as a case system writes it
     under the title."""
     text = line.strip()
-    if not text or _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
+    if not text or JOURNAL_LABEL.match(line) or KLE_LABEL.match(line):
         return True
-    return (" " not in text or bool(_KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
+    return (" " not in text or bool(KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
 
 
 def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
@@ -617,10 +605,10 @@ def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None
     labelled line among the first _LABEL_LINES, its value on it or on the next line, or a first line that is one
     word (or a KLE number written with spaces)."""
     def one_number(line: str) -> bool:
-        return " " not in line.strip() or bool(_KLE_SPACED.fullmatch(line.strip()))
+        return " " not in line.strip() or bool(KLE_SPACED.fullmatch(line.strip()))
 
     for j, (n, line) in enumerate(content[:_LABEL_LINES]):
-        if label := _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
+        if label := JOURNAL_LABEL.match(line) or KLE_LABEL.match(line):
             if label.group("value"):
                 return n, n, label.group("value")
             if j + 1 < len(content) and one_number(content[j + 1][1]):
