@@ -7,12 +7,7 @@ The layout every variant shares::
     Mødedato ... kl. HH:MM / Mødested ... / Mødedeltagere A (rolle), B (rolle)
       or  Mødetidspunkt: (kl.) HH.MM - HH.MM / Sted: ...
     Indholdsfortegnelse + "Titel.....<tab>3" lines   (ignored)
-    Punkt N: <titel>   or   Sak N: <titel>        one per punkt; also "Punkt N - <Titel>", "Punkt nr. N: <Titel>",
-                                                  "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"; a qualifier in
-                                                  brackets after N ("Punkt N (tillæg): <Titel>", "Pkt. N [Lukket]
-                                                  <Titel>") stays in the raw title, out of the title
-      or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
-                                                  ... and each is followed by a blank line (else lists, "1. at ...")
+    Punkt N: <titel>, Sak N: <titel>, N. <Titel>  one per punkt (punkt_headers)
     <journalnummer>                               first line under the header, when present; or ending the title,
                                                   labelled ("- Sagsnr. 22-000015") or alone in brackets ("(2024-0612345)")
     Anledning / Sagsfremstilling / Indstilling / Beslutning / Bilag / ... headings, alone on a line
@@ -25,14 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from embeddings.errors import InputError
 from embeddings.journal import KLE_WRITTEN, JournalNumber, find_journal_numbers
-from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
 from embeddings.ingest.journal_labels import JOURNAL_LABEL, KLE_LABEL, KLE_SPACED, NUMBER_LABEL
+from embeddings.ingest.punkt_headers import TOC_LINE, Header, numbered_headers, punkt_header, spaced_headers
 from embeddings.ingest.sections import clean_title, line_heading, meeting_heading, named_date
 
 _HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
@@ -44,56 +39,9 @@ _DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  #
 _DATED_LINE = re.compile(r"^\s*(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\b[\s,]*)?(?:den\s+|d\.\s*)?(?P<date>\d.*)$", re.I)
 _SHORT_YEAR = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b")  # "Dato: 09.04.26", on a Dato line only
 _DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
-# "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
-# "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
-# A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
-# header's separator (or its qualifier). "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
-_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]|[(\[]))"
-
-
-_QUALIFIER_TEXT = r"(?=[^()\[\]\n]*[^\W\d_])[\w.,/–—-]+(?:\s+[\w.,/–—-]+){0,2}"
-
-
-def _qualifier(name: str) -> str:
-    """A qualifier in brackets between the number and the separator: "Punkt 4 (tillæg): X", "Pkt. 12 (lukket): X",
-    "Punkt 5 (2. behandling) - X", "Punkt 4 [tillæg]: X"; at most three words, a letter among them (not a time slot
-    "(9.00-9.15)"). The group ``name`` holds it with its brackets, as written (see _qualified)."""
-    return (rf"\s*(?P<{name}>\(\s*{_QUALIFIER_TEXT}\s*\)|\[\s*{_QUALIFIER_TEXT}\s*\])")
-
-
-def _qualified(m: re.Match, name: str) -> str:
-    """The qualifier of group ``name`` as written in its brackets, inner spaces tidied: "(tillæg)", "[Lukket]"."""
-    found = m.group(name)
-    return f"{found[0]}{found[1:-1].strip()}{found[-1]}" if found else ""
-
-
-_PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))"
-                    rf"(?:{_qualifier('qualifier')})?\s*[:.]\s*"
-                    r"(?P<title>\S.*?)"
-                    r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
-                    rf"(?P<suffix2>{_SUFFIX})?(?:{_qualifier('qualifier2')})?"
-                    r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
-# "7. punkt: Lokaletilskud", "7. punkt (tillæg): X": the number before the word, a title starting with a capital
-# letter (_punkt_header).
-_NUMBER_FIRST = re.compile(rf"^\s*(?P<number>\d{{1,4}})\.\s*[Pp]unkt(?:{_qualifier('qualifier')})?\s*(?:[:.]|[-–—])\s*"
-                           r"(?P<title>[^\W\d_].*?)\s*$")
-# "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
-# "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
-# headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-# "Dagsordenpunkt 3" and "Sag nr. 3" (ePublicering, Word exports) read as "Punkt 3" does.
-_SPACED_WORD = r"(?:Punkt|PUNKT|Pkt\.?|PKT\.?|Dagsordens?punkt|DAGSORDENS?PUNKT|Sag\s+nr\.?|SAG\s+NR\.?)"
-_SPACED = re.compile(rf"^\s*{_SPACED_WORD}\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
-                     rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(rf"^\s*{_SPACED_WORD}\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
-                           rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
-_SPACED_WORDS = 20  # a longer line is a sentence
-_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
-# "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
-_NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
 _AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$",
                           re.I)
-_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$|\S\t+\s*\d{1,3}\s*$")  # "CF - Evt.....<tab>14", a Word TOC's "Titel<tab>6"
 _START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
 _START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
@@ -130,16 +78,6 @@ _TIME_LABELS = (("Mødetidspunkt", False), ("Tidspunkt", True), ("Starttidspunkt
 _ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
 
 
-class _Header(NamedTuple):
-    """A punkt header as read from its line(s)."""
-
-    number: int
-    suffix: str  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
-    title: str
-    below: int = 0  # lines of the title below the header line ("PUNKT 7" over its title)
-    qualifier: str = ""  # "(tillæg)" of "Punkt 4 (tillæg): Titel", "[tillæg]" of "Punkt 4 [tillæg]: Titel"
-
-
 @dataclass
 class _RawPunkt:
     number: int
@@ -157,7 +95,7 @@ def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     lines = _demarkdown(drop_furniture(_visible(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     header_line, committee, date = _header(lines, path)
     committee = _ABBREVIATION.sub("", committee) or committee
-    raws = _split_punkter(lines, path, _spaced_headers(lines, header_line) or _numbered_headers(lines, header_line))
+    raws = _split_punkter(lines, path, spaced_headers(lines, header_line) or numbered_headers(lines, header_line))
     if not raws:
         raise InputError("no_punkter", path)
     preamble = lines[header_line:raws[0].line - 1]
@@ -207,7 +145,7 @@ def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
             committee, dated = _committee_and_date(m.group("committee"), path, i + 1)
             if dated := dated or _date_line(lines, i + 1, path):
                 return i + 1, committee, dated
-        if _punkt_header(x):
+        if punkt_header(x):
             break
     return _loose_header(lines, path)
 
@@ -235,7 +173,7 @@ def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
     below (_date_line). no_date names the committee when only the date is missing; no_header otherwise."""
     head = []
     for x in lines[:_HEAD_LINES]:
-        if _punkt_header(x):
+        if punkt_header(x):
             break
         head.append(x)
     at = next((i for i, x in enumerate(head) if _REFERAT_LINE.match(x)), None)
@@ -293,7 +231,7 @@ def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
     that is only a day ("Mandag den 6. april 2026 kl. 16.00"), among the _DATE_LINES lines from ``start``
     (0-based)."""
     for n in range(start, min(start + _DATE_LINES, len(lines))):
-        if _punkt_header(lines[n]):
+        if punkt_header(lines[n]):
             return None
         label = _DATE_LABEL.match(lines[n])
         if label and (dated := _date(label.group("value"), path, n + 1) or _short_date(label.group("value"), path,
@@ -338,143 +276,8 @@ def _date(text: str, path: str, line: int) -> dt.date | None:
     return found[1] if found else None
 
 
-def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
-    """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
-
-    Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
-    file has no other punkt header at all, and the numbered lines below the header that start with a capital
-    letter and are followed by a blank line or a journal number's label ("Sagsnr.: ...") run on one by one, 1, 2,
-    3, ... or 5, 6, 7, ... (at least two; a meeting's agenda may go on from the last one's); other numbered lines
-    are list items ("1. at ..."). Otherwise none are headers.
-    """
-    if any(_PUNKT.match(x) or _NUMBER_FIRST.match(x) for x in lines):
-        return {}
-    found: dict[int, _Header] = {}
-    for i in range(start, len(lines)):
-        m = _NUMBERED.match(lines[i])
-        if not m or _TOC_LINE.search(lines[i]):
-            continue
-        number, title = int(m.group("number")), m.group("title")
-        after = lines[i + 1] if i + 1 < len(lines) else ""
-        stands_alone = _closes_header(after)
-        if not (title[0].isupper() and stands_alone):
-            continue  # a list item ("1. at budgettet godkendes"), not a header
-        if found and number != next(iter(found.values())).number + len(found):
-            return {}
-        found[i + 1] = _Header(number, "", title)
-    return found if len(found) >= 2 else {}
-
-
-def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
-    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234",
-    "Punkt 3a Høringssvar") or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til
-    langtidsledige"), by 1-based line.
-
-    Such a line is a header only when it stands alone: "Punkt" (not "punkt") then the number, a title starting
-    with a capital letter that is not a sentence (no closing full stop, at most _SPACED_WORDS words), a blank line
-    (or the start) above and a blank line, the end or a journal number's label below; and its number (with its
-    suffix: 3 < 3a < 3b < 4, 5 < 5.1 < 5.2) comes after the header above it and before the header below it
-    ("Punkt 2 Tegningen" in punkt 7's text stays text). "Punkt 5 og 6 behandles samlet" is no header.
-    """
-    candidates = {i: found for i in range(start, len(lines)) if (found := _spaced_title(lines, i))[0] is not None}
-    if not candidates:
-        return {}
-    found: dict[int, _Header] = {}
-    none = _rank(0, "")
-    last = none  # the place of the header above
-    later = _later_ranks(lines)
-    for i in range(start, len(lines)):
-        x = lines[i]
-        if (header := _punkt_header(x)) is not None:
-            last = _rank(header.number, header.suffix)
-            continue
-        if i not in candidates:
-            if divider(x) is not None:
-                last = none  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
-            continue
-        title, title_lines = candidates[i]
-        m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
-        number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
-        if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
-            found[i + 1] = _Header(number, suffix, title, title_lines, _qualified(m, "qualifier"))
-            last = place
-    return found
-
-
-def _rank(number: int, suffix: str) -> tuple[int, int, int]:
-    """Where a punkt stands in the agenda's order: 3 before 3a before 3b before 4; 5 before 5.1 before 5.10."""
-    if not suffix:
-        return number, 0, 0
-    if suffix.startswith("."):
-        return number, 2, int(suffix[1:])
-    return number, 1, ord(suffix)
-
-
-def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
-    """The title of a header line at ``i`` (0-based) under the rule in _spaced_headers, and how many lines below
-    hold it; (None, 0) for any other line."""
-    def fits(title: str) -> bool:
-        return (title[0].isupper() and len(title.split()) <= _SPACED_WORDS and not _SENTENCE_END.search(title)
-                and not _TOC_LINE.search(title) and line_heading(title)[0] is None)
-
-    def ends_header(k: int) -> bool:  # line k (0-based) is past the end or closes a header (_closes_header)
-        return k >= len(lines) or _closes_header(lines[k])
-
-    if i > 0 and lines[i - 1].strip():
-        return None, 0
-    m = _SPACED.match(lines[i])
-    if m and m.group("title"):
-        return (m.group("title"), 0) if fits(m.group("title")) and ends_header(i + 1) else (None, 0)
-    if _NUMBER_ALONE.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].strip():
-        title = lines[i + 1].strip()
-        if fits(title) and not JOURNAL_LABEL.match(title) and ends_header(i + 2):
-            return title, 1
-    return None, 0
-
-
-def _closes_header(line: str) -> bool:
-    """True for a line that may follow a punkt header's title: a blank one, a journal number's label ("Sagsnr.:
-    24/1234", "KLE 83.02.00 A00 1 23") or a journal number alone ("2024-012345", "EMN-2025-000517", "24/1234",
-    "83.02.00-A00-1-23"; not a date, a year range or an amount: find_journal_numbers), as a case system writes it
-    under the title."""
-    text = line.strip()
-    if not text or JOURNAL_LABEL.match(line) or KLE_LABEL.match(line):
-        return True
-    return (" " not in text or bool(KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
-
-
-def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
-    """For each line, the place (_rank) of the first punkt header (_punkt_header) below it, if any."""
-    out: list[tuple[int, int, int] | None] = [None] * len(lines)
-    below = None
-    for i in range(len(lines) - 1, -1, -1):
-        out[i] = below
-        if (header := _punkt_header(lines[i])) is not None:
-            below = _rank(header.number, header.suffix)
-        elif divider(lines[i]) is not None:
-            below = None
-    return out
-
-
-def _punkt_header(x: str) -> _Header | None:
-    """The punkt header on a line, else None."""
-    m = _PUNKT.match(x)
-    if not m:
-        m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
-        if not m or not m.group("title")[0].isupper():
-            return None
-        return _Header(int(m.group("number")), "", m.group("title"), qualifier=_qualified(m, "qualifier"))
-    if m.group("number") is not None:
-        return _Header(int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title"),
-                       qualifier=_qualified(m, "qualifier"))
-    if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
-        return None  # "Punkt 3 - udsat til næste møde" in running text
-    return _Header(int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2"),
-                   qualifier=_qualified(m, "qualifier2"))
-
-
-def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) -> list[_RawPunkt]:
-    """The punkter: a header (_punkt_header, or one of ``numbered`` by 1-based line) and the lines below it."""
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, Header]) -> list[_RawPunkt]:
+    """The punkter: a header (punkt_header, or one of ``numbered`` by 1-based line) and the lines below it."""
     out: list[_RawPunkt] = []
     first_line: dict[str, int] = {}  # label ("5", "5.1") -> its header's line
     closed_part = False
@@ -484,12 +287,12 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) ->
     for i, x in enumerate(lines, 1):
         if i <= title_until:
             continue  # the title of the header above ("PUNKT 7" over its title)
-        m = numbered.get(i) or _punkt_header(x)
+        m = numbered.get(i) or punkt_header(x)
         if m and current is not None and _introduces(before):
             m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
         before = x if x.strip() else before
         part = divider(x) if not m else None
-        if m and not _TOC_LINE.search(x):
+        if m and not TOC_LINE.search(x):
             title_until = i + m.below
             current = _RawPunkt(m.number, m.suffix, m.title, i, divided_closed=closed_part, wrapped=m.below,
                                 qualifier=m.qualifier)
@@ -527,7 +330,7 @@ def _introduces(line: str) -> bool:
 def _in_contents(lines: list[str], number: int) -> bool:
     """True when line ``number`` (1-based) is followed by a table-of-contents line ("Titel.....3")."""
     following = next((x for x in lines[number:] if x.strip()), "")
-    return bool(_TOC_LINE.search(following))
+    return bool(TOC_LINE.search(following))
 
 
 def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | None:
@@ -569,7 +372,7 @@ def _participants(preamble: list[str]) -> tuple[str, ...]:
         return ()
     lines, below = [m.group("text")], preamble[i + 1:i + 1 + _PARTICIPANT_LINES]
     for y in below:
-        if not y.strip() or _LABEL_LINE.match(y) or _punkt_header(y):
+        if not y.strip() or _LABEL_LINE.match(y) or punkt_header(y):
             break
         if lines[0] and not lines[-1].endswith(",") and not _AND_FIRST.match(y):
             break  # the names on the label's line ended there
