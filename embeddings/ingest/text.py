@@ -1,100 +1,36 @@
 """FirstAgenda minutes as text (plain export, Markdown, or text extracted from a PDF) -> Minutes.
 
-The layout every variant shares::
+The layout every variant shares, and the module that reads each part::
 
-    REFERAT <udvalg> d. DD-MM-YYYY          header: committee and date (never hard-coded)
-      or  Referat (af møde) i/for <udvalg>     with "Dato: 02.11.2026" / "Mødedato: 2. november 2026" just below
-    Mødedato ... kl. HH:MM / Mødested ... / Mødedeltagere A (rolle), B (rolle)
-      or  Mødetidspunkt: (kl.) HH.MM - HH.MM / Sted: ...
+    REFERAT <udvalg> d. DD-MM-YYYY, Mødedato, Mødested, Mødedeltagere   the meeting head (meeting_head)
     Indholdsfortegnelse + "Titel.....<tab>3" lines   (ignored)
-    Punkt N: <titel>   or   Sak N: <titel>        one per punkt; also "Punkt N - <Titel>", "Punkt nr. N: <Titel>",
-                                                  "Sag nr. N: <Titel>", "Dagsordenpunkt N: <Titel>"; a qualifier in
-                                                  brackets after N ("Punkt N (tillæg): <Titel>", "Pkt. N [Lukket]
-                                                  <Titel>") stays in the raw title, out of the title
-      or  N. <Titel>  /  N ) <Titel>             only when no line is a "Punkt" header, the numbers run 1, 2, 3,
-                                                  ... and each is followed by a blank line (else lists, "1. at ...")
+    Punkt N: <titel>, Sak N: <titel>, N. <Titel>  one per punkt (punkt_headers)
     <journalnummer>                               first line under the header, when present; or ending the title,
                                                   labelled ("- Sagsnr. 22-000015") or alone in brackets ("(2024-0612345)")
     Anledning / Sagsfremstilling / Indstilling / Beslutning / Bilag / ... headings, alone on a line
 
-Markdown headings and bold markers are removed first. Paragraphs are separated by blank lines;
-a paragraph cut by a page break ("... som" / "understøttes ...") is joined back.
+This module puts them together (parse_text) and reads the rest: the punkter under their headers, each one's journal
+number, sections and paragraphs. Markdown headings and bold markers are removed first. Paragraphs are separated by
+blank lines; a paragraph cut by a page break ("... som" / "understøttes ...") is joined back.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from embeddings.errors import InputError
 from embeddings.journal import KLE_WRITTEN, JournalNumber, find_journal_numbers
-from embeddings.minutes import SUFFIX, Meeting, Minutes, Punkt, Section, SectionName
+from embeddings.minutes import Meeting, Minutes, Punkt, Section, SectionName
 from embeddings.closed import divider, is_closed
 from embeddings.ingest.furniture import ENDS_IN_ABBREVIATION, drop_furniture, join_hyphenated
-from embeddings.ingest.sections import clean_title, line_heading, meeting_heading, named_date
+from embeddings.ingest.journal_labels import JOURNAL_LABEL, KLE_LABEL, KLE_SPACED, NUMBER_LABEL
+from embeddings.ingest.meeting_head import ABBREVIATION, field_value, header, participants, start_time
+from embeddings.ingest.punkt_headers import TOC_LINE, Header, numbered_headers, punkt_header, spaced_headers
+from embeddings.ingest.sections import clean_title, line_heading, meeting_heading
 
-_HEADER = re.compile(r"^\s*REFERAT\s+(?P<committee>.+?)\s+d\.\s*"
-                     r"(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}\.?\s+[^\W\d_]+\s+\d{4})\s*$", re.I)
-# "Referat af møde i Børne- og Skoleudvalget" / "Referat for X": the date on a labelled line just below it.
-_HEADER_NAMED = re.compile(r"^\s*Referat\s+(?:af\s+mødet?\s+)?(?:i|for)\s+(?P<committee>\S.*?)\s*$", re.I)
-_DATE_LABEL = re.compile(r"^\s*(?:Møde)?dato\b\s*:?\s*(?P<value>.*)$", re.I)  # "Dato: 02.11.2026", "Mødedato: 2. ..."
-# A line that is only the meeting's day, unlabelled: "Mandag den 6. april 2026 kl. 16.00", "d. 06.04.2026".
-_DATED_LINE = re.compile(r"^\s*(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\b[\s,]*)?(?:den\s+|d\.\s*)?(?P<date>\d.*)$", re.I)
-_SHORT_YEAR = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b")  # "Dato: 09.04.26", on a Dato line only
-_DATE_LINES = 6  # the labelled date line is looked for among the lines right under the header
-# "Punkt 1: X", "Pkt. 1. X", "Sak 1: X"; and, with a title starting with a capital letter (_punkt_header),
-# "Punkt 1 - X", "Punkt nr. 1: X", "Sag nr. 1: X", "Dagsordenpunkt 1: X".
-# A sub-numbered punkt: "Punkt 3a: X" (added to the agenda late), "Punkt 5.1: X"; the suffix is followed by the
-# header's separator (or its qualifier). "Punkt 1.2 i budgettet" is no header, and no punkt 1 titled "2 i budgettet".
-_SUFFIX = rf"{SUFFIX}(?=\s*(?:[:.]|[-–—]|[(\[]))"
-
-
-_QUALIFIER_TEXT = r"(?=[^()\[\]\n]*[^\W\d_])[\w.,/–—-]+(?:\s+[\w.,/–—-]+){0,2}"
-
-
-def _qualifier(name: str) -> str:
-    """A qualifier in brackets between the number and the separator: "Punkt 4 (tillæg): X", "Pkt. 12 (lukket): X",
-    "Punkt 5 (2. behandling) - X", "Punkt 4 [tillæg]: X"; at most three words, a letter among them (not a time slot
-    "(9.00-9.15)"). The group ``name`` holds it with its brackets, as written (see _qualified)."""
-    return (rf"\s*(?P<{name}>\(\s*{_QUALIFIER_TEXT}\s*\)|\[\s*{_QUALIFIER_TEXT}\s*\])")
-
-
-def _qualified(m: re.Match, name: str) -> str:
-    """The qualifier of group ``name`` as written in its brackets, inner spaces tidied: "(tillæg)", "[Lukket]"."""
-    found = m.group(name)
-    return f"{found[0]}{found[1:-1].strip()}{found[-1]}" if found else ""
-
-
-_PUNKT = re.compile(rf"^\s*(?:(?:Punkt|Pkt\.?|Sak)\s*(?P<number>\d{{1,4}})(?:(?P<suffix>{_SUFFIX})|(?!\.\d))"
-                    rf"(?:{_qualifier('qualifier')})?\s*[:.]\s*"
-                    r"(?P<title>\S.*?)"
-                    r"|(?:(?:Punkt|Pkt\.?|Dagsordens?punkt)(?:\s*nr\.?)?|Sag\s+nr\.?)\s*(?P<number2>\d{1,4})"
-                    rf"(?P<suffix2>{_SUFFIX})?(?:{_qualifier('qualifier2')})?"
-                    r"\s*(?:[:.]|[-–—])\s*(?P<title2>(?:[^\W\d_]|[(\[]L[)\]]).*?))\s*$", re.I)
-# "7. punkt: Lokaletilskud", "7. punkt (tillæg): X": the number before the word, a title starting with a capital
-# letter (_punkt_header).
-_NUMBER_FIRST = re.compile(rf"^\s*(?P<number>\d{{1,4}})\.\s*[Pp]unkt(?:{_qualifier('qualifier')})?\s*(?:[:.]|[-–—])\s*"
-                           r"(?P<title>[^\W\d_].*?)\s*$")
-# "Punkt 5 Budget 2027" (no separator after the number), "Punkt 3a Høringssvar" (a suffix glued to the number) and
-# "PUNKT 7" alone over its title, a qualifier in brackets allowed after either ("Punkt 12 (lukket) Køb af jord"):
-# headers only under the rule in _spaced_headers. "Punkt" with a capital letter: "punkt 5 blev udsat" is a sentence.
-# "Dagsordenpunkt 3" and "Sag nr. 3" (ePublicering, Word exports) read as "Punkt 3" does.
-_SPACED_WORD = r"(?:Punkt|PUNKT|Pkt\.?|PKT\.?|Dagsordens?punkt|DAGSORDENS?PUNKT|Sag\s+nr\.?|SAG\s+NR\.?)"
-_SPACED = re.compile(rf"^\s*{_SPACED_WORD}\s*(?P<number>\d{{1,4}})(?P<suffix>(?i:{SUFFIX}))?"
-                     rf"(?:{_qualifier('qualifier')})?(?:\s+(?P<title>[^\W\d_].*?))?\s*$")
-_NUMBER_ALONE = re.compile(rf"^\s*{_SPACED_WORD}\s*(?:nr\.?\s*)?(?P<number>\d{{1,4}})"
-                           rf"(?P<suffix>(?i:{SUFFIX}))?(?:{_qualifier('qualifier')})?\s*[:.]?\s*$")
-_SPACED_WORDS = 20  # a longer line is a sentence
-_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
-# "1. Godkendelse af dagsorden", "1 ) X": a punkt header only under the rule in _numbered_headers.
-_NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)]\s+(?P<title>\S.*?)\s*$")
 # A line that opens a further part of the agenda, between punkter: no punkt's text.
 _AGENDA_PART = re.compile(r"^\s*(?:tillægsdagsorden|supplerende\s+dagsorden|ekstra\s+dagsorden|tillægspunkter)\s*:?\s*$",
                           re.I)
-_TOC_LINE = re.compile(r"\.{3,}\s*\d+\s*$|\S\t+\s*\d{1,3}\s*$")  # "CF - Evt.....<tab>14", a Word TOC's "Titel<tab>6"
-_START = re.compile(r"\bkl\.\s*(\d{1,2})[:.](\d{2})\b")
-_START_BARE = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\b", re.I)  # "Mødetidspunkt: 17.00 - 19.00"
 _KLE_LIKE = re.compile(r"^\d{2}\.\d{2}\S*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)\S.*(?:\*\*|__):?\s*$")  # "**REFERAT ...**", "**Beslutning:**"
@@ -102,24 +38,11 @@ _MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _MD_RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")  # a horizontal rule between punkter
 _MD_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _MD_UNDERSCORES = re.compile(r"(?<!\w)__(?=\S)|(?<=\S)__(?!\w)")  # bold "__x__", not "rapport__v2.pdf"
-# A journal number behind a label on its own line (the case system's name may come first: "Acadre sagsnr."):
-# "Sagsnr.: 22-000019", "J.nr. 83.02.00-A00-1-23", "Jour.nr. …", "Journalnummer: …", "Sags ID:
-# EMN-2024-01234", "Sag: 27.12.04-P21-2-26", an earlier number after it in brackets ("(tidligere …)"), or the
-# label alone with the number on the next line.
-# The label words; "Sag" and "Journal" alone are labels on a line of their own, not at the end of a title.
-_NUMBER_LABEL = r"sags?\s*nr|sagsnummer|sags?[\s-]*id|j\.?\s*nr|jour\.?\s*nr|journal\s*nr|journalnummer"
-_JOURNAL_LABEL = re.compile(r"^\s*(?:(?:acadre|sbsys|edoc|workzone|getorganized|captia|esdh)\s*[-:]?\s*)?"
-                            r"(?:" + _NUMBER_LABEL + r"|sag|journal)\b\.?\s*:?\s*`?"
-                            r"(?P<value>" + KLE_WRITTEN + r"|[^\s()`]+)?`?\s*(?:\([^)]*\))?"
-                            r"(?:(?:\t|\s{3,})(?:dok(?:ument)?\.?\s*nr|dokumentnummer)\b.*)?\s*$", re.I)  # then "Dok.nr.: …"
-# A KLE number written with spaces ("06.01.00 G01 - 12 - 25"), alone or behind "KLE" / "KLE-nr.": one number.
-_KLE_SPACED = re.compile(KLE_WRITTEN)
-_KLE_LABEL = re.compile(r"^\s*KLE(?:[\s.-]*nr)?\.?\s*:?\s*(?P<value>" + KLE_WRITTEN + r")\s*$", re.I)
 _LABEL_LINES = 3  # a label is looked for among the body's first lines ("Dok.nr.: …" may come first)
 # A KLE journal number ending the title: "Boligsocial helhedsplan - 03.22.00-G01-2-26".
 _TITLE_KLE = re.compile(r"\s*[-–—:,]?\s*(?P<value>\d{2}\.\d{2}\.\d{2}\S*)\s*$")
 # A labelled journal number ending the title: "Budget 2027 - Sagsnr. 26-001234", "Vandløb (Sagsnr. 26/5678)".
-_TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + _NUMBER_LABEL + r")\b\.?\s*:?\s*"
+_TITLE_LABELLED = re.compile(r"\s*(?:[-–—:,]\s*)?(?P<open>\()?\s*(?:" + NUMBER_LABEL + r")\b\.?\s*:?\s*"
                              r"(?P<value>" + KLE_WRITTEN + r"|[^\s()]+)\s*(?(open)\))\s*$", re.I)
 # A journal number alone in brackets ending the title, no label: "Renovering af Sundbyøster Hal (2024-0612345)";
 # what the brackets hold is read by _title_bracketed.
@@ -128,28 +51,6 @@ _DIGIT_RUN = re.compile(r"\d+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]”\"'»…]\s*$")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff\u00ad \t]*(?=\r?\n|\r|$)")
-# The label over who attended ("Mødedeltagere" as FirstAgenda writes it, with or without a colon; the others with
-# a colon, a tab or alone on their line) and the names after it.
-_PARTICIPANTS = re.compile(r"^\s*(?:Mødedeltagere(?=[\s:]|$)|(?i:mødedeltagere|deltagere|medlemmer|til\s*stede"
-                           r"|fremmødte)\s*(?=[:\t]|$))[\s:]*(?P<text>.*?)\s*$")
-_PARTICIPANT_LINES = 40
-_BULLET = re.compile(r"^\s*[-–•*·]\s+")
-_AND_NAME = re.compile(r" og (?=[A-ZÆØÅ])")
-_AND_FIRST = re.compile(r"^\s*og (?=[A-ZÆØÅ])")  # "og Carl Dam (F)": the last name, wrapped
-# Where the start time is written when no "kl." names it: the label, and whether it needs a colon (a short word).
-_TIME_LABELS = (("Mødetidspunkt", False), ("Tidspunkt", True), ("Starttidspunkt", False), ("Mødestart", False),
-                ("Start", True))
-_ROLE_PREFIX = re.compile(r"^(?:Forperson|Formand|Forkvinde|Næstformand|Mødeleder)\s+", re.I)
-
-
-class _Header(NamedTuple):
-    """A punkt header as read from its line(s)."""
-
-    number: int
-    suffix: str  # "a" of "Punkt 3a", ".1" of "Punkt 5.1"
-    title: str
-    below: int = 0  # lines of the title below the header line ("PUNKT 7" over its title)
-    qualifier: str = ""  # "(tillæg)" of "Punkt 4 (tillæg): Titel", "[tillæg]" of "Punkt 4 [tillæg]: Titel"
 
 
 @dataclass
@@ -167,15 +68,15 @@ class _RawPunkt:
 def parse_text(text: str, path: str, sha256: str = "") -> Minutes:
     """Parse one minutes file; raise InputError naming the file (and line or punkt) when it can't."""
     lines = _demarkdown(drop_furniture(_visible(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")))
-    header_line, committee, date = _header(lines, path)
-    committee = _ABBREVIATION.sub("", committee) or committee
-    raws = _split_punkter(lines, path, _spaced_headers(lines, header_line) or _numbered_headers(lines, header_line))
+    header_line, committee, date = header(lines, path)
+    committee = ABBREVIATION.sub("", committee) or committee
+    raws = _split_punkter(lines, path, spaced_headers(lines, header_line) or numbered_headers(lines, header_line))
     if not raws:
         raise InputError("no_punkter", path)
     preamble = lines[header_line:raws[0].line - 1]
-    meeting = Meeting(committee=committee, date=date, start_time=_start_time(preamble, lines[header_line - 1]),
-                      location=_field(preamble, "Mødested") or _field(preamble, "Sted", colon_only=True),
-                      participants=_participants(preamble),
+    meeting = Meeting(committee=committee, date=date, start_time=start_time(preamble, lines[header_line - 1]),
+                      location=field_value(preamble, "Mødested") or field_value(preamble, "Sted", colon_only=True),
+                      participants=participants(preamble),
                       source_path=path, source_sha256=sha256)
     return Minutes(meeting, tuple(_punkt(meeting, r, path) for r in raws))
 
@@ -206,287 +107,8 @@ def _demarkdown(lines: list[str]) -> list[str]:
     return out
 
 
-def _header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
-    """Line after the header, committee and date: "REFERAT <udvalg> d. DD-MM-YYYY" (or "d. 3. marts 2025"), or
-    "Referat (af møde) i/for <udvalg>" with "Dato:"/"Mødedato:" and a date (numbers or words) on one of the next
-    _DATE_LINES lines."""
-    for i, x in enumerate(lines):
-        m = _HEADER.match(x)
-        if m and (dated := _date(m.group("date"), path, i + 1)):
-            return i + 1, _COMMITTEE_LEAD.sub("", " ".join(m.group("committee").split())), dated
-        m = _HEADER_NAMED.match(x)
-        if m:  # the date on the line itself ("... i Økonomiudvalget den 3. marts 2025 kl. 16.00") or below it
-            committee, dated = _committee_and_date(m.group("committee"), path, i + 1)
-            if dated := dated or _date_line(lines, i + 1, path):
-                return i + 1, committee, dated
-        if _punkt_header(x):
-            break
-    return _loose_header(lines, path)
-
-
-# The other ways a head names the meeting, read only when the two above do not: "REFERAT X den 06-04-2026",
-# "REFERAT X d. 6. april 2026 kl. 16.00", "REFERAT X d. 09.04.26", "# Referat – X" over "Dato: ...", "REFERAT"
-# alone over "X d. 06-04-2026", "Referat" over "X" over "Mødedato: ...", "X" over "Referat fra mødet den ...".
-_REFERAT_LINE = re.compile(r"^\W*(?:(?:åben|lukket)\s+)?(?:referat|beslutningsreferat|beslutningsprotokol|mødeprotokol"
-                           r"|dagsorden(?:\s+(?:med\s+beslutninger|og\s+referat|med\s+referat))?)\b(?P<rest>.*)$", re.I)
-_AGENDA_QUALIFIER = re.compile(r"^(?:åben|lukket)\s+dagsorden(?:\s+med\s+beslutninger)?\b", re.I)  # "Referat - åben dagsorden"
-_LABEL_LINE = re.compile(r"^\s*[^\W\d_][\w .,/-]{0,30}:\s")  # "Mødested: Jobcentret": a field, no committee
-_COMMITTEE_LEAD = re.compile(r"^(?:(?:af|fra)\s+(?:det\s+)?(?:(?:ekstra)?ordinære\s+)?mødet?\b\s*)?(?:(?:i|for)\s+)?", re.I)
-# Where a date may start after the committee: "X den 6. april", "X, mandag den 06.04.2026", "X d. 2026-04-06".
-_DATE_START = re.compile(r"(?:^|[\s,]+)(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:(?:den|d\.)\s*)?(?=\d)", re.I)
-_HEAD_LINES = 25
-# A line that only names the municipality: "Holbæk Kommune", "Københavns Kommune", "ODENSE KOMMUNE", "Lyngby-Taarbæk
-# Kommune"
-_MUNICIPALITY = re.compile(r"\W*[^\W\d_][\w.-]*(?:\s+[^\W\d_][\w.-]*){0,2}\s+kommunes?\W*", re.I)
-_ABBREVIATION = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6})\)\s*$")  # "Børne- og Ungeudvalget (BUU)": initials find it
-
-
-def _loose_header(lines: list[str], path: str) -> tuple[int, str, dt.date]:
-    """The meeting from a "Referat ..." line in the head (before the first punkt header): the committee on that
-    line, else on the next line, else on the line above; the date on the committee's line or on a date line
-    below (_date_line). no_date names the committee when only the date is missing; no_header otherwise."""
-    head = []
-    for x in lines[:_HEAD_LINES]:
-        if _punkt_header(x):
-            break
-        head.append(x)
-    at = next((i for i, x in enumerate(head) if _REFERAT_LINE.match(x)), None)
-    if at is None:
-        raise InputError("no_header", path)
-    last = at
-    committee, date = _committee_and_date(_REFERAT_LINE.match(head[at]).group("rest"), path, at + 1)
-    if not committee:  # on the line above ("X" over "Referat fra mødet den ...") or below ("Referat" over "X")
-        for i in _committee_lines(head, at, bool(date)):
-            if _DATE_LABEL.match(head[i]) or _DATED_LINE.match(head[i]) or _LABEL_LINE.match(head[i]):
-                continue
-            committee, named_date = _committee_and_date(head[i], path, i + 1)
-            date, last = date or named_date, max(last, i)
-            break
-    if committee and date is None:
-        date = _date_line(lines, last + 1, path)
-    if not committee:
-        raise InputError("no_header", path)
-    if date is None:
-        raise InputError("no_meeting_date", path, line=at + 1, committee=committee)
-    return last + 1, committee, date
-
-
-def _committee_lines(head: list[str], at: int, dated: bool) -> list[int]:
-    """Where the committee of a "Referat" line at ``at`` may be written: the nearest line with text above it and
-    below it (above first when the "Referat" line has the date), a line that only names the municipality ("Holbæk
-    Kommune" between "REFERAT" and "Kommunalbestyrelsen") passed over for the line beyond it: the municipality
-    publishes the minutes, it is no committee. The municipality's line comes last, for minutes naming no other."""
-    near, town = [], []
-    for order in ([range(at - 1, -1, -1), range(at + 1, len(head))] if dated
-                  else [range(at + 1, len(head)), range(at - 1, -1, -1)]):
-        found = [i for i in order if head[i].strip()][:2]
-        if found and _MUNICIPALITY.fullmatch(head[found[0]]):
-            town.append(found.pop(0))
-        near += found[:1]
-    return near + town
-
-
-def _committee_and_date(text: str, path: str, line: int) -> tuple[str, dt.date | None]:
-    """"af møde i Erhvervsudvalget den 6. april 2026 kl. 16.00" -> ("Erhvervsudvalget", 2026-04-06); the date is
-    the first one the rest of the line starts with, so a number in the name stays ("Lokaludvalg 2 Nord")."""
-    text = _COMMITTEE_LEAD.sub("", _AGENDA_QUALIFIER.sub("", text.strip(" \t-–—:|·")).strip(" \t-–—:|·")).strip()
-    date = None
-    for m in _DATE_START.finditer(text):
-        rest = text[m.end():]
-        if _starts_with_date(rest) or _SHORT_YEAR.match(rest):
-            date = _date(rest, path, line) or _short_date(rest, path, line)
-            text = text[:m.start()]
-            break
-    return " ".join(text.strip(" \t-–—:|·,").split()), date
-
-
-def _date_line(lines: list[str], start: int, path: str) -> dt.date | None:
-    """The date on the first "Dato:"/"Mødedato:" line (a two-digit year allowed there: "09.04.26"), or on a line
-    that is only a day ("Mandag den 6. april 2026 kl. 16.00"), among the _DATE_LINES lines from ``start``
-    (0-based)."""
-    for n in range(start, min(start + _DATE_LINES, len(lines))):
-        if _punkt_header(lines[n]):
-            return None
-        label = _DATE_LABEL.match(lines[n])
-        if label and (dated := _date(label.group("value"), path, n + 1) or _short_date(label.group("value"), path,
-                                                                                        n + 1)):
-            return dated
-        if (day := _day_text(lines[n])) and (dated := _date(day, path, n + 1)):
-            return dated
-    return None
-
-
-def _starts_with_date(text: str) -> bool:
-    try:
-        found = named_date(text)
-    except ValueError:
-        return True  # a day that does not exist: _date names it (bad_date)
-    return bool(found) and text.lstrip().startswith(found[0])
-
-
-def _day_text(line: str) -> str | None:
-    """The date of a line that is only the meeting's day ("Mandag den 6. april 2026 kl. 16.00"), else None."""
-    m = _DATED_LINE.match(line)
-    return m.group("date") if m and _starts_with_date(m.group("date")) else None
-
-
-def _short_date(text: str, path: str, line: int) -> dt.date | None:
-    """"09.04.26" as 9 April 2026 (the year in this century); bad_date at ``line`` for no real day."""
-    m = _SHORT_YEAR.match(text)
-    if not m:
-        return None
-    try:
-        return dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        raise InputError("bad_date", path, line=line, text=text.strip()) from None
-
-
-def _date(text: str, path: str, line: int) -> dt.date | None:
-    """The date written in ``text`` ("04-11-2026", "4. november 2026"); bad_date at ``line`` for no real day."""
-    try:
-        found = named_date(text)
-    except ValueError:
-        raise InputError("bad_date", path, line=line, text=text.strip()) from None
-    return found[1] if found else None
-
-
-def _numbered_headers(lines: list[str], start: int) -> dict[int, _Header]:
-    """Punkt headers written as bare numbered lines ("1. Godkendelse af dagsorden", "1 ) X"), by 1-based line.
-
-    Numbered lines are mostly lists ("1. at ..." in an Indstilling), so they are read as headers only when the
-    file has no other punkt header at all, and the numbered lines below the header that start with a capital
-    letter and are followed by a blank line or a journal number's label ("Sagsnr.: ...") run on one by one, 1, 2,
-    3, ... or 5, 6, 7, ... (at least two; a meeting's agenda may go on from the last one's); other numbered lines
-    are list items ("1. at ..."). Otherwise none are headers.
-    """
-    if any(_PUNKT.match(x) or _NUMBER_FIRST.match(x) for x in lines):
-        return {}
-    found: dict[int, _Header] = {}
-    for i in range(start, len(lines)):
-        m = _NUMBERED.match(lines[i])
-        if not m or _TOC_LINE.search(lines[i]):
-            continue
-        number, title = int(m.group("number")), m.group("title")
-        after = lines[i + 1] if i + 1 < len(lines) else ""
-        stands_alone = _closes_header(after)
-        if not (title[0].isupper() and stands_alone):
-            continue  # a list item ("1. at budgettet godkendes"), not a header
-        if found and number != next(iter(found.values())).number + len(found):
-            return {}
-        found[i + 1] = _Header(number, "", title)
-    return found if len(found) >= 2 else {}
-
-
-def _spaced_headers(lines: list[str], start: int) -> dict[int, _Header]:
-    """Punkt headers with no separator after the number ("Punkt 5 Budget 2027", "Pkt. 5 Budget - Sagsnr. 26-1234",
-    "Punkt 3a Høringssvar") or with the number alone and the title on the next line ("PUNKT 7" over "Jobpræmie til
-    langtidsledige"), by 1-based line.
-
-    Such a line is a header only when it stands alone: "Punkt" (not "punkt") then the number, a title starting
-    with a capital letter that is not a sentence (no closing full stop, at most _SPACED_WORDS words), a blank line
-    (or the start) above and a blank line, the end or a journal number's label below; and its number (with its
-    suffix: 3 < 3a < 3b < 4, 5 < 5.1 < 5.2) comes after the header above it and before the header below it
-    ("Punkt 2 Tegningen" in punkt 7's text stays text). "Punkt 5 og 6 behandles samlet" is no header.
-    """
-    candidates = {i: found for i in range(start, len(lines)) if (found := _spaced_title(lines, i))[0] is not None}
-    if not candidates:
-        return {}
-    found: dict[int, _Header] = {}
-    none = _rank(0, "")
-    last = none  # the place of the header above
-    later = _later_ranks(lines)
-    for i in range(start, len(lines)):
-        x = lines[i]
-        if (header := _punkt_header(x)) is not None:
-            last = _rank(header.number, header.suffix)
-            continue
-        if i not in candidates:
-            if divider(x) is not None:
-                last = none  # punkter numbered again under a divider ("LUKKEDE PUNKTER")
-            continue
-        title, title_lines = candidates[i]
-        m = _SPACED.match(x) or _NUMBER_ALONE.match(x)
-        number, suffix = int(m.group("number")), (m.group("suffix") or "").lower()
-        if last < (place := _rank(number, suffix)) and (later[i] is None or place < later[i]):
-            found[i + 1] = _Header(number, suffix, title, title_lines, _qualified(m, "qualifier"))
-            last = place
-    return found
-
-
-def _rank(number: int, suffix: str) -> tuple[int, int, int]:
-    """Where a punkt stands in the agenda's order: 3 before 3a before 3b before 4; 5 before 5.1 before 5.10."""
-    if not suffix:
-        return number, 0, 0
-    if suffix.startswith("."):
-        return number, 2, int(suffix[1:])
-    return number, 1, ord(suffix)
-
-
-def _spaced_title(lines: list[str], i: int) -> tuple[str | None, int]:
-    """The title of a header line at ``i`` (0-based) under the rule in _spaced_headers, and how many lines below
-    hold it; (None, 0) for any other line."""
-    def fits(title: str) -> bool:
-        return (title[0].isupper() and len(title.split()) <= _SPACED_WORDS and not _SENTENCE_END.search(title)
-                and not _TOC_LINE.search(title) and line_heading(title)[0] is None)
-
-    def ends_header(k: int) -> bool:  # line k (0-based) is past the end or closes a header (_closes_header)
-        return k >= len(lines) or _closes_header(lines[k])
-
-    if i > 0 and lines[i - 1].strip():
-        return None, 0
-    m = _SPACED.match(lines[i])
-    if m and m.group("title"):
-        return (m.group("title"), 0) if fits(m.group("title")) and ends_header(i + 1) else (None, 0)
-    if _NUMBER_ALONE.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].strip():
-        title = lines[i + 1].strip()
-        if fits(title) and not _JOURNAL_LABEL.match(title) and ends_header(i + 2):
-            return title, 1
-    return None, 0
-
-
-def _closes_header(line: str) -> bool:
-    """True for a line that may follow a punkt header's title: a blank one, a journal number's label ("Sagsnr.:
-    24/1234", "KLE 83.02.00 A00 1 23") or a journal number alone ("2024-012345", "EMN-2025-000517", "24/1234",
-    "83.02.00-A00-1-23"; not a date, a year range or an amount: find_journal_numbers), as a case system writes it
-    under the title."""
-    text = line.strip()
-    if not text or _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
-        return True
-    return (" " not in text or bool(_KLE_SPACED.fullmatch(text))) and len(find_journal_numbers(text)) == 1
-
-
-def _later_ranks(lines: list[str]) -> list[tuple[int, int, int] | None]:
-    """For each line, the place (_rank) of the first punkt header (_punkt_header) below it, if any."""
-    out: list[tuple[int, int, int] | None] = [None] * len(lines)
-    below = None
-    for i in range(len(lines) - 1, -1, -1):
-        out[i] = below
-        if (header := _punkt_header(lines[i])) is not None:
-            below = _rank(header.number, header.suffix)
-        elif divider(lines[i]) is not None:
-            below = None
-    return out
-
-
-def _punkt_header(x: str) -> _Header | None:
-    """The punkt header on a line, else None."""
-    m = _PUNKT.match(x)
-    if not m:
-        m = _NUMBER_FIRST.match(x)  # "7. punkt: Lokaletilskud"
-        if not m or not m.group("title")[0].isupper():
-            return None
-        return _Header(int(m.group("number")), "", m.group("title"), qualifier=_qualified(m, "qualifier"))
-    if m.group("number") is not None:
-        return _Header(int(m.group("number")), (m.group("suffix") or "").lower(), m.group("title"),
-                       qualifier=_qualified(m, "qualifier"))
-    if not (m.group("title2")[0].isupper() or m.group("title2")[0] in "(["):  # "Sag nr. 5: (L) Køb af jord"
-        return None  # "Punkt 3 - udsat til næste møde" in running text
-    return _Header(int(m.group("number2")), (m.group("suffix2") or "").lower(), m.group("title2"),
-                   qualifier=_qualified(m, "qualifier2"))
-
-
-def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) -> list[_RawPunkt]:
-    """The punkter: a header (_punkt_header, or one of ``numbered`` by 1-based line) and the lines below it."""
+def _split_punkter(lines: list[str], path: str, numbered: dict[int, Header]) -> list[_RawPunkt]:
+    """The punkter: a header (punkt_header, or one of ``numbered`` by 1-based line) and the lines below it."""
     out: list[_RawPunkt] = []
     first_line: dict[str, int] = {}  # label ("5", "5.1") -> its header's line
     closed_part = False
@@ -496,12 +118,12 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, _Header]) ->
     for i, x in enumerate(lines, 1):
         if i <= title_until:
             continue  # the title of the header above ("PUNKT 7" over its title)
-        m = numbered.get(i) or _punkt_header(x)
+        m = numbered.get(i) or punkt_header(x)
         if m and current is not None and _introduces(before):
             m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
         before = x if x.strip() else before
         part = divider(x) if not m else None
-        if m and not _TOC_LINE.search(x):
+        if m and not TOC_LINE.search(x):
             title_until = i + m.below
             current = _RawPunkt(m.number, m.suffix, m.title, i, divided_closed=closed_part, wrapped=m.below,
                                 qualifier=m.qualifier)
@@ -539,77 +161,7 @@ def _introduces(line: str) -> bool:
 def _in_contents(lines: list[str], number: int) -> bool:
     """True when line ``number`` (1-based) is followed by a table-of-contents line ("Titel.....3")."""
     following = next((x for x in lines[number:] if x.strip()), "")
-    return bool(_TOC_LINE.search(following))
-
-
-def _field(preamble: list[str], label: str, colon_only: bool = False) -> str | None:
-    """The text after ``label`` on its line ("Mødested Rådhuset", "Sted: Rådhuset", a table's "Sted<tab>Rådhuset");
-    a short, common word as label ("Sted") only counts with a colon or a tab."""
-    for x in preamble:
-        if x.startswith((label + ":", label + "\t")) or (not colon_only and x.startswith(label + " ")):
-            return x[len(label):].strip(" :\t") or None
-    return None
-
-
-def _start_time(preamble: list[str], header: str) -> dt.time | None:
-    """"Mødedato ... kl. HH:MM" (or "Dato: ... kl.", "kl." on the header line or on a line that is only the
-    day), else the first of _TIME_LABELS with a time: "Mødetidspunkt: (kl.) HH.MM - ...", "Tidspunkt: ...",
-    "Starttidspunkt: 16:00", "Mødestart: kl. 16.00"."""
-    day_lines = [x for x in preamble if _day_text(x)]
-    m = (_START.search(_field(preamble, "Mødedato") or "") or _START.search(_field(preamble, "Dato", colon_only=True)
-                                                                             or "") or _START.search(header)
-         or next(filter(None, map(_START.search, day_lines)), None))
-    for label, colon_only in () if m else _TIME_LABELS:
-        if m := _START_BARE.match(_field(preamble, label, colon_only) or ""):
-            break
-    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
-        return dt.time(int(m.group(1)), int(m.group(2)))
-    return None
-
-
-def _participants(preamble: list[str]) -> tuple[str, ...]:
-    """Who attended: the names after the first participants label (_PARTICIPANTS: "Mødedeltagere", "Deltagere:",
-    "Medlemmer:", "Til stede:", "Fremmødte:") on its line, going on below while a line ends in a comma or the next starts with "og"; or, with
-    nothing after the label, on the lines below it up to a blank line or another label ("Fraværende: ..."), a
-    bullet ("- ", "• ") dropped. 'Forperson A (rolle), B (chef for X, Y) og C' -> ('A (rolle)', 'B (chef for X,
-    Y)', 'C'): commas in () kept, "og" before a capital letter a comma; a part in lower case ("A (V), formand") goes
-    with the name before it."""
-    for i, x in enumerate(preamble):
-        if m := _PARTICIPANTS.match(x):
-            break
-    else:
-        return ()
-    lines, below = [m.group("text")], preamble[i + 1:i + 1 + _PARTICIPANT_LINES]
-    for y in below:
-        if not y.strip() or _LABEL_LINE.match(y) or _punkt_header(y):
-            break
-        if lines[0] and not lines[-1].endswith(",") and not _AND_FIRST.match(y):
-            break  # the names on the label's line ended there
-        lines.append(_AND_FIRST.sub("", _BULLET.sub("", y)).strip())
-    names: list[str] = []
-    for line in filter(str.strip, lines):
-        for name in _names(line):
-            if names and name[:1].islower():
-                names[-1] = f"{names[-1]}, {name}"  # "formand" of "A (V), formand"
-            else:
-                names.append(name)
-    return tuple(names)
-
-
-def _names(line: str) -> list[str]:
-    """The names on one line, split at commas and at "og" before a capital letter, outside brackets."""
-    names, depth, cur, k = [], 0, "", 0
-    while k < len(line):
-        c = line[k]
-        depth += (c == "(") - (c == ")")
-        joined = _AND_NAME.match(line, k) if depth <= 0 else None
-        if depth <= 0 and (c == "," or joined):
-            names.append(cur)
-            cur, k = "", joined.end() if joined else k + 1
-            continue
-        cur, k = cur + c, k + 1
-    names.append(cur)
-    return [_ROLE_PREFIX.sub("", " ".join(n.split())) for n in names if n.strip()]
+    return bool(TOC_LINE.search(following))
 
 
 def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None:
@@ -617,10 +169,10 @@ def _journal_line(content: list[tuple[int, str]]) -> tuple[int, int, str] | None
     labelled line among the first _LABEL_LINES, its value on it or on the next line, or a first line that is one
     word (or a KLE number written with spaces)."""
     def one_number(line: str) -> bool:
-        return " " not in line.strip() or bool(_KLE_SPACED.fullmatch(line.strip()))
+        return " " not in line.strip() or bool(KLE_SPACED.fullmatch(line.strip()))
 
     for j, (n, line) in enumerate(content[:_LABEL_LINES]):
-        if label := _JOURNAL_LABEL.match(line) or _KLE_LABEL.match(line):
+        if label := JOURNAL_LABEL.match(line) or KLE_LABEL.match(line):
             if label.group("value"):
                 return n, n, label.group("value")
             if j + 1 < len(content) and one_number(content[j + 1][1]):
