@@ -68,3 +68,36 @@ def test_the_same_number_with_another_title_is_still_a_duplicate():
         parse_text(minutes("Punkt 2: Budget 2027 for ældreområdet", "Punkt 3: Ny cykelsti langs Ringvejen"),
                    "referat.txt")
     assert e.value.code == "duplicate_punkt"
+
+
+def test_the_same_header_again_without_a_page_break_is_no_second_punkt():
+    """A PDF's text has no form feeds: its page edges are read from the layout, where a header naming the punkt in
+    progress is no running line (it changes from punkt to punkt). The same number and title again is that header."""
+    m = parse_text(minutes("Punkt 2: Budget 2026 for ældreområdet", "Punkt 3: Ny cykelsti langs Ringvejen")
+                   .replace("\f", "\n"), "referat.pdf")
+    assert [(p.label, p.title) for p in m.punkter] == [
+        ("1", "Godkendelse af dagsorden"), ("2", "Budget 2026 for ældreområdet"), ("3", "Ny cykelsti langs Ringvejen")]
+    assert texts(m, "2")[SectionName.SAGSFREMSTILLING] == f"{PARAGRAPH}\n\n{PARAGRAPH}"
+    assert texts(m, "3")[SectionName.BESLUTNING] == "Økonomiudvalget besluttede at anlægge cykelstien i 2026."
+
+
+def test_a_closed_punkt_numbered_like_the_open_one_above_the_divider_stays_closed():
+    """Closed punkter numbered on their own under "LUKKEDE PUNKTER" may repeat an open punkt's number and even its
+    title: that is no running header of the open punkt, and its text must not become the open punkt's."""
+    text = (HEAD + "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\nGodkendt.\n\n"
+            "Punkt 2: Personalesag\n\nBeslutning\nDrøftet.\n\nLUKKEDE PUNKTER\n\n"
+            "Punkt 2: Personalesag\n\nBeslutning\nHEMMELIGT afskediget.\n")
+    m = parse_text(text, "referat.txt")
+    assert [(p.label, p.closed) for p in m.punkter] == [("1", False), ("2", False)]
+    assert texts(m, "2")[SectionName.BESLUTNING] == "Drøftet."
+    assert "HEMMELIGT" not in repr(m)
+
+
+def test_a_closed_punkt_opening_a_page_after_the_divider_is_no_running_header():
+    text = (HEAD + "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\nGodkendt.\n\n"
+            "Punkt 2: Personalesag\n\nBeslutning\nDrøftet.\n\nLUKKEDE PUNKTER\n"
+            "\fPunkt 2: Personalesag\n\nBeslutning\nHEMMELIGT afskediget.\n")
+    m = parse_text(text, "referat.txt")
+    assert [(p.label, p.closed) for p in m.punkter] == [("1", False), ("2", False)]
+    assert texts(m, "2")[SectionName.BESLUTNING] == "Drøftet."
+    assert "HEMMELIGT" not in repr(m)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from embeddings.closed import divider
 from embeddings.minutes import SectionName
 from embeddings.ingest.sections import chain_line, dates_in, end_matter, line_heading
 
@@ -241,17 +242,18 @@ def _running_titles(lines: list[str], pages: list[int], dropped: set[int]) -> se
     title alone, or numbered with that punkt's number. The punkt in progress is the last header above the page:
     a "Punkt N" line when the minutes have them, else a numbered line ("2. Budget 2026") whose title starts with a
     capital letter and ends no sentence. A page that starts a new punkt ("Punkt 3: ...") keeps it: another
-    number, or another title."""
+    number, or another title; so does one after a divider ("LUKKEDE PUNKTER": closed punkter may be numbered
+    anew)."""
     heads = [(i, m) for i, x in enumerate(lines) if (m := _TITLED.match(x)) and m.group("title")[0].isupper()
              and not m.group("title").endswith((".", "!", "?", ";", ":"))]
     if any(m.group("word") for _, m in heads):
         heads = [(i, m) for i, m in heads if m.group("word")]
     out: set[int] = set()
     for start, end in zip(pages[1:], pages[2:] + [len(lines)]):
-        above = [m for i, m in heads if i < start and i not in dropped]
-        if not above:
-            continue
-        number, title = above[-1].group("number"), _folded(above[-1].group("title"))
+        above = [(i, m) for i, m in heads if i < start and i not in dropped]
+        if not above or any(divider(lines[k]) is not None for k in range(above[-1][0], start)):
+            continue  # "LUKKEDE PUNKTER" since: the same number and title again is a closed punkt of its own
+        number, title = above[-1][1].group("number"), _folded(above[-1][1].group("title"))
         top = [i for i in range(start, end) if lines[i].strip() and i not in dropped][:_TOP_LINES]
         for i in top:
             m = _TITLED.match(lines[i])

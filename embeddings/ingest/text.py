@@ -123,6 +123,10 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, Header]) -> 
             m = None  # "Af referatet fremgik:" then "Punkt 2: …": a quotation in the punkt's text
         before = x if x.strip() else before
         part = divider(x) if not m else None
+        if (m and not TOC_LINE.search(x) and current is not None and current.divided_closed == closed_part
+                and _names_current(m, current)):  # under a "LUKKEDE PUNKTER" divider since: a closed punkt
+            title_until = i + m.below  # the punkt in progress named again over a page it runs onto (a running
+            continue  # header the PDF's page edges did not show): no second punkt of that number
         if m and not TOC_LINE.search(x):
             title_until = i + m.below
             current = _RawPunkt(m.number, m.suffix, m.title, i, divided_closed=closed_part, wrapped=m.below,
@@ -150,6 +154,15 @@ def _split_punkter(lines: list[str], path: str, numbered: dict[int, Header]) -> 
                 continue
             current.body.append((i, x))
     return out
+
+
+def _names_current(header: Header, current: _RawPunkt) -> bool:
+    """True when ``header`` has the number and the title of the punkt in progress: the same header again."""
+    def folded(title: str) -> str:
+        return " ".join(title.split()).casefold()
+
+    return ((header.number, header.suffix) == (current.number, current.suffix)
+            and folded(header.title) == folded(current.title))
 
 
 def _introduces(line: str) -> bool:
