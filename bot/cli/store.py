@@ -20,8 +20,9 @@ from embeddings.minutes import SUFFIX, split_label
 
 # A punkt number has at most 9 digits: far above any agenda, far below SQLite's 64-bit integers (a longer
 # one would overflow the query instead of being "no such punkt").
-_REF = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:T(\d{{2}}:\d{{2}}))?#([0-9]{{1,9}}(?i:{SUFFIX})?)")
-_MEETING_REF = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?")
+_MEETING = r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?"  # a day, and the start time when the committee met twice
+_REF = re.compile(rf"{_MEETING}#([0-9]{{1,9}}(?i:{SUFFIX})?)")
+_MEETING_REF = re.compile(_MEETING)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,12 +116,17 @@ def parse_ref(words: list[str]) -> tuple[str | None, dt.date, dt.time | None, st
     m = _REF.fullmatch(words[-1]) if words else None
     if not m:
         raise BeslutError("punkt_ref_invalid", ref=" ".join(words))
+    if (when := _day_and_start(m)) is None:
+        raise BeslutError("punkt_ref_invalid", ref=words[-1])
+    return (" ".join(words[:-1]) or None), *when, m.group(3).lower()
+
+
+def _day_and_start(m: re.Match) -> tuple[dt.date, dt.time | None] | None:
+    """The day and start time a _MEETING match names; None when there is no such day or time ("2024-13-01")."""
     try:
-        date = dt.date.fromisoformat(m.group(1))
-        start = dt.time.fromisoformat(m.group(2)) if m.group(2) else None
+        return dt.date.fromisoformat(m.group(1)), dt.time.fromisoformat(m.group(2)) if m.group(2) else None
     except ValueError:
-        raise BeslutError("punkt_ref_invalid", ref=words[-1]) from None
-    return (" ".join(words[:-1]) or None), date, start, m.group(3).lower()
+        return None
 
 
 def run_show(args: argparse.Namespace, wiring: Wiring) -> int:
@@ -150,18 +156,14 @@ def run_remove(args: argparse.Namespace, wiring: Wiring) -> int:
     --yes only what would go is shown. The web process stops citing its punkter at once: the retriever never
     shows a punkt the store no longer has, and the live core reloads when the store changes."""
     m = _MEETING_REF.fullmatch(args.ref[-1])
-    try:
-        date = dt.date.fromisoformat(m.group(1)) if m else None
-        start = dt.time.fromisoformat(m.group(2)) if m and m.group(2) else None
-    except ValueError:
-        date = None
-    if date is None:
+    if m is None or (when := _day_and_start(m)) is None:
         raise BeslutError("meeting_ref_invalid", ref=" ".join(args.ref))
+    date, start = when
     committee = " ".join(args.ref[:-1]) or None
     ref = " ".join(args.ref)
     require_store(wiring.settings)
-    found = [s for s in wiring.store.meetings(held=date)
-             if (committee is None or s.committee.casefold() == committee.casefold())
+    that_day = wiring.store.meetings(held=date)
+    found = [s for s in that_day if (committee is None or s.committee.casefold() == committee.casefold())
              and (start is None or s.start_time == start)]
     if not found:
         raise BeslutError("meeting_unknown", ref=ref)
@@ -173,7 +175,7 @@ def run_remove(args: argparse.Namespace, wiring: Wiring) -> int:
         raise BeslutError("meeting_ambiguous", ref=ref, refs=", ".join(
             f"{date.isoformat()}T{s.start_time:%H:%M}" for s in found if s.start_time))
     meeting = found[0]
-    line = render_text.meeting_line(meeting, met_twice=wiring.store.meetings_on(meeting.committee, date) > 1)
+    line = render_text.meeting_line(meeting, met_twice=sum(s.committee == meeting.committee for s in that_day) > 1)
     if not args.yes:
         print(render("remove_preview", ref=render_text.printable(ref), meeting=line))
         return 0
