@@ -142,8 +142,8 @@ def _names_meeting(line: str, head: list[str], dates: set[dt.date]) -> bool:
 
 # Where a punkt starts, as far as page furniture can tell: "Punkt 4", "Pkt. 4", "Sag nr. 4", "Dagsordenpunkt 4",
 # "7. punkt", Markdown's "## Punkt 4" and "**Punkt 4"
-_PUNKT_START = re.compile(r"^[\s#*_]*(?:(?:punkt|pkt\.?|sak|sag|dagsordens?punkt)\s*(?:nr\.?\s*)?\d|\d{1,4}\.\s*punkt\b)",
-                          re.I)
+_PUNKT_WORD = r"(?:punkt|pkt\.?|sak|sag|dagsordens?punkt)\s*(?:nr\.?\s*)?"
+_PUNKT_START = re.compile(rf"^[\s#*_]*(?:{_PUNKT_WORD}\d|\d{{1,4}}\.\s*punkt\b)", re.I)
 # The sections a decision heading follows: the recommendation, or an earlier step of the case's chain
 _BEFORE_DECISION = frozenset({SectionName.INDSTILLING, SectionName.HISTORIK})
 _ENDS_PART = re.compile(r"[.!?:;)\]”\"»]\s*$")
@@ -232,7 +232,7 @@ def _repeated_edges(lines: list[str], pages: list[int], dropped: set[int]) -> se
 
 
 # A line that may head a punkt, for _running_titles: "Punkt 2: Budget 2026", "Pkt. 2 Budget", "2. Budget 2026".
-_TITLED = re.compile(r"^\s*(?P<word>(?:punkt|pkt\.?|sak|sag|dagsordens?punkt)\s*(?:nr\.?\s*)?)?(?P<number>\d{1,4})"
+_TITLED = re.compile(rf"^\s*(?P<word>{_PUNKT_WORD})?(?P<number>\d{{1,4}})"
                      r"(?:[a-z]|\.\d{1,2})?\s*[.:)–—-]?\s+(?P<title>[^\W\d_][^\n]*?)\s*$", re.I)
 _TOP_LINES = 2  # a page's first lines that may repeat the punkt's title (under a running header of its own)
 
